@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+)
+
+func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, source := newFlags("check", stderr)
+	format := fs.String("format", diag.FormatText, "report `format`: text, json or github (GitHub Actions annotations)")
+	today := fs.String("today", "", "judge dates as if today were `YYYY-MM-DD` (default: the real date)")
+	stale := fs.Int("stale-days", 180, "warn when last_verified is older than `N` days")
+	noWarn := fs.Bool("no-warnings", false, "report errors only")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	switch *format {
+	case diag.FormatText, diag.FormatJSON, diag.FormatGitHub:
+	default:
+		fmt.Fprintf(stderr, "wegweiser check: unknown format %q (use text, json or github)\n", *format)
+		return exitUsage
+	}
+	opts := load.Options{StaleDays: *stale}
+	if *today != "" {
+		t, err := time.Parse(time.DateOnly, *today)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser check: --today %q is not a date YYYY-MM-DD\n", *today)
+			return exitUsage
+		}
+		opts.Now = t
+	}
+	if st, err := os.Stat(*source); err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "wegweiser check: --source %q is not a directory\n", *source)
+		return exitUsage
+	}
+	problems := loadSite(*source, opts)
+	if *noWarn {
+		var errs diag.List
+		for _, p := range problems {
+			if p.Severity == diag.Error {
+				errs = append(errs, p)
+			}
+		}
+		problems = errs
+	}
+	if err := diag.Write(stdout, *format, problems); err != nil {
+		fmt.Fprintf(stderr, "wegweiser check: %v\n", err)
+		return exitProblems
+	}
+	fmt.Fprintf(stderr, "wegweiser check: %d errors, %d warnings\n", problems.Errors(), problems.Warnings())
+	if problems.Errors() > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// loadSite loads the site in source and returns its problems with file
+// names as seen from the current directory.
+func loadSite(source string, opts load.Options) diag.List {
+	_, problems := load.Load(os.DirFS(source), opts)
+	if source != "." {
+		for i := range problems {
+			problems[i].File = filepath.Join(source, problems[i].File)
+		}
+	}
+	return problems
+}

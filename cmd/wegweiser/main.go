@@ -1,0 +1,114 @@
+// Command wegweiser builds and checks a Wegweiser directory site.
+//
+// Usage:
+//
+//	wegweiser <command> [flags]
+//
+// Commands:
+//
+//	check    validate data/ and the front matter of content/
+//	schema   write the JSON Schemas of the data files
+//	version  print the version
+//
+// Every command works on the site in the current directory, or in the
+// directory given by --source. Exit status: 0 success (warnings allowed),
+// 1 problems in the site, 2 wrong usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at link time (-ldflags "-X main.version=…").
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"check", "validate data/ and the front matter of content/", runCheck},
+		{"schema", "write the JSON Schemas of the data files", runSchema},
+		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {
+			fmt.Fprintln(stdout, "wegweiser", version)
+			return exitOK
+		}},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches args to a subcommand and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "wegweiser: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: wegweiser <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'wegweiser <command> -h' for the flags of a command.")
+}
+
+// newFlags returns a flag set for a subcommand that prints its errors to
+// stderr and knows --source.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("wegweiser "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	source := fs.String("source", ".", "site `directory` holding data/, content/, i18n/ and themes/")
+	return fs, source
+}
+
+// parseFlags parses args and maps flag errors to an exit code; ok is false
+// when the command should return code.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 && fs.Name() != "wegweiser schema" {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
+	}
+	return 0, true
+}

@@ -1,0 +1,171 @@
+// Package diag describes problems found in a site's source files and writes
+// them for people (text), programs (JSON) and CI annotations (GitHub
+// Actions workflow commands).
+//
+// A problem names a position (file, line, column, all 1-based), a severity,
+// a rule code (a stable, documented name such as "unknown-field"), a
+// sentence that says what is wrong and a hint that says how to fix it.
+package diag
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Severity says whether a problem stops the build.
+type Severity int
+
+// Severities.
+const (
+	Error   Severity = iota // stops the build
+	Warning                 // reported, does not stop the build
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Pos is a position in a source file. Line and Col are 1-based; 0 means
+// unknown.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Col  int    `json:"column"`
+}
+
+// String formats p as file:line:col.
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Problem is one thing wrong with the input.
+type Problem struct {
+	Pos
+	Severity Severity `json:"severity"`
+	Rule     string   `json:"rule"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint,omitempty"`
+}
+
+// String formats p as "file:line:col: severity: message — hint".
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s: %s: %s", p.Pos, p.Severity, p.Message)
+	if p.Hint != "" {
+		s += " — " + p.Hint
+	}
+	return s
+}
+
+// List is a list of problems. As an error it reports the count and the first
+// problem.
+type List []Problem
+
+// Error implements error.
+func (l List) Error() string {
+	switch n := l.Errors(); n {
+	case 0:
+		return "no errors"
+	case 1:
+		return l.first().String()
+	default:
+		return fmt.Sprintf("%s (and %d more errors)", l.first(), n-1)
+	}
+}
+
+func (l List) first() Problem {
+	for _, p := range l {
+		if p.Severity == Error {
+			return p
+		}
+	}
+	return Problem{}
+}
+
+// Errors returns the number of error-level problems.
+func (l List) Errors() int {
+	n := 0
+	for _, p := range l {
+		if p.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Warnings returns the number of warnings.
+func (l List) Warnings() int { return len(l) - l.Errors() }
+
+// Sort orders l by file, line, column, then message, so reports are
+// stable whatever order the checks ran in.
+func (l List) Sort() {
+	slices.SortStableFunc(l, func(a, b Problem) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Col, b.Col),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+// Formats accepted by Write.
+const (
+	FormatText   = "text"
+	FormatJSON   = "json"
+	FormatGitHub = "github"
+)
+
+// Write writes l to w in the named format: "text" (one line per problem),
+// "json" (an array of objects) or "github" (GitHub Actions workflow
+// commands, which show as annotations on the changed lines).
+func Write(w io.Writer, format string, l List) error {
+	switch format {
+	case FormatText:
+		for _, p := range l {
+			if _, err := fmt.Fprintln(w, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	case FormatJSON:
+		if l == nil {
+			l = List{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(l)
+	case FormatGitHub:
+		for _, p := range l {
+			msg := p.Message
+			if p.Hint != "" {
+				msg += " — " + p.Hint
+			}
+			_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n",
+				p.Severity, ghProperty(p.File), p.Line, p.Col, ghProperty("wegweiser "+p.Rule), ghData(msg))
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q (use text, json or github)", format)
+}
+
+// ghData escapes the message of a workflow command.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a property value of a workflow command.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

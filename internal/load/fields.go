@@ -1,0 +1,69 @@
+package load
+
+import (
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// field describes one struct field as the YAML contract sees it: its YAML
+// name and the rules of its `wg` tag (see package model).
+type field struct {
+	index     int
+	name      string
+	required  bool
+	translate bool
+	enum      []string
+	ref       string
+}
+
+// fieldCache holds the parsed fields of each struct type. It is owned by one
+// load (or schema) run; the mutex lets the run decode files in parallel.
+type fieldCache struct {
+	mu sync.Mutex
+	m  map[reflect.Type][]field
+}
+
+func (c *fieldCache) fields(t reflect.Type) []field {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fs, ok := c.m[t]; ok {
+		return fs
+	}
+	if c.m == nil {
+		c.m = map[reflect.Type][]field{}
+	}
+	var fs []field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" || !sf.IsExported() {
+			continue
+		}
+		f := field{index: i, name: name}
+		for _, rule := range strings.Split(sf.Tag.Get("wg"), ",") {
+			key, val, _ := strings.Cut(rule, "=")
+			switch key {
+			case "required":
+				f.required = true
+			case "translate":
+				f.translate = true
+			case "enum":
+				f.enum = strings.Split(val, "|")
+			case "ref":
+				f.ref = val
+			}
+		}
+		fs = append(fs, f)
+	}
+	c.m[t] = fs
+	return fs
+}
+
+func fieldNames(fs []field) []string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.name
+	}
+	return names
+}

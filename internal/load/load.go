@@ -1,0 +1,275 @@
+// Package load reads a site's data/ and content/ into a validated
+// model.Directory, or reports every problem it finds, in every file, in one
+// run.
+//
+// Files are parsed with go.yaml.in/yaml/v3 into yaml.Node trees and decoded
+// by reflection over the model's struct tags (see package model), so every
+// value keeps its file, line and column. Problems are diag.Problems with a
+// rule code and a hint for the editor. Checks come in two passes: while
+// decoding (syntax, unknown and missing fields, types, formats of dates,
+// times, e-mail addresses, URLs, phone numbers and postal codes) and after
+// all files are read (unique ids, references between files, date and time
+// order, postal codes against districts, and the warnings for stale,
+// untranslated and ended entries).
+//
+// The layout read, relative to the source directory:
+//
+//	data/site.yaml          the site (required)
+//	data/languages.yaml     language catalogue (required)
+//	data/districts.yaml     districts (required)
+//	data/topics.yaml        counselling topics
+//	data/providers/*.yaml   one provider per file; the file is named after its id
+//	data/courses/*.yaml     one course provider per file
+//	content/<lang>/**.md    Markdown pages with YAML front matter
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// Options control a load.
+type Options struct {
+	// Now is the day against which last_verified dates and course end
+	// dates are judged. The zero value means the current day.
+	Now time.Time
+	// StaleDays is the age in days after which last_verified is reported
+	// as stale. Zero means 180.
+	StaleDays int
+}
+
+// Load reads the site in fsys. It returns the directory and any warnings,
+// or, if any error was found, a nil directory and all problems (errors and
+// warnings), sorted by position. File names in problems are relative to
+// fsys.
+func Load(fsys fs.FS, opts Options) (*model.Directory, diag.List) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.StaleDays == 0 {
+		opts.StaleDays = 180
+	}
+	l := &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}}
+	l.read()
+	l.validate()
+	l.problems.Sort()
+	if l.problems.Errors() > 0 {
+		return nil, l.problems
+	}
+	l.dir.Index()
+	return l.dir, l.problems
+}
+
+// loader holds the state of one Load call.
+type loader struct {
+	fsys   fs.FS
+	opts   Options
+	today  model.Date
+	fields fieldCache
+
+	dir      *model.Directory
+	pos      map[any]diag.Pos // position of every decoded value, by address
+	problems diag.List
+	langs    map[string]bool // codes in languages.yaml
+	defLang  string
+}
+
+func (l *loader) problem(sev diag.Severity, p diag.Pos, rule, hint, format string, args ...any) {
+	l.problems = append(l.problems, diag.Problem{Pos: p, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// fileResult is what decoding one file produced.
+type fileResult struct {
+	ok       bool
+	pos      map[any]diag.Pos
+	problems diag.List
+}
+
+func (l *loader) merge(r fileResult) bool {
+	for k, v := range r.pos {
+		l.pos[k] = v
+	}
+	l.problems = append(l.problems, r.problems...)
+	return r.ok
+}
+
+// decodeFile parses file and decodes it into target. It touches no loader
+// state but the field cache, so files can be decoded in parallel.
+func (l *loader) decodeFile(file string, target any, required bool) fileResult {
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && !required {
+			return fileResult{}
+		}
+		hint := "check that the file exists and can be read"
+		if errors.Is(err, fs.ErrNotExist) {
+			hint = "every site needs this file; see docs/data-format.md"
+		}
+		return fileResult{problems: diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: "missing-file",
+			Message: fmt.Sprintf("cannot read %s: %v", file, unwrapPath(err)), Hint: hint}}}
+	}
+	return l.decodeSource(file, src, 0, target)
+}
+
+func (l *loader) decodeSource(file string, src []byte, lineOff int, target any) fileResult {
+	root, problems := parse(file, src, lineOff)
+	if root == nil {
+		return fileResult{problems: problems}
+	}
+	d := newDecoder(file, &l.fields, l.langs, l.defLang)
+	d.lineOff = lineOff
+	d.document(root, target)
+	return fileResult{ok: true, pos: d.pos, problems: d.problems}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// read decodes every file. The language catalogue comes first, so texts in
+// all other files can be checked against it.
+func (l *loader) read() {
+	d := l.dir
+	if l.merge(l.decodeFile("data/languages.yaml", &d.Languages, true)) {
+		l.langs = map[string]bool{}
+		for _, lang := range d.Languages {
+			l.langs[lang.Code] = true
+		}
+	}
+	l.defLang = l.peekDefaultLanguage("data/site.yaml")
+	l.merge(l.decodeFile("data/site.yaml", &d.Site, true))
+	l.merge(l.decodeFile("data/districts.yaml", &d.Districts, true))
+	l.merge(l.decodeFile("data/topics.yaml", &d.Topics, false))
+
+	providers := l.yamlFiles("data/providers")
+	d.Providers = make([]model.Provider, len(providers))
+	courses := l.yamlFiles("data/courses")
+	d.CourseFiles = make([]model.CourseFile, len(courses))
+	results := make([]fileResult, len(providers)+len(courses))
+	l.parallel(len(results), func(i int) {
+		if i < len(providers) {
+			results[i] = l.decodeFile(providers[i], &d.Providers[i], true)
+		} else {
+			results[i] = l.decodeFile(courses[i-len(providers)], &d.CourseFiles[i-len(providers)], true)
+		}
+	})
+	for i, r := range results {
+		l.merge(r)
+		if i < len(providers) {
+			p := &d.Providers[i]
+			p.File = providers[i]
+			for j := range p.Offices {
+				p.Offices[j].Provider = p.ID
+			}
+			for j := range p.Advisors {
+				p.Advisors[j].Provider = p.ID
+			}
+			for j := range p.Offers {
+				p.Offers[j].Provider = p.ID
+			}
+		} else {
+			f := &d.CourseFiles[i-len(providers)]
+			f.File = courses[i-len(providers)]
+			for j := range f.Courses {
+				f.Courses[j].Provider = f.Provider.ID
+			}
+		}
+	}
+	l.readPages()
+	l.checkUnknownFiles()
+}
+
+// parallel calls fn(0) … fn(n-1) on all cores.
+func (l *loader) parallel(n int, fn func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// peekDefaultLanguage reads default_language from site.yaml before the
+// file is decoded, because plain texts in site.yaml are in that language.
+func (l *loader) peekDefaultLanguage(file string) string {
+	src, err := fs.ReadFile(l.fsys, file)
+	if err == nil && len(src) <= maxFileSize {
+		var root yaml.Node
+		if yaml.Unmarshal(src, &root) == nil && len(root.Content) == 1 && root.Content[0].Kind == yaml.MappingNode {
+			m := root.Content[0].Content
+			for i := 0; i+1 < len(m); i += 2 {
+				if m[i].Value == "default_language" && m[i+1].Kind == yaml.ScalarNode && m[i+1].Value != "" {
+					return m[i+1].Value
+				}
+			}
+		}
+	}
+	return "de"
+}
+
+// yamlFiles lists the .yaml and .yml files in dir, sorted.
+func (l *loader) yamlFiles(dir string) []string {
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			l.problem(diag.Error, diag.Pos{File: dir, Line: 1, Col: 1}, "missing-file", "check the folder's permissions", "cannot read %s: %v", dir, unwrapPath(err))
+		}
+		return nil
+	}
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.IsDir() || strings.HasPrefix(name, "."):
+		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+			files = append(files, path.Join(dir, name))
+		case !strings.HasSuffix(name, ".md"):
+			l.problem(diag.Warning, diag.Pos{File: path.Join(dir, name), Line: 1, Col: 1}, "unknown-file",
+				"name data files <id>.yaml", "this file is not read: only .yaml files are")
+		}
+	}
+	slices.Sort(files)
+	return files
+}
+
+// checkUnknownFiles warns about files in data/ that nothing reads, such as
+// a misspelt districts.yaml.
+func (l *loader) checkUnknownFiles() {
+	known := []string{"site.yaml", "languages.yaml", "districts.yaml", "topics.yaml", "providers", "courses"}
+	entries, _ := fs.ReadDir(l.fsys, "data")
+	for _, e := range entries {
+		name := e.Name()
+		if slices.Contains(known, name) || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".md") {
+			continue
+		}
+		hint := "wegweiser reads " + strings.Join(known, ", ")
+		if s := suggest(strings.TrimSuffix(name, ".yml"), known); s != "" {
+			hint = fmt.Sprintf("did you mean `%s`?", s)
+		}
+		l.problem(diag.Warning, diag.Pos{File: "data/" + name, Line: 1, Col: 1}, "unknown-file", hint, "this file is not read")
+	}
+}

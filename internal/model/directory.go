@@ -1,0 +1,250 @@
+package model
+
+// Programs of counselling offers.
+const (
+	ProgramMBE   = "mbe"   // Migrationsberatung für erwachsene Zugewanderte (27+)
+	ProgramJMD   = "jmd"   // Jugendmigrationsdienste (12–27)
+	ProgramOther = "other" // any other counselling offer
+)
+
+// Site is data/site.yaml: the directory itself.
+type Site struct {
+	Name            Text          `yaml:"name" wg:"required,translate"`
+	Region          Text          `yaml:"region" wg:"required"`
+	DefaultLanguage string        `yaml:"default_language" wg:"required,ref=language"`
+	Languages       []string      `yaml:"languages" wg:"required,ref=language"`
+	BaseURL         URL           `yaml:"base_url"`
+	Coordination    *Coordination `yaml:"coordination"`
+}
+
+// Coordination is the cross-provider coordination office that forwards
+// referrals.
+type Coordination struct {
+	Name  Text  `yaml:"name" wg:"required"`
+	Email Email `yaml:"email"`
+	Phone Phone `yaml:"phone"`
+}
+
+// Language is one entry of data/languages.yaml.
+type Language struct {
+	Code   string `yaml:"code" wg:"required"`
+	Name   Text   `yaml:"name" wg:"required"`   // name in German, optionally in other languages
+	Native string `yaml:"native" wg:"required"` // own name in own script
+	Script string `yaml:"script" wg:"required"` // ISO 15924, e.g. Latn, Arab, Cyrl
+	Dir    string `yaml:"dir" wg:"required,enum=ltr|rtl"`
+}
+
+// RTL reports whether the language is written right to left.
+func (l *Language) RTL() bool { return l.Dir == "rtl" }
+
+// District is one entry of data/districts.yaml.
+type District struct {
+	ID          string       `yaml:"id" wg:"required"`
+	Number      int          `yaml:"number"`
+	Name        Text         `yaml:"name" wg:"required"`
+	PostalCodes []PostalCode `yaml:"postal_codes"`
+	Aliases     []string     `yaml:"aliases"`
+	Neighbours  []string     `yaml:"neighbours" wg:"ref=district"`
+}
+
+// Topic is one entry of data/topics.yaml: a counselling topic.
+type Topic struct {
+	ID          string `yaml:"id" wg:"required"`
+	Name        Text   `yaml:"name" wg:"required,translate"`
+	Description Text   `yaml:"description" wg:"translate"`
+}
+
+// Provider is data/providers/<id>.yaml: a Träger with its offices, advisors
+// and offers.
+type Provider struct {
+	ID           string    `yaml:"id" wg:"required"`
+	Name         Text      `yaml:"name" wg:"required"`
+	Website      URL       `yaml:"website"`
+	Email        Email     `yaml:"email"`
+	Phone        Phone     `yaml:"phone"`
+	Description  Text      `yaml:"description" wg:"translate"`
+	LastVerified Date      `yaml:"last_verified" wg:"required"`
+	Offices      []Office  `yaml:"offices"`
+	Advisors     []Advisor `yaml:"advisors"`
+	Offers       []Offer   `yaml:"offers"`
+	File         string    `yaml:"-"` // path of the file, relative to the source
+}
+
+// Address is a postal address.
+type Address struct {
+	Street     string     `yaml:"street" wg:"required"`
+	PostalCode PostalCode `yaml:"postal_code" wg:"required"`
+	City       string     `yaml:"city" wg:"required"`
+}
+
+// Geo is a WGS 84 coordinate.
+type Geo struct {
+	Lat float64 `yaml:"lat" wg:"required"`
+	Lon float64 `yaml:"lon" wg:"required"`
+}
+
+// Accessibility describes step-free access.
+type Accessibility struct {
+	Wheelchair bool `yaml:"wheelchair"`
+	Note       Text `yaml:"note" wg:"translate"`
+}
+
+// Capacity is what an office can take from the referral routing.
+type Capacity struct {
+	ReferralsPerMonth int `yaml:"referrals_per_month" wg:"required"`
+}
+
+// Office is a place where a provider counsels people.
+type Office struct {
+	ID            string         `yaml:"id" wg:"required"`
+	Name          Text           `yaml:"name" wg:"required"`
+	Address       Address        `yaml:"address" wg:"required"`
+	District      string         `yaml:"district" wg:"required,ref=district"`
+	Serves        []string       `yaml:"serves" wg:"ref=district"`
+	Geo           *Geo           `yaml:"geo"`
+	Phone         Phone          `yaml:"phone"`
+	Email         Email          `yaml:"email"`
+	Website       URL            `yaml:"website"`
+	Accessibility *Accessibility `yaml:"accessibility"`
+	Hours         []Hours        `yaml:"hours"`
+	Closures      []Closure      `yaml:"closures"`
+	BookingURL    URL            `yaml:"booking_url"`
+	Capacity      *Capacity      `yaml:"capacity"`
+	Provider      string         `yaml:"-"` // id of the provider, set by the loader
+}
+
+// Advisor is a counsellor working at one office.
+type Advisor struct {
+	ID        string   `yaml:"id" wg:"required"`
+	Name      string   `yaml:"name" wg:"required"`
+	Office    string   `yaml:"office" wg:"required,ref=office"`
+	Programs  []string `yaml:"programs" wg:"required,enum=mbe|jmd|other"`
+	Languages []string `yaml:"languages" wg:"required,ref=language"`
+	Phone     Phone    `yaml:"phone"`
+	Email     Email    `yaml:"email"`
+	Hours     []Hours  `yaml:"hours"`
+	// Public is false for advisors shown only in the internal (staff)
+	// edition; nil means true.
+	Public   *bool  `yaml:"public"`
+	Provider string `yaml:"-"` // id of the provider, set by the loader
+}
+
+// IsPublic reports whether the advisor may appear in the public edition.
+func (a *Advisor) IsPublic() bool { return a.Public == nil || *a.Public }
+
+// Target is the age group an offer is for.
+type Target struct {
+	MinAge int `yaml:"min_age"`
+	MaxAge int `yaml:"max_age"` // 0: no upper limit
+}
+
+// Offer is a counselling service offered at one or more offices.
+type Offer struct {
+	ID          string   `yaml:"id" wg:"required"`
+	Program     string   `yaml:"program" wg:"required,enum=mbe|jmd|other"`
+	Title       Text     `yaml:"title" wg:"required,translate"`
+	Description Text     `yaml:"description" wg:"translate"`
+	Topics      []string `yaml:"topics" wg:"ref=topic"`
+	Target      *Target  `yaml:"target"`
+	Offices     []string `yaml:"offices" wg:"required,ref=office"`
+	Languages   []string `yaml:"languages" wg:"ref=language"`
+	Channels    []string `yaml:"channels" wg:"enum=in_person|phone|video|online"`
+	Cost        string   `yaml:"cost" wg:"enum=free|fee"`
+	WomenOnly   bool     `yaml:"women_only"`
+	Provider    string   `yaml:"-"` // id of the provider, set by the loader
+}
+
+// Course types after the Integrationskursverordnung as amended in
+// December 2024, plus job-related language courses (DeuFöV).
+const (
+	CourseGeneral      = "general"
+	CourseLiteracy     = "literacy"
+	CourseSecondScript = "second-script"
+	CourseIntensive    = "intensive"
+	CourseSupport      = "support"
+	CourseJobLanguage  = "job-language"
+	CourseOther        = "other"
+)
+
+// CourseTypes lists the course types in the order pages show them.
+func CourseTypes() []string {
+	return []string{CourseGeneral, CourseLiteracy, CourseSecondScript, CourseIntensive, CourseSupport, CourseJobLanguage, CourseOther}
+}
+
+// CourseProvider is the provider block of data/courses/<id>.yaml.
+type CourseProvider struct {
+	ID      string `yaml:"id" wg:"required"`
+	Name    Text   `yaml:"name" wg:"required"`
+	Website URL    `yaml:"website"`
+	Email   Email  `yaml:"email"`
+	Phone   Phone  `yaml:"phone"`
+}
+
+// CourseFile is data/courses/<id>.yaml: one course provider and its courses.
+type CourseFile struct {
+	Provider CourseProvider `yaml:"provider" wg:"required"`
+	Courses  []Course       `yaml:"courses"`
+	File     string         `yaml:"-"` // path of the file, relative to the source
+}
+
+// Schedule is when a course meets.
+type Schedule struct {
+	Days []Weekday `yaml:"days" wg:"required"`
+	From Clock     `yaml:"from" wg:"required"`
+	To   Clock     `yaml:"to" wg:"required"`
+}
+
+// CourseLocation is where a course takes place.
+type CourseLocation struct {
+	Street     string     `yaml:"street" wg:"required"`
+	PostalCode PostalCode `yaml:"postal_code" wg:"required"`
+	City       string     `yaml:"city" wg:"required"`
+	District   string     `yaml:"district" wg:"required,ref=district"`
+	Geo        *Geo       `yaml:"geo"`
+}
+
+// Registration says how to sign up for a course.
+type Registration struct {
+	Phone Phone `yaml:"phone"`
+	Email Email `yaml:"email"`
+	URL   URL   `yaml:"url"`
+}
+
+// Course is one integration or language course.
+type Course struct {
+	ID               string         `yaml:"id" wg:"required"`
+	Type             string         `yaml:"type" wg:"required,enum=general|literacy|second-script|intensive|support|job-language|other"`
+	WomenOnly        bool           `yaml:"women_only"`
+	Title            Text           `yaml:"title" wg:"required,translate"`
+	Description      Text           `yaml:"description" wg:"translate"`
+	Level            string         `yaml:"level"`
+	Units            int            `yaml:"units"`
+	Start            Date           `yaml:"start" wg:"required"`
+	End              Date           `yaml:"end" wg:"required"`
+	Schedule         Schedule       `yaml:"schedule" wg:"required"`
+	Location         CourseLocation `yaml:"location" wg:"required"`
+	Childcare        bool           `yaml:"childcare"`
+	SeatsFree        *int           `yaml:"seats_free"` // nil: unknown
+	SupportLanguages []string       `yaml:"support_languages" wg:"ref=language"`
+	Registration     *Registration  `yaml:"registration"`
+	LastVerified     Date           `yaml:"last_verified"`
+	Provider         string         `yaml:"-"` // id of the course provider, set by the loader
+}
+
+// Page is a Markdown page from content/<lang>/.
+type Page struct {
+	Lang string // language directory the page is in
+	Path string // path below content/<lang>/ without ".md", e.g. "about" or "help/mbe"
+	File string // path of the file, relative to the source
+	Meta PageMeta
+	Body []byte // Markdown after the front matter
+}
+
+// PageMeta is the front matter of a Markdown page.
+type PageMeta struct {
+	Title       string `yaml:"title" wg:"required"`
+	Description string `yaml:"description"`
+	Weight      int    `yaml:"weight"`
+	Draft       bool   `yaml:"draft"`
+	Menu        string `yaml:"menu" wg:"enum=main|footer"`
+}

@@ -1,0 +1,87 @@
+package model
+
+// Directory is the whole validated directory: everything in data/ and
+// content/. It is built by package load and must not be modified afterwards.
+type Directory struct {
+	Site        Site
+	Languages   []Language
+	Districts   []District
+	Topics      []Topic
+	Providers   []Provider
+	CourseFiles []CourseFile
+	Pages       []Page
+
+	languages map[string]*Language
+	districts map[string]*District
+	topics    map[string]*Topic
+	providers map[string]*Provider
+	offices   map[string]*Office
+	advisors  map[string]*Advisor
+	offers    map[string]*Offer
+	courses   map[string]*Course
+}
+
+// Index builds the lookup tables of d. The loader calls it once after
+// validation; ids are unique by then.
+func (d *Directory) Index() {
+	d.languages = make(map[string]*Language, len(d.Languages))
+	for i := range d.Languages {
+		d.languages[d.Languages[i].Code] = &d.Languages[i]
+	}
+	d.districts = make(map[string]*District, len(d.Districts))
+	for i := range d.Districts {
+		d.districts[d.Districts[i].ID] = &d.Districts[i]
+	}
+	d.topics = make(map[string]*Topic, len(d.Topics))
+	for i := range d.Topics {
+		d.topics[d.Topics[i].ID] = &d.Topics[i]
+	}
+	d.providers = make(map[string]*Provider, len(d.Providers))
+	d.offices = map[string]*Office{}
+	d.advisors = map[string]*Advisor{}
+	d.offers = map[string]*Offer{}
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		d.providers[p.ID] = p
+		for j := range p.Offices {
+			d.offices[p.Offices[j].ID] = &p.Offices[j]
+		}
+		for j := range p.Advisors {
+			d.advisors[p.Advisors[j].ID] = &p.Advisors[j]
+		}
+		for j := range p.Offers {
+			d.offers[p.Offers[j].ID] = &p.Offers[j]
+		}
+	}
+	d.courses = map[string]*Course{}
+	for i := range d.CourseFiles {
+		f := &d.CourseFiles[i]
+		for j := range f.Courses {
+			d.courses[f.Courses[j].ID] = &f.Courses[j]
+		}
+	}
+}
+
+// Language returns the catalogue entry for code, or nil.
+func (d *Directory) Language(code string) *Language { return d.languages[code] }
+
+// District returns the district with the id, or nil.
+func (d *Directory) District(id string) *District { return d.districts[id] }
+
+// Topic returns the topic with the id, or nil.
+func (d *Directory) Topic(id string) *Topic { return d.topics[id] }
+
+// Provider returns the provider with the id, or nil.
+func (d *Directory) Provider(id string) *Provider { return d.providers[id] }
+
+// Office returns the office with the id, or nil.
+func (d *Directory) Office(id string) *Office { return d.offices[id] }
+
+// Advisor returns the advisor with the id, or nil.
+func (d *Directory) Advisor(id string) *Advisor { return d.advisors[id] }
+
+// Offer returns the offer with the id, or nil.
+func (d *Directory) Offer(id string) *Offer { return d.offers[id] }
+
+// Course returns the course with the id, or nil.
+func (d *Directory) Course(id string) *Course { return d.courses[id] }
