@@ -31,7 +31,7 @@ func (l *loader) readPages() {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file", "move it into content/<lang>/, e.g. content/de/", "this page is not in a language folder and is not read")
 			return nil
 		}
-		if !slices.Contains(l.dir.Site.Languages, lang) {
+		if len(l.dir.Site.Languages) > 0 && !slices.Contains(l.dir.Site.Languages, lang) {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file",
 				"add the language to `languages` in data/site.yaml, or move the page", "content/%s/ is not an interface language in site.yaml; this page is not published", lang)
 			return nil
@@ -44,8 +44,13 @@ func (l *loader) readPages() {
 		page := model.Page{Lang: lang, Path: strings.TrimSuffix(rest, ".md"), File: p}
 		front, body, ok := splitFrontMatter(src)
 		if !ok {
-			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "front-matter",
-				"start the page with a line ---, then `title: …`, then another line ---", "the page has no front matter")
+			if bytes.HasPrefix(src, []byte("---")) {
+				l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "front-matter",
+					"end the front matter with a line --- before the text of the page", "the front matter is not closed")
+			} else {
+				l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "front-matter",
+					"start the page with a line ---, then `title: …`, then another line ---", "the page has no front matter")
+			}
 			return nil
 		}
 		page.Body = body

@@ -53,7 +53,19 @@ func (d *decoder) at(n *yaml.Node) diag.Pos {
 	return diag.Pos{File: d.file, Line: n.Line + d.lineOff, Col: n.Column}
 }
 
+// maxProblems is the number of problems reported for one file; past it the
+// decoder stops, as the rest would only repeat the same mistake.
+const maxProblems = 200
+
 func (d *decoder) report(sev diag.Severity, n *yaml.Node, rule, hint, format string, args ...any) {
+	if len(d.problems) == maxProblems {
+		d.problems = append(d.problems, diag.Problem{Pos: d.at(n), Severity: diag.Error, Rule: "too-many-problems",
+			Message: fmt.Sprintf("more than %d problems in this file; the rest are not reported", maxProblems), Hint: "fix these first"})
+		d.budget = -2
+	}
+	if len(d.problems) > maxProblems {
+		return
+	}
 	d.problems = append(d.problems, diag.Problem{Pos: d.at(n), Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
@@ -71,7 +83,12 @@ func (d *decoder) document(root *yaml.Node, target any) {
 		}
 		n = n.Content[0]
 	}
-	d.value(n, reflect.ValueOf(target).Elem(), field{})
+	v := reflect.ValueOf(target).Elem()
+	d.value(n, v, field{})
+	if d.budget < 0 {
+		v.SetZero() // partly decoded: later checks would only add noise
+		d.pos = map[any]diag.Pos{}
+	}
 }
 
 // countNodes counts the nodes of a tree without following aliases.
@@ -111,9 +128,17 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 		}
 		return
 	}
+	var key any
 	if v.CanAddr() {
-		d.pos[v.Addr().Interface()] = d.at(n)
+		key = v.Addr().Interface()
+		d.pos[key] = d.at(n)
 	}
+	before := len(d.problems)
+	defer func() {
+		if key != nil && len(d.problems) > before && isScalarType(v.Type()) {
+			delete(d.pos, key) // a value that did not decode is not checked further
+		}
+	}()
 	t := v.Type()
 	switch t {
 	case textType:
@@ -141,7 +166,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 		if s, ok := d.scalar(n, f, "a day code like mo"); ok {
 			if wd, err := model.ParseWeekday(strings.ToLower(s)); err != nil {
 				hint := "days are written mo tu we th fr sa su"
-				if s := suggest(s, model.WeekdayCodes()); s != "" {
+				if code, ok := germanDays[strings.ToLower(s)]; ok {
+					hint = fmt.Sprintf("did you mean `%s`? Days are written in English short form: mo tu we th fr sa su", code)
+				} else if s := suggest(s, model.WeekdayCodes()); s != "" {
 					hint = fmt.Sprintf("did you mean `%s`? Days are written mo tu we th fr sa su", s)
 				}
 				d.errorf(n, "bad-value", hint, "%q is not a day", s)
@@ -227,6 +254,20 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 	}
 }
 
+// germanDays maps German day abbreviations that differ from the data's
+// codes to those codes.
+var germanDays = map[string]string{"di": "tu", "mi": "we", "do": "th", "so": "su", "montag": "mo", "dienstag": "tu",
+	"mittwoch": "we", "donnerstag": "th", "freitag": "fr", "samstag": "sa", "sonntag": "su"}
+
+// isScalarType reports whether values of t are written as one YAML scalar.
+func isScalarType(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map, reflect.Pointer:
+		return t == dateType
+	}
+	return true
+}
+
 // scalar returns the text of a scalar node, or reports that one was expected.
 func (d *decoder) scalar(n *yaml.Node, f field, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
@@ -249,6 +290,7 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 	}
 	fs := d.fields.fields(v.Type())
 	seen := make(map[string]*yaml.Node, len(fs))
+	typoFor := map[string]bool{} // fields an unknown field was taken as a typo of
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -268,8 +310,11 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 		f, ok := lookup(fs, name)
 		if !ok {
 			hint := "allowed here: " + strings.Join(fieldNames(fs), ", ")
-			if s := suggest(name, fieldNames(fs)); s != "" {
+			if _, err := strconv.Atoi(name); err == nil && i > 0 {
+				hint = fmt.Sprintf("write decimal numbers with a point, not a comma: %s.%s", n.Content[i-1].Value, name)
+			} else if s := suggest(name, fieldNames(fs)); s != "" {
 				hint = fmt.Sprintf("did you mean `%s`?", s)
+				typoFor[s] = true
 			}
 			d.errorf(k, "unknown-field", hint, "unknown field `%s` in %s", name, what)
 			continue
@@ -283,12 +328,15 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 		}
 		before := len(d.problems)
 		d.value(val, fv, f)
-		if f.required && isEmpty(fv) && len(d.problems) == before {
+		if f.required && isEmpty(fv) && len(d.problems) == before && d.budget >= 0 {
 			d.errorf(val, "empty-value", fmt.Sprintf("write a value after `%s:`", name), "`%s` is empty", name)
 		}
 	}
 	for _, f := range fs {
-		if f.required && seen[f.name] == nil {
+		if d.budget < 0 {
+			break
+		}
+		if f.required && seen[f.name] == nil && !typoFor[f.name] {
 			d.errorf(n, "missing-field", fmt.Sprintf("add a line `%s: …`", f.name), "%s is missing the required field `%s`", what, f.name)
 		}
 	}
@@ -407,10 +455,10 @@ func checkFormat(t reflect.Type, s string) (rule, msg, hint string) {
 	case urlType:
 		u, err := url.Parse(s)
 		switch {
-		case err != nil || u.Host == "":
-			return "bad-url", fmt.Sprintf("%q is not a web address", s), "write the full address, starting with https://"
-		case u.Scheme != "https" && u.Scheme != "http":
+		case err == nil && u.Scheme != "" && u.Scheme != "https" && u.Scheme != "http" && !strings.Contains(u.Scheme, "."):
 			return "bad-url", fmt.Sprintf("web addresses must start with https:// or http://, not %s:", u.Scheme), "links to other kinds of address are not allowed on the site"
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+			return "bad-url", fmt.Sprintf("%q is not a web address", s), "write the full address, starting with https://"
 		}
 	case phoneType:
 		if !phoneRe.MatchString(s) || model.Phone(s).E164() == "" || len(model.Phone(s).E164()) < 7 || len(model.Phone(s).E164()) > 16 {

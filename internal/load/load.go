@@ -142,17 +142,18 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// read decodes every file. The language catalogue comes first, so texts in
-// all other files can be checked against it.
+// read decodes every file. The default language comes first (plain texts
+// are in it), then the language catalogue, so texts in all other files can
+// be checked against it.
 func (l *loader) read() {
 	d := l.dir
+	l.defLang = l.peekDefaultLanguage("data/site.yaml")
 	if l.merge(l.decodeFile("data/languages.yaml", &d.Languages, true)) {
 		l.langs = map[string]bool{}
 		for _, lang := range d.Languages {
 			l.langs[lang.Code] = true
 		}
 	}
-	l.defLang = l.peekDefaultLanguage("data/site.yaml")
 	l.merge(l.decodeFile("data/site.yaml", &d.Site, true))
 	l.merge(l.decodeFile("data/districts.yaml", &d.Districts, true))
 	l.merge(l.decodeFile("data/topics.yaml", &d.Topics, false))

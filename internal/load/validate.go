@@ -103,7 +103,7 @@ func (l *loader) checkIDs() {
 		if *id == "" {
 			return
 		}
-		if !idRe.MatchString(*id) {
+		if kind != "language" && !idRe.MatchString(*id) {
 			hint := "use lower-case letters a–z, digits and single dashes"
 			if s := slug(*id); s != "" {
 				hint += fmt.Sprintf(", e.g. `%s`", s)
@@ -223,12 +223,15 @@ func (l *loader) checkRefs() {
 		ids["topic"] = append(ids["topic"], x.ID)
 	}
 	files := map[string]string{"district": "districts.yaml", "language": "languages.yaml", "topic": "topics.yaml"}
+	what := map[string]string{"district": "a district id", "language": "a language code", "topic": "a topic id"}
 	check := func(kind string, ref *string) {
 		if *ref == "" || slices.Contains(ids[kind], *ref) {
 			return
 		}
-		hint := fmt.Sprintf("use an id from %s", files[kind])
-		if id, ok := names[kind][fold(*ref)]; ok {
+		hint := fmt.Sprintf("use %s from %s", what[kind], files[kind])
+		if alias, ok := languageAliases[*ref]; ok && kind == "language" {
+			hint = alias
+		} else if id, ok := names[kind][fold(*ref)]; ok {
 			hint = fmt.Sprintf("did you mean `%s`? Use the id, not the name", id)
 		} else if s := suggest(*ref, ids[kind]); s != "" {
 			hint = fmt.Sprintf("did you mean `%s`?", s)
@@ -249,6 +252,17 @@ func (l *loader) checkRefs() {
 		}
 	}
 	l.walk(reflect.ValueOf(d).Elem(), visit)
+}
+
+// languageAliases explains language tags that editors meet elsewhere but
+// that the catalogue spells differently.
+var languageAliases = map[string]string{
+	"fa-AF": "Dari has its own code: did you mean `prs`?",
+	"ku":    "\"Kurdish\" is two languages: `kmr` (Kurmanji, Latin script) or `ckb` (Sorani, Arabic script)",
+	"pes":   "did you mean `fa` (Persian)?",
+	"arb":   "did you mean `ar` (Arabic)?",
+	"pbt":   "did you mean `ps` (Pashto)?",
+	"tir":   "did you mean `ti` (Tigrinya)?",
 }
 
 // walk calls visit for every tagged struct field reachable from v.
@@ -320,7 +334,11 @@ func (l *loader) checkProvider(p *model.Provider) {
 			return
 		}
 		if o := l.officeOwner(*ref); o != "" {
-			l.errorAt(ref, "unknown-reference", fmt.Sprintf("use one of this provider's offices: %s", strings.Join(ownOffices, ", ")),
+			hint := "this provider has no offices yet: add them under `offices:`"
+			if len(ownOffices) > 0 {
+				hint = fmt.Sprintf("use one of this provider's offices: %s", strings.Join(ownOffices, ", "))
+			}
+			l.errorAt(ref, "unknown-reference", hint,
 				"office `%s` belongs to provider `%s`, not to `%s`", *ref, o, p.ID)
 			return
 		}
@@ -430,8 +448,8 @@ func (l *loader) checkGeo(g *model.Geo) {
 // checkPostalCode checks that pc lies in district, where the district lists
 // its postal codes.
 func (l *loader) checkPostalCode(pc *model.PostalCode, district string) {
-	if *pc == "" || district == "" {
-		return
+	if _, ok := l.pos[pc]; !ok || district == "" {
+		return // not set, or already reported as malformed
 	}
 	for _, d := range l.dir.Districts {
 		if d.ID != district || len(d.PostalCodes) == 0 {
