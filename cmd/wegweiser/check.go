@@ -18,7 +18,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	today := fs.String("today", "", "judge dates as if today were `YYYY-MM-DD` (default: the real date)")
 	stale := fs.Int("stale-days", 180, "warn when last_verified is older than `N` days")
 	noWarn := fs.Bool("no-warnings", false, "report errors only")
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
 	switch *format {

@@ -97,17 +97,18 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, source
 }
 
-// parseFlags parses args and maps flag errors to an exit code; ok is false
-// when the command should return code.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+// parseFlags parses args, allowing at most maxArgs arguments after the
+// flags, and maps flag errors to an exit code; ok is false when the command
+// should return code.
+func parseFlags(fs *flag.FlagSet, args []string, maxArgs int) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, false
 		}
 		return exitUsage, false
 	}
-	if fs.NArg() > 0 && fs.Name() != "wegweiser schema" {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	if fs.NArg() > maxArgs {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(maxArgs))
 		return exitUsage, false
 	}
 	return 0, true

@@ -21,7 +21,7 @@ func runSchema(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseFlags(fs, args, 1); !ok {
 		return code
 	}
 	if *out != "" {

@@ -80,7 +80,7 @@ func (g *schemaGen) of(t reflect.Type, f field) map[string]any {
 	case emailType:
 		return map[string]any{"type": "string", "format": "email"}
 	case urlType:
-		return map[string]any{"type": "string", "pattern": "^https?://", "description": "a web address starting with https://"}
+		return map[string]any{"type": "string", "pattern": "^(https?://.+)?$", "description": "a web address starting with https://"}
 	case phoneType:
 		return map[string]any{"type": []string{"string", "number"}, "description": `a phone number as people dial it, in quotes: "089 1234-567"`}
 	case postalType:

@@ -168,7 +168,8 @@ type Phone string
 // assuming Germany for national numbers. It returns "" if p has no digits.
 func (p Phone) E164() string {
 	var b strings.Builder
-	s := strings.TrimSpace(string(p))
+	// "+49 (0)89 …": the (0) is dialled only from within Germany.
+	s := strings.ReplaceAll(strings.TrimSpace(string(p)), "(0)", "")
 	intl := strings.HasPrefix(s, "+") || strings.HasPrefix(s, "00")
 	if strings.HasPrefix(s, "00") {
 		s = s[2:]

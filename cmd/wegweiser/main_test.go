@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repo is the repository root, holding the example site.
+const repo = "../.."
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, exitUsage},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"help"}, exitOK},
+		{[]string{"version"}, exitOK},
+		{[]string{"check", "--source", repo, "--today", "2026-11-21"}, exitOK},
+		{[]string{"check", "--source", repo, "--format", "xml"}, exitUsage},
+		{[]string{"check", "--source", repo, "--today", "21.11.2026"}, exitUsage},
+		{[]string{"check", "--source", filepath.Join(repo, "does-not-exist")}, exitUsage},
+		{[]string{"check", "--source", repo, "extra"}, exitUsage},
+		{[]string{"check", "--no-such-flag"}, exitUsage},
+		{[]string{"check", "-h"}, exitOK},
+		{[]string{"check", "--source", t.TempDir()}, exitProblems},
+		{[]string{"schema", "provider"}, exitOK},
+		{[]string{"schema", "nope"}, exitUsage},
+		{[]string{"schema"}, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			if code, _, stderr := runCLI(tt.args...); code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+		})
+	}
+}
+
+// copySite copies data/ and content/ of the example site into a temporary
+// directory and returns it.
+func copySite(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	for _, top := range []string{"data", "content"} {
+		err := filepath.WalkDir(filepath.Join(repo, top), func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(repo, p)
+			if e.IsDir() {
+				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// edit replaces the first occurrence of old in file with new and returns
+// the line and column where new starts, plus offset bytes into new.
+func edit(t *testing.T, dir, file, old, new string, offset int) (line, col int) {
+	t.Helper()
+	path := filepath.Join(dir, file)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, old)
+	if i < 0 {
+		t.Fatalf("%s has no %q", file, old)
+	}
+	if err := os.WriteFile(path, []byte(s[:i]+new+s[i+len(old):]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := s[:i+offset]
+	line = strings.Count(before, "\n") + 1
+	col = len([]rune(before[strings.LastIndexByte(before, '\n')+1:])) + 1
+	return line, col
+}
+
+// TestThreeProblems is the acceptance scenario of the foundation: a copy of
+// the example data with a typo in a field name, a dangling district
+// reference and an impossible date reports exactly those three problems at
+// the right places and exits 1.
+func TestThreeProblems(t *testing.T) {
+	dir := copySite(t)
+	code, baseline, _ := runCLI("check", "--source", dir, "--today", "2026-11-21", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("copy of the example site does not check clean: %s", baseline)
+	}
+	l1, c1 := edit(t, dir, "data/providers/caritas-muenchen.yaml", "    languages: [de, ar, fr]", "    languges: [de, ar, fr]", 4)
+	l2, c2 := edit(t, dir, "data/providers/brk-muenchen.yaml", "    district: milbertshofen-am-hart", "    district: milbertshofen-am-hrat", 14)
+	l3, c3 := edit(t, dir, "data/courses/mvhs.yaml", "    end: 2027-06-30", "    end: 2027-06-31", 9)
+	want := []string{
+		fmt.Sprintf("%s:%d:%d: error: unknown field `languges` in an advisor — did you mean `languages`?", filepath.Join(dir, "data/providers/caritas-muenchen.yaml"), l1, c1),
+		fmt.Sprintf("%s:%d:%d: error: district `milbertshofen-am-hrat` is not in districts.yaml — did you mean `milbertshofen-am-hart`?", filepath.Join(dir, "data/providers/brk-muenchen.yaml"), l2, c2),
+		fmt.Sprintf("%s:%d:%d: error: \"2027-06-31\" is not a real date — write dates as YYYY-MM-DD, e.g. 2026-10-01", filepath.Join(dir, "data/courses/mvhs.yaml"), l3, c3),
+	}
+	code, stdout, stderr := runCLI("check", "--source", dir, "--today", "2026-11-21", "--no-warnings")
+	if code != exitProblems {
+		t.Errorf("exit code %d, want %d", code, exitProblems)
+	}
+	got := strings.Split(strings.TrimSpace(stdout), "\n")
+	// Problems are sorted by file name: courses before providers.
+	wantSorted := []string{want[2], want[1], want[0]}
+	if strings.Join(got, "\n") != strings.Join(wantSorted, "\n") {
+		t.Errorf("report:\n%s\nwant:\n%s", stdout, strings.Join(wantSorted, "\n"))
+	}
+	if !strings.Contains(stderr, "3 errors") {
+		t.Errorf("summary = %q, want 3 errors", stderr)
+	}
+}
+
+func TestFormats(t *testing.T) {
+	dir := copySite(t)
+	line, col := edit(t, dir, "data/providers/awo-muenchen.yaml", "    district: moosach", "    district: mosach", 14)
+	code, stdout, _ := runCLI("check", "--source", dir, "--today", "2026-11-21", "--format", "json")
+	if code != exitProblems {
+		t.Fatalf("exit code %d", code)
+	}
+	var problems []struct {
+		File, Severity, Rule, Message, Hint string
+		Line, Column                        int
+	}
+	if err := json.Unmarshal([]byte(stdout), &problems); err != nil {
+		t.Fatalf("JSON output does not parse: %v\n%s", err, stdout)
+	}
+	var found bool
+	for _, p := range problems {
+		if p.Severity == "error" {
+			found = true
+			if p.Rule != "unknown-reference" || p.Line != line || p.Column != col || p.Hint != "did you mean `moosach`?" {
+				t.Errorf("JSON problem = %+v, want unknown-reference at %d:%d", p, line, col)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no error in JSON output: %s", stdout)
+	}
+	_, stdout, _ = runCLI("check", "--source", dir, "--today", "2026-11-21", "--format", "github")
+	wantLine := fmt.Sprintf("::error file=%s,line=%d,col=%d,title=wegweiser unknown-reference::district `mosach` is not in districts.yaml — did you mean `moosach`?",
+		strings.ReplaceAll(filepath.Join(dir, "data/providers/awo-muenchen.yaml"), ":", "%3A"), line, col)
+	if !strings.Contains(stdout, wantLine+"\n") {
+		t.Errorf("github output lacks\n%s\ngot:\n%s", wantLine, stdout)
+	}
+}
+
+func TestSchemaOut(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI("schema", "--out", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, name := range []string{"site", "languages", "districts", "topics", "provider", "courses", "page"} {
+		b, err := os.ReadFile(filepath.Join(out, name+".schema.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil || v["$schema"] == nil {
+			t.Errorf("%s.schema.json is not a JSON Schema: %v", name, err)
+		}
+	}
+}
