@@ -181,6 +181,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 		if s, ok := d.scalar(n, f, "a single value"); ok {
 			if rule, msg, hint := checkFormat(t, s); rule != "" && s != "" {
 				d.errorf(n, rule, hint, "%s", msg)
+				return // an invalid value does not enter the model
 			}
 			v.SetString(s)
 		}
@@ -219,6 +220,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 					hint = fmt.Sprintf("did you mean `%s`? Allowed: %s", sg, strings.Join(f.enum, ", "))
 				}
 				d.errorf(n, "bad-value", hint, "`%s` is not a valid value for `%s`", s, f.name)
+				return
 			}
 			v.SetString(s)
 		}
