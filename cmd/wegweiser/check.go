@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
@@ -65,10 +64,6 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 // names as seen from the current directory.
 func loadSite(source string, opts load.Options) diag.List {
 	_, problems := load.Load(os.DirFS(source), opts)
-	if source != "." {
-		for i := range problems {
-			problems[i].File = filepath.Join(source, problems[i].File)
-		}
-	}
+	prefix(problems, source)
 	return problems
 }

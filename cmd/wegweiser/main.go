@@ -6,6 +6,7 @@
 //
 // Commands:
 //
+//	build    build the site into public/
 //	check    validate data/ and the front matter of content/
 //	schema   write the JSON Schemas of the data files
 //	version  print the version
@@ -45,6 +46,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"build", "build the site into public/", runBuild},
 		{"check", "validate data/ and the front matter of content/", runCheck},
 		{"schema", "write the JSON Schemas of the data files", runSchema},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/build"
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/publish"
+)
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, source := newFlags("build", stderr)
+	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
+	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
+	today := fs.String("today", "", "build as if today were `YYYY-MM-DD` (default: the real date)")
+	if code, ok := parseFlags(fs, args, 0); !ok {
+		return code
+	}
+	cfg := build.Config{BaseURL: *baseURL}
+	if *today != "" {
+		t, err := time.Parse(time.DateOnly, *today)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser build: --today %q is not a date YYYY-MM-DD\n", *today)
+			return exitUsage
+		}
+		cfg.Now = t
+	}
+	if st, err := os.Stat(*source); err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "wegweiser build: --source %q is not a directory\n", *source)
+		return exitUsage
+	}
+	cfg.Source = os.DirFS(*source)
+	if *out == "" {
+		*out = filepath.Join(*source, "public")
+	}
+	var res *build.Result
+	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {
+		var err error
+		res, err = build.Build(ctx, cfg, d)
+		if res != nil {
+			res.Files, res.Bytes = d.Stats()
+		}
+		return err
+	})
+	var problems diag.List
+	if res != nil {
+		problems = res.Problems
+	}
+	if errors.As(err, &problems) {
+		prefix(problems, *source)
+		diag.Write(stderr, diag.FormatText, problems)
+		fmt.Fprintf(stderr, "wegweiser build: %d errors, %d warnings: nothing written, %s is unchanged\n", problems.Errors(), problems.Warnings(), *out)
+		return exitProblems
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser build: %v (%s is unchanged)\n", err, *out)
+		return exitProblems
+	}
+	prefix(problems, *source)
+	diag.Write(stderr, diag.FormatText, problems)
+	fmt.Fprintf(stdout, "wegweiser build: %s → %s\n", res.Summary(), *out)
+	return exitOK
+}
+
+// prefix makes the file names of problems relative to the current
+// directory.
+func prefix(problems diag.List, source string) {
+	if source == "." {
+		return
+	}
+	for i := range problems {
+		problems[i].File = filepath.Join(source, problems[i].File)
+	}
+}

@@ -1,0 +1,229 @@
+// Package build runs the stages of a site build: load and check the data,
+// build the page graph, render every page in parallel and write the pages,
+// the fingerprinted theme assets, sitemap.xml, robots.txt and the security
+// headers through a Writer: a staging directory (wegweiser build) or memory
+// (wegweiser serve).
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/render"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/themes"
+)
+
+// Writer receives the files of a build. WriteFile is called from several
+// goroutines.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Config says what to build.
+type Config struct {
+	Source  fs.FS     // the site: data/, content/, i18n/, themes/default/
+	BaseURL string    // overrides base_url of site.yaml when set
+	Now     time.Time // the build date; zero: now
+	// Reload is the path of a live-reload script to add to every page
+	// (wegweiser serve), or "".
+	Reload string
+}
+
+// Result describes a finished build.
+type Result struct {
+	Problems diag.List      // warnings (a build with errors returns an error)
+	Pages    map[string]int // pages per language ("" for language-neutral pages)
+	Files    int
+	Bytes    int64
+	Duration time.Duration
+}
+
+// ErrProblems is returned, wrapped in a diag.List, when the data has errors.
+var ErrProblems = errors.New("the site has errors")
+
+// Build builds the site into w. If the data has errors it returns them as a
+// diag.List (errors.As) and writes nothing.
+func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
+	start := time.Now()
+	if cfg.Now.IsZero() {
+		cfg.Now = start
+	}
+	dir, problems := load.Load(cfg.Source, load.Options{Now: cfg.Now})
+	if dir == nil {
+		return &Result{Problems: problems}, problems
+	}
+	theme := themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
+	s := dir.Site
+	strs, err := i18n.Load(s.Languages, s.DefaultLanguage, theme, cfg.Source)
+	if err != nil {
+		return nil, fmt.Errorf("interface strings: %w", err)
+	}
+	for _, lang := range s.Languages {
+		if !strs.Has(lang, "nav_home") {
+			problems = append(problems, diag.Problem{Pos: diag.Pos{File: "i18n/" + lang + ".yaml", Line: 1, Col: 1}, Severity: diag.Warning,
+				Rule: "missing-translation", Message: fmt.Sprintf("no interface strings for %s", lang),
+				Hint: fmt.Sprintf("add i18n/%s.yaml (copy the theme's en.yaml and translate it); until then %s pages show %s labels", lang, lang, s.DefaultLanguage)})
+		}
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = string(s.BaseURL)
+	}
+	if base != "" && !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	assets, err := writeAssets(theme, w)
+	if err != nil {
+		return nil, err
+	}
+	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now)})
+	if err != nil {
+		return nil, err
+	}
+	r, err := render.New(render.Config{Theme: theme, Strings: strs, BaseURL: base, Assets: assets, Reload: cfg.Reload})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Problems: problems, Pages: map[string]int{}}
+	if err := renderAll(ctx, r, graph, w); err != nil {
+		return nil, err
+	}
+	for _, p := range graph.Pages {
+		res.Pages[p.Lang]++
+	}
+	if err := w.WriteFile("robots.txt", robots(base)); err != nil {
+		return nil, err
+	}
+	if base != "" {
+		if err := w.WriteFile("sitemap.xml", sitemap(graph, base)); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.WriteFile("_headers", headersFile()); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// renderAll renders every page on all cores.
+func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	pages := make(chan *site.Page)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for p := range pages {
+				buf.Reset()
+				if err := r.Render(&buf, s, p); err != nil {
+					cancel(err)
+					continue
+				}
+				if err := w.WriteFile(p.Path(), bytes.Clone(buf.Bytes())); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	for _, p := range s.Pages {
+		if ctx.Err() != nil {
+			break
+		}
+		pages <- p
+	}
+	close(pages)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// writeAssets publishes the theme's assets/ with a content hash in each
+// name (style.css → assets/style.1a2b3c4d.css), so they can be cached for
+// ever, and returns the map from name to published path.
+func writeAssets(theme fs.FS, w Writer) (map[string]string, error) {
+	entries, err := fs.ReadDir(theme, "assets")
+	if err != nil {
+		return nil, fmt.Errorf("theme assets: %w", err)
+	}
+	m := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := fs.ReadFile(theme, "assets/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(e.Name())
+		name := "assets/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		if err := w.WriteFile(name, b); err != nil {
+			return nil, err
+		}
+		m[e.Name()] = name
+	}
+	return m, nil
+}
+
+// subOrEmpty returns the subtree dir of fsys, or an empty file system.
+func subOrEmpty(fsys fs.FS, dir string) fs.FS {
+	if st, err := fs.Stat(fsys, dir); err != nil || !st.IsDir() {
+		return emptyFS{}
+	}
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return emptyFS{}
+	}
+	return sub
+}
+
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+// Summary formats r for people: pages per language, files, bytes, time.
+func (r *Result) Summary() string {
+	var langs []string
+	for l := range r.Pages {
+		if l != "" {
+			langs = append(langs, l)
+		}
+	}
+	slices.Sort(langs)
+	var per []string
+	total := 0
+	for _, l := range langs {
+		per = append(per, fmt.Sprintf("%s %d", l, r.Pages[l]))
+	}
+	for _, n := range r.Pages {
+		total += n
+	}
+	return fmt.Sprintf("%d pages (%s), %d files, %.1f MB in %s",
+		total, strings.Join(per, ", "), r.Files, float64(r.Bytes)/1e6, r.Duration.Round(time.Millisecond))
+}
+
+// DirFS returns the site in directory dir.
+func DirFS(dir string) fs.FS { return os.DirFS(dir) }

@@ -1,0 +1,309 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+)
+
+// testToday is the date the tests build as of: the example's closures and
+// courses are judged against it.
+var testToday = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+// memWriter collects the files of a build.
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.files == nil {
+		m.files = map[string][]byte{}
+	}
+	if _, dup := m.files[name]; dup {
+		return errors.New("written twice: " + name)
+	}
+	m.files[name] = data
+	return nil
+}
+
+func buildExample(t *testing.T, base string) map[string][]byte {
+	t.Helper()
+	var w memWriter
+	res, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday, BaseURL: base}, &w)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	if res.Problems.Errors() > 0 {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	return w.files
+}
+
+var langs = []string{"de", "en", "ar", "tr", "ru", "uk", "fa", "fr"}
+
+// TestEveryKindInEveryLanguage checks that each page kind exists in every
+// interface language of the example.
+func TestEveryKindInEveryLanguage(t *testing.T) {
+	files := buildExample(t, "")
+	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
+		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offers/caritas-anerkennung/",
+		"courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/", "courses/districts/maxvorstadt/",
+		"courses/months/2027-01/", "courses/times/evening/", "advisors/", "programs/mbe/", "programs/jmd/",
+		"mbe-jmd/", "integrationskurs/", "ueber-uns/"}
+	for _, lang := range langs {
+		for _, k := range keys {
+			if _, ok := files[path.Join(lang, k, "index.html")]; !ok {
+				t.Errorf("missing %s", path.Join(lang, k, "index.html"))
+			}
+		}
+	}
+	for _, f := range []string{"index.html", "404.html", "robots.txt", "_headers"} {
+		if _, ok := files[f]; !ok {
+			t.Errorf("missing %s", f)
+		}
+	}
+}
+
+// parse parses an HTML page.
+func parse(t *testing.T, name string, b []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return doc
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+// TestNoBrokenLinks follows every link and resource reference in every
+// page, with relative links (opened from disk) and under a sub-path.
+func TestNoBrokenLinks(t *testing.T) {
+	for _, base := range []string{"", "https://example.org/wegweiser/"} {
+		files := buildExample(t, base)
+		checked := 0
+		for name, b := range files {
+			if !strings.HasSuffix(name, ".html") {
+				continue
+			}
+			walk(parse(t, name, b), func(n *html.Node) {
+				if n.Type != html.ElementNode {
+					return
+				}
+				for _, key := range []string{"href", "src"} {
+					v, ok := attr(n, key)
+					if !ok || strings.HasPrefix(v, "#") {
+						continue
+					}
+					v = strings.TrimPrefix(v, "https://example.org") // canonical and alternate links are absolute
+					if strings.Contains(v, ":") {
+						continue // tel:, mailto:, external
+					}
+					target := strings.SplitN(v, "#", 2)[0]
+					if base != "" {
+						if !strings.HasPrefix(target, "/wegweiser/") {
+							t.Errorf("%s: link %q is not below the base path", name, v)
+							continue
+						}
+						target = strings.TrimPrefix(target, "/wegweiser/")
+					} else {
+						target = path.Join(path.Dir(name), target)
+					}
+					if strings.HasSuffix(target, "/") || target == "" || target == "." {
+						target = path.Join(target, "index.html")
+					}
+					if _, ok := files[target]; !ok {
+						t.Errorf("%s: broken link %q (%s)", name, v, target)
+					}
+					checked++
+				}
+			})
+		}
+		if checked < 10000 {
+			t.Errorf("only %d links checked", checked)
+		}
+	}
+}
+
+// TestDirection checks lang and dir on the root element of every page, and
+// on snippets in another language.
+func TestDirection(t *testing.T) {
+	files := buildExample(t, "")
+	rtl := map[string]bool{"ar": true, "fa": true}
+	for name, b := range files {
+		lang, _, ok := strings.Cut(name, "/")
+		if !ok || !strings.HasSuffix(name, ".html") || !slices.Contains(langs, lang) {
+			continue
+		}
+		doc := parse(t, name, b)
+		walk(doc, func(n *html.Node) {
+			if n.Type != html.ElementNode {
+				return
+			}
+			if n.Data == "html" {
+				want := "ltr"
+				if rtl[lang] {
+					want = "rtl"
+				}
+				if l, _ := attr(n, "lang"); l != lang {
+					t.Errorf("%s: <html lang=%q>", name, l)
+				}
+				if d, _ := attr(n, "dir"); d != want {
+					t.Errorf("%s: <html dir=%q>, want %s", name, d, want)
+				}
+			}
+			// Every element that changes the language sets the direction too.
+			if l, ok := attr(n, "lang"); ok && n.Data != "html" {
+				if _, ok := attr(n, "dir"); !ok {
+					t.Errorf("%s: <%s lang=%q> without dir", name, n.Data, l)
+				}
+			}
+		})
+	}
+}
+
+// TestFallbackNotes checks that a note marks a text exactly where its
+// translation is missing: the one German-only closure note of the example
+// appears with a note on the office page in every other language and
+// nowhere else.
+func TestFallbackNotes(t *testing.T) {
+	files := buildExample(t, "")
+	for name, b := range files {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		lang, _, _ := strings.Cut(name, "/")
+		notes := strings.Count(string(b), `class="fallback"`)
+		want := 0
+		if name == lang+"/offices/diakonie-mbe-schwabing/index.html" && lang != "de" {
+			want = 1
+			if !strings.Contains(string(b), `<span lang="de" dir="ltr">Teamfortbildung</span> <small class="fallback">`) {
+				t.Errorf("%s: the fallback text is not marked as German", name)
+			}
+		}
+		if notes != want {
+			t.Errorf("%s: %d fallback notes, want %d", name, notes, want)
+		}
+	}
+	// Markdown pages missing in a language are shown in German, marked.
+	if b := files["ar/ueber-uns/index.html"]; !strings.Contains(string(b), `class="fallback-page"`) || !strings.Contains(string(b), `<article lang="de" dir="ltr">`) {
+		t.Errorf("ar/ueber-uns is not marked as a German fallback")
+	}
+	if b := files["ar/mbe-jmd/index.html"]; strings.Contains(string(b), `fallback-page`) {
+		t.Errorf("ar/mbe-jmd exists in Arabic but is marked as a fallback")
+	}
+}
+
+// TestFallbackFromTranslation builds a site with a missing translation and
+// counts: every place the untranslated title appears on a page in that
+// language carries the note, and no page in a translated language does.
+func TestFallbackFromTranslation(t *testing.T) {
+	src := fstest.MapFS{}
+	root := "../load/testdata/base"
+	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			src[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
+		}
+		return nil
+	})
+	prov := string(src["data/providers/caritas.yaml"].Data)
+	src["data/providers/caritas.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(prov,
+		"title: {de: Migrationsberatung, en: Migration counselling, ar: استشارات الهجرة}", "title: {de: Migrationsberatung, en: Migration counselling}", 1))}
+	var w memWriter
+	res, err := Build(context.Background(), Config{Source: src, Now: testToday}, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Rule != "missing-translation" {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	arNotes, arPlaces, enNotes := 0, 0, 0
+	for name, b := range w.files {
+		s := string(b)
+		switch {
+		case strings.HasPrefix(name, "ar/"):
+			arNotes += strings.Count(s, `class="fallback"`)
+			arPlaces += strings.Count(s, `<span lang="de" dir="ltr">Migrationsberatung</span>`)
+		case strings.HasPrefix(name, "en/"):
+			enNotes += strings.Count(s, `class="fallback"`)
+		}
+	}
+	if arPlaces == 0 || arNotes != arPlaces {
+		t.Errorf("Arabic pages: %d fallback notes for %d untranslated titles", arNotes, arPlaces)
+	}
+	if enNotes != 0 {
+		t.Errorf("English pages: %d fallback notes, want 0", enNotes)
+	}
+}
+
+// TestProblemsStopBuild checks that data errors come back as a diag.List
+// and nothing is written.
+func TestProblemsStopBuild(t *testing.T) {
+	src := fstest.MapFS{}
+	maps.Copy(src, fstest.MapFS{"data/site.yaml": {Data: []byte("name: X\n")}})
+	var w memWriter
+	_, err := Build(context.Background(), Config{Source: src, Now: testToday}, &w)
+	var problems diag.List
+	if !errors.As(err, &problems) || problems.Errors() == 0 {
+		t.Fatalf("err = %v, want problems", err)
+	}
+	if len(w.files) != 0 {
+		t.Errorf("%d files written despite errors", len(w.files))
+	}
+}
+
+// TestSitemap checks sitemap.xml and robots.txt with a base URL.
+func TestSitemap(t *testing.T) {
+	files := buildExample(t, "https://example.org/wegweiser/")
+	sm := string(files["sitemap.xml"])
+	for _, want := range []string{
+		"<loc>https://example.org/wegweiser/de/districts/maxvorstadt/</loc>",
+		`<xhtml:link rel="alternate" hreflang="ar" href="https://example.org/wegweiser/ar/districts/maxvorstadt/"></xhtml:link>`,
+	} {
+		if !strings.Contains(sm, want) {
+			t.Errorf("sitemap lacks %s", want)
+		}
+	}
+	if n := strings.Count(sm, "<loc>"); n != strings.Count(sm, "<url>") || n < 1000 {
+		t.Errorf("sitemap has %d locs", n)
+	}
+	if !strings.Contains(string(files["robots.txt"]), "Sitemap: https://example.org/wegweiser/sitemap.xml") {
+		t.Errorf("robots.txt: %s", files["robots.txt"])
+	}
+	if !strings.Contains(string(files["de/offices/caritas-mbe-maxvorstadt/index.html"]), `<link rel="canonical" href="https://example.org/wegweiser/de/offices/caritas-mbe-maxvorstadt/">`) {
+		t.Errorf("no canonical link on an office page")
+	}
+}

@@ -1,0 +1,104 @@
+// Package publish writes a site into a directory so that readers of that
+// directory see either the complete old site or the complete new one.
+//
+// The new site is written into a fresh sibling directory; only when it is
+// complete does it replace the old one: on Linux with one atomic
+// renameat2(RENAME_EXCHANGE), elsewhere with two renames. A failed or
+// interrupted build removes its staging directory and leaves the old site
+// as it was.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Dir is a staging directory being filled. WriteFile may be called from
+// several goroutines.
+type Dir struct {
+	path  string
+	mu    sync.Mutex
+	dirs  map[string]bool
+	files int
+	bytes int64
+}
+
+// WriteFile writes data to name (slash-separated, relative to the site
+// root), creating directories as needed.
+func (d *Dir) WriteFile(name string, data []byte) error {
+	full := filepath.Join(d.path, filepath.FromSlash(name))
+	dir := filepath.Dir(full)
+	d.mu.Lock()
+	if !d.dirs[dir] {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			d.mu.Unlock()
+			return err
+		}
+		d.dirs[dir] = true
+	}
+	d.files++
+	d.bytes += int64(len(data))
+	d.mu.Unlock()
+	return os.WriteFile(full, data, 0o644)
+}
+
+// Stats returns the number of files and bytes written.
+func (d *Dir) Stats() (files int, bytes int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.files, d.bytes
+}
+
+// Publish calls fill with a staging directory next to out and, if fill
+// succeeds and ctx is not cancelled, makes it out. On any failure the
+// staging directory is removed and out is untouched.
+func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error) {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	stage, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(stage)
+		}
+	}()
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return err
+	}
+	d := &Dir{path: stage, dirs: map[string]bool{stage: true}}
+	if err := fill(d); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("publish: interrupted: %w", err)
+	}
+	return swap(stage, out)
+}
+
+// swap makes stage the directory out and removes the old out.
+func swap(stage, out string) error {
+	if _, err := os.Lstat(out); errors.Is(err, os.ErrNotExist) {
+		return os.Rename(stage, out)
+	}
+	if err := exchange(stage, out); err == nil {
+		return os.RemoveAll(stage) // stage now holds the old site
+	}
+	old := stage + ".old"
+	if err := os.Rename(out, old); err != nil {
+		return fmt.Errorf("publish: move old %s aside: %w", out, err)
+	}
+	if err := os.Rename(stage, out); err != nil {
+		os.Rename(old, out) // put the old site back
+		return fmt.Errorf("publish: %w", err)
+	}
+	return os.RemoveAll(old)
+}

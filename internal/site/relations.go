@@ -1,0 +1,299 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// Offices returns all offices, sorted by name.
+func (s *Site) Offices() []*model.Office { return s.offices }
+
+// Courses returns the courses that have not ended, by start date.
+func (s *Site) Courses() []*model.Course { return s.courses }
+
+// Spoken returns the codes of the languages that some office, advisor,
+// offer or course offers, in catalogue order: the languages with a page.
+func (s *Site) Spoken() []string { return s.spoken }
+
+// Advisors returns the public advisors of an office.
+func (s *Site) Advisors(office string) []*model.Advisor { return s.advisors[office] }
+
+// AllAdvisors returns every public advisor, sorted by name.
+func (s *Site) AllAdvisors() []*model.Advisor {
+	var out []*model.Advisor
+	for _, o := range s.offices {
+		out = append(out, s.advisors[o.ID]...)
+	}
+	slices.SortStableFunc(out, func(a, b *model.Advisor) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Offers returns the offers available at an office.
+func (s *Site) Offers(office string) []*model.Offer { return s.offers[office] }
+
+// Languages returns the codes of the languages spoken at an office (by its
+// advisors or in its offers), in catalogue order.
+func (s *Site) Languages(o *model.Office) []string {
+	has := map[string]bool{}
+	for _, a := range s.advisors[o.ID] {
+		for _, l := range a.Languages {
+			has[l] = true
+		}
+	}
+	for _, of := range s.offers[o.ID] {
+		for _, l := range of.Languages {
+			has[l] = true
+		}
+	}
+	var out []string
+	for _, l := range s.Dir.Languages {
+		if has[l.Code] {
+			out = append(out, l.Code)
+		}
+	}
+	return out
+}
+
+// OfficePrograms returns the programs (mbe, jmd, other) offered at an office.
+func (s *Site) OfficePrograms(o *model.Office) []string {
+	var out []string
+	for _, p := range []string{model.ProgramMBE, model.ProgramJMD, model.ProgramOther} {
+		if slices.ContainsFunc(s.offers[o.ID], func(of *model.Offer) bool { return of.Program == p }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// DistrictOffice is an office listed on a district page.
+type DistrictOffice struct {
+	*model.Office
+	Serves  bool // the district is in the office's catchment
+	Located bool // the office is in the district
+}
+
+// DistrictOffices returns the offices responsible for a district in a
+// program: those whose catchment includes the district first, then those
+// located there, each by name.
+func (s *Site) DistrictOffices(district, program string) []DistrictOffice {
+	var out []DistrictOffice
+	for _, o := range s.offices {
+		if !slices.Contains(s.OfficePrograms(o), program) {
+			continue
+		}
+		e := DistrictOffice{Office: o, Serves: slices.Contains(o.Serves, district), Located: o.District == district}
+		if e.Serves || e.Located {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b DistrictOffice) int {
+		return cmp.Or(-cmpBool(a.Serves, b.Serves), -cmpBool(a.Located, b.Located))
+	})
+	return out
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// DistrictCourses returns the courses held in a district.
+func (s *Site) DistrictCourses(district string) []*model.Course {
+	var out []*model.Course
+	for _, c := range s.courses {
+		if c.Location.District == district {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// DistrictGroup is a list of offices in one district.
+type DistrictGroup struct {
+	District *model.District
+	Offices  []*model.Office
+}
+
+// LanguageOffices returns the offices where a language is spoken, grouped
+// by district in the order of districts.yaml.
+func (s *Site) LanguageOffices(code string) []DistrictGroup {
+	var out []DistrictGroup
+	for i := range s.Dir.Districts {
+		g := DistrictGroup{District: &s.Dir.Districts[i]}
+		for _, o := range s.offices {
+			if o.District == g.District.ID && slices.Contains(s.Languages(o), code) {
+				g.Offices = append(g.Offices, o)
+			}
+		}
+		if len(g.Offices) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// LanguageAdvisors returns the public advisors who speak a language.
+func (s *Site) LanguageAdvisors(code string) []*model.Advisor {
+	var out []*model.Advisor
+	for _, a := range s.AllAdvisors() {
+		if slices.Contains(a.Languages, code) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// LanguageCourses returns the courses whose teachers also explain in a
+// language.
+func (s *Site) LanguageCourses(code string) []*model.Course {
+	var out []*model.Course
+	for _, c := range s.courses {
+		if slices.Contains(c.SupportLanguages, code) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TopicOffers returns the offers on a topic.
+func (s *Site) TopicOffers(topic string) []*model.Offer {
+	var out []*model.Offer
+	for i := range s.Dir.Providers {
+		p := &s.Dir.Providers[i]
+		for j := range p.Offers {
+			if slices.Contains(p.Offers[j].Topics, topic) {
+				out = append(out, &p.Offers[j])
+			}
+		}
+	}
+	return out
+}
+
+// Closures returns the closures of an office that have not ended.
+func (s *Site) Closures(o *model.Office) []model.Closure {
+	var out []model.Closure
+	for _, c := range o.Closures {
+		if !c.To.Before(s.Today) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TimeOfDay classifies a course by its start: morning (before 12:00),
+// afternoon (before 17:00) or evening.
+func TimeOfDay(c *model.Course) string {
+	switch {
+	case c.Schedule.From < 12*60:
+		return "morning"
+	case c.Schedule.From < 17*60:
+		return "afternoon"
+	}
+	return "evening"
+}
+
+// CourseSets returns the non-empty course lists by type, district, start
+// month and time of day.
+func (s *Site) CourseSets() []*CourseSet {
+	var out []*CourseSet
+	for _, by := range []string{"type", "district", "month", "time"} {
+		out = append(out, s.CourseSetsBy(by)...)
+	}
+	return out
+}
+
+// CourseSetsBy returns the non-empty course lists of one kind, in a
+// natural order: types as in model.CourseTypes, districts as in
+// districts.yaml, months in time order, morning before evening.
+func (s *Site) CourseSetsBy(by string) []*CourseSet {
+	var values []string
+	key := func(c *model.Course) string { return "" }
+	switch by {
+	case "type":
+		values = model.CourseTypes()
+		key = func(c *model.Course) string { return c.Type }
+	case "district":
+		for _, d := range s.Dir.Districts {
+			values = append(values, d.ID)
+		}
+		key = func(c *model.Course) string { return c.Location.District }
+	case "month":
+		for _, c := range s.courses {
+			m := fmt.Sprintf("%04d-%02d", c.Start.Year, int(c.Start.Month))
+			if !slices.Contains(values, m) {
+				values = append(values, m)
+			}
+		}
+		slices.Sort(values)
+		key = func(c *model.Course) string { return fmt.Sprintf("%04d-%02d", c.Start.Year, int(c.Start.Month)) }
+	case "time":
+		values = []string{"morning", "afternoon", "evening"}
+		key = TimeOfDay
+	}
+	var out []*CourseSet
+	for _, v := range values {
+		set := &CourseSet{By: by, Value: v}
+		for _, c := range s.courses {
+			if key(c) == v {
+				set.Courses = append(set.Courses, c)
+			}
+		}
+		if len(set.Courses) > 0 {
+			out = append(out, set)
+		}
+	}
+	return out
+}
+
+// Menu returns the Markdown pages of a menu ("main" or "footer") in a
+// language, by weight: the pages as they are published in that language.
+func (s *Site) Menu(lang, menu string) []*Page {
+	var out []*Page
+	for _, p := range s.Pages {
+		if p.Kind == KindContent && p.Lang == lang && p.Data.(*model.Page).Meta.Menu == menu {
+			out = append(out, p)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Page) int {
+		return cmp.Compare(a.Data.(*model.Page).Meta.Weight, b.Data.(*model.Page).Meta.Weight)
+	})
+	return out
+}
+
+// Programs returns the programs with a page of their own: MBE and JMD.
+func (s *Site) Programs() []string { return []string{model.ProgramMBE, model.ProgramJMD} }
+
+// ProgramOffices returns the offices offering a program, grouped by the
+// district they are in.
+func (s *Site) ProgramOffices(program string) []DistrictGroup {
+	var out []DistrictGroup
+	for i := range s.Dir.Districts {
+		g := DistrictGroup{District: &s.Dir.Districts[i]}
+		for _, o := range s.offices {
+			if o.District == g.District.ID && slices.Contains(s.OfficePrograms(o), program) {
+				g.Offices = append(g.Offices, o)
+			}
+		}
+		if len(g.Offices) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// ProviderOffices returns the offices of a provider.
+func (s *Site) ProviderOffices(p *model.Provider) []*model.Office {
+	out := make([]*model.Office, len(p.Offices))
+	for i := range p.Offices {
+		out[i] = &p.Offices[i]
+	}
+	return out
+}

@@ -1,0 +1,254 @@
+// Package site turns a loaded directory into the page graph of the
+// website: which pages exist in which language, under which path, showing
+// which data, and the relations between entries that pages list (the
+// offices serving a district, the advisors speaking a language, the courses
+// starting in a month). It writes no HTML.
+//
+// Every data page exists in every interface language under the same key,
+// so the language switcher and hreflang alternates are the key in another
+// language. Markdown pages missing in a language are published there from
+// the default language, marked as a fallback.
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// Page kinds; each is a template of the theme.
+const (
+	KindChooser   = "chooser" // the root language chooser, language-neutral
+	KindHome      = "home"
+	KindDistricts = "districts"
+	KindDistrict  = "district"
+	KindLanguages = "languages"
+	KindLanguage  = "language"
+	KindTopics    = "topics"
+	KindTopic     = "topic"
+	KindProviders = "providers"
+	KindProvider  = "provider"
+	KindOffice    = "office"
+	KindOffer     = "offer"
+	KindCourses   = "courses"
+	KindCourseSet = "courseset" // a filtered list of courses
+	KindCourse    = "course"
+	KindAdvisors  = "advisors"
+	KindProgram   = "program" // the offices of one program (MBE or JMD)
+	KindContent   = "content" // a Markdown page
+	KindNotFound  = "404"
+)
+
+// Page is one page in one language.
+type Page struct {
+	Kind string
+	Lang string // "" for language-neutral pages
+	Key  string // language-independent path, "" for home, else ending in "/": "districts/maxvorstadt/"
+	Data any    // what the page shows: *model.District, *CourseSet, *model.Page, …
+	// From is the language a content page is taken from when it does not
+	// exist in Lang (a fallback), else "".
+	From string
+}
+
+// Path returns the file the page is written to, relative to the site root.
+func (p *Page) Path() string {
+	switch p.Kind {
+	case KindChooser:
+		return "index.html"
+	case KindNotFound:
+		return "404.html"
+	}
+	return path.Join(p.Lang, p.Key, "index.html")
+}
+
+// CourseSet is a filtered list of courses: by type, district, start month
+// or time of day.
+type CourseSet struct {
+	By      string // "type", "district", "month", "time"
+	Value   string // the type, district id, "2026-12" or "morning"
+	Courses []*model.Course
+}
+
+// Site is the page graph and the relations between entries.
+type Site struct {
+	Dir   *model.Directory
+	Today model.Date // the build date: ended courses and past closures are left out
+	Pages []*Page
+
+	offices      []*model.Office             // all offices, by name
+	advisors     map[string][]*model.Advisor // office id → public advisors
+	offers       map[string][]*model.Offer   // office id → offers
+	courses      []*model.Course             // courses not ended, by start date
+	spoken       []string                    // codes of languages with something to show, catalogue order
+	contentPaths []string                    // Markdown page paths over all languages
+}
+
+// Options control what a site contains.
+type Options struct {
+	// Today is the day ended courses and past closures are judged by.
+	Today model.Date
+}
+
+// reserved are the first path segments of data pages; Markdown pages may
+// not use them.
+var reserved = []string{"programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+
+// New builds the page graph of dir.
+func New(dir *model.Directory, opts Options) (*Site, error) {
+	s := &Site{Dir: dir, Today: opts.Today, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
+	s.relate()
+	if err := s.paginate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Site) relate() {
+	d := s.Dir
+	spoken := map[string]bool{}
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		for j := range p.Offices {
+			s.offices = append(s.offices, &p.Offices[j])
+		}
+		for j := range p.Advisors {
+			a := &p.Advisors[j]
+			if !a.IsPublic() {
+				continue
+			}
+			s.advisors[a.Office] = append(s.advisors[a.Office], a)
+			for _, l := range a.Languages {
+				spoken[l] = true
+			}
+		}
+		for j := range p.Offers {
+			o := &p.Offers[j]
+			for _, id := range o.Offices {
+				s.offers[id] = append(s.offers[id], o)
+			}
+			for _, l := range o.Languages {
+				spoken[l] = true
+			}
+		}
+	}
+	slices.SortStableFunc(s.offices, func(a, b *model.Office) int { return cmp.Compare(s.name(a.Name), s.name(b.Name)) })
+	for i := range d.CourseFiles {
+		f := &d.CourseFiles[i]
+		for j := range f.Courses {
+			c := &f.Courses[j]
+			if c.End.Before(s.Today) {
+				continue
+			}
+			s.courses = append(s.courses, c)
+			for _, l := range c.SupportLanguages {
+				spoken[l] = true
+			}
+		}
+	}
+	slices.SortStableFunc(s.courses, func(a, b *model.Course) int {
+		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.ID, b.ID))
+	})
+	for _, l := range d.Languages {
+		if spoken[l.Code] {
+			s.spoken = append(s.spoken, l.Code)
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range d.Pages {
+		if !p.Meta.Draft && !seen[p.Path] {
+			seen[p.Path] = true
+			s.contentPaths = append(s.contentPaths, p.Path)
+		}
+	}
+	slices.Sort(s.contentPaths)
+}
+
+// name returns a text in the default language, for sorting.
+func (s *Site) name(t model.Text) string {
+	v, _ := t.Get(s.Dir.Site.DefaultLanguage, s.Dir.Site.DefaultLanguage)
+	return strings.ToLower(v)
+}
+
+func (s *Site) paginate() error {
+	d := s.Dir
+	s.Pages = append(s.Pages, &Page{Kind: KindChooser}, &Page{Kind: KindNotFound, Lang: d.Site.DefaultLanguage})
+	for _, p := range s.contentPaths {
+		first, _, _ := strings.Cut(p, "/")
+		if slices.Contains(reserved, first) || p == "index" {
+			return fmt.Errorf("content page %q: the path %s/ is used by the site itself; rename the file", p, first)
+		}
+	}
+	for _, lang := range d.Site.Languages {
+		add := func(kind, key string, data any) {
+			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: lang, Key: key, Data: data})
+		}
+		add(KindHome, "", nil)
+		for _, p := range s.Programs() {
+			add(KindProgram, "programs/"+p+"/", p)
+		}
+		add(KindDistricts, "districts/", nil)
+		for i := range d.Districts {
+			add(KindDistrict, "districts/"+d.Districts[i].ID+"/", &d.Districts[i])
+		}
+		add(KindLanguages, "languages/", nil)
+		for _, code := range s.spoken {
+			add(KindLanguage, "languages/"+code+"/", d.Language(code))
+		}
+		add(KindTopics, "topics/", nil)
+		for i := range d.Topics {
+			add(KindTopic, "topics/"+d.Topics[i].ID+"/", &d.Topics[i])
+		}
+		add(KindProviders, "providers/", nil)
+		for i := range d.Providers {
+			p := &d.Providers[i]
+			add(KindProvider, "providers/"+p.ID+"/", p)
+			for j := range p.Offers {
+				add(KindOffer, "offers/"+p.Offers[j].ID+"/", &p.Offers[j])
+			}
+		}
+		for _, o := range s.offices {
+			add(KindOffice, "offices/"+o.ID+"/", o)
+		}
+		add(KindCourses, "courses/", nil)
+		for _, c := range s.courses {
+			add(KindCourse, "courses/"+c.ID+"/", c)
+		}
+		for _, set := range s.CourseSets() {
+			add(KindCourseSet, set.Key(), set)
+		}
+		add(KindAdvisors, "advisors/", nil)
+		for _, p := range s.contentPaths {
+			page, from := s.content(p, lang)
+			s.Pages = append(s.Pages, &Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
+		}
+	}
+	return nil
+}
+
+// content returns the Markdown page at path in lang, or in the default
+// language (then any language) with that language as from.
+func (s *Site) content(p, lang string) (*model.Page, string) {
+	order := append([]string{lang, s.Dir.Site.DefaultLanguage}, s.Dir.Site.Languages...)
+	for _, l := range order {
+		for i := range s.Dir.Pages {
+			pg := &s.Dir.Pages[i]
+			if pg.Path == p && pg.Lang == l && !pg.Meta.Draft {
+				if l == lang {
+					return pg, ""
+				}
+				return pg, l
+			}
+		}
+	}
+	return nil, ""
+}
+
+// Key returns the page key of a course set.
+func (c *CourseSet) Key() string {
+	seg := map[string]string{"type": "types", "district": "districts", "month": "months", "time": "times"}[c.By]
+	return "courses/" + seg + "/" + c.Value + "/"
+}
