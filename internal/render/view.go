@@ -215,7 +215,7 @@ func (v *View) Days(days []model.Weekday) string {
 	for i, d := range days {
 		names[i] = v.r.cfg.Strings.Weekday(v.Lang, d)
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, v.T("list_sep"))
 }
 
 // DayCodes returns the data's codes of days ("mo we"), for scripts.
@@ -228,7 +228,9 @@ func (v *View) DayCodes(days []model.Weekday) string {
 }
 
 // TimeRange formats a span of the day.
-func (v *View) TimeRange(from, to model.Clock) string { return v.r.cfg.Strings.TimeRange(v.Lang, from, to) }
+func (v *View) TimeRange(from, to model.Clock) string {
+	return v.r.cfg.Strings.TimeRange(v.Lang, from, to)
+}
 
 // Minutes returns a time of day in minutes after midnight, for scripts.
 func (v *View) Minutes(c model.Clock) int { return int(c) }

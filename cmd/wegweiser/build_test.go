@@ -1,0 +1,72 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// snapshot reads every file below dir with its mode.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if e.IsDir() {
+			m[rel+"/"] = info.Mode().String()
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		m[rel] = info.Mode().String() + " " + string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestFailedBuildKeepsPublic builds the example, breaks the data, builds
+// again, and checks that public/ is byte for byte what the good build wrote.
+func TestFailedBuildKeepsPublic(t *testing.T) {
+	dir := copySite(t)
+	out := filepath.Join(dir, "public")
+	code, stdout, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21")
+	if code != exitOK {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "pages (ar ") {
+		t.Errorf("no summary: %q", stdout)
+	}
+	before := snapshot(t, out)
+	if len(before) < 1000 {
+		t.Fatalf("only %d files built", len(before))
+	}
+	edit(t, dir, "data/providers/awo-muenchen.yaml", "    district: moosach", "    district: mosach", 0)
+	code, _, stderr = runCLI("build", "--source", dir, "--today", "2026-11-21")
+	if code != exitProblems {
+		t.Fatalf("build with a data error: exit %d, want %d", code, exitProblems)
+	}
+	if !strings.Contains(stderr, "district `mosach` is not in districts.yaml") || !strings.Contains(stderr, "unchanged") {
+		t.Errorf("stderr does not explain: %s", stderr)
+	}
+	if after := snapshot(t, out); !reflect.DeepEqual(before, after) {
+		t.Errorf("public/ changed after a failed build (%d files before, %d after)", len(before), len(after))
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("staging directory left behind: %s", e.Name())
+		}
+	}
+}
