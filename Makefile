@@ -11,12 +11,15 @@ FUZZTIME ?= 30s
 $(BIN): FORCE
 	$(GO) build -o $(BIN) ./cmd/wegweiser
 
-# Until the site renderer lands (issue 3) build validates the data: a build
-# never starts from data with errors.
+# Check the data and build the site into public/ (replaced atomically; a
+# failed build leaves the previous public/ as it was).
 build: $(BIN)
-	./$(BIN) check --source $(SOURCE)
+	./$(BIN) build --source $(SOURCE)
 
+# Browser tests need Chromium and tests/browser/node_modules: they skip
+# with a message where those are missing (and fail under CI=true).
 test:
+	@[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund || true
 	$(GO) vet ./...
 	$(GO) test ./...
 

@@ -1,0 +1,170 @@
+package build
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// browserTools returns the paths of Chromium, node and the browser test
+// directory, or skips the test (fails it under CI) when one is missing.
+func browserTools(t *testing.T) (chromium, node, dir string) {
+	t.Helper()
+	missing := func(what string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("browser test needs %s (under CI a missing tool is a failure; .ci/run installs it)", what)
+		}
+		t.Skipf("skipping browser test: %s is missing (apt-get install chromium; npm ci --prefix tests/browser)", what)
+	}
+	chromium = os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("Chromium (" + chromium + ")")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node")
+	}
+	dir, _ = filepath.Abs("../../tests/browser")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
+		missing("tests/browser/node_modules")
+	}
+	return chromium, node, dir
+}
+
+// serveFiles serves built files on loopback with the site's headers, as a
+// static host would, plus axe-core at /__axe.js so that the CSP ('self')
+// stays enforced while axe runs.
+func serveFiles(t *testing.T, files map[string][]byte, axe []byte) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, h := range Headers() {
+			w.Header().Set(h.Name, h.Value)
+		}
+		if r.URL.Path == "/__axe.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write(axe)
+			return
+		}
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if name == "" || strings.HasSuffix(name, "/") {
+			name += "index.html"
+		}
+		b, ok := files[name]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write(files["404.html"])
+			return
+		}
+		switch path.Ext(name) {
+		case ".html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		case ".css":
+			w.Header().Set("Content-Type", "text/css")
+		case ".js":
+			w.Header().Set("Content-Type", "text/javascript")
+		}
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type pageResult struct {
+	Path        string
+	Status      int
+	H1          string
+	Lang, Dir   string
+	Main        int
+	OpenNow     *string
+	ScrollWidth int
+	Errors      []string
+	Axe         []struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+}
+
+// TestBrowser opens every page kind in German, Arabic and Ukrainian in
+// headless Chromium: each renders (status 200, a heading, content, the
+// right lang and dir, no console error or CSP violation, no horizontal
+// scrolling at 360 px) and axe-core finds no WCAG 2.1 A/AA violation.
+func TestBrowser(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	// Relative links: the site works under the test server's address.
+	files := buildExample(t, "")
+	axe, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serveFiles(t, files, axe)
+	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
+		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/",
+		"offers/caritas-anerkennung/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
+		"courses/months/2027-01/", "advisors/", "programs/jmd/", "mbe-jmd/", "ueber-uns/"}
+	var paths []string
+	for _, lang := range []string{"de", "ar", "uk"} {
+		for _, k := range keys {
+			paths = append(paths, "/"+lang+"/"+k)
+		}
+	}
+	paths = append(paths, "/", "/does-not-exist")
+	cmd := exec.Command(node, append([]string{filepath.Join(dir, "pages.mjs"), srv.URL}, paths...)...)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("browser run failed: %v\n%s", err, stderr)
+	}
+	var results []pageResult
+	if err := json.Unmarshal(out, &results); err != nil {
+		t.Fatalf("browser output: %v\n%s", err, out)
+	}
+	if len(results) != len(paths) {
+		t.Fatalf("%d results for %d pages", len(results), len(paths))
+	}
+	for _, r := range results {
+		lang, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
+		wantStatus := 200
+		if r.Path == "/does-not-exist" {
+			wantStatus, lang = 404, "de"
+		}
+		if r.Path == "/" {
+			lang = "de"
+		}
+		wantDir := "ltr"
+		if lang == "ar" {
+			wantDir = "rtl"
+		}
+		if r.Status != wantStatus || r.H1 == "" || r.Main < 20 || r.Lang != lang || r.Dir != wantDir {
+			t.Errorf("%s: status %d, h1 %q, %d characters of content, lang %q dir %q", r.Path, r.Status, r.H1, r.Main, r.Lang, r.Dir)
+		}
+		if wantStatus == 404 && len(r.Errors) == 1 && strings.Contains(r.Errors[0], "404") {
+			r.Errors = nil // the page itself
+		}
+		if len(r.Errors) > 0 {
+			t.Errorf("%s: console errors (CSP violations show here): %v", r.Path, r.Errors)
+		}
+		if r.ScrollWidth > 360 {
+			t.Errorf("%s: %d px wide at a 360 px viewport: the page scrolls sideways", r.Path, r.ScrollWidth)
+		}
+		for _, v := range r.Axe {
+			t.Errorf("%s: axe %s (%s): %s at %v", r.Path, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+		if strings.Contains(r.Path, "/offices/") && (r.OpenNow == nil || *r.OpenNow == "") {
+			t.Errorf("%s: the script did not say whether the office is open now", r.Path)
+		}
+	}
+	t.Logf("%d pages checked in Chromium with axe-core", len(results))
+}

@@ -1,0 +1,46 @@
+// Opens pages of a built site in headless Chromium and reports, for each,
+// what a person would see: the heading, the language and direction of the
+// page, console errors and Content-Security-Policy violations, the result
+// of "open now" and axe-core's WCAG 2.1 A/AA violations.
+//
+// Usage: node pages.mjs <base-url> <path>...   (prints one JSON object)
+// Environment: CHROMIUM (default /usr/bin/chromium).
+import { chromium } from "playwright-core";
+
+const [base, ...paths] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const results = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  for (const path of paths) {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    const response = await page.goto(base + path, { waitUntil: "load" });
+    const seen = await page.evaluate(() => ({
+      status: 0,
+      h1: (document.querySelector("h1") || {}).textContent || "",
+      lang: document.documentElement.lang,
+      dir: document.documentElement.dir,
+      main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
+      openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
+      scrollWidth: document.documentElement.scrollWidth,
+    }));
+    seen.status = response.status();
+    await page.addScriptTag({ url: "/__axe.js" });
+    const axe = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    });
+    results.push({ path, ...seen, errors, axe });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(results));
