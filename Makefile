@@ -26,8 +26,9 @@ test:
 check: $(BIN)
 	./$(BIN) check --source $(SOURCE)
 
-serve:
-	@echo "wegweiser serve arrives with the site renderer (issue 3); use 'make check' meanwhile" >&2; exit 2
+# Preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change.
+serve: $(BIN)
+	./$(BIN) serve --source $(SOURCE)
 
 # Regenerate the JSON Schemas in docs/schema/ after changing internal/model.
 schema: $(BIN)

@@ -9,6 +9,7 @@
 //	build    build the site into public/
 //	check    validate data/ and the front matter of content/
 //	schema   write the JSON Schemas of the data files
+//	serve    serve the site, rebuilding and reloading on every change
 //	version  print the version
 //
 // Every command works on the site in the current directory, or in the
@@ -49,6 +50,7 @@ func commands() []command {
 		{"build", "build the site into public/", runBuild},
 		{"check", "validate data/ and the front matter of content/", runCheck},
 		{"schema", "write the JSON Schemas of the data files", runSchema},
+		{"serve", "serve the site, rebuilding and reloading on every change", runServe},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {
 			fmt.Fprintln(stdout, "wegweiser", version)
 			return exitOK

@@ -3,11 +3,9 @@ package build
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"maps"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -229,16 +227,14 @@ func TestFallbackNotes(t *testing.T) {
 // counts: every place the untranslated title appears on a page in that
 // language carries the note, and no page in a translated language does.
 func TestFallbackFromTranslation(t *testing.T) {
+	base, err := fsWalk(os.DirFS("../load/testdata/base"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
 	src := fstest.MapFS{}
-	root := "../load/testdata/base"
-	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			b, _ := os.ReadFile(p)
-			rel, _ := filepath.Rel(root, p)
-			src[filepath.ToSlash(rel)] = &fstest.MapFile{Data: b}
-		}
-		return nil
-	})
+	for name, b := range base {
+		src[name] = &fstest.MapFile{Data: b}
+	}
 	prov := string(src["data/providers/caritas.yaml"].Data)
 	src["data/providers/caritas.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(prov,
 		"title: {de: Migrationsberatung, en: Migration counselling, ar: استشارات الهجرة}", "title: {de: Migrationsberatung, en: Migration counselling}", 1))}

@@ -73,3 +73,20 @@ func TestCounts(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+func TestJSONDecode(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, FormatJSON, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var got List
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got.Errors() != 2 || got.Warnings() != 1 || got[1] != sample()[1] {
+		t.Errorf("round trip: %+v", got)
+	}
+	if err := json.Unmarshal([]byte(`[{"severity":"fatal"}]`), &got); err == nil {
+		t.Error("unknown severity accepted")
+	}
+}

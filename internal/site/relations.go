@@ -297,3 +297,17 @@ func (s *Site) ProviderOffices(p *model.Provider) []*model.Office {
 	}
 	return out
 }
+
+// LanguageOffers returns the offers available in a language.
+func (s *Site) LanguageOffers(code string) []*model.Offer {
+	var out []*model.Offer
+	for i := range s.Dir.Providers {
+		p := &s.Dir.Providers[i]
+		for j := range p.Offers {
+			if slices.Contains(p.Offers[j].Languages, code) {
+				out = append(out, &p.Offers[j])
+			}
+		}
+	}
+	return out
+}

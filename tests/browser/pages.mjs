@@ -3,11 +3,14 @@
 // page, console errors and Content-Security-Policy violations, the result
 // of "open now" and axe-core's WCAG 2.1 A/AA violations.
 //
-// Usage: node pages.mjs <base-url> <path>...   (prints one JSON object)
-// Environment: CHROMIUM (default /usr/bin/chromium).
+// Usage:
+//   node pages.mjs check <base-url> <path>...          each page as a person sees it
+//   node pages.mjs status <base-url> <path> <time>...  the hours status line and
+//                                                      today's marked slots at each ISO time
+// Prints one JSON array. Environment: CHROMIUM (default /usr/bin/chromium).
 import { chromium } from "playwright-core";
 
-const [base, ...paths] = process.argv.slice(2);
+const [mode, base, ...paths] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -15,10 +18,25 @@ const browser = await chromium.launch({
 });
 const results = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
+  if (mode === "status") {
+    const [path, ...times] = paths;
+    for (const time of times) {
+      const page = await context.newPage();
+      await page.clock.setFixedTime(new Date(time));
+      await page.goto(base + path, { waitUntil: "load" });
+      results.push(await page.evaluate(() => ({
+        status: (document.querySelector("[data-status] .status") || {}).textContent || "",
+        today: document.querySelectorAll("[data-status] li.today").length,
+      })));
+      await page.close();
+    }
+    paths.length = 0;
+  }
   for (const path of paths) {
     const page = await context.newPage();
-    const errors = [];
+    const errors = [], external = [];
+    page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     page.on("pageerror", (e) => errors.push(String(e)));
     const response = await page.goto(base + path, { waitUntil: "load" });
@@ -37,7 +55,7 @@ try {
       const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
     });
-    results.push({ path, ...seen, errors, axe });
+    results.push({ path, ...seen, errors, external, axe });
     await page.close();
   }
 } finally {

@@ -13,26 +13,35 @@
   var date = parts.year + "-" + parts.month + "-" + parts.day;
   var now = parseInt(parts.hour, 10) * 60 + parseInt(parts.minute, 10);
   lists.forEach(function (ul) {
-    var open = false;
+    var open = false, appointment = false, walkIn = false;
     ul.querySelectorAll("li[data-days]").forEach(function (li) {
       if (li.getAttribute("data-days").split(" ").indexOf(day) < 0) return;
       li.classList.add("today");
       var label = document.createElement("strong");
       label.textContent = ul.getAttribute("data-today") + ": ";
       li.insertBefore(label, li.firstChild);
-      var from = +li.getAttribute("data-from"), to = +li.getAttribute("data-to");
-      if (li.getAttribute("data-kind") === "open" && now >= from && now < to) open = true;
+      var from = +li.getAttribute("data-from"), to = +li.getAttribute("data-to"), kind = li.getAttribute("data-kind");
+      if (now >= from && now < to) {
+        if (kind === "open") open = true;
+        if (kind === "appointment") appointment = true;
+      }
     });
+    walkIn = !!ul.querySelector('li[data-kind="open"]');
     var section = ul.closest("[data-status]");
     if (!section) return;
+    var closed = false;
     (section.getAttribute("data-closures") || "").split(" ").forEach(function (r) {
       var ft = r.split("/");
-      if (ft.length === 2 && date >= ft[0] && date <= ft[1]) open = false;
+      if (ft.length === 2 && date >= ft[0] && date <= ft[1]) closed = true;
     });
+    // "By appointment" is never shown as closed: an office without walk-in
+    // hours gets no open/closed line at all.
+    var say = closed ? "data-closed" : open ? "data-open" : appointment ? "data-appointment" : walkIn ? "data-closed" : "";
+    if (!say) return;
     var p = document.createElement("p");
-    p.className = open ? "status open" : "status";
+    p.className = say === "data-open" ? "status open" : "status";
     p.setAttribute("role", "status");
-    p.textContent = ul.getAttribute(open ? "data-open" : "data-closed");
+    p.textContent = ul.getAttribute(say);
     ul.parentNode.insertBefore(p, ul);
   });
 })();

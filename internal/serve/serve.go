@@ -1,0 +1,336 @@
+// Package serve implements `wegweiser serve`: it builds the site into
+// memory, serves it over HTTP with the site's security headers, watches the
+// source directories and rebuilds on every change. Pages reload themselves
+// after a good rebuild (Server-Sent Events); after a failed one the last
+// good site stays up and every page shows the problems, with file and
+// line, until they are fixed.
+package serve
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/wegweiser-de/wegweiser/internal/build"
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+)
+
+//go:embed reload.js
+var reloadJS []byte
+
+// prefix is the path below which the server's own endpoints live.
+const prefix = "/_wegweiser/"
+
+// Config configures a Server.
+type Config struct {
+	Source string    // the site directory
+	Now    time.Time // build date; zero: the real date at each build
+	Log    *slog.Logger
+}
+
+// Server holds the last good build in memory and serves it.
+type Server struct {
+	cfg Config
+
+	mu       sync.RWMutex
+	files    map[string][]byte // the last good build
+	problems diag.List         // of the last build attempt
+	version  int               // counts good builds
+	subs     map[chan struct{}]bool
+}
+
+// New returns a server for the site in cfg.Source. Call Rebuild before
+// serving.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Server{cfg: cfg, subs: map[chan struct{}]bool{}}
+}
+
+// memory collects a build's files.
+type memory struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memory) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	m.files[name] = data
+	m.mu.Unlock()
+	return nil
+}
+
+// Rebuild builds the site. On success the new site replaces the old one;
+// on data errors the old one stays and the problems are shown. Either way
+// connected pages are told.
+func (s *Server) Rebuild(ctx context.Context) error {
+	start := time.Now()
+	mem := &memory{files: map[string][]byte{}}
+	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js"}, mem)
+	s.mu.Lock()
+	var problems diag.List
+	switch {
+	case errors.As(err, &problems):
+		s.problems = problems
+	case err != nil:
+		s.problems = diag.List{{Pos: diag.Pos{File: s.cfg.Source, Line: 1, Col: 1}, Severity: diag.Error, Rule: "build", Message: err.Error()}}
+	default:
+		s.files, s.problems = mem.files, res.Problems
+		s.version++
+	}
+	for ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default: // a notice is already pending
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		s.cfg.Log.Warn("build failed; serving the last good build", "errors", s.problems.Errors(), "first", s.problems.Error())
+	} else {
+		s.cfg.Log.Info("built", "pages", len(mem.files), "took", time.Since(start).Round(time.Millisecond))
+	}
+	return err
+}
+
+type state struct {
+	Version  int       `json:"version"`
+	Problems diag.List `json:"problems"`
+}
+
+func (s *Server) state() state {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p := s.problems
+	if p == nil {
+		p = diag.List{}
+	}
+	return state{s.version, p}
+}
+
+// ServeHTTP serves the last good build, the reload script, the build state
+// (/_wegweiser/state) and its changes as Server-Sent Events
+// (/_wegweiser/events).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for _, h := range build.Headers() {
+		w.Header().Set(h.Name, h.Value)
+	}
+	switch r.URL.Path {
+	case prefix + "reload.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(reloadJS)
+		return
+	case prefix + "state":
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(s.state())
+		return
+	case prefix + "events":
+		s.events(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") && name != "" {
+		name += "/"
+	}
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	s.mu.RLock()
+	if s.version == 0 {
+		s.mu.RUnlock()
+		s.noBuild(w)
+		return
+	}
+	b, ok := s.files[name]
+	if !ok && s.files[name+"/index.html"] != nil {
+		s.mu.RUnlock()
+		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+		return
+	}
+	notFound := s.files["404.html"]
+	s.mu.RUnlock()
+	status := http.StatusOK
+	if !ok {
+		b, status, name = notFound, http.StatusNotFound, "404.html"
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	if r.Method == http.MethodGet {
+		w.Write(b)
+	}
+}
+
+var noBuildPage = template.Must(template.New("").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>wegweiser serve: no build yet</title>
+<script src="/_wegweiser/reload.js" defer></script></head>
+<body><h1>The site has errors and has not been built yet</h1>
+<p>Fix them and this page reloads by itself.</p>
+<ul>{{range .}}<li><code>{{.}}</code></li>{{end}}</ul></body></html>`))
+
+// noBuild explains why there is nothing to serve yet.
+func (s *Server) noBuild(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	noBuildPage.Execute(w, s.state().Problems)
+}
+
+// events streams the build state: once on connection, then after every
+// build attempt.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	s.subs[ch] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.subs, ch)
+		s.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	send := func() bool {
+		b, _ := json.Marshal(s.state())
+		_, err := fmt.Fprintf(w, "event: state\ndata: %s\n\n", b)
+		fl.Flush()
+		return err == nil
+	}
+	if !send() {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ch:
+			if !send() {
+				return
+			}
+		}
+	}
+}
+
+// watched are the directories of the source whose changes trigger a build.
+var watched = []string{"data", "content", "themes", "i18n"}
+
+// Watch rebuilds after changes below the watched directories until ctx is
+// done. Changes that arrive together are built once.
+func (s *Server) Watch(ctx context.Context) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	defer w.Close()
+	add := func(root string) {
+		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && e.IsDir() {
+				if err := w.Add(p); err != nil {
+					s.cfg.Log.Warn("cannot watch", "dir", p, "err", err)
+				}
+			}
+			return nil
+		})
+	}
+	for _, d := range watched {
+		add(filepath.Join(s.cfg.Source, d))
+	}
+	const settle = 50 * time.Millisecond
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					add(ev.Name)
+				}
+			}
+			if strings.HasPrefix(filepath.Base(ev.Name), ".") || strings.HasSuffix(ev.Name, "~") {
+				continue // editors' swap and backup files
+			}
+			timer.Reset(settle)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			s.cfg.Log.Warn("watch", "err", err)
+		case <-timer.C:
+			s.Rebuild(ctx)
+		}
+	}
+}
+
+// Run builds the site, serves it on addr and rebuilds on changes until ctx
+// is done, then shuts down gracefully. ready, if not nil, receives the
+// address listened on.
+func Run(ctx context.Context, cfg Config, addr string, ready func(net.Addr)) error {
+	s := New(cfg)
+	if err := s.Rebuild(ctx); err != nil {
+		var problems diag.List
+		if !errors.As(err, &problems) {
+			return err
+		}
+		// Serve anyway: the page shows the problems until they are fixed.
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Requests end with ctx, so open event streams do not hold up Shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- s.Watch(ctx) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
