@@ -1,0 +1,134 @@
+package site
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+var today = model.Date{Year: 2026, Month: time.November, Day: 21}
+
+func example(t *testing.T) *Site {
+	t.Helper()
+	dir, problems := load.Load(os.DirFS("../.."), load.Options{Now: today.Time()})
+	if dir == nil {
+		t.Fatal(problems)
+	}
+	s, err := New(dir, Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestDistrictOffices checks that a district lists the offices whose
+// catchment includes it before those merely located there, and only
+// offices of the program asked for.
+func TestDistrictOffices(t *testing.T) {
+	s := example(t)
+	for _, d := range s.Dir.Districts {
+		for _, p := range []string{model.ProgramMBE, model.ProgramJMD} {
+			list := s.DistrictOffices(d.ID, p)
+			if len(list) == 0 {
+				t.Errorf("%s: no %s office", d.ID, p)
+			}
+			seenLocatedOnly := false
+			for _, e := range list {
+				if !strings.Contains(strings.Join(s.OfficePrograms(e.Office), " "), p) {
+					t.Errorf("%s/%s: %s does not offer %s", d.ID, p, e.ID, p)
+				}
+				if !e.Serves && !e.Located {
+					t.Errorf("%s/%s: %s neither serves nor is located here", d.ID, p, e.ID)
+				}
+				if e.Serves && seenLocatedOnly {
+					t.Errorf("%s/%s: a serving office comes after a located-only one", d.ID, p)
+				}
+				if !e.Serves {
+					seenLocatedOnly = true
+				}
+			}
+		}
+	}
+}
+
+func TestTimeOfDay(t *testing.T) {
+	tests := []struct {
+		from model.Clock
+		want string
+	}{{8*60 + 30, "morning"}, {11*60 + 59, "morning"}, {12 * 60, "afternoon"}, {16*60 + 59, "afternoon"}, {17 * 60, "evening"}, {18 * 60, "evening"}}
+	for _, tt := range tests {
+		c := &model.Course{Schedule: model.Schedule{From: tt.from}}
+		if got := TimeOfDay(c); got != tt.want {
+			t.Errorf("TimeOfDay(%s) = %s, want %s", tt.from, got, tt.want)
+		}
+	}
+}
+
+// TestCourseSets checks that every course that has not ended is in
+// exactly one set of each kind, and that sets come in their natural order.
+func TestCourseSets(t *testing.T) {
+	s := example(t)
+	for _, by := range []string{"type", "district", "month", "time"} {
+		seen := map[string]int{}
+		prev := ""
+		for _, set := range s.CourseSetsBy(by) {
+			if by == "month" && set.Value <= prev {
+				t.Errorf("months out of order: %s after %s", set.Value, prev)
+			}
+			prev = set.Value
+			for _, c := range set.Courses {
+				seen[c.ID]++
+			}
+		}
+		for _, c := range s.Courses() {
+			if seen[c.ID] != 1 {
+				t.Errorf("by %s: course %s in %d sets", by, c.ID, seen[c.ID])
+			}
+		}
+	}
+	// Ended courses are left out.
+	late := model.Date{Year: 2027, Month: time.September, Day: 1}
+	s2, _ := New(s.Dir, Options{Today: late})
+	for _, c := range s2.Courses() {
+		if c.End.Before(late) {
+			t.Errorf("ended course %s listed", c.ID)
+		}
+	}
+	if len(s2.Courses()) >= len(s.Courses()) {
+		t.Errorf("no course ended between %s and %s", today, late)
+	}
+}
+
+// TestContentFallback checks that a Markdown page missing in a language is
+// published there from the default language, marked with it.
+func TestContentFallback(t *testing.T) {
+	s := example(t)
+	found := map[string]string{}
+	for _, p := range s.Pages {
+		if p.Kind == KindContent {
+			found[p.Lang+"/"+p.Key] = p.From
+		}
+	}
+	tests := []struct{ key, from string }{
+		{"de/ueber-uns/", ""}, {"en/ueber-uns/", ""}, {"ar/ueber-uns/", "de"}, {"ar/mbe-jmd/", ""}, {"tr/mbe-jmd/", "de"},
+	}
+	for _, tt := range tests {
+		from, ok := found[tt.key]
+		if !ok || from != tt.from {
+			t.Errorf("%s: published %v from %q, want from %q", tt.key, ok, from, tt.from)
+		}
+	}
+}
+
+func TestReservedPaths(t *testing.T) {
+	s := example(t)
+	dir := *s.Dir
+	dir.Pages = append([]model.Page{{Lang: "de", Path: "districts", Meta: model.PageMeta{Title: "x"}}}, dir.Pages...)
+	if _, err := New(&dir, Options{Today: today}); err == nil || !strings.Contains(err.Error(), "districts/") {
+		t.Errorf("a page at districts/ was accepted: %v", err)
+	}
+}
