@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
@@ -15,27 +14,18 @@ import (
 )
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs, source := newFlags("build", stderr)
+	fs, site := newSiteFlags("build", stderr)
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
-	today := fs.String("today", "", "build as if today were `YYYY-MM-DD` (default: the real date)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
-	cfg := build.Config{BaseURL: *baseURL}
-	if *today != "" {
-		t, err := time.Parse(time.DateOnly, *today)
-		if err != nil {
-			fmt.Fprintf(stderr, "wegweiser build: --today %q is not a date YYYY-MM-DD\n", *today)
-			return exitUsage
-		}
-		cfg.Now = t
-	}
-	if st, err := os.Stat(*source); err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "wegweiser build: --source %q is not a directory\n", *source)
+	now, ok := site.check(stderr)
+	if !ok {
 		return exitUsage
 	}
-	cfg.Source = os.DirFS(*source)
+	source := site.source
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source)}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}

@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs, source := newFlags("check", stderr)
+	fs, site := newSiteFlags("check", stderr)
 	format := fs.String("format", diag.FormatText, "report `format`: text, json or github (GitHub Actions annotations)")
-	today := fs.String("today", "", "judge dates as if today were `YYYY-MM-DD` (default: the real date)")
 	stale := fs.Int("stale-days", 180, "warn when last_verified is older than `N` days")
 	noWarn := fs.Bool("no-warnings", false, "report errors only")
 	if code, ok := parseFlags(fs, args, 0); !ok {
@@ -26,20 +24,11 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wegweiser check: unknown format %q (use text, json or github)\n", *format)
 		return exitUsage
 	}
-	opts := load.Options{StaleDays: *stale}
-	if *today != "" {
-		t, err := time.Parse(time.DateOnly, *today)
-		if err != nil {
-			fmt.Fprintf(stderr, "wegweiser check: --today %q is not a date YYYY-MM-DD\n", *today)
-			return exitUsage
-		}
-		opts.Now = t
-	}
-	if st, err := os.Stat(*source); err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "wegweiser check: --source %q is not a directory\n", *source)
+	now, ok := site.check(stderr)
+	if !ok {
 		return exitUsage
 	}
-	problems := loadSite(*source, opts)
+	problems := loadSite(*site.source, load.Options{StaleDays: *stale, Now: now})
 	if *noWarn {
 		var errs diag.List
 		for _, p := range problems {

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // version is set at link time (-ldflags "-X main.version=…").
@@ -99,6 +100,39 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs.SetOutput(stderr)
 	source := fs.String("source", ".", "site `directory` holding data/, content/, i18n/ and themes/")
 	return fs, source
+}
+
+// siteFlags are the flags every command that reads a site shares.
+type siteFlags struct {
+	name   string
+	source *string
+	today  *string
+}
+
+// newSiteFlags returns a flag set with --source and --today.
+func newSiteFlags(name string, stderr io.Writer) (*flag.FlagSet, *siteFlags) {
+	fs, source := newFlags(name, stderr)
+	today := fs.String("today", "", "judge dates as if today were `YYYY-MM-DD` (default: the real date)")
+	return fs, &siteFlags{name: name, source: source, today: today}
+}
+
+// check validates --source and --today after parsing and returns the day
+// to judge dates by (zero: the real date); ok is false after a usage error
+// has been reported.
+func (f *siteFlags) check(stderr io.Writer) (now time.Time, ok bool) {
+	if *f.today != "" {
+		t, err := time.Parse(time.DateOnly, *f.today)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser %s: --today %q is not a date YYYY-MM-DD\n", f.name, *f.today)
+			return time.Time{}, false
+		}
+		now = t
+	}
+	if st, err := os.Stat(*f.source); err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "wegweiser %s: --source %q is not a directory\n", f.name, *f.source)
+		return time.Time{}, false
+	}
+	return now, true
 }
 
 // parseFlags parses args, allowing at most maxArgs arguments after the

@@ -125,11 +125,17 @@ type DistrictGroup struct {
 // LanguageOffices returns the offices where a language is spoken, grouped
 // by district in the order of districts.yaml.
 func (s *Site) LanguageOffices(code string) []DistrictGroup {
+	return s.byDistrict(func(o *model.Office) bool { return slices.Contains(s.Languages(o), code) })
+}
+
+// byDistrict groups the offices that keep selects by the district they are
+// in, in the order of districts.yaml, leaving out empty districts.
+func (s *Site) byDistrict(keep func(*model.Office) bool) []DistrictGroup {
 	var out []DistrictGroup
 	for i := range s.Dir.Districts {
 		g := DistrictGroup{District: &s.Dir.Districts[i]}
 		for _, o := range s.offices {
-			if o.District == g.District.ID && slices.Contains(s.Languages(o), code) {
+			if o.District == g.District.ID && keep(o) {
 				g.Offices = append(g.Offices, o)
 			}
 		}
@@ -274,19 +280,7 @@ func (s *Site) Programs() []string { return []string{model.ProgramMBE, model.Pro
 // ProgramOffices returns the offices offering a program, grouped by the
 // district they are in.
 func (s *Site) ProgramOffices(program string) []DistrictGroup {
-	var out []DistrictGroup
-	for i := range s.Dir.Districts {
-		g := DistrictGroup{District: &s.Dir.Districts[i]}
-		for _, o := range s.offices {
-			if o.District == g.District.ID && slices.Contains(s.OfficePrograms(o), program) {
-				g.Offices = append(g.Offices, o)
-			}
-		}
-		if len(g.Offices) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out
+	return s.byDistrict(func(o *model.Office) bool { return slices.Contains(s.OfficePrograms(o), program) })
 }
 
 // ProviderOffices returns the offices of a provider.
