@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/routing"
 )
 
 // Offices returns all offices, sorted by name.
@@ -76,33 +77,23 @@ type DistrictOffice struct {
 }
 
 // DistrictOffices returns the offices responsible for a district in a
-// program: those whose catchment includes the district first, then those
-// located there, each by name.
+// program, in the order the routing core ranks them without load (the
+// order the referral endpoint routes in): those whose catchment includes
+// the district, then those located there.
 func (s *Site) DistrictOffices(district, program string) []DistrictOffice {
+	group := map[string]string{model.ProgramMBE: "adult", model.ProgramJMD: "young"}[program]
+	res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district}, nil, routing.Options{Today: s.Today})
+	if err != nil {
+		return nil // no office offers the program
+	}
 	var out []DistrictOffice
-	for _, o := range s.offices {
-		if !slices.Contains(s.OfficePrograms(o), program) {
-			continue
-		}
-		e := DistrictOffice{Office: o, Serves: slices.Contains(o.Serves, district), Located: o.District == district}
+	for _, r := range res.Offices {
+		e := DistrictOffice{Office: r.Office, Serves: r.Catchment == routing.Serves, Located: r.Office.District == district}
 		if e.Serves || e.Located {
 			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b DistrictOffice) int {
-		return cmp.Or(-cmpBool(a.Serves, b.Serves), -cmpBool(a.Located, b.Located))
-	})
 	return out
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // DistrictCourses returns the courses held in a district.

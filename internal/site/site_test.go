@@ -8,6 +8,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/routing"
 )
 
 var today = model.Date{Year: 2026, Month: time.November, Day: 21}
@@ -26,10 +27,29 @@ func example(t *testing.T) *Site {
 }
 
 // TestDistrictOffices checks that a district lists the offices whose
-// catchment includes it before those merely located there, and only
-// offices of the program asked for.
+// catchment includes it before those merely located there, only offices of
+// the program asked for, and in the routing core's order.
 func TestDistrictOffices(t *testing.T) {
 	s := example(t)
+	for _, d := range s.Dir.Districts {
+		res, err := routing.Route(s.Dir, routing.Need{AgeGroup: "adult", District: d.ID}, nil, routing.Options{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, r := range res.Offices {
+			if r.Catchment == routing.Serves || r.Office.District == d.ID {
+				want = append(want, r.OfficeID)
+			}
+		}
+		var got []string
+		for _, e := range s.DistrictOffices(d.ID, model.ProgramMBE) {
+			got = append(got, e.ID)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: listed %v, the routing core ranks %v", d.ID, got, want)
+		}
+	}
 	for _, d := range s.Dir.Districts {
 		for _, p := range []string{model.ProgramMBE, model.ProgramJMD} {
 			list := s.DistrictOffices(d.ID, p)
