@@ -8,6 +8,7 @@
 //
 //	build    build the site into public/
 //	check    validate data/ and the front matter of content/
+//	referrals serve the referral API (Zuleitungen); manage its tokens and key
 //	schema   write the JSON Schemas of the data files
 //	serve    serve the site, rebuilding and reloading on every change
 //	version  print the version
@@ -50,6 +51,7 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
 		{"check", "validate data/ and the front matter of content/", runCheck},
+		{"referrals", "serve the referral API (Zuleitungen); manage its tokens and key", runReferrals},
 		{"schema", "write the JSON Schemas of the data files", runSchema},
 		{"serve", "serve the site, rebuilding and reloading on every change", runServe},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {

@@ -1,0 +1,245 @@
+package referral
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/routing"
+)
+
+// CreateRequest is the body of POST /api/v1/referrals.
+type CreateRequest struct {
+	Source  string      `json:"source"`
+	Person  Person      `json:"person"`
+	Needs   NeedsFields `json:"needs"`
+	Consent Consent     `json:"consent"`
+	Contact *Contact    `json:"contact,omitempty"`
+	// SlipLanguage is the language of the printed slip; default: the
+	// first of the person's languages that the site speaks, else German.
+	SlipLanguage string `json:"slip_language,omitempty"`
+}
+
+// Person is what routing needs to know about the person: no name.
+type Person struct {
+	Age        int      `json:"age,omitempty"`
+	AgeGroup   string   `json:"age_group,omitempty"` // young (12–26) or adult (27+)
+	District   string   `json:"district,omitempty"`
+	PostalCode string   `json:"postal_code,omitempty"`
+	Languages  []string `json:"languages,omitempty"`
+}
+
+// NeedsFields are the person's special needs.
+type NeedsFields struct {
+	IntegrationCourse bool   `json:"integration_course,omitempty"`
+	Literacy          bool   `json:"literacy,omitempty"`
+	Childcare         bool   `json:"childcare,omitempty"`
+	WomenOnly         bool   `json:"women_only,omitempty"`
+	Topic             string `json:"topic,omitempty"`
+}
+
+// Consent records the person's consent to pass their data on.
+type Consent struct {
+	Given bool   `json:"given"`
+	Date  string `json:"date"` // YYYY-MM-DD
+	Form  string `json:"form,omitempty"`
+}
+
+// StatusRequest is the body of POST /api/v1/referrals/{id}/status.
+type StatusRequest struct {
+	Status string `json:"status"`
+	Note   string `json:"note,omitempty"` // a reason; no personal data
+}
+
+// FieldProblem names one invalid field of a request.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// InvalidError is a request that cannot be processed: bad JSON (400) or
+// invalid values (422).
+type InvalidError struct {
+	Syntax  bool // the body is not the JSON asked for: 400
+	Message string
+	Fields  []FieldProblem
+}
+
+func (e *InvalidError) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	var parts []string
+	for _, f := range e.Fields {
+		parts = append(parts, f.Field+": "+f.Message)
+	}
+	return e.Message + ": " + strings.Join(parts, "; ")
+}
+
+// ErrNoConsent is the message for a referral without consent.
+const msgNoConsent = "a referral needs the person's consent (consent.given: true, with its date); nothing was stored"
+
+// Decode reads one JSON value from r into v. Unknown fields, trailing data
+// and wrong types are errors that name the field.
+func Decode(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return &InvalidError{Syntax: true, Message: "the body holds more than one JSON value"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &InvalidError{Syntax: true, Message: "the body holds more than one JSON value"}
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig interface{ Error() string }
+	switch {
+	case errors.As(err, &syn):
+		return &InvalidError{Syntax: true, Message: fmt.Sprintf("the body is not valid JSON (at byte %d)", syn.Offset)}
+	case errors.As(err, &typ):
+		return &InvalidError{Syntax: true, Message: "a field has the wrong type", Fields: []FieldProblem{{typ.Field, fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value)}}}
+	case errors.Is(err, io.EOF):
+		return &InvalidError{Syntax: true, Message: "the body is empty"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &InvalidError{Syntax: true, Message: "the body ends in the middle of a JSON value"}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &InvalidError{Syntax: true, Message: "unknown field", Fields: []FieldProblem{{f, "is not a field of this request; see /api/v1/openapi.yaml"}}}
+	case errors.As(err, &tooBig) && strings.Contains(err.Error(), "request body too large"):
+		return err
+	}
+	return &InvalidError{Syntax: true, Message: "the body cannot be read: " + err.Error()}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "int", "int64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	case "struct", "ptr", "map":
+		return "an object"
+	}
+	return "a " + kind
+}
+
+// validate checks a create request against the directory and returns the
+// routing need. now is the time of the request.
+func (req *CreateRequest) validate(dir *model.Directory, now time.Time, youthMaxAge int) (routing.Need, []FieldProblem) {
+	var fp []FieldProblem
+	add := func(field, format string, args ...any) { fp = append(fp, FieldProblem{field, fmt.Sprintf(format, args...)}) }
+	// Consent first: without it nothing else matters.
+	if !req.Consent.Given {
+		add("consent.given", msgNoConsent)
+	} else if d, err := model.ParseDate(req.Consent.Date); err != nil {
+		add("consent.date", "the date of the consent, YYYY-MM-DD, is required")
+	} else if today := model.DateOf(now); today.Before(d) {
+		add("consent.date", "lies in the future")
+	} else if d.DaysUntil(today) > 366 {
+		add("consent.date", "is more than a year old: ask the person again")
+	}
+	if req.Source == "" {
+		add("source", "is required: one of %s", strings.Join(Sources, ", "))
+	} else if !slices.Contains(Sources, req.Source) {
+		add("source", "%q is not one of %s", req.Source, strings.Join(Sources, ", "))
+	}
+	p := req.Person
+	if p.AgeGroup != "" && p.AgeGroup != "young" && p.AgeGroup != "adult" {
+		add("person.age_group", "must be young or adult")
+	}
+	if len(p.Languages) > 10 {
+		add("person.languages", "at most 10 languages")
+	}
+	for i, l := range p.Languages {
+		if dir.Language(l) == nil {
+			add(fmt.Sprintf("person.languages[%d]", i), "%q is not a language code of the directory", l)
+		}
+	}
+	if req.Needs.Topic != "" && dir.Topic(req.Needs.Topic) == nil {
+		add("needs.topic", "%q is not a topic of the directory", req.Needs.Topic)
+	}
+	if req.SlipLanguage != "" && !slices.Contains(dir.Site.Languages, req.SlipLanguage) {
+		add("slip_language", "slips are printed in %s", strings.Join(dir.Site.Languages, ", "))
+	}
+	if c := req.Contact; c != nil {
+		for _, f := range []struct {
+			name, v string
+			max     int
+		}{{"name", c.Name, 200}, {"phone", c.Phone, 50}, {"email", c.Email, 200}, {"address", c.Address, 300}, {"note", c.Note, 1000}} {
+			if len(f.v) > f.max {
+				add("contact."+f.name, "at most %d characters", f.max)
+			}
+		}
+		if c.Email != "" {
+			if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
+				add("contact.email", "is not an e-mail address")
+			}
+		}
+		if c.Phone != "" && model.Phone(c.Phone).E164() == "" {
+			add("contact.phone", "is not a phone number")
+		}
+	}
+	need := routing.Need{
+		Age: p.Age, AgeGroup: p.AgeGroup, District: p.District, PostalCode: p.PostalCode, Languages: p.Languages,
+		Topic: req.Needs.Topic, IntegrationCourse: req.Needs.IntegrationCourse, Literacy: req.Needs.Literacy,
+		Childcare: req.Needs.Childcare, WomenOnly: req.Needs.WomenOnly,
+	}
+	if _, err := routing.Program(need, routing.Options{YouthMaxAge: youthMaxAge}); err != nil {
+		var fe *routing.FieldError
+		if errors.As(err, &fe) {
+			add("person."+fe.Field, "%s", fe.Message)
+		}
+	}
+	if p.District != "" && dir.District(p.District) == nil {
+		add("person.district", "%q is not a district of the directory", p.District)
+	}
+	if p.District == "" && p.PostalCode != "" && !slices.ContainsFunc(dir.Districts, func(d model.District) bool {
+		return slices.Contains(d.PostalCodes, model.PostalCode(p.PostalCode))
+	}) {
+		add("person.postal_code", "%q is not a postal code of the region", p.PostalCode)
+	}
+	return need, fp
+}
+
+// needsList lists a request's needs for storage and statistics.
+func (n NeedsFields) list() []string {
+	var out []string
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{n.IntegrationCourse, "integration-course"}, {n.Literacy, "literacy"}, {n.Childcare, "childcare"}, {n.WomenOnly, "women-only"}} {
+		if x.on {
+			out = append(out, x.name)
+		}
+	}
+	if n.Topic != "" {
+		out = append(out, "topic:"+n.Topic)
+	}
+	return out
+}
+
+// empty reports whether a contact holds nothing.
+func (c *Contact) empty() bool { return c == nil || *c == Contact{} }
+
+// canonical returns the body as stored for idempotency: the JSON of the
+// decoded request, so whitespace and key order do not matter.
+func (req *CreateRequest) canonical() []byte {
+	b, _ := json.Marshal(req)
+	return bytes.TrimSpace(b)
+}
