@@ -143,7 +143,9 @@ func jsonType(kind string) string {
 // routing need. now is the time of the request.
 func (req *CreateRequest) validate(dir *model.Directory, now time.Time, youthMaxAge int) (routing.Need, []FieldProblem) {
 	var fp []FieldProblem
-	add := func(field, format string, args ...any) { fp = append(fp, FieldProblem{field, fmt.Sprintf(format, args...)}) }
+	add := func(field, format string, args ...any) {
+		fp = append(fp, FieldProblem{field, fmt.Sprintf(format, args...)})
+	}
 	// Consent first: without it nothing else matters.
 	if !req.Consent.Given {
 		add("consent.given", msgNoConsent)

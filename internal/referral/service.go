@@ -267,7 +267,6 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, req *Status
 	return updated, nil
 }
 
-
 // Retain deletes the contact data older than the retention period.
 func (s *Service) Retain(ctx context.Context) (int, error) {
 	n, err := s.Store.Retain(ctx, s.Now().AddDate(0, 0, -s.Config.RetentionDays))
