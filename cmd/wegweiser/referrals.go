@@ -25,6 +25,8 @@ func runReferrals(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return runTokenAdd(args[1:], stdout, stderr)
 		case "keygen":
 			return runKeygen(args[1:], stdout, stderr)
+		case "bench":
+			return runBench(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fs, _ := newFlags("referrals", stderr)
@@ -33,7 +35,7 @@ func runReferrals(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	dbPath := fs.String("db", "referrals.db", "SQLite database `file` (created if missing)")
 	config := fs.String("config", "referrals.yaml", "configuration `file` with the tokens")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage:\n  wegweiser referrals [flags]                      serve the referral API\n  wegweiser referrals token add --role R --name N [--provider P] [--config F]\n  wegweiser referrals keygen --out FILE\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage:\n  wegweiser referrals [flags]                      serve the referral API\n  wegweiser referrals token add --role R --name N [--provider P] [--config F]\n  wegweiser referrals keygen --out FILE\n  wegweiser referrals bench [--clients N] [--duration D]   load benchmark on loopback\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, 0); !ok {

@@ -148,18 +148,20 @@ type Rerouter func(load routing.Load, declined []string) (*Assignment, error)
 type Store interface {
 	// Create stores r with the assignment route returns, reading the load of
 	// r's month and writing in one transaction, so concurrent referrals do
-	// not overfill an office. With an idempotency key already used for the
-	// same body it returns the stored referral and replayed = true; for a
-	// different body ErrConflict.
-	Create(ctx context.Context, r *Referral, idem *Idempotency, route Router) (stored *Referral, replayed bool, err error)
+	// not overfill an office; the audit entry a (its Referral filled in) is
+	// written in the same transaction. With an idempotency key already used
+	// for the same body it returns the stored referral and replayed = true
+	// and writes nothing; for a different body ErrConflict.
+	Create(ctx context.Context, r *Referral, idem *Idempotency, a *Audit, route Router) (stored *Referral, replayed bool, err error)
 	// Get returns a referral with its assignments, or ErrNotFound.
 	Get(ctx context.Context, id string) (*Referral, error)
 	// Inbox returns the referrals currently assigned to a provider, newest first.
 	Inbox(ctx context.Context, provider string) ([]*Referral, error)
 	// SetStatus changes the status of the current assignment of referral id,
-	// which must still be the one at seq (else ErrConflict). On a decline it
-	// calls reroute and appends the next assignment in the same transaction.
-	SetStatus(ctx context.Context, id string, seq int, status, note string, at time.Time, reroute Rerouter) (*Referral, error)
+	// which must still be the one at seq (else ErrConflict), and writes the
+	// audit entry a. On a decline it calls reroute and appends the next
+	// assignment, all in one transaction.
+	SetStatus(ctx context.Context, id string, seq int, status, note string, at time.Time, a *Audit, reroute Rerouter) (*Referral, error)
 	// Stats returns the anonymous rows of referrals created in [from, to).
 	Stats(ctx context.Context, from, to time.Time) ([]StatRow, error)
 	// Audit appends to the audit trail; AuditLog reads it for a referral.

@@ -114,7 +114,8 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 		sum := sha256.Sum256(req.canonical())
 		idem = &Idempotency{Agency: a.Name, Key: idemKey, BodyHash: hex.EncodeToString(sum[:])}
 	}
-	stored, replayed, err := s.Store.Create(ctx, r, idem, func(load routing.Load) (*Assignment, error) {
+	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "create", Referral: r.ID}
+	stored, replayed, err := s.Store.Create(ctx, r, idem, entry, func(load routing.Load) (*Assignment, error) {
 		res, err := routing.Route(s.Dir, need, load, opts)
 		if err != nil {
 			return nil, err
@@ -123,9 +124,6 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 	})
 	if err != nil {
 		return nil, false, routeError(err)
-	}
-	if !replayed {
-		s.audit(ctx, a, "create", stored.ID)
 	}
 	return stored, replayed, nil
 }
@@ -251,7 +249,8 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, req *Status
 			}
 		}
 	}
-	updated, err := s.Store.SetStatus(ctx, id, cur.Seq, req.Status, req.Note, now, func(load routing.Load, declined []string) (*Assignment, error) {
+	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "status:" + req.Status, Referral: id}
+	updated, err := s.Store.SetStatus(ctx, id, cur.Seq, req.Status, req.Note, now, entry, func(load routing.Load, declined []string) (*Assignment, error) {
 		res, err := routing.Route(s.Dir, need, load, routing.Options{YouthMaxAge: s.Config.YouthMaxAge, Today: model.DateOf(now)})
 		if err != nil {
 			return nil, err
@@ -263,7 +262,6 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, req *Status
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, a, "status:"+req.Status, id)
 	return updated, nil
 }
 

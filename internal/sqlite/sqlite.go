@@ -36,9 +36,13 @@ var migrations embed.FS
 // timeFormat has a fixed width, so stored times sort as text.
 const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
-// DB is a referral.Store on a SQLite file.
+// DB is a referral.Store on a SQLite file. Writes go through one
+// connection, so writers queue in Go instead of sleeping in SQLite's busy
+// handler; reads use a pool of their own (WAL lets them run beside a
+// write).
 type DB struct {
-	db *sql.DB
+	db *sql.DB // writes
+	r  *sql.DB // reads
 }
 
 var _ referral.Store = (*DB)(nil)
@@ -53,17 +57,23 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
-	db.SetMaxOpenConns(4)
+	db.SetMaxOpenConns(1)
 	d := &DB{db: db}
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
+	d.r, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	d.r.SetMaxOpenConns(4)
 	return d, nil
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error { return errors.Join(d.r.Close(), d.db.Close()) }
 
 func (d *DB) migrate(ctx context.Context) error {
 	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
@@ -115,7 +125,7 @@ func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // Ping implements referral.Store.
-func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+func (d *DB) Ping(ctx context.Context) error { return d.r.PingContext(ctx) }
 
 func jsonText(v any) string {
 	b, err := json.Marshal(v)
@@ -126,7 +136,7 @@ func jsonText(v any) string {
 }
 
 // Create implements referral.Store.
-func (d *DB) Create(ctx context.Context, r *referral.Referral, idem *referral.Idempotency, route referral.Router) (*referral.Referral, bool, error) {
+func (d *DB) Create(ctx context.Context, r *referral.Referral, idem *referral.Idempotency, a *referral.Audit, route referral.Router) (*referral.Referral, bool, error) {
 	var replayedID string
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		if idem != nil {
@@ -147,7 +157,7 @@ func (d *DB) Create(ctx context.Context, r *referral.Referral, idem *referral.Id
 		if err != nil {
 			return err
 		}
-		a, err := route(load)
+		first, err := route(load)
 		if err != nil {
 			return err
 		}
@@ -163,8 +173,11 @@ func (d *DB) Create(ctx context.Context, r *referral.Referral, idem *referral.Id
 		if err != nil {
 			return err
 		}
-		a.Seq, a.Month = 1, month
-		if err := insertAssignment(ctx, tx, r.ID, a); err != nil {
+		first.Seq, first.Month = 1, month
+		if err := insertAssignment(ctx, tx, r.ID, first); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a); err != nil {
 			return err
 		}
 		if idem != nil {
@@ -189,13 +202,33 @@ func insertAssignment(ctx context.Context, tx *sql.Tx, referralID string, a *ref
 	_, err := tx.ExecContext(ctx, `INSERT INTO assignments (referral_id, seq, office, provider, status, month, at, changed_at, reasons, all_full, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		referralID, a.Seq, a.Office, a.Provider, a.Status, a.Month, at, at, jsonText(a.Reasons), a.AllFull, a.Note)
+	if err != nil || a.Office == "" {
+		return err
+	}
+	return addLoad(ctx, tx, a.Month, a.Office, 1)
+}
+
+// addLoad changes an office's count for a month.
+func addLoad(ctx context.Context, tx *sql.Tx, month, office string, delta int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO office_load (month, office, n) VALUES (?, ?, ?)
+		ON CONFLICT (month, office) DO UPDATE SET n = n + excluded.n`, month, office, delta)
+	return err
+}
+
+// audit appends an audit entry inside a transaction.
+func audit(ctx context.Context, tx *sql.Tx, a *referral.Audit) error {
+	if a == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, role, action, referral) VALUES (?, ?, ?, ?, ?)`,
+		a.At.UTC().Format(timeFormat), a.Actor, a.Role, a.Action, a.Referral)
 	return err
 }
 
 // loadOf counts the referrals assigned to each office in a month, leaving
 // out declined ones.
 func loadOf(ctx context.Context, tx *sql.Tx, month string) (routing.Load, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT office, COUNT(*) FROM assignments WHERE month = ? AND status NOT IN ('declined', 'unassigned') GROUP BY office`, month)
+	rows, err := tx.QueryContext(ctx, `SELECT office, n FROM office_load WHERE month = ?`, month)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +290,7 @@ func get(ctx context.Context, q querier, id string) (*referral.Referral, error) 
 
 // Inbox implements referral.Store.
 func (d *DB) Inbox(ctx context.Context, provider string) ([]*referral.Referral, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT a.referral_id FROM assignments a
+	rows, err := d.r.QueryContext(ctx, `SELECT a.referral_id FROM assignments a
 		WHERE a.provider = ? AND a.status IN ('assigned', 'accepted', 'contacted')
 		AND a.seq = (SELECT MAX(seq) FROM assignments b WHERE b.referral_id = a.referral_id)
 		ORDER BY a.at DESC`, provider)
@@ -289,7 +322,7 @@ func (d *DB) Inbox(ctx context.Context, provider string) ([]*referral.Referral, 
 }
 
 // SetStatus implements referral.Store.
-func (d *DB) SetStatus(ctx context.Context, id string, seq int, status, note string, at time.Time, reroute referral.Rerouter) (*referral.Referral, error) {
+func (d *DB) SetStatus(ctx context.Context, id string, seq int, status, note string, at time.Time, a *referral.Audit, reroute referral.Rerouter) (*referral.Referral, error) {
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		r, err := get(ctx, tx, id)
 		if err != nil {
@@ -301,7 +334,16 @@ func (d *DB) SetStatus(ctx context.Context, id string, seq int, status, note str
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE assignments SET status = ?, note = ?, changed_at = ? WHERE referral_id = ? AND seq = ?`,
 			status, note, at.UTC().Format(timeFormat), id, seq)
-		if err != nil || status != referral.StatusDeclined {
+		if err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a); err != nil {
+			return err
+		}
+		if status != referral.StatusDeclined {
+			return nil
+		}
+		if err := addLoad(ctx, tx, cur.Month, cur.Office, -1); err != nil {
 			return err
 		}
 		var declined []string
@@ -312,12 +354,12 @@ func (d *DB) SetStatus(ctx context.Context, id string, seq int, status, note str
 		if err != nil {
 			return err
 		}
-		a, err := reroute(load, declined)
+		next, err := reroute(load, declined)
 		if err != nil {
 			return err
 		}
-		a.Seq, a.Month = seq+1, at.UTC().Format("2006-01")
-		return insertAssignment(ctx, tx, id, a)
+		next.Seq, next.Month = seq+1, at.UTC().Format("2006-01")
+		return insertAssignment(ctx, tx, id, next)
 	})
 	if err != nil {
 		return nil, err
@@ -327,7 +369,7 @@ func (d *DB) SetStatus(ctx context.Context, id string, seq int, status, note str
 
 // Stats implements referral.Store.
 func (d *DB) Stats(ctx context.Context, from, to time.Time) ([]referral.StatRow, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT substr(r.created_at, 1, 7), r.source, a.provider, r.district, r.languages, a.status
+	rows, err := d.r.QueryContext(ctx, `SELECT substr(r.created_at, 1, 7), r.source, a.provider, r.district, r.languages, a.status
 		FROM referrals r JOIN assignments a ON a.referral_id = r.id
 		AND a.seq = (SELECT MAX(seq) FROM assignments b WHERE b.referral_id = r.id)
 		WHERE r.created_at >= ? AND r.created_at < ?`, from.UTC().Format(timeFormat), to.UTC().Format(timeFormat))
@@ -361,7 +403,7 @@ func (d *DB) Audit(ctx context.Context, a referral.Audit) error {
 
 // AuditLog implements referral.Store.
 func (d *DB) AuditLog(ctx context.Context, ref string) ([]referral.Audit, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT at, actor, role, action, referral FROM audit WHERE referral = ? ORDER BY id`, ref)
+	rows, err := d.r.QueryContext(ctx, `SELECT at, actor, role, action, referral FROM audit WHERE referral = ? ORDER BY id`, ref)
 	if err != nil {
 		return nil, err
 	}
