@@ -79,9 +79,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			bad := 0
 			for i := 0; time.Now().Before(end); i++ {
 				b, _ := json.Marshal(map[string]any{
-					"source": "jobcenter",
-					"person": map[string]any{"age": 18 + (i*7+c)%50, "district": districts[(i+c)%len(districts)], "languages": []string{langs[(i+c)%len(langs)]}},
-					"needs":  map[string]any{"integration_course": i%3 == 0},
+					"source":  "jobcenter",
+					"person":  map[string]any{"age": 18 + (i*7+c)%50, "district": districts[(i+c)%len(districts)], "languages": []string{langs[(i+c)%len(langs)]}},
+					"needs":   map[string]any{"integration_course": i%3 == 0},
 					"consent": map[string]any{"given": true, "date": time.Now().Format(time.DateOnly)},
 					"contact": map[string]any{"name": fmt.Sprintf("Bench %d-%d", c, i), "phone": "0176 0000000"},
 				})
