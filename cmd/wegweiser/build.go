@@ -11,11 +11,13 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/publish"
+	graph "github.com/wegweiser-de/wegweiser/internal/site"
 )
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
+	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -26,6 +28,19 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	source := site.source
 	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source)}
+	if *stats != "" {
+		f, err := os.Open(*stats)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser build: %v\n", err)
+			return exitUsage
+		}
+		cfg.Statistics, err = graph.ParseStatistics(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser build: %s: %v\n", *stats, err)
+			return exitProblems
+		}
+	}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
 // browserTools returns the paths of Chromium, node and the browser test
@@ -157,7 +159,12 @@ func TestOpenNow(t *testing.T) {
 func TestBrowser(t *testing.T) {
 	chromium, node, dir := browserTools(t)
 	// Relative links: the site works under the test server's address.
-	files := buildExample(t, "")
+	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","total":57,"suppressed_below":5,
+		"by":{"month":{"2026-11":12,"2025-12":45},"source":{"jobcenter":50,"auslaenderbehoerde":"<5"},"outcome":{"closed":"<5","accepted":54}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := buildExampleWith(t, Config{Statistics: st})
 	axe, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +173,7 @@ func TestBrowser(t *testing.T) {
 	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
 		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/",
 		"offers/caritas-anerkennung/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
-		"courses/months/2027-01/", "advisors/", "programs/jmd/", "mbe-jmd/", "ueber-uns/"}
+		"courses/months/2027-01/", "advisors/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/"}
 	var paths []string
 	for _, lang := range []string{"de", "ar", "uk"} {
 		for _, k := range keys {

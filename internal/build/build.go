@@ -44,6 +44,8 @@ type Config struct {
 	// Reload is the path of a live-reload script to add to every page
 	// (wegweiser serve), or "".
 	Reload string
+	// Statistics, if set, are published as a statistics page.
+	Statistics *site.Statistics
 }
 
 // Result describes a finished build.
@@ -93,7 +95,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now)})
+	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now), Statistics: cfg.Statistics})
 	if err != nil {
 		return nil, err
 	}

@@ -43,8 +43,15 @@ func (m *memWriter) WriteFile(name string, data []byte) error {
 
 func buildExample(t *testing.T, base string) map[string][]byte {
 	t.Helper()
+	return buildExampleWith(t, Config{BaseURL: base})
+}
+
+// buildExampleWith builds the example site with cfg's other settings.
+func buildExampleWith(t *testing.T, cfg Config) map[string][]byte {
+	t.Helper()
 	var w memWriter
-	res, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday, BaseURL: base}, &w)
+	cfg.Source, cfg.Now = os.DirFS("../.."), testToday
+	res, err := Build(context.Background(), cfg, &w)
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}

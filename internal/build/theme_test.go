@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
 
@@ -112,4 +113,35 @@ func fsWalk(fsys fs.FS, dir string) (map[string][]byte, error) {
 		return err
 	})
 	return m, err
+}
+
+// TestStatisticsPage publishes an export file as a page in every language.
+func TestStatisticsPage(t *testing.T) {
+	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","total":57,"suppressed_below":5,
+		"by":{"month":{"2026-11":12,"2025-12":45},"source":{"jobcenter":50,"auslaenderbehoerde":"<5"},"provider":{"caritas-muenchen":30},"district":{"maxvorstadt":"<5"},"language":{"ar":20},"outcome":{"closed":"<5","accepted":54}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday, Statistics: st}, &w); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range langs {
+		page := string(w.files[lang+"/statistics/index.html"])
+		if !strings.Contains(page, `<table class="stats">`) || strings.Count(page, `<td dir="ltr">&lt;5</td>`) != 3 || !strings.Contains(page, ">57<") {
+			t.Errorf("%s statistics page:\n%s", lang, page)
+		}
+		if !strings.Contains(string(w.files[lang+"/index.html"]), "statistics/index.html") {
+			t.Errorf("%s home does not link the statistics", lang)
+		}
+	}
+	de := string(w.files["de/statistics/index.html"])
+	for _, want := range []string{"Ausländerbehörde", "Caritasverband", "Maxvorstadt", "Dezember 2025", "Abgeschlossen"} {
+		if !strings.Contains(de, want) {
+			t.Errorf("de statistics page lacks %q", want)
+		}
+	}
+	if _, ok := buildExample(t, "")["de/statistics/index.html"]; ok {
+		t.Errorf("a statistics page without an export file")
+	}
 }

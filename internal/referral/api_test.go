@@ -23,6 +23,7 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/referral"
 	"github.com/wegweiser-de/wegweiser/internal/seal"
+	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/internal/sqlite"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
@@ -526,6 +527,14 @@ func TestStatsSuppression(t *testing.T) {
 	}
 	if strings.Contains(string(r.body), "Zarathustra") {
 		t.Errorf("personal data in the statistics")
+	}
+	// The export is what the site build publishes.
+	pub, err := site.ParseStatistics(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("the site cannot publish the export: %v", err)
+	}
+	if pub.Total != "9" || pub.By["source"][0] != (site.StatCell{Value: "jobcenter", Count: "7"}) {
+		t.Errorf("published: %+v", pub)
 	}
 	if r := e.do("GET", "/api/v1/stats?from=2026-1", "koordination", nil); r.status != 422 {
 		t.Errorf("bad month: %d", r.status)

@@ -371,3 +371,30 @@ func (v *View) CourseSetTitle(c *site.CourseSet) string {
 	}
 	return v.CourseSetName(c)
 }
+
+// StatDimensions are the tables of the statistics page.
+func (v *View) StatDimensions() []string { return site.StatDimensions }
+
+// StatLabel names a value of a statistics dimension in the page's language.
+func (v *View) StatLabel(dim, value string) Localized {
+	if value == "unknown" || value == "" {
+		return Localized{S: v.T("stats_unknown")}
+	}
+	switch dim {
+	case "month":
+		return Localized{S: v.Month(value)}
+	case "source", "outcome":
+		return Localized{S: v.T("stats_" + dim + "_" + value)}
+	case "provider":
+		if p := v.Site.Dir.Provider(value); p != nil {
+			return v.Name(p.Name)
+		}
+	case "district":
+		if d := v.Site.Dir.District(value); d != nil {
+			return v.Name(d.Name)
+		}
+	case "language":
+		return v.LangName(value)
+	}
+	return Localized{S: value}
+}

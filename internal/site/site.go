@@ -39,6 +39,7 @@ const (
 	KindCourse    = "course"
 	KindAdvisors  = "advisors"
 	KindProgram   = "program" // the offices of one program (MBE or JMD)
+	KindStatistics = "statistics" // anonymous referral statistics, from an export file
 	KindContent   = "content" // a Markdown page
 	KindNotFound  = "404"
 )
@@ -75,9 +76,10 @@ type CourseSet struct {
 
 // Site is the page graph and the relations between entries.
 type Site struct {
-	Dir   *model.Directory
-	Today model.Date // the build date: ended courses and past closures are left out
-	Pages []*Page
+	Dir        *model.Directory
+	Today      model.Date  // the build date: ended courses and past closures are left out
+	Statistics *Statistics // referral statistics to publish, or nil
+	Pages      []*Page
 
 	offices      []*model.Office             // all offices, by name
 	advisors     map[string][]*model.Advisor // office id → public advisors
@@ -91,15 +93,17 @@ type Site struct {
 type Options struct {
 	// Today is the day ended courses and past closures are judged by.
 	Today model.Date
+	// Statistics, if set, are published as the page statistics/.
+	Statistics *Statistics
 }
 
 // reserved are the first path segments of data pages; Markdown pages may
 // not use them.
-var reserved = []string{"programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+var reserved = []string{"statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
-	s := &Site{Dir: dir, Today: opts.Today, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
+	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
 	s.relate()
 	if err := s.paginate(); err != nil {
 		return nil, err
@@ -221,6 +225,9 @@ func (s *Site) paginate() error {
 			add(KindCourseSet, set.Key(), set)
 		}
 		add(KindAdvisors, "advisors/", nil)
+		if s.Statistics != nil {
+			add(KindStatistics, "statistics/", s.Statistics)
+		}
 		for _, p := range s.contentPaths {
 			page, from := s.content(p, lang)
 			s.Pages = append(s.Pages, &Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
