@@ -22,26 +22,26 @@ import (
 
 // Page kinds; each is a template of the theme.
 const (
-	KindChooser   = "chooser" // the root language chooser, language-neutral
-	KindHome      = "home"
-	KindDistricts = "districts"
-	KindDistrict  = "district"
-	KindLanguages = "languages"
-	KindLanguage  = "language"
-	KindTopics    = "topics"
-	KindTopic     = "topic"
-	KindProviders = "providers"
-	KindProvider  = "provider"
-	KindOffice    = "office"
-	KindOffer     = "offer"
-	KindCourses   = "courses"
-	KindCourseSet = "courseset" // a filtered list of courses
-	KindCourse    = "course"
-	KindAdvisors  = "advisors"
-	KindProgram   = "program" // the offices of one program (MBE or JMD)
+	KindChooser    = "chooser" // the root language chooser, language-neutral
+	KindHome       = "home"
+	KindDistricts  = "districts"
+	KindDistrict   = "district"
+	KindLanguages  = "languages"
+	KindLanguage   = "language"
+	KindTopics     = "topics"
+	KindTopic      = "topic"
+	KindProviders  = "providers"
+	KindProvider   = "provider"
+	KindOffice     = "office"
+	KindOffer      = "offer"
+	KindCourses    = "courses"
+	KindCourseSet  = "courseset" // a filtered list of courses
+	KindCourse     = "course"
+	KindAdvisors   = "advisors"
+	KindProgram    = "program"    // the offices of one program (MBE or JMD)
 	KindStatistics = "statistics" // anonymous referral statistics, from an export file
-	KindContent   = "content" // a Markdown page
-	KindNotFound  = "404"
+	KindContent    = "content"    // a Markdown page
+	KindNotFound   = "404"
 )
 
 // Page is one page in one language.
