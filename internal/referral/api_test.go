@@ -45,7 +45,17 @@ type env struct {
 	svc    *referral.Service
 	clock  *clock
 	tokens map[string]string // name → secret
+	log    *syncBuffer       // the server's log
 }
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // tokens the tests use: name → role, provider.
 var testTokens = []struct{ name, role, provider string }{
@@ -66,7 +76,7 @@ func start(t *testing.T, configExtra string) *env {
 	cfgFile := filepath.Join(dir, "referrals.yaml")
 	os.WriteFile(cfgFile, []byte("key_file: referral.key\n"+configExtra+"tokens: []\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "referral.key"), []byte(seal.NewKey()), 0o600)
-	e := &env{t: t, db: filepath.Join(dir, "referrals.db"), tokens: map[string]string{},
+	e := &env{t: t, db: filepath.Join(dir, "referrals.db"), tokens: map[string]string{}, log: &syncBuffer{},
 		clock: &clock{t: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)}}
 	for _, tk := range testTokens {
 		secret, err := referral.AddToken(cfgFile, tk.name, tk.role, tk.provider)
@@ -98,7 +108,7 @@ func start(t *testing.T, configExtra string) *env {
 		t.Fatal(err)
 	}
 	e.svc = &referral.Service{Dir: d, Store: store, Sealer: sealer, Strings: strs, Config: cfg, Now: e.clock.Now,
-		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewJSONHandler(e.log, nil))}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -582,5 +592,29 @@ func TestHealthDocsCORSAndRateLimit(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/v1/inbox", "awo", nil); r.status != 200 {
 		t.Errorf("another token limited too: %d", r.status)
+	}
+}
+
+// TestLogsWithoutPersonalData runs a whole referral and searches the log.
+func TestLogsWithoutPersonalData(t *testing.T) {
+	e := start(t, "")
+	m := e.do("POST", "/api/v1/referrals", "jobcenter-mitte", referralBody(nil)).json(t)
+	id := m["id"].(string)
+	tok := providerToken(m["office"].(map[string]any)["provider"].(string))
+	e.do("GET", "/api/v1/inbox", tok, nil)
+	e.do("GET", "/api/v1/referrals/"+id+"/slip", "jobcenter-mitte", nil)
+	e.do("POST", "/api/v1/referrals/"+id+"/status", tok, map[string]any{"status": "declined"})
+	e.do("POST", "/api/v1/referrals", "jobcenter-mitte", referralBody(func(m map[string]any) { m["consent"] = map[string]any{"given": false} }))
+	log := e.log.String()
+	if strings.Count(log, `"msg":"request"`) < 5 {
+		t.Fatalf("requests not logged:\n%s", log)
+	}
+	for _, secret := range []string{"Zarathustra", "Unverwechselbar", "0176", "z.u@example.org", "1234567", e.tokens["jobcenter-mitte"]} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log contains %q", secret)
+		}
+	}
+	if !strings.Contains(log, `"route":"POST /api/v1/referrals"`) || !strings.Contains(log, `"actor":"jobcenter-mitte"`) {
+		t.Errorf("log lines lack route or actor:\n%s", log)
 	}
 }
