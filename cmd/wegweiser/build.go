@@ -17,6 +17,7 @@ import (
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
+	edition := fs.String("edition", "public", "`edition` to build: public, or internal (for an intranet: adds what is marked for staff only)")
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
@@ -27,7 +28,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	source := site.source
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source)}
+	if *edition != "public" && *edition != "internal" {
+		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
+		return exitUsage
+	}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source), Edition: *edition}
 	if *stats != "" {
 		f, err := os.Open(*stats)
 		if err != nil {

@@ -2,6 +2,7 @@ package build
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -152,6 +153,35 @@ func TestOpenNow(t *testing.T) {
 	}
 }
 
+// TestAdvisorFilter uses the directory's instant filter in Chromium: the
+// rows left are exactly those of the pre-built page for the same filter.
+func TestAdvisorFilter(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	files := buildExample(t, "")
+	srv := serveFiles(t, files, nil)
+	var got []struct {
+		Before, After int
+		Output        string
+		FormShown     bool
+		Names         []string
+	}
+	runBrowser(t, node, chromium, dir, &got, "filter", srv.URL, "/ar/advisors/", "lang=uk", "program=mbe")
+	if len(got) != 1 {
+		t.Fatalf("results: %v", got)
+	}
+	r := got[0]
+	// The pre-built page for Ukrainian, restricted to MBE, by hand.
+	want := 0
+	for _, row := range strings.Split(string(files["ar/advisors/languages/uk/index.html"]), "<tr data-name=")[1:] {
+		if strings.Contains(row[:strings.Index(row, ">")], `data-programs="mbe`) {
+			want++
+		}
+	}
+	if !r.FormShown || r.Before < 40 || r.After != want || want == 0 || !strings.Contains(r.Output, fmt.Sprint(want)) {
+		t.Errorf("filter: form shown %v, %d rows before, %d after (want %d), output %q", r.FormShown, r.Before, r.After, want, r.Output)
+	}
+}
+
 // TestBrowser opens every page kind in German, Arabic and Ukrainian in
 // headless Chromium: each renders (status 200, a heading, content, the
 // right lang and dir, no console error or CSP violation, no horizontal
@@ -173,7 +203,7 @@ func TestBrowser(t *testing.T) {
 	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
 		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/",
 		"offers/caritas-anerkennung/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
-		"courses/months/2027-01/", "advisors/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/"}
+		"courses/months/2027-01/", "advisors/", "advisors/languages/ar/", "advisors/districts/maxvorstadt/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/"}
 	var paths []string
 	for _, lang := range []string{"de", "ar", "uk"} {
 		for _, k := range keys {
@@ -183,6 +213,13 @@ func TestBrowser(t *testing.T) {
 	paths = append(paths, "/", "/does-not-exist")
 	var results []pageResult
 	runBrowser(t, node, chromium, dir, &results, append([]string{"check", srv.URL}, paths...)...)
+	// The staff edition's own pages.
+	isrv := serveFiles(t, buildExampleWith(t, Config{Edition: "internal"}), axe)
+	var internal []pageResult
+	ipaths := []string{"/de/refer/", "/de/quality/", "/de/advisors/", "/ar/refer/", "/ar/offices/caritas-mbe-maxvorstadt/"}
+	runBrowser(t, node, chromium, dir, &internal, append([]string{"check", isrv.URL}, ipaths...)...)
+	results = append(results, internal...)
+	paths = append(paths, ipaths...)
 	if len(results) != len(paths) {
 		t.Fatalf("%d results for %d pages", len(results), len(paths))
 	}

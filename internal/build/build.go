@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"runtime"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/export"
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -46,6 +48,9 @@ type Config struct {
 	Reload string
 	// Statistics, if set, are published as a statistics page.
 	Statistics *site.Statistics
+	// Edition is "internal" for the staff edition; anything else builds the
+	// public edition, from a directory without anything for staff only.
+	Edition string
 }
 
 // Result describes a finished build.
@@ -71,6 +76,10 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if dir == nil {
 		return &Result{Problems: problems}, problems
 	}
+	internal := cfg.Edition == site.EditionInternal
+	if !internal {
+		dir = dir.Public() // from here on nothing for staff only exists
+	}
 	theme := themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
 	s := dir.Site
 	strs, err := i18n.Load(s.Languages, s.DefaultLanguage, theme, cfg.Source)
@@ -95,7 +104,11 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now), Statistics: cfg.Statistics})
+	edition := ""
+	if internal {
+		edition = site.EditionInternal
+	}
+	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now), Statistics: cfg.Statistics, Edition: edition, Problems: problems})
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +123,17 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	for _, p := range graph.Pages {
 		res.Pages[p.Lang]++
 	}
-	if err := w.WriteFile("robots.txt", robots(base)); err != nil {
+	if err := writeExports(dir, cfg.Now, base, internal, w); err != nil {
 		return nil, err
 	}
-	if base != "" {
+	robotsTxt := robots(base)
+	if internal {
+		robotsTxt = []byte("User-agent: *\nDisallow: /\n")
+	}
+	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
+		return nil, err
+	}
+	if base != "" && !internal {
 		if err := w.WriteFile("sitemap.xml", sitemap(graph, base)); err != nil {
 			return nil, err
 		}
@@ -123,6 +143,40 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// writeExports writes the advisor lists, vCards and calendars below
+// exports/.
+func writeExports(dir *model.Directory, now time.Time, base string, internal bool, w Writer) error {
+	host := "wegweiser.invalid"
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	files := map[string][]byte{
+		"exports/advisors.csv":         export.AdvisorsCSV(dir, true, internal),
+		"exports/advisors-rfc4180.csv": export.AdvisorsCSV(dir, false, internal),
+		"exports/contacts.vcf":         export.AllVCards(dir),
+	}
+	for _, a := range export.Advisors(dir) {
+		files["exports/vcard/advisor-"+a.ID+".vcf"] = export.AdvisorVCard(dir, a)
+	}
+	for i := range dir.Providers {
+		for j := range dir.Providers[i].Offices {
+			o := &dir.Providers[i].Offices[j]
+			files["exports/vcard/office-"+o.ID+".vcf"] = export.OfficeVCard(dir, o)
+			cal, err := export.OfficeICal(dir, o, now, host)
+			if err != nil {
+				return err
+			}
+			files["exports/ical/office-"+o.ID+".ics"] = cal
+		}
+	}
+	for name, b := range files {
+		if err := w.WriteFile(name, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // renderAll renders every page on all cores.

@@ -67,6 +67,8 @@ type Problem struct {
 	Rule     string   `json:"rule"`
 	Message  string   `json:"message"`
 	Hint     string   `json:"hint,omitempty"`
+	// Langs are the languages a problem is about (missing translations).
+	Langs []string `json:"langs,omitempty"`
 }
 
 // String formats p as "file:line:col: severity: message — hint".

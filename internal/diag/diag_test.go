@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -83,7 +84,7 @@ func TestJSONDecode(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 || got.Errors() != 2 || got.Warnings() != 1 || got[1] != sample()[1] {
+	if len(got) != 3 || got.Errors() != 2 || got.Warnings() != 1 || !reflect.DeepEqual(got[1], sample()[1]) {
 		t.Errorf("round trip: %+v", got)
 	}
 	if err := json.Unmarshal([]byte(`[{"severity":"fatal"}]`), &got); err == nil {

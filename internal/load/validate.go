@@ -553,6 +553,7 @@ func (l *loader) checkTexts() {
 			if missing := t.Missing(others); len(missing) > 0 {
 				l.warnAt(ptr, "missing-translation", fmt.Sprintf("readers in those languages see the %s text with a note", s.DefaultLanguage),
 					"`%s` has no translation into %s", f.name, strings.Join(missing, ", "))
+				l.problems[len(l.problems)-1].Langs = missing
 			}
 		}
 	})

@@ -15,6 +15,22 @@ type Site struct {
 	Languages       []string      `yaml:"languages" wg:"required,ref=language"`
 	BaseURL         URL           `yaml:"base_url"`
 	Coordination    *Coordination `yaml:"coordination"`
+	Referrals       *Referrals    `yaml:"referrals"`
+}
+
+// Referrals tells staff where to send referrals (the internal edition's
+// "how to refer" page).
+type Referrals struct {
+	Endpoint    URL `yaml:"endpoint"`     // the referral API, e.g. https://zuleitung.example.org/api/v1/
+	ConsentForm URL `yaml:"consent_form"` // the consent form agencies use
+}
+
+// Internal holds contact details for staff only: published only in the
+// internal edition (fields marked public: false in the docs).
+type Internal struct {
+	Phone Phone `yaml:"phone"` // a direct line
+	Email Email `yaml:"email"`
+	Note  Text  `yaml:"note"`
 }
 
 // Coordination is the cross-provider coordination office that forwards
@@ -110,7 +126,8 @@ type Office struct {
 	Closures      []Closure      `yaml:"closures"`
 	BookingURL    URL            `yaml:"booking_url"`
 	Capacity      *Capacity      `yaml:"capacity"`
-	Provider      string         `yaml:"-"` // id of the provider, set by the loader
+	Internal      *Internal      `yaml:"internal"` // staff only
+	Provider      string         `yaml:"-"`        // id of the provider, set by the loader
 }
 
 // Advisor is a counsellor working at one office.
@@ -125,8 +142,9 @@ type Advisor struct {
 	Hours     []Hours  `yaml:"hours"`
 	// Public is false for advisors shown only in the internal (staff)
 	// edition; nil means true.
-	Public   *bool  `yaml:"public"`
-	Provider string `yaml:"-"` // id of the provider, set by the loader
+	Public   *bool     `yaml:"public"`
+	Internal *Internal `yaml:"internal"` // staff only
+	Provider string    `yaml:"-"`        // id of the provider, set by the loader
 }
 
 // IsPublic reports whether the advisor may appear in the public edition.
@@ -247,4 +265,6 @@ type PageMeta struct {
 	Weight      int    `yaml:"weight"`
 	Draft       bool   `yaml:"draft"`
 	Menu        string `yaml:"menu" wg:"enum=main|footer"`
+	// Edition is "internal" for pages only the staff edition publishes.
+	Edition string `yaml:"edition" wg:"enum=public|internal"`
 }

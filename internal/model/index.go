@@ -85,3 +85,35 @@ func (d *Directory) Offer(id string) *Offer { return d.offers[id] }
 
 // Course returns the course with the id, or nil.
 func (d *Directory) Course(id string) *Course { return d.courses[id] }
+
+// Public returns a copy of d without anything for staff only: advisors with
+// public: false, the internal blocks of offices and advisors, the referral
+// endpoint, and pages of the internal edition. The public edition is built
+// from it, so no later stage can publish what it does not hold.
+func (d *Directory) Public() *Directory {
+	p := *d
+	p.Site.Referrals = nil
+	p.Providers = make([]Provider, len(d.Providers))
+	for i, pr := range d.Providers {
+		pr.Offices = append([]Office(nil), pr.Offices...)
+		for j := range pr.Offices {
+			pr.Offices[j].Internal = nil
+		}
+		pr.Advisors = nil
+		for _, a := range d.Providers[i].Advisors {
+			if a.IsPublic() {
+				a.Internal = nil
+				pr.Advisors = append(pr.Advisors, a)
+			}
+		}
+		p.Providers[i] = pr
+	}
+	p.Pages = nil
+	for _, pg := range d.Pages {
+		if pg.Meta.Edition != "internal" {
+			p.Pages = append(p.Pages, pg)
+		}
+	}
+	p.Index()
+	return &p
+}

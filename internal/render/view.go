@@ -398,3 +398,35 @@ func (v *View) StatLabel(dim, value string) Localized {
 	}
 	return Localized{S: value}
 }
+
+// Internal reports whether this is the staff edition.
+func (v *View) Internal() bool { return v.Site.Edition == site.EditionInternal }
+
+// ExportURL links to a file below exports/.
+func (v *View) ExportURL(name string) string { return v.file("exports/" + name) }
+
+// Join joins codes with spaces, for data attributes.
+func (v *View) Join(s []string) string { return strings.Join(s, " ") }
+
+// ProgramShort is the short name of a program: MBE, JMD.
+func (v *View) ProgramShort(p string) string {
+	if p == model.ProgramOther {
+		return v.T("program_other")
+	}
+	return strings.ToUpper(p)
+}
+
+// AdvisorSetName names a filtered advisor directory.
+func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
+	switch a.By {
+	case "language":
+		return v.langName(a.Value)
+	case "district":
+		if d := v.Site.Dir.District(a.Value); d != nil {
+			return v.Plain(d.Name)
+		}
+	case "program":
+		return v.T("program_" + a.Value)
+	}
+	return a.Value
+}

@@ -22,8 +22,10 @@ func (s *Site) Spoken() []string { return s.spoken }
 // Advisors returns the public advisors of an office.
 func (s *Site) Advisors(office string) []*model.Advisor { return s.advisors[office] }
 
-// AllAdvisors returns every public advisor, sorted by name.
-func (s *Site) AllAdvisors() []*model.Advisor {
+// AllAdvisors returns every advisor of the edition, sorted by name.
+func (s *Site) AllAdvisors() []*model.Advisor { return s.allAdvisors }
+
+func (s *Site) sortAdvisors() []*model.Advisor {
 	var out []*model.Advisor
 	for _, o := range s.offices {
 		out = append(out, s.advisors[o.ID]...)

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
 
@@ -40,6 +41,9 @@ const (
 	KindAdvisors   = "advisors"
 	KindProgram    = "program"    // the offices of one program (MBE or JMD)
 	KindStatistics = "statistics" // anonymous referral statistics, from an export file
+	KindAdvisorSet = "advisorset" // the advisors of one language, district or program
+	KindRefer      = "refer"      // internal edition: how to refer
+	KindQuality    = "quality"    // internal edition: data quality
 	KindContent    = "content"    // a Markdown page
 	KindNotFound   = "404"
 )
@@ -79,6 +83,8 @@ type Site struct {
 	Dir        *model.Directory
 	Today      model.Date  // the build date: ended courses and past closures are left out
 	Statistics *Statistics // referral statistics to publish, or nil
+	Edition    string      // "internal" or the public edition
+	Problems   diag.List   // the loader's warnings, for the quality page
 	Pages      []*Page
 
 	offices      []*model.Office             // all offices, by name
@@ -87,6 +93,8 @@ type Site struct {
 	courses      []*model.Course             // courses not ended, by start date
 	spoken       []string                    // codes of languages with something to show, catalogue order
 	contentPaths []string                    // Markdown page paths over all languages
+	advisorSets  []*AdvisorSet               // filtered advisor directories
+	allAdvisors  []*model.Advisor            // by name
 }
 
 // Options control what a site contains.
@@ -95,16 +103,26 @@ type Options struct {
 	Today model.Date
 	// Statistics, if set, are published as the page statistics/.
 	Statistics *Statistics
+	// Edition is "internal" for the staff edition (with the pages refer/
+	// and quality/); anything else is the public edition.
+	Edition string
+	// Problems are the loader's warnings, listed on the quality page.
+	Problems diag.List
 }
+
+// Internal edition.
+const EditionInternal = "internal"
 
 // reserved are the first path segments of data pages; Markdown pages may
 // not use them.
-var reserved = []string{"statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+var reserved = []string{"refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
-	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
+	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
 	s.relate()
+	s.allAdvisors = s.sortAdvisors()
+	s.advisorSets = s.makeAdvisorSets()
 	if err := s.paginate(); err != nil {
 		return nil, err
 	}
@@ -121,7 +139,7 @@ func (s *Site) relate() {
 		}
 		for j := range p.Advisors {
 			a := &p.Advisors[j]
-			if !a.IsPublic() {
+			if !a.IsPublic() && s.Edition != EditionInternal {
 				continue
 			}
 			s.advisors[a.Office] = append(s.advisors[a.Office], a)
@@ -225,6 +243,13 @@ func (s *Site) paginate() error {
 			add(KindCourseSet, set.Key(), set)
 		}
 		add(KindAdvisors, "advisors/", nil)
+		for _, set := range s.AdvisorSets() {
+			add(KindAdvisorSet, set.Key(), set)
+		}
+		if s.Edition == EditionInternal {
+			add(KindRefer, "refer/", nil)
+			add(KindQuality, "quality/", nil)
+		}
 		if s.Statistics != nil {
 			add(KindStatistics, "statistics/", s.Statistics)
 		}

@@ -19,6 +19,25 @@ const browser = await chromium.launch({
 const results = [];
 try {
   const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
+  if (mode === "filter") {
+    // paths: <path> then name=value pairs for the advisor filter form.
+    const [path, ...pairs] = paths;
+    const page = await context.newPage();
+    await page.goto(base + path, { waitUntil: "load" });
+    const before = await page.locator("table.directory tbody tr:visible").count();
+    for (const p of pairs) {
+      const [name, value] = p.split("=");
+      await page.selectOption(`#advisor-filter select[name=${name}]`, value);
+    }
+    results.push({
+      before, after: await page.locator("table.directory tbody tr:visible").count(),
+      output: await page.locator("#advisor-filter output").textContent(),
+      formShown: await page.locator("#advisor-filter").isVisible(),
+      firstName: await page.locator("table.directory tbody tr:visible th").first().getAttribute("scope"),
+      names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
+    });
+    paths.length = 0;
+  }
   if (mode === "status") {
     const [path, ...times] = paths;
     for (const time of times) {

@@ -1,0 +1,158 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/emersion/go-vcard"
+
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+var today = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+func example(t *testing.T) *model.Directory {
+	t.Helper()
+	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: today})
+	if d == nil {
+		t.Fatal(problems)
+	}
+	return d
+}
+
+func TestAdvisorsCSV(t *testing.T) {
+	d := example(t)
+	for _, tt := range []struct {
+		excel, internal bool
+		comma           rune
+		cols            int
+	}{{true, false, ';', 10}, {false, false, ',', 10}, {true, true, ';', 14}} {
+		b := AdvisorsCSV(d, tt.excel, tt.internal)
+		if tt.excel != bytes.HasPrefix(b, []byte("\uFEFF")) {
+			t.Errorf("excel=%v: byte order mark %v", tt.excel, bytes.HasPrefix(b, []byte("\uFEFF")))
+		}
+		if !bytes.Contains(b, []byte("\r\n")) {
+			t.Errorf("lines do not end in CRLF")
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
+		r.Comma = tt.comma
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("excel=%v: %v", tt.excel, err)
+		}
+		if len(rows) != len(Advisors(d))+1 || len(rows[0]) != tt.cols || rows[0][0] != "Name" || rows[0][9] != "Sprechzeiten" {
+			t.Errorf("excel=%v internal=%v: %d rows, header %v", tt.excel, tt.internal, len(rows), rows[0])
+		}
+		// A row holds what the directory says, umlauts intact.
+		a := Advisors(d)[0]
+		if row := rows[1]; row[0] != a.Name || row[6] != string(a.Phone) || !strings.Contains(row[8], "München") {
+			t.Errorf("first row %v for %s", row, a.Name)
+		}
+	}
+}
+
+func TestVCards(t *testing.T) {
+	d := example(t)
+	cards := 0
+	dec := vcard.NewDecoder(bytes.NewReader(AllVCards(d)))
+	var advisor vcard.Card
+	for {
+		c, err := dec.Decode()
+		if err != nil {
+			break
+		}
+		cards++
+		if c.Value(vcard.FieldVersion) != "4.0" || c.Value(vcard.FieldFormattedName) == "" || c.Value(vcard.FieldUID) == "" {
+			t.Errorf("card without version, name or UID: %v", c)
+		}
+		if strings.HasPrefix(c.Value(vcard.FieldUID), "urn:wegweiser:advisor:") && advisor == nil {
+			advisor = c
+		}
+	}
+	offices := 0
+	for _, p := range d.Providers {
+		offices += len(p.Offices)
+	}
+	if cards != offices+len(Advisors(d)) {
+		t.Errorf("%d cards for %d offices and %d advisors", cards, offices, len(Advisors(d)))
+	}
+	a := Advisors(d)[0]
+	if advisor.Value(vcard.FieldFormattedName) != a.Name || !strings.HasPrefix(advisor.Value(vcard.FieldTelephone), "tel:+49") ||
+		advisor.Value(vcard.FieldEmail) != string(a.Email) || len(advisor[vcard.FieldLanguage]) != len(a.Languages) {
+		t.Errorf("advisor card: %v", advisor)
+	}
+	o := &d.Providers[0].Offices[0]
+	c, err := vcard.NewDecoder(bytes.NewReader(OfficeVCard(d, o))).Decode()
+	if err != nil || c.Kind() != vcard.KindOrganization || c.Address().PostalCode != string(o.Address.PostalCode) || !strings.HasPrefix(c.Value(vcard.FieldGeolocation), "geo:48.") {
+		t.Errorf("office card: %v %v", c, err)
+	}
+}
+
+// TestICalRecurrence expands the weekly hours of an office and checks the
+// weekdays and times of each occurrence, and that closures are left out.
+func TestICalRecurrence(t *testing.T) {
+	d := example(t)
+	o := d.Office("caritas-mbe-maxvorstadt") // Mo 13–17 open; Tu, We, Th 9–12 by appointment; closed 24 Dec – 6 Jan
+	b, err := OfficeICal(d, o, today, "wegweiser.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+	if err != nil {
+		t.Fatalf("does not parse: %v\n%s", err, b)
+	}
+	loc, _ := time.LoadLocation(Zone)
+	events := cal.Events()
+	if len(events) != len(o.Hours) {
+		t.Fatalf("%d events for %d slots", len(events), len(o.Hours))
+	}
+	for i, ev := range events {
+		h := o.Hours[i]
+		set, err := ev.RecurrenceSet(loc)
+		if err != nil || set == nil {
+			t.Fatalf("event %d: recurrence: %v", i, err)
+		}
+		occ := set.Between(time.Date(2026, 11, 16, 0, 0, 0, 0, loc), time.Date(2027, 1, 31, 0, 0, 0, 0, loc), true)
+		if len(occ) == 0 {
+			t.Fatalf("event %d has no occurrences", i)
+		}
+		for _, when := range occ {
+			when = when.In(loc)
+			if !h.OnDay(when.Weekday()) {
+				t.Errorf("event %d occurs on %s, a %s", i, when.Format(time.DateOnly), when.Weekday())
+			}
+			if when.Hour()*60+when.Minute() != int(h.From) {
+				t.Errorf("event %d starts at %s, want %s", i, when.Format("15:04"), h.From)
+			}
+			if d := model.DateOf(when); !d.Before(model.Date{Year: 2026, Month: 12, Day: 24}) && !(model.Date{Year: 2027, Month: 1, Day: 6}).Before(d) {
+				t.Errorf("event %d occurs on %s, during the closure", i, d)
+			}
+			if when.Before(time.Date(2026, 11, 16, 0, 0, 0, 0, loc)) {
+				t.Errorf("occurrence before the first week: %s", when)
+			}
+		}
+		// Three slots a week for the Tu–Th slot, one for Monday: in ten weeks less the closure.
+		wantPerWeek := len(h.Days)
+		if len(occ) < 8*wantPerWeek || len(occ) > 11*wantPerWeek {
+			t.Errorf("event %d: %d occurrences between mid-November and January", i, len(occ))
+		}
+		start, _ := ev.DateTimeStart(loc)
+		end, _ := ev.DateTimeEnd(loc)
+		if end.Sub(start) != time.Duration(h.To-h.From)*time.Minute {
+			t.Errorf("event %d lasts %s", i, end.Sub(start))
+		}
+	}
+	if !bytes.Contains(b, []byte("BEGIN:VTIMEZONE")) || !bytes.Contains(b, []byte("TZID=Europe/Berlin")) {
+		t.Errorf("no time zone")
+	}
+	if !slices.ContainsFunc(events, func(e ical.Event) bool { s, _ := e.Props.Text(ical.PropSummary); return strings.HasPrefix(s, "Offene Sprechstunde") }) {
+		t.Errorf("no walk-in event")
+	}
+}

@@ -1,0 +1,125 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Berlin on machines without a zone database
+
+	"github.com/emersion/go-ical"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// Zone is the time zone of consultation hours.
+const Zone = "Europe/Berlin"
+
+// vtimezone describes Europe/Berlin (CET/CEST, EU rules) for calendars that
+// do not know the zone by name.
+func vtimezone() *ical.Component {
+	tz := ical.NewComponent(ical.CompTimezone)
+	tz.Props.SetText(ical.PropTimezoneID, Zone)
+	for _, r := range []struct{ name, from, to, tzname, start, rule string }{
+		{ical.CompTimezoneDaylight, "+0100", "+0200", "CEST", "19700329T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"},
+		{ical.CompTimezoneStandard, "+0200", "+0100", "CET", "19701025T030000", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"},
+	} {
+		c := ical.NewComponent(r.name)
+		c.Props.SetText("TZOFFSETFROM", r.from)
+		c.Props.SetText("TZOFFSETTO", r.to)
+		c.Props.SetText("TZNAME", r.tzname)
+		start := ical.NewProp(ical.PropDateTimeStart)
+		start.Value = r.start
+		c.Props.Set(start)
+		rule := ical.NewProp(ical.PropRecurrenceRule)
+		rule.Value = r.rule
+		c.Props.Set(rule)
+		tz.Children = append(tz.Children, c)
+	}
+	return tz
+}
+
+var kindSummary = map[string]string{
+	model.HoursOpen:        "Offene Sprechstunde",
+	model.HoursAppointment: "Beratung nach Terminvereinbarung",
+	model.HoursPhone:       "Telefonsprechstunde",
+}
+
+// OfficeICal returns the consultation hours of an office as an iCalendar
+// file: one weekly recurring event per slot, starting in the week of from,
+// with the office's closures left out as exceptions.
+func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string) ([]byte, error) {
+	loc, err := time.LoadLocation(Zone)
+	if err != nil {
+		return nil, err
+	}
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//Sprechzeiten//DE")
+	cal.Props.SetText("X-WR-CALNAME", text(d, o.Name))
+	cal.Props.SetText("X-WR-TIMEZONE", Zone)
+	cal.Children = append(cal.Children, vtimezone())
+	y, m, dd := from.In(loc).Date()
+	monday := time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDate(0, 0, -1)
+	}
+	address := fmt.Sprintf("%s, %s %s", o.Address.Street, o.Address.PostalCode, o.Address.City)
+	for i, h := range o.Hours {
+		if len(h.Days) == 0 {
+			continue
+		}
+		// The first day of the week from monday on that the slot is held.
+		first := monday
+		for !h.OnDay(first.Weekday()) {
+			first = first.AddDate(0, 0, 1)
+		}
+		at := func(day time.Time, c model.Clock) time.Time {
+			return time.Date(day.Year(), day.Month(), day.Day(), int(c)/60, int(c)%60, 0, 0, loc)
+		}
+		ev := ical.NewEvent()
+		ev.Props.SetText(ical.PropUID, fmt.Sprintf("%s-%d@%s", o.ID, i+1, host))
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, from.UTC())
+		ev.Props.SetDateTime(ical.PropDateTimeStart, at(first, h.From))
+		ev.Props.SetDateTime(ical.PropDateTimeEnd, at(first, h.To))
+		var days []string
+		for _, wd := range h.Days {
+			days = append(days, strings.ToUpper(model.WeekdayCode(wd)))
+		}
+		rule := ical.NewProp(ical.PropRecurrenceRule)
+		rule.Value = "FREQ=WEEKLY;BYDAY=" + strings.Join(days, ",")
+		ev.Props.Set(rule)
+		ev.Props.SetText(ical.PropSummary, kindSummary[h.Kind]+": "+text(d, o.Name))
+		ev.Props.SetText(ical.PropLocation, address)
+		var desc []string
+		if n := text(d, h.Note); n != "" {
+			desc = append(desc, n)
+		}
+		if u := string(h.BookingURL); u != "" {
+			desc = append(desc, "Termin buchen: "+u)
+		} else if u := string(o.BookingURL); u != "" && h.Kind == model.HoursAppointment {
+			desc = append(desc, "Termin buchen: "+u)
+		}
+		if o.Phone != "" {
+			desc = append(desc, "Telefon: "+string(o.Phone))
+		}
+		ev.Props.SetText(ical.PropDescription, strings.Join(desc, "\n"))
+		// Closures: every slot day inside one is an exception.
+		for _, c := range o.Closures {
+			for day := c.From.Time(); !day.After(c.To.Time()); day = day.AddDate(0, 0, 1) {
+				local := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+				if h.OnDay(local.Weekday()) && !local.Before(first) {
+					ex := ical.NewProp(ical.PropExceptionDates)
+					ex.SetDateTime(at(local, h.From))
+					ev.Props.Add(ex)
+				}
+			}
+		}
+		cal.Children = append(cal.Children, ev.Component)
+	}
+	var b bytes.Buffer
+	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,125 @@
+package site
+
+import (
+	"slices"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// AdvisorGroup is the advisors of the offices in one district.
+type AdvisorGroup struct {
+	District *model.District
+	Advisors []*model.Advisor
+}
+
+// AdvisorSet is the advisors of one language, district or program: a
+// filtered directory page, so filters work without JavaScript.
+type AdvisorSet struct {
+	By     string // "language", "district", "program"
+	Value  string
+	Groups []AdvisorGroup
+}
+
+// Key returns the page key of the set.
+func (a *AdvisorSet) Key() string {
+	seg := map[string]string{"language": "languages", "district": "districts", "program": "programs"}[a.By]
+	return "advisors/" + seg + "/" + a.Value + "/"
+}
+
+// Count returns the number of advisors in the set.
+func (a *AdvisorSet) Count() int {
+	n := 0
+	for _, g := range a.Groups {
+		n += len(g.Advisors)
+	}
+	return n
+}
+
+// AdvisorGroups returns the advisors keep selects, grouped by the district
+// of their office in the order of districts.yaml, each group by name.
+func (s *Site) AdvisorGroups(keep func(*model.Advisor) bool) []AdvisorGroup {
+	byDistrict := map[string][]*model.Advisor{}
+	for _, a := range s.AllAdvisors() {
+		if o := s.Dir.Office(a.Office); o != nil && (keep == nil || keep(a)) {
+			byDistrict[o.District] = append(byDistrict[o.District], a)
+		}
+	}
+	var out []AdvisorGroup
+	for i := range s.Dir.Districts {
+		if list := byDistrict[s.Dir.Districts[i].ID]; len(list) > 0 {
+			out = append(out, AdvisorGroup{District: &s.Dir.Districts[i], Advisors: list})
+		}
+	}
+	return out
+}
+
+// AdvisorSets returns the filtered directory pages: one per language an
+// advisor speaks, per district with advisors and per program.
+func (s *Site) AdvisorSets() []*AdvisorSet { return s.advisorSets }
+
+func (s *Site) makeAdvisorSets() []*AdvisorSet {
+	var out []*AdvisorSet
+	add := func(by, value string, keep func(*model.Advisor) bool) {
+		if g := s.AdvisorGroups(keep); len(g) > 0 {
+			out = append(out, &AdvisorSet{By: by, Value: value, Groups: g})
+		}
+	}
+	for _, l := range s.Dir.Languages {
+		add("language", l.Code, func(a *model.Advisor) bool { return slices.Contains(a.Languages, l.Code) })
+	}
+	for _, d := range s.Dir.Districts {
+		add("district", d.ID, func(a *model.Advisor) bool { return s.Dir.Office(a.Office).District == d.ID })
+	}
+	for _, p := range s.Programs() {
+		add("program", p, func(a *model.Advisor) bool { return slices.Contains(a.Programs, p) })
+	}
+	return out
+}
+
+// AdvisorSetsBy returns the advisor sets of one kind.
+func (s *Site) AdvisorSetsBy(by string) []*AdvisorSet {
+	var out []*AdvisorSet
+	for _, set := range s.AdvisorSets() {
+		if set.By == by {
+			out = append(out, set)
+		}
+	}
+	return out
+}
+
+// QualityProblems returns the loader's warnings of one rule (stale,
+// missing-translation, course-ended).
+func (s *Site) QualityProblems(rule string) diag.List {
+	var out diag.List
+	for _, p := range s.Problems {
+		if p.Rule == rule {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// LangCount is a number of texts missing in a language.
+type LangCount struct {
+	Lang  string
+	Count int
+}
+
+// MissingTranslations counts the texts without translation per interface
+// language.
+func (s *Site) MissingTranslations() []LangCount {
+	var out []LangCount
+	for _, lang := range s.Dir.Site.Languages {
+		n := 0
+		for _, p := range s.Problems {
+			if p.Rule == "missing-translation" && slices.Contains(p.Langs, lang) {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, LangCount{lang, n})
+		}
+	}
+	return out
+}
