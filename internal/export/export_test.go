@@ -152,7 +152,10 @@ func TestICalRecurrence(t *testing.T) {
 	if !bytes.Contains(b, []byte("BEGIN:VTIMEZONE")) || !bytes.Contains(b, []byte("TZID=Europe/Berlin")) {
 		t.Errorf("no time zone")
 	}
-	if !slices.ContainsFunc(events, func(e ical.Event) bool { s, _ := e.Props.Text(ical.PropSummary); return strings.HasPrefix(s, "Offene Sprechstunde") }) {
+	if !slices.ContainsFunc(events, func(e ical.Event) bool {
+		s, _ := e.Props.Text(ical.PropSummary)
+		return strings.HasPrefix(s, "Offene Sprechstunde")
+	}) {
 		t.Errorf("no walk-in event")
 	}
 }
