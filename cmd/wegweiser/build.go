@@ -33,6 +33,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source), Edition: *edition}
+	if *out == "" {
+		*out = filepath.Join(*source, "public")
+	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		cfg.Previous = os.DirFS(*out) // the previous build: what changed since
+	}
 	if *stats != "" {
 		f, err := os.Open(*stats)
 		if err != nil {
@@ -45,9 +51,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "wegweiser build: %s: %v\n", *stats, err)
 			return exitProblems
 		}
-	}
-	if *out == "" {
-		*out = filepath.Join(*source, "public")
 	}
 	var res *build.Result
 	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {

@@ -70,3 +70,25 @@ func TestFailedBuildKeepsPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedNamesChanges builds twice: the second build's feed lists the
+// office changed in between, and only it.
+func TestFeedNamesChanges(t *testing.T) {
+	dir := copySite(t)
+	if code, _, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21", "--base-url", "https://example.org/"); code != exitOK {
+		t.Fatal(stderr)
+	}
+	first, _ := os.ReadFile(filepath.Join(dir, "public/de/feed.atom"))
+	if strings.Contains(string(first), "<category term=\"changed\">") {
+		t.Errorf("the first build reports changes")
+	}
+	edit(t, dir, "data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", 0)
+	if code, _, stderr := runCLI("build", "--source", dir, "--today", "2026-11-22", "--base-url", "https://example.org/"); code != exitOK {
+		t.Fatal(stderr)
+	}
+	second, _ := os.ReadFile(filepath.Join(dir, "public/de/feed.atom"))
+	if n := strings.Count(string(second), `<category term="changed">`); n != 1 || !strings.Contains(string(second), "<title>AWO Migrationsberatung Moosach-Nord</title>") ||
+		!strings.Contains(string(second), "https://example.org/de/offices/awo-mbe-moosach/") {
+		t.Errorf("second feed lists %d changes:\n%s", n, second)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -51,6 +52,9 @@ type Config struct {
 	// Edition is "internal" for the staff edition; anything else builds the
 	// public edition, from a directory without anything for staff only.
 	Edition string
+	// Previous is the previous build's output, if any: its
+	// data/changes.json tells which entries changed since (for the feeds).
+	Previous fs.FS
 }
 
 // Result describes a finished build.
@@ -76,9 +80,10 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if dir == nil {
 		return &Result{Problems: problems}, problems
 	}
+	public := dir.Public() // open data is always the public directory
 	internal := cfg.Edition == site.EditionInternal
 	if !internal {
-		dir = dir.Public() // from here on nothing for staff only exists
+		dir = public // from here on nothing for staff only exists
 	}
 	theme := themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
 	s := dir.Site
@@ -124,6 +129,9 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		res.Pages[p.Lang]++
 	}
 	if err := writeExports(dir, cfg.Now, base, internal, w); err != nil {
+		return nil, err
+	}
+	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
 		return nil, err
 	}
 	robotsTxt := robots(base)
@@ -177,6 +185,79 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 		}
 	}
 	return nil
+}
+
+// writeOpenData writes the HSDS datasets (one per language), the JSON
+// dump, the GeoJSON, the change state and the Atom feeds.
+func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer) error {
+	today := model.DateOf(cfg.Now)
+	pageURL := func(lang string) func(kind, id string) string {
+		return func(kind, id string) string {
+			p := lang + "/"
+			if kind != "" {
+				p += kind + "/" + id + "/"
+			}
+			if base == "" {
+				return "/" + p
+			}
+			return base + p
+		}
+	}
+	files := map[string][]byte{
+		"data/directory.json":  export.Dump(d, cfg.Now, License(d)),
+		"data/offices.geojson": export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage)),
+	}
+	var prev export.Changes
+	if cfg.Previous != nil {
+		if b, err := fs.ReadFile(cfg.Previous, "data/changes.json"); err == nil {
+			json.Unmarshal(b, &prev) // a broken file counts as none
+		}
+	}
+	changes := export.Track(d, prev, cfg.Now)
+	b, err := json.MarshalIndent(changes, "", " ")
+	if err != nil {
+		return err
+	}
+	files["data/changes.json"] = b
+	for _, lang := range d.Site.Languages {
+		b := base
+		if b != "" {
+			b += lang + "/"
+		}
+		h := export.BuildHSDS(d, lang, base, today)
+		for name, data := range h.Files() {
+			files["data/hsds/"+lang+"/"+name] = data
+		}
+		name, _ := d.Site.Name.Get(lang, d.Site.DefaultLanguage)
+		fs := export.FeedStrings{
+			Title: strs.T(lang, "feed_title", "site", name),
+			CourseStarts: func(c *model.Course) string {
+				place := c.Location.Street
+				if dd := d.District(c.Location.District); dd != nil {
+					place, _ = dd.Name.Get(lang, d.Site.DefaultLanguage)
+				}
+				return strs.T(lang, "feed_course", "date", strs.Date(lang, c.Start), "place", place)
+			},
+			Changed: strs.T(lang, "feed_changed"),
+		}
+		self := pageURL(lang)("", "") + "feed.atom"
+		files[lang+"/feed.atom"] = export.Feed(d, lang, changes, cfg.Now, fs, pageURL(lang), self)
+	}
+	for name, data := range files {
+		if err := w.WriteFile(name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// License returns the licence of the open data: site.yaml's, or CC BY 4.0.
+func License(d *model.Directory) map[string]string {
+	if l := d.Site.License; l != nil {
+		name, _ := l.Name.Get(d.Site.DefaultLanguage, d.Site.DefaultLanguage)
+		return map[string]string{"name": name, "url": string(l.URL)}
+	}
+	return map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 }
 
 // renderAll renders every page on all cores.

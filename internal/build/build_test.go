@@ -71,7 +71,7 @@ func TestEveryKindInEveryLanguage(t *testing.T) {
 		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offers/caritas-anerkennung/",
 		"courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/", "courses/districts/maxvorstadt/",
 		"courses/months/2027-01/", "courses/times/evening/", "advisors/", "programs/mbe/", "programs/jmd/",
-		"mbe-jmd/", "integrationskurs/", "ueber-uns/"}
+		"mbe-jmd/", "integrationskurs/", "ueber-uns/", "open-data/"}
 	for _, lang := range langs {
 		for _, k := range keys {
 			if _, ok := files[path.Join(lang, k, "index.html")]; !ok {
@@ -79,7 +79,19 @@ func TestEveryKindInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{"index.html", "404.html", "robots.txt", "_headers"} {
+	for _, lang := range langs {
+		for _, f := range []string{"feed.atom"} {
+			if _, ok := files[lang+"/"+f]; !ok {
+				t.Errorf("missing %s/%s", lang, f)
+			}
+		}
+		for _, f := range []string{"organizations.json", "services.json", "locations.json", "service_at_locations.json"} {
+			if _, ok := files["data/hsds/"+lang+"/"+f]; !ok {
+				t.Errorf("missing data/hsds/%s/%s", lang, f)
+			}
+		}
+	}
+	for _, f := range []string{"index.html", "404.html", "robots.txt", "_headers", "data/directory.json", "data/offices.geojson", "data/changes.json"} {
 		if _, ok := files[f]; !ok {
 			t.Errorf("missing %s", f)
 		}

@@ -16,6 +16,18 @@ type Site struct {
 	BaseURL         URL           `yaml:"base_url"`
 	Coordination    *Coordination `yaml:"coordination"`
 	Referrals       *Referrals    `yaml:"referrals"`
+	// State and Country complete postal addresses in open data (HSDS
+	// requires them): e.g. Bayern, DE.
+	State   string `yaml:"state"`
+	Country string `yaml:"country"`
+	// License of the open data; default CC BY 4.0.
+	License *License `yaml:"license"`
+}
+
+// License names the licence of the published data.
+type License struct {
+	Name Text `yaml:"name" wg:"required"`
+	URL  URL  `yaml:"url" wg:"required"`
 }
 
 // Referrals tells staff where to send referrals (the internal edition's

@@ -430,3 +430,26 @@ func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
 	}
 	return a.Value
 }
+
+// FeedURL links to the Atom feed of the page's language.
+func (v *View) FeedURL() string { return v.file(v.Lang + "/feed.atom") }
+
+// DataURL links to a file below data/.
+func (v *View) DataURL(name string) string { return v.file("data/" + name) }
+
+// License is the open data's licence: its name in the page's language and
+// its address.
+func (v *View) License() (l struct{ Name, URL string }) {
+	if lic := v.Site.Dir.Site.License; lic != nil {
+		l.Name, l.URL = v.Plain(lic.Name), string(lic.URL)
+		return l
+	}
+	l.Name, l.URL = "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"
+	return l
+}
+
+// Feed links to the Atom feed of a language.
+func (v *View) Feed(lang string) string { return v.file(lang + "/feed.atom") }
+
+// LangNamePlain is the name of a language in the page's language.
+func (v *View) LangNamePlain(code string) string { return v.langName(code) }

@@ -43,6 +43,7 @@ const (
 	KindStatistics = "statistics" // anonymous referral statistics, from an export file
 	KindAdvisorSet = "advisorset" // the advisors of one language, district or program
 	KindRefer      = "refer"      // internal edition: how to refer
+	KindOpenData   = "opendata"   // the open data files and their licence
 	KindQuality    = "quality"    // internal edition: data quality
 	KindContent    = "content"    // a Markdown page
 	KindNotFound   = "404"
@@ -115,7 +116,7 @@ const EditionInternal = "internal"
 
 // reserved are the first path segments of data pages; Markdown pages may
 // not use them.
-var reserved = []string{"refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+var reserved = []string{"open-data", "data", "exports", "refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
@@ -246,6 +247,7 @@ func (s *Site) paginate() error {
 		for _, set := range s.AdvisorSets() {
 			add(KindAdvisorSet, set.Key(), set)
 		}
+		add(KindOpenData, "open-data/", nil)
 		if s.Edition == EditionInternal {
 			add(KindRefer, "refer/", nil)
 			add(KindQuality, "quality/", nil)

@@ -1,0 +1,450 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// hsdsNamespace is the UUIDv5 namespace of all HSDS ids: an id is derived
+// from the kind and slug of an entry, so it stays the same across builds
+// and across the per-language datasets.
+var hsdsNamespace = uuid.MustParse("9d3b2f5e-6c1a-4b8e-9f00-77e9d1a3c5b4")
+
+// HSDSID returns the stable UUID of an entry: HSDSID("office", "caritas-mitte").
+func HSDSID(parts ...string) string {
+	return uuid.NewSHA1(hsdsNamespace, []byte(strings.Join(parts, ":"))).String()
+}
+
+// HSDS is the Open Referral HSDS 3.0 export of the directory in one
+// language: organizations (providers and course providers), services
+// (offers and courses), locations (offices and course venues) and the
+// links between services and locations.
+type HSDS struct {
+	Organizations      []HSDSOrganization      `json:"organizations"`
+	Services           []HSDSService           `json:"services"`
+	Locations          []HSDSLocation          `json:"locations"`
+	ServiceAtLocations []HSDSServiceAtLocation `json:"service_at_locations"`
+}
+
+// HSDSOrganization is an HSDS organization.
+type HSDSOrganization struct {
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Description string        `json:"description"`
+	Email       string        `json:"email,omitempty"`
+	Website     string        `json:"website,omitempty"`
+	Phones      []HSDSPhone   `json:"phones"`
+	Programs    []HSDSProgram `json:"programs"`
+}
+
+// HSDSProgram is an HSDS program: MBE or JMD of one provider.
+type HSDSProgram struct {
+	ID             string `json:"id"`
+	OrganizationID string `json:"organization_id"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+}
+
+// HSDSService is an HSDS service.
+type HSDSService struct {
+	ID                 string                  `json:"id"`
+	OrganizationID     string                  `json:"organization_id"`
+	ProgramID          string                  `json:"program_id,omitempty"`
+	Name               string                  `json:"name"`
+	Description        string                  `json:"description,omitempty"`
+	URL                string                  `json:"url,omitempty"`
+	Email              string                  `json:"email,omitempty"`
+	Status             string                  `json:"status"`
+	FeesDescription    string                  `json:"fees_description,omitempty"`
+	MinimumAge         *int                    `json:"minimum_age,omitempty"`
+	MaximumAge         *int                    `json:"maximum_age,omitempty"`
+	Languages          []HSDSLanguage          `json:"languages"`
+	ServiceAreas       []HSDSServiceArea       `json:"service_areas"`
+	Schedules          []HSDSSchedule          `json:"schedules"`
+	ServiceAtLocations []HSDSServiceAtLocation `json:"service_at_locations"`
+	Contacts           []HSDSContact           `json:"contacts"`
+}
+
+// HSDSLocation is an HSDS location.
+type HSDSLocation struct {
+	ID             string              `json:"id"`
+	LocationType   string              `json:"location_type"`
+	OrganizationID string              `json:"organization_id,omitempty"`
+	Name           string              `json:"name,omitempty"`
+	URL            string              `json:"url,omitempty"`
+	Latitude       *float64            `json:"latitude,omitempty"`
+	Longitude      *float64            `json:"longitude,omitempty"`
+	Languages      []HSDSLanguage      `json:"languages"`
+	Addresses      []HSDSAddress       `json:"addresses"`
+	Phones         []HSDSPhone         `json:"phones"`
+	Schedules      []HSDSSchedule      `json:"schedules"`
+	Accessibility  []HSDSAccessibility `json:"accessibility"`
+}
+
+// HSDSServiceAtLocation links a service to a location.
+type HSDSServiceAtLocation struct {
+	ID         string `json:"id"`
+	ServiceID  string `json:"service_id"`
+	LocationID string `json:"location_id"`
+}
+
+// HSDSAddress is an HSDS address.
+type HSDSAddress struct {
+	ID            string `json:"id"`
+	LocationID    string `json:"location_id"`
+	Address1      string `json:"address_1"`
+	City          string `json:"city"`
+	StateProvince string `json:"state_province"`
+	PostalCode    string `json:"postal_code"`
+	Country       string `json:"country"`
+	AddressType   string `json:"address_type"`
+}
+
+// HSDSPhone is an HSDS phone.
+type HSDSPhone struct {
+	ID             string `json:"id"`
+	LocationID     string `json:"location_id,omitempty"`
+	OrganizationID string `json:"organization_id,omitempty"`
+	ContactID      string `json:"contact_id,omitempty"`
+	Number         string `json:"number"`
+	Type           string `json:"type,omitempty"`
+}
+
+// HSDSContact is an HSDS contact: a public advisor.
+type HSDSContact struct {
+	ID        string      `json:"id"`
+	ServiceID string      `json:"service_id"`
+	Name      string      `json:"name"`
+	Title     string      `json:"title,omitempty"`
+	Email     string      `json:"email,omitempty"`
+	Phones    []HSDSPhone `json:"phones"`
+}
+
+// HSDSLanguage is a language spoken at a service or location.
+type HSDSLanguage struct {
+	ID         string `json:"id"`
+	ServiceID  string `json:"service_id,omitempty"`
+	LocationID string `json:"location_id,omitempty"`
+	Name       string `json:"name"`
+	Code       string `json:"code"`
+	Note       string `json:"note,omitempty"`
+}
+
+// HSDSServiceArea is a district a service is for.
+type HSDSServiceArea struct {
+	ID          string `json:"id"`
+	ServiceID   string `json:"service_id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// HSDSSchedule is a weekly recurring schedule (iCal semantics). Times are
+// local time in Europe/Berlin.
+type HSDSSchedule struct {
+	ID            string `json:"id"`
+	ServiceID     string `json:"service_id,omitempty"`
+	LocationID    string `json:"location_id,omitempty"`
+	ValidFrom     string `json:"valid_from,omitempty"`
+	ValidTo       string `json:"valid_to,omitempty"`
+	DTStart       string `json:"dtstart,omitempty"`
+	Until         string `json:"until,omitempty"`
+	Freq          string `json:"freq"`
+	ByDay         string `json:"byday"`
+	OpensAt       string `json:"opens_at"`
+	ClosesAt      string `json:"closes_at"`
+	AttendingType string `json:"attending_type,omitempty"`
+	Description   string `json:"description,omitempty"`
+	Notes         string `json:"notes,omitempty"`
+}
+
+// HSDSAccessibility describes a location's access.
+type HSDSAccessibility struct {
+	ID          string `json:"id"`
+	LocationID  string `json:"location_id"`
+	Description string `json:"description"`
+	Details     string `json:"details,omitempty"`
+}
+
+// hsdsBuilder builds the export in one language.
+type hsdsBuilder struct {
+	d     *model.Directory
+	lang  string
+	base  string // base URL of the site, or ""
+	today model.Date
+}
+
+func (b *hsdsBuilder) text(t model.Text) string {
+	s, _ := t.Get(b.lang, b.d.Site.DefaultLanguage)
+	return s
+}
+
+func (b *hsdsBuilder) langName(code string) string {
+	if l := b.d.Language(code); l != nil {
+		if s := b.text(l.Name); s != "" {
+			return s
+		}
+		return l.Native
+	}
+	return code
+}
+
+// isoCode is the ISO 639 code HSDS asks for: the catalogue code without
+// subtags (de-simple is German, in plain language).
+func isoCode(code string) (string, string) {
+	if base, variant, ok := strings.Cut(code, "-"); ok {
+		return base, variant
+	}
+	return code, ""
+}
+
+func (b *hsdsBuilder) languages(owner, ownerKind string, codes []string) []HSDSLanguage {
+	out := []HSDSLanguage{}
+	for _, c := range codes {
+		code, variant := isoCode(c)
+		l := HSDSLanguage{ID: HSDSID("language", ownerKind, owner, c), Name: b.langName(c), Code: code}
+		if variant == "simple" {
+			l.Note = "Leichte Sprache (easy-to-read German)"
+		}
+		if ownerKind == "service" {
+			l.ServiceID = owner
+		} else {
+			l.LocationID = owner
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+var attending = map[string]string{model.HoursOpen: "in person, without appointment", model.HoursAppointment: "by appointment only", model.HoursPhone: "by phone"}
+
+func byDay(days []model.Weekday) string {
+	var out []string
+	for _, d := range days {
+		out = append(out, strings.ToUpper(model.WeekdayCode(d)))
+	}
+	return strings.Join(out, ",")
+}
+
+func (b *hsdsBuilder) phone(p model.Phone, idParts ...string) HSDSPhone {
+	return HSDSPhone{ID: HSDSID(append([]string{"phone"}, idParts...)...), Number: string(p), Type: "voice"}
+}
+
+func (b *hsdsBuilder) pageURL(kind, id string) string {
+	if b.base == "" {
+		return ""
+	}
+	return b.base + b.lang + "/" + kind + "/" + id + "/"
+}
+
+func (b *hsdsBuilder) address(locID string, street string, postal model.PostalCode, city string) HSDSAddress {
+	country := b.d.Site.Country
+	if country == "" {
+		country = "DE"
+	}
+	return HSDSAddress{ID: HSDSID("address", locID), LocationID: locID, Address1: street, City: city,
+		StateProvince: b.d.Site.State, PostalCode: string(postal), Country: country, AddressType: "physical"}
+}
+
+func (b *hsdsBuilder) officeLocation(o *model.Office) HSDSLocation {
+	id := HSDSID("office", o.ID)
+	l := HSDSLocation{ID: id, LocationType: "physical", OrganizationID: HSDSID("provider", o.Provider), Name: b.text(o.Name),
+		URL: b.pageURL("offices", o.ID), Addresses: []HSDSAddress{b.address(id, o.Address.Street, o.Address.PostalCode, o.Address.City)},
+		Phones: []HSDSPhone{}, Schedules: []HSDSSchedule{}, Accessibility: []HSDSAccessibility{}}
+	if o.Geo != nil {
+		lat, lon := o.Geo.Lat, o.Geo.Lon
+		l.Latitude, l.Longitude = &lat, &lon
+	}
+	var langs []string
+	for _, p := range b.d.Providers {
+		if p.ID != o.Provider {
+			continue
+		}
+		for _, a := range p.Advisors {
+			if a.Office == o.ID {
+				for _, c := range a.Languages {
+					if !slices.Contains(langs, c) {
+						langs = append(langs, c)
+					}
+				}
+			}
+		}
+	}
+	l.Languages = b.languages(id, "location", langs)
+	if o.Phone != "" {
+		ph := b.phone(o.Phone, "office", o.ID)
+		ph.LocationID = id
+		l.Phones = append(l.Phones, ph)
+	}
+	for i, h := range o.Hours {
+		l.Schedules = append(l.Schedules, HSDSSchedule{ID: HSDSID("schedule", "office", o.ID, fmt.Sprint(i)), LocationID: id,
+			Freq: "WEEKLY", ByDay: byDay(h.Days), OpensAt: h.From.String(), ClosesAt: h.To.String(),
+			AttendingType: attending[h.Kind], Description: "Local time, Europe/Berlin", Notes: b.text(h.Note)})
+	}
+	if a := o.Accessibility; a != nil {
+		desc := "not wheelchair accessible"
+		if a.Wheelchair {
+			desc = "wheelchair accessible"
+		}
+		l.Accessibility = append(l.Accessibility, HSDSAccessibility{ID: HSDSID("accessibility", o.ID), LocationID: id, Description: desc, Details: b.text(a.Note)})
+	}
+	return l
+}
+
+// BuildHSDS returns the HSDS export of d with texts in lang (falling back
+// to the default language). base is the site's base URL for links, or "".
+// d must be the public directory.
+func BuildHSDS(d *model.Directory, lang, base string, today model.Date) *HSDS {
+	b := &hsdsBuilder{d: d, lang: lang, base: base, today: today}
+	h := &HSDS{Organizations: []HSDSOrganization{}, Services: []HSDSService{}, Locations: []HSDSLocation{}, ServiceAtLocations: []HSDSServiceAtLocation{}}
+	programName := map[string]string{model.ProgramMBE: "Migrationsberatung für erwachsene Zugewanderte (MBE)", model.ProgramJMD: "Jugendmigrationsdienst (JMD)", model.ProgramOther: "Weitere Beratung"}
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		orgID := HSDSID("provider", p.ID)
+		org := HSDSOrganization{ID: orgID, Name: b.text(p.Name), Description: b.text(p.Description), Email: string(p.Email), Website: string(p.Website),
+			Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
+		if org.Description == "" {
+			org.Description = org.Name
+		}
+		if p.Phone != "" {
+			ph := b.phone(p.Phone, "provider", p.ID)
+			ph.OrganizationID = orgID
+			org.Phones = append(org.Phones, ph)
+		}
+		for _, prog := range []string{model.ProgramMBE, model.ProgramJMD, model.ProgramOther} {
+			if slices.ContainsFunc(p.Offers, func(o model.Offer) bool { return o.Program == prog }) {
+				org.Programs = append(org.Programs, HSDSProgram{ID: HSDSID("program", p.ID, prog), OrganizationID: orgID, Name: programName[prog], Description: programName[prog]})
+			}
+		}
+		h.Organizations = append(h.Organizations, org)
+		for j := range p.Offices {
+			h.Locations = append(h.Locations, b.officeLocation(&p.Offices[j]))
+		}
+		for j := range p.Offers {
+			h.Services = append(h.Services, b.offerService(p, &p.Offers[j], h))
+		}
+	}
+	venues := map[string]bool{}
+	for i := range d.CourseFiles {
+		f := &d.CourseFiles[i]
+		orgID := HSDSID("course-provider", f.Provider.ID)
+		org := HSDSOrganization{ID: orgID, Name: b.text(f.Provider.Name), Description: b.text(f.Provider.Name), Email: string(f.Provider.Email),
+			Website: string(f.Provider.Website), Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
+		if f.Provider.Phone != "" {
+			ph := b.phone(f.Provider.Phone, "course-provider", f.Provider.ID)
+			ph.OrganizationID = orgID
+			org.Phones = append(org.Phones, ph)
+		}
+		h.Organizations = append(h.Organizations, org)
+		for j := range f.Courses {
+			c := &f.Courses[j]
+			if c.End.Before(today) {
+				continue
+			}
+			venue := HSDSID("venue", f.Provider.ID, c.Location.Street, string(c.Location.PostalCode))
+			if !venues[venue] {
+				venues[venue] = true
+				l := HSDSLocation{ID: venue, LocationType: "physical", OrganizationID: orgID, Name: c.Location.Street,
+					Addresses: []HSDSAddress{b.address(venue, c.Location.Street, c.Location.PostalCode, c.Location.City)},
+					Languages: []HSDSLanguage{}, Phones: []HSDSPhone{}, Schedules: []HSDSSchedule{}, Accessibility: []HSDSAccessibility{}}
+				if c.Location.Geo != nil {
+					lat, lon := c.Location.Geo.Lat, c.Location.Geo.Lon
+					l.Latitude, l.Longitude = &lat, &lon
+				}
+				h.Locations = append(h.Locations, l)
+			}
+			h.Services = append(h.Services, b.courseService(f, c, venue, h))
+		}
+	}
+	return h
+}
+
+func (b *hsdsBuilder) offerService(p *model.Provider, o *model.Offer, h *HSDS) HSDSService {
+	id := HSDSID("offer", o.ID)
+	s := HSDSService{ID: id, OrganizationID: HSDSID("provider", p.ID), ProgramID: HSDSID("program", p.ID, o.Program), Name: b.text(o.Title),
+		Description: b.text(o.Description), URL: b.pageURL("offers", o.ID), Email: string(p.Email), Status: "active",
+		Languages: b.languages(id, "service", o.Languages), ServiceAreas: []HSDSServiceArea{}, Schedules: []HSDSSchedule{},
+		ServiceAtLocations: []HSDSServiceAtLocation{}, Contacts: []HSDSContact{}}
+	if o.Cost == "free" {
+		s.FeesDescription = "free of charge"
+	}
+	if t := o.Target; t != nil {
+		if t.MinAge > 0 {
+			min := t.MinAge
+			s.MinimumAge = &min
+		}
+		if t.MaxAge > 0 {
+			max := t.MaxAge
+			s.MaximumAge = &max
+		}
+	}
+	areas := []string{}
+	for _, officeID := range o.Offices {
+		off := b.d.Office(officeID)
+		sal := HSDSServiceAtLocation{ID: HSDSID("service-at-location", o.ID, officeID), ServiceID: id, LocationID: HSDSID("office", officeID)}
+		s.ServiceAtLocations = append(s.ServiceAtLocations, sal)
+		h.ServiceAtLocations = append(h.ServiceAtLocations, sal)
+		for _, d := range append([]string{off.District}, off.Serves...) {
+			if !slices.Contains(areas, d) {
+				areas = append(areas, d)
+			}
+		}
+		for _, a := range p.Advisors {
+			if a.Office == officeID && slices.Contains(a.Programs, o.Program) {
+				cid := HSDSID("contact", o.ID, a.ID)
+				c := HSDSContact{ID: cid, ServiceID: id, Name: a.Name, Title: strings.ToUpper(o.Program), Email: string(a.Email), Phones: []HSDSPhone{}}
+				if a.Phone != "" {
+					ph := b.phone(a.Phone, "contact", o.ID, a.ID)
+					ph.ContactID = cid
+					c.Phones = append(c.Phones, ph)
+				}
+				s.Contacts = append(s.Contacts, c)
+			}
+		}
+	}
+	for _, d := range areas {
+		if dd := b.d.District(d); dd != nil {
+			s.ServiceAreas = append(s.ServiceAreas, HSDSServiceArea{ID: HSDSID("service-area", o.ID, d), ServiceID: id, Name: b.text(dd.Name)})
+		}
+	}
+	return s
+}
+
+func (b *hsdsBuilder) courseService(f *model.CourseFile, c *model.Course, venue string, h *HSDS) HSDSService {
+	id := HSDSID("course", c.ID)
+	s := HSDSService{ID: id, OrganizationID: HSDSID("course-provider", f.Provider.ID), Name: b.text(c.Title), Description: b.text(c.Description),
+		URL: b.pageURL("courses", c.ID), Status: "active", Languages: b.languages(id, "service", append([]string{"de"}, c.SupportLanguages...)),
+		ServiceAreas: []HSDSServiceArea{}, Schedules: []HSDSSchedule{{ID: HSDSID("schedule", "course", c.ID), ServiceID: id,
+			ValidFrom: c.Start.String(), ValidTo: c.End.String(), DTStart: c.Start.String(), Until: c.End.String(), Freq: "WEEKLY",
+			ByDay: byDay(c.Schedule.Days), OpensAt: c.Schedule.From.String(), ClosesAt: c.Schedule.To.String(), Description: "Local time, Europe/Berlin"}},
+		ServiceAtLocations: []HSDSServiceAtLocation{}, Contacts: []HSDSContact{}}
+	if r := c.Registration; r != nil {
+		s.Email = string(r.Email)
+	}
+	if d := b.d.District(c.Location.District); d != nil {
+		s.ServiceAreas = append(s.ServiceAreas, HSDSServiceArea{ID: HSDSID("service-area", c.ID, d.ID), ServiceID: id, Name: b.text(d.Name)})
+	}
+	sal := HSDSServiceAtLocation{ID: HSDSID("service-at-location", c.ID), ServiceID: id, LocationID: venue}
+	s.ServiceAtLocations = append(s.ServiceAtLocations, sal)
+	h.ServiceAtLocations = append(h.ServiceAtLocations, sal)
+	return s
+}
+
+// Files returns the export as files: organizations.json, services.json,
+// locations.json and service_at_locations.json, each a JSON array.
+func (h *HSDS) Files() map[string][]byte {
+	out := map[string][]byte{}
+	for name, v := range map[string]any{"organizations.json": h.Organizations, "services.json": h.Services, "locations.json": h.Locations, "service_at_locations.json": h.ServiceAtLocations} {
+		b, err := json.MarshalIndent(v, "", " ")
+		if err != nil {
+			panic(err) // plain structs
+		}
+		out[name] = append(b, '\n')
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+func TestDump(t *testing.T) {
+	d := example(t).Public()
+	b := Dump(d, today, map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"})
+	var doc struct {
+		Format    string `json:"format"`
+		Version   int    `json:"version"`
+		Providers []struct {
+			ID      string `json:"id"`
+			Offices []struct {
+				ID    string            `json:"id"`
+				Name  map[string]string `json:"name"`
+				Hours []struct {
+					Days []string `json:"days"`
+					From string   `json:"from"`
+				} `json:"hours"`
+			} `json:"offices"`
+		} `json:"providers"`
+		CourseProviders []struct {
+			Courses []map[string]any `json:"courses"`
+		} `json:"course_providers"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Format != DumpFormat || doc.Version != 1 || len(doc.Providers) != len(d.Providers) || len(doc.CourseProviders) != len(d.CourseFiles) {
+		t.Fatalf("dump: %s %d, %d providers", doc.Format, doc.Version, len(doc.Providers))
+	}
+	o := d.Providers[0].Offices[0]
+	got := doc.Providers[0].Offices[0]
+	if got.ID != o.ID || got.Name["de"] != o.Name["de"] || got.Hours[0].From != o.Hours[0].From.String() || got.Hours[0].Days[0] != model.WeekdayCode(o.Hours[0].Days[0]) {
+		t.Errorf("office %+v, want %s", got, o.ID)
+	}
+	if bytes.Contains(b, []byte(`"Provider"`)) || bytes.Contains(b, []byte(`"File"`)) {
+		t.Errorf("internal fields in the dump")
+	}
+}
+
+func TestGeoJSON(t *testing.T) {
+	d := example(t).Public()
+	b := GeoJSON(d, model.DateOf(today), func(kind, id string) string { return "https://example.org/de/" + kind + "/" + id + "/" })
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		t.Fatalf("not GeoJSON: %v", err)
+	}
+	offices, venues := 0, map[string]bool{}
+	for _, p := range d.Providers {
+		for _, o := range p.Offices {
+			if o.Geo != nil {
+				offices++
+			}
+		}
+	}
+	for _, f := range d.CourseFiles {
+		for _, c := range f.Courses {
+			if c.Location.Geo != nil && !c.End.Before(model.DateOf(today)) {
+				venues[f.Provider.ID+c.Location.Street] = true
+			}
+		}
+	}
+	if len(fc.Features) != offices+len(venues) || len(venues) == 0 {
+		t.Errorf("%d features for %d offices and %d venues", len(fc.Features), offices, len(venues))
+	}
+	for _, f := range fc.Features {
+		p, ok := f.Geometry.(orb.Point)
+		// München: longitude about 11.4–11.7, latitude about 48.0–48.3.
+		if !ok || p.Lon() < 11 || p.Lon() > 12 || p.Lat() < 47.9 || p.Lat() > 48.4 {
+			t.Errorf("feature %v at %v: not a point in München (longitude first)", f.ID, f.Geometry)
+		}
+		if f.Properties["kind"] != "office" && f.Properties["kind"] != "course_venue" {
+			t.Errorf("feature kind %v", f.Properties["kind"])
+		}
+	}
+	if bytes.Contains(b, []byte(`"crs"`)) {
+		t.Errorf("RFC 7946 has no crs member")
+	}
+}
+
+func TestFeedAndChanges(t *testing.T) {
+	d := example(t).Public()
+	url := func(kind, id string) string {
+		if kind == "" {
+			return "https://example.org/de/"
+		}
+		return "https://example.org/de/" + kind + "/" + id + "/"
+	}
+	strs := FeedStrings{Title: "Kurse und Änderungen", CourseStarts: func(c *model.Course) string { return "Beginn " + c.Start.String() }, Changed: "Geändert"}
+	// First build: nothing to compare with, nothing changed.
+	first := Track(d, nil, today)
+	for k, c := range first {
+		if c.Changed != "" {
+			t.Fatalf("%s changed in the first build", k)
+		}
+	}
+	// Second build, a day later, one office renamed.
+	later := today.AddDate(0, 0, 1)
+	d.Providers[0].Offices[0].Name = model.Text{"de": "Umbenannt"}
+	d.Providers[0].LastVerified = model.Date{Year: 2026, Month: 11, Day: 22} // confirming alone is no change
+	second := Track(d, first, later)
+	var changed []string
+	for k, c := range second {
+		if c.Changed != "" {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) != 1 || changed[0] != "office:"+d.Providers[0].Offices[0].ID {
+		t.Errorf("changed: %v", changed)
+	}
+	// A third build keeps the time of the change.
+	third := Track(d, second, later.AddDate(0, 0, 1))
+	if third[changed[0]].Changed != second[changed[0]].Changed {
+		t.Errorf("the change time moved")
+	}
+
+	b := Feed(d, "de", third, later, strs, url, "https://example.org/de/feed.atom")
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a feed: %v\n%s", err, b)
+	}
+	if feed.FeedType != "atom" || feed.Title != strs.Title || feed.Language != "de" {
+		t.Errorf("feed %s %q %q", feed.FeedType, feed.Title, feed.Language)
+	}
+	starts := 0
+	horizon := model.DateOf(later.AddDate(0, 0, 56))
+	for _, f := range d.CourseFiles {
+		for _, c := range f.Courses {
+			if !c.Start.Before(model.DateOf(later)) && !horizon.Before(c.Start) {
+				starts++
+			}
+		}
+	}
+	var gotStarts, gotChanged int
+	for _, it := range feed.Items {
+		if len(it.Categories) != 1 || !strings.HasPrefix(it.Link, "https://example.org/de/") || it.UpdatedParsed == nil || !strings.HasPrefix(it.GUID, "urn:uuid:") {
+			t.Errorf("entry %+v", it)
+		}
+		switch it.Categories[0] {
+		case "course-start":
+			gotStarts++
+		case "changed":
+			gotChanged++
+			if it.Title != "Umbenannt" {
+				t.Errorf("changed entry %q", it.Title)
+			}
+		}
+	}
+	if starts == 0 || gotStarts != starts || gotChanged != 1 {
+		t.Errorf("%d course starts (want %d), %d changes (want 1)", gotStarts, starts, gotChanged)
+	}
+	// Thirty-one days on, the change is no news.
+	old := Feed(d, "de", third, later.AddDate(0, 0, 31), strs, url, "x")
+	if bytes.Contains(old, []byte("Umbenannt</title>")) {
+		t.Errorf("a change from 31 days ago is still in the feed")
+	}
+
+}
