@@ -29,6 +29,7 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/render"
+	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
@@ -132,6 +133,9 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		return nil, err
 	}
 	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
+		return nil, err
+	}
+	if err := writeSearch(graph, strs, w); err != nil {
 		return nil, err
 	}
 	robotsTxt := robots(base)
@@ -246,6 +250,20 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 	for name, data := range files {
 		if err := w.WriteFile(name, data); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// writeSearch writes the static search index of every language.
+func writeSearch(s *site.Site, strs *i18n.Bundle, w Writer) error {
+	a := search.NewAnalyzer()
+	for _, lang := range s.Dir.Site.Languages {
+		ix := search.Build(a, lang, search.Documents(s, strs, lang))
+		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
+			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

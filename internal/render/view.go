@@ -453,3 +453,25 @@ func (v *View) Feed(lang string) string { return v.file(lang + "/feed.atom") }
 
 // LangNamePlain is the name of a language in the page's language.
 func (v *View) LangNamePlain(code string) string { return v.langName(code) }
+
+// SearchIndex links to the directory of the page language's search index.
+func (v *View) SearchIndex() string { return v.file("search/" + v.Lang + "/") }
+
+// RootPrefix is what turns a path below the site root into a link from this
+// page: "../../" or, with a base URL, its path.
+func (v *View) RootPrefix() string { return v.file("") }
+
+// RelativeLinks reports whether links are relative (and so name
+// index.html).
+func (v *View) RelativeLinks() bool { return v.r.base == nil }
+
+// RTLCodes lists the right-to-left language codes, for scripts.
+func (v *View) RTLCodes() string {
+	var out []string
+	for _, l := range v.Site.Dir.Languages {
+		if l.RTL() {
+			out = append(out, l.Code)
+		}
+	}
+	return strings.Join(out, " ")
+}

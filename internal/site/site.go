@@ -44,6 +44,7 @@ const (
 	KindAdvisorSet = "advisorset" // the advisors of one language, district or program
 	KindRefer      = "refer"      // internal edition: how to refer
 	KindOpenData   = "opendata"   // the open data files and their licence
+	KindSearch     = "search"     // the search page
 	KindQuality    = "quality"    // internal edition: data quality
 	KindContent    = "content"    // a Markdown page
 	KindNotFound   = "404"
@@ -248,6 +249,7 @@ func (s *Site) paginate() error {
 			add(KindAdvisorSet, set.Key(), set)
 		}
 		add(KindOpenData, "open-data/", nil)
+		add(KindSearch, "search/", nil)
 		if s.Edition == EditionInternal {
 			add(KindRefer, "refer/", nil)
 			add(KindQuality, "quality/", nil)

@@ -1,0 +1,211 @@
+// Search over the static index in search/{lang}/ (see internal/search).
+// The query is folded exactly like the index (internal/search/fold.go);
+// each word is looked up in the shard of its first two characters, as the
+// word, as a prefix, as a stem plus an ending, or with one typo (words of 5
+// or more letters). Every word must match; if no entry has all, entries
+// with some come instead. Results, filters and counts update as you type;
+// the query and the filters live in the address, so a search is a link.
+(function () {
+  "use strict";
+  var root = document.getElementById("search");
+  if (!root) return;
+  var form = document.getElementById("search-form");
+  var input = form.elements.q;
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var filterBox = document.getElementById("search-filters");
+  var index = root.getAttribute("data-index");
+  var prefix = root.getAttribute("data-root");
+  var indexHTML = root.getAttribute("data-index-html") === "true";
+  var rtl = (root.getAttribute("data-rtl") || "").split(" ");
+  var FACETS = ["kind", "district", "language", "program", "type"];
+
+  // --- folding: keep equal to internal/search/fold.go ---
+  var LETTERS = [["\u0640", ""], ["\u200c", ""], ["أ", "ا"], ["إ", "ا"], ["آ", "ا"], ["ٱ", "ا"],
+    ["ى", "ي"], ["ی", "ي"], ["ة", "ه"], ["ک", "ك"], ["ı", "i"], ["ς", "σ"]];
+  var ARTICLES = ["وال", "بال", "كال", "فال", "لل", "ال"];
+  function strip(s) { return s.normalize("NFD").replace(/\p{Mn}/gu, "").replace(/ß/g, "ss"); }
+  function article(w) {
+    for (var i = 0; i < ARTICLES.length; i++) {
+      var a = ARTICLES[i];
+      if (w.indexOf(a) === 0 && Array.from(w.slice(a.length)).length >= 3) return w.slice(a.length);
+    }
+    return w;
+  }
+  function fold(word) {
+    var w = word.toLowerCase();
+    LETTERS.forEach(function (p) { w = w.split(p[0]).join(p[1]); });
+    var ae = w.replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss");
+    var forms = [article(strip(ae))], plain = article(strip(w));
+    if (plain !== forms[0]) forms.push(plain);
+    return forms;
+  }
+  function tokens(text) { return text.match(/[\p{L}\p{N}\p{M}\u200c]+/gu) || []; }
+  function shardKey(term) {
+    return Array.from(term).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+  window.wegweiserFold = fold; // for the consistency test
+
+  // --- loading ---
+  var cache = {};
+  function get(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(index + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    }
+    return cache[path];
+  }
+
+  // --- matching ---
+  function edit1(a, b) { // at most one insertion, deletion, substitution or swap of neighbours
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    }
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+  function match(q, t) {
+    if (t === q) return 1;
+    if (q.length >= 2 && t.indexOf(q) === 0) return 0.55 + 0.35 * q.length / t.length;
+    if (t.length >= 4 && q.indexOf(t) === 0 && q.length - t.length <= 4) return 0.8;
+    if (q.length >= 5 && t.length >= 4 && edit1(q, t)) return 0.6;
+    return 0;
+  }
+  function scoreWord(forms, shards, n) {
+    var best = {};
+    forms.forEach(function (q) {
+      var shard = shards[shardKey(q)];
+      if (!shard) return;
+      Object.keys(shard).forEach(function (t) {
+        var m = match(q, t);
+        if (!m) return;
+        var p = shard[t], idf = Math.log(1 + n / (p.length / 2));
+        for (var i = 0; i < p.length; i += 2) {
+          var s = m * p[i + 1] * idf;
+          if (!(best[p[i]] >= s)) best[p[i]] = s;
+        }
+      });
+    });
+    return best;
+  }
+
+  // --- state in the address ---
+  function readState() {
+    var u = new URLSearchParams(location.search), st = { q: u.get("q") || "", f: {} };
+    FACETS.forEach(function (k) { if (u.get(k)) st.f[k] = u.get(k); });
+    return st;
+  }
+  function writeState(st) {
+    var u = new URLSearchParams();
+    if (st.q) u.set("q", st.q);
+    FACETS.forEach(function (k) { if (st.f[k]) u.set(k, st.f[k]); });
+    history.replaceState(null, "", location.pathname + (u.toString() ? "?" + u : ""));
+  }
+
+  var state = readState(), seq = 0;
+  input.value = state.q;
+
+  function run() {
+    var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
+    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; return; }
+    var folded = words.map(fold), keys = {};
+    folded.forEach(function (fs) { fs.forEach(function (f) { keys[shardKey(f)] = true; }); });
+    Promise.all([get("meta.json"), get("f.json")].concat(Object.keys(keys).map(function (k) {
+      return get("t/" + k + ".json").then(function (s) { return [k, s]; });
+    }))).then(function (all) {
+      if (my !== seq) return;
+      var meta = all[0], facets = all[1], shards = {};
+      all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
+      var per = folded.map(function (fs) { return scoreWord(fs, shards, meta.docs); })
+        .filter(function (m) { return Object.keys(m).length > 0; });
+      var score = {}, count = {};
+      per.forEach(function (m) { Object.keys(m).forEach(function (d) { score[d] = (score[d] || 0) + m[d]; count[d] = (count[d] || 0) + 1; }); });
+      var docs = Object.keys(score).filter(function (d) { return count[d] === per.length; });
+      if (!docs.length) docs = Object.keys(score).map(function (d) { score[d] *= count[d] / Math.max(1, per.length); return d; });
+      docs = docs.map(Number).sort(function (a, b) { return score[b] - score[a] || a - b; });
+      render(docs, facets, meta, my);
+    });
+  }
+
+  // f.json: per document [kind, district, program, type, [languages]].
+  var POS = { kind: [0, "kinds"], district: [1, "districts"], program: [2, "programs"], type: [3, "types"] };
+  function facetValue(facets, doc, k) {
+    var f = facets.docs[doc];
+    if (k === "language") return f[4].map(function (x) { return facets.languages[x]; });
+    var i = POS[k][0];
+    return f[i] < 0 ? [] : [facets[POS[k][1]][f[i]]];
+  }
+  function passes(facets, doc, except) {
+    return FACETS.every(function (k) {
+      return k === except || !state.f[k] || facetValue(facets, doc, k).indexOf(state.f[k]) >= 0;
+    });
+  }
+
+  function render(docs, facets, meta, my) {
+    var shown = docs.filter(function (d) { return passes(facets, d); });
+    renderFilters(docs, facets);
+    var top = shown.slice(0, 50), chunks = {};
+    top.forEach(function (d) { chunks[Math.floor(d / meta.chunk)] = true; });
+    Promise.all(Object.keys(chunks).map(function (n) { return get("d/" + n + ".json").then(function (c) { return [n, c]; }); })).then(function (cs) {
+      if (my !== seq) return;
+      var byChunk = {};
+      cs.forEach(function (c) { byChunk[c[0]] = c[1]; });
+      list.innerHTML = "";
+      top.forEach(function (d) {
+        var doc = byChunk[Math.floor(d / meta.chunk)][d % meta.chunk];
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = prefix + doc[0] + (indexHTML ? "index.html" : "");
+        a.textContent = doc[1];
+        if (doc[2]) { a.lang = doc[2]; a.dir = rtl.indexOf(doc[2]) >= 0 ? "rtl" : "ltr"; }
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = facets.labels["kind:" + facetValue(facets, d, "kind")[0]] || "";
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(kind);
+        if (doc[3]) { var sn = document.createElement("small"); sn.textContent = doc[3]; li.appendChild(document.createElement("br")); li.appendChild(sn); }
+        list.appendChild(li);
+      });
+      status.textContent = shown.length ? root.getAttribute("data-results").replace("{n}", shown.length) : root.getAttribute("data-none");
+    });
+  }
+
+  function renderFilters(docs, facets) {
+    filterBox.innerHTML = "";
+    FACETS.forEach(function (k) {
+      var counts = {};
+      docs.forEach(function (d) {
+        if (!passes(facets, d, k)) return;
+        facetValue(facets, d, k).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      });
+      var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || a.localeCompare(b); });
+      if (values.length < 2 && !state.f[k]) return;
+      var label = document.createElement("label"), sel = document.createElement("select");
+      label.textContent = root.getAttribute("data-filter-" + k) + " ";
+      sel.name = k;
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = root.getAttribute("data-all");
+      sel.appendChild(all);
+      values.forEach(function (v) {
+        var o = document.createElement("option");
+        o.value = v;
+        o.textContent = (facets.labels[k + ":" + v] || v) + " (" + counts[v] + ")";
+        if (state.f[k] === v) o.selected = true;
+        sel.appendChild(o);
+      });
+      sel.addEventListener("change", function () { state.f[k] = sel.value; writeState(state); run(); });
+      label.appendChild(sel);
+      filterBox.appendChild(label);
+    });
+  }
+
+  var timer;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.q = input.value; writeState(state); run(); }, 120);
+  });
+  form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; writeState(state); run(); });
+  run();
+})();
