@@ -24,6 +24,19 @@ import (
 //go:embed compound_de.txt
 var compoundDE string
 
+// Heads returns the words compounds are split into, folded: the browser
+// looks up a query word's head ("sprachkurs" → "kurs") when the word
+// itself is not indexed.
+func Heads() []string {
+	var out []string
+	for _, line := range strings.Split(compoundDE, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") && len([]rune(line)) >= 4 {
+			out = append(out, Fold(line)[0])
+		}
+	}
+	return out
+}
+
 // Analyzer turns texts into the folded terms the index holds, using
 // bleve's analysis for each language: its stop words, its stemmer where it
 // has one, and for German the splitting of compound words.

@@ -24,6 +24,7 @@ type Doc struct {
 	Program   string
 	Type      string // course type
 	Languages []string
+	Tags      []string // women-only, childcare, morning, afternoon, evening
 	Parts     []Part
 }
 
@@ -163,6 +164,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 			}
 			if of.WomenOnly {
 				doc.Parts = append(doc.Parts, b.label("women_only")...)
+				doc.Tags = append(doc.Tags, "women-only")
 			}
 			docs = append(docs, doc)
 		}
@@ -182,11 +184,14 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		doc.Parts = append(doc.Parts, b.label("course_type_"+c.Type)...)
 		doc.Parts = append(doc.Parts, b.label("time_"+site.TimeOfDay(c))...)
 		doc.Parts = append(doc.Parts, Part{c.Level, b.def, wBody})
+		doc.Tags = append(doc.Tags, site.TimeOfDay(c))
 		if c.Childcare {
 			doc.Parts = append(doc.Parts, b.label("childcare")...)
+			doc.Tags = append(doc.Tags, "childcare")
 		}
 		if c.WomenOnly {
 			doc.Parts = append(doc.Parts, b.label("women_only")...)
+			doc.Tags = append(doc.Tags, "women-only")
 		}
 		doc.Parts = append(doc.Parts, b.langParts(c.SupportLanguages)...)
 		doc.Parts = append(doc.Parts, Part{str.Month(lang, c.Start.Year, c.Start.Month), lang, wBody})
@@ -195,7 +200,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 	for _, a := range s.AllAdvisors() {
 		o := d.Office(a.Office)
 		oname, _ := b.text(o.Name)
-		doc := Doc{Key: "advisor:" + a.ID, Kind: "advisor", URL: url("offices/" + o.ID + "/"), Title: a.Name, Snippet: oname,
+		doc := Doc{Key: "advisor:" + a.ID, Kind: "advisor", URL: url("offices/"+o.ID+"/") + "#a-" + a.ID, Title: a.Name, Snippet: oname,
 			District: o.District, Languages: a.Languages}
 		if len(a.Programs) > 0 {
 			doc.Program = a.Programs[0]

@@ -135,7 +135,7 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 			index(&f.Programs, d.Program, "program"), index(&f.Types, d.Type, "type"), langs})
 	}
 	out["f.json"] = mustJSON(f)
-	out["meta.json"] = mustJSON(map[string]any{"format": FormatVersion, "lang": ix.Lang, "docs": len(ix.Docs), "chunk": ChunkSize, "shards": keys})
+	out["meta.json"] = mustJSON(map[string]any{"format": FormatVersion, "lang": ix.Lang, "docs": len(ix.Docs), "chunk": ChunkSize, "shards": keys, "heads": Heads()})
 	return out
 }
 

@@ -19,6 +19,21 @@ const browser = await chromium.launch({
 const results = [];
 try {
   const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
+  if (mode === "search") {
+    // paths: search page URLs with ?q=…; reports the first ten result links
+    // and the time from the start of navigation to the first result.
+    const page = await context.newPage();
+    for (const path of paths) {
+      await page.goto(base + path, { waitUntil: "domcontentloaded" });
+      await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
+      results.push(await page.evaluate(() => ({
+        hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
+        dir: getComputedStyle(document.getElementById("search-results")).direction,
+        ms: performance.now(),
+      })));
+    }
+    paths.length = 0;
+  }
   if (mode === "filter") {
     // paths: <path> then name=value pairs for the advisor filter form.
     const [path, ...pairs] = paths;

@@ -72,13 +72,25 @@
     if (q.length >= 5 && t.length >= 4 && edit1(q, t)) return 0.6;
     return 0;
   }
+  // withHeads adds the heads of compound words ("sprachkurs" → "kurs"),
+  // found at a lower weight.
+  function withHeads(forms, heads) {
+    var out = forms.map(function (f) { return [f, 1]; });
+    forms.forEach(function (f) {
+      heads.forEach(function (h) {
+        if (f.length >= h.length + 3 && f.slice(-h.length) === h) out.push([h, 0.7]);
+      });
+    });
+    return out;
+  }
   function scoreWord(forms, shards, n) {
     var best = {};
-    forms.forEach(function (q) {
+    forms.forEach(function (form) {
+      var q = form[0], factor = form[1];
       var shard = shards[shardKey(q)];
       if (!shard) return;
       Object.keys(shard).forEach(function (t) {
-        var m = match(q, t);
+        var m = match(q, t) * factor;
         if (!m) return;
         var p = shard[t], idf = Math.log(1 + n / (p.length / 2));
         for (var i = 0; i < p.length; i += 2) {
@@ -109,13 +121,15 @@
   function run() {
     var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
     if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; return; }
-    var folded = words.map(fold), keys = {};
-    folded.forEach(function (fs) { fs.forEach(function (f) { keys[shardKey(f)] = true; }); });
-    Promise.all([get("meta.json"), get("f.json")].concat(Object.keys(keys).map(function (k) {
-      return get("t/" + k + ".json").then(function (s) { return [k, s]; });
-    }))).then(function (all) {
+    get("meta.json").then(function (meta) {
+      var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
+      folded.forEach(function (fs) { fs.forEach(function (f) { if (meta.shards.indexOf(shardKey(f[0])) >= 0) keys[shardKey(f[0])] = true; }); });
+      return Promise.all([meta, get("f.json")].concat(Object.keys(keys).map(function (k) {
+        return get("t/" + k + ".json").then(function (s) { return [k, s]; });
+      }))).then(function (all) { all.push(folded); return all; });
+    }).then(function (all) {
       if (my !== seq) return;
-      var meta = all[0], facets = all[1], shards = {};
+      var folded = all.pop(), meta = all[0], facets = all[1], shards = {};
       all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
       var per = folded.map(function (fs) { return scoreWord(fs, shards, meta.docs); })
         .filter(function (m) { return Object.keys(m).length > 0; });
@@ -155,7 +169,8 @@
       top.forEach(function (d) {
         var doc = byChunk[Math.floor(d / meta.chunk)][d % meta.chunk];
         var li = document.createElement("li"), a = document.createElement("a");
-        a.href = prefix + doc[0] + (indexHTML ? "index.html" : "");
+        var parts = doc[0].split("#");
+        a.href = prefix + parts[0] + (indexHTML ? "index.html" : "") + (parts[1] ? "#" + parts[1] : "");
         a.textContent = doc[1];
         if (doc[2]) { a.lang = doc[2]; a.dir = rtl.indexOf(doc[2]) >= 0 ? "rtl" : "ltr"; }
         var kind = document.createElement("span");

@@ -1,0 +1,111 @@
+package build
+
+import (
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/search"
+	"github.com/wegweiser-de/wegweiser/internal/search/searchtest"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/themes"
+)
+
+// exampleDocs returns the public search documents of the example per
+// language, to resolve the relevance set's criteria.
+func exampleDocs(t *testing.T) map[string][]search.Doc {
+	t.Helper()
+	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
+	if d == nil {
+		t.Fatal(problems)
+	}
+	s, err := site.New(d.Public(), site.Options{Today: testDate()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strs, err := i18n.Load(d.Site.Languages, d.Site.DefaultLanguage, themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]search.Doc{}
+	for _, l := range d.Site.Languages {
+		out[l] = search.Documents(s, strs, l)
+	}
+	return out
+}
+
+// searchURL is the search page address of a query.
+func searchURL(q searchtest.Query) string {
+	v := url.Values{"q": {q.Q}}
+	for k, f := range q.Filters {
+		v.Set(k, f)
+	}
+	return "/" + q.Lang + "/search/?" + v.Encode()
+}
+
+// TestSearchRelevanceStatic runs the relevance set through the static
+// search in headless Chromium and reports recall@3 and MRR; below 0.9
+// recall@3 it fails.
+func TestSearchRelevanceStatic(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	queries, err := searchtest.Load("../search/testdata/relevance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queries) < 80 {
+		t.Fatalf("only %d queries", len(queries))
+	}
+	srv := serveFiles(t, buildExample(t, ""), nil)
+	var paths []string
+	for _, q := range queries {
+		paths = append(paths, searchURL(q))
+	}
+	var got []struct {
+		Hrefs []string
+		Dir   string
+	}
+	runBrowser(t, node, chromium, dir, &got, append([]string{"search", srv.URL}, paths...)...)
+	docs := exampleDocs(t)
+	var recall, mrr float64
+	langs := map[string]bool{}
+	for i, q := range queries {
+		langs[q.Lang] = true
+		var keys []string
+		for _, h := range got[i].Hrefs {
+			keys = append(keys, searchtest.KeyOf(h))
+		}
+		expected, all := q.Expected(docs[q.Lang])
+		if len(expected) == 0 {
+			t.Errorf("%s %q: no entry of the example meets the expectation", q.Lang, q.Q)
+		}
+		r, rr := searchtest.Judge(expected, all, keys)
+		recall += r
+		mrr += rr
+		if r < 1 {
+			t.Logf("miss %s %q %v: top %v", q.Lang, q.Q, q.Filters, keys[:min(3, len(keys))])
+		}
+		if (q.Lang == "ar" || q.Lang == "fa") && len(keys) > 0 && got[i].Dir != "rtl" {
+			t.Errorf("%s %q: results are %s, not right to left", q.Lang, q.Q, got[i].Dir)
+		}
+	}
+	n := float64(len(queries))
+	var ls []string
+	for l := range langs {
+		ls = append(ls, l)
+	}
+	sort.Strings(ls)
+	t.Logf("static search: %d queries in %s: recall@3 %.3f, MRR %.3f", len(queries), strings.Join(ls, ", "), recall/n, mrr/n)
+	if len(langs) < 7 {
+		t.Errorf("the set covers only %d languages", len(langs))
+	}
+	if recall/n < 0.9 {
+		t.Errorf("recall@3 %.3f is under 0.9", recall/n)
+	}
+}
+
+func testDate() model.Date { return model.DateOf(testToday) }
