@@ -10,6 +10,7 @@
 //	check    validate data/ and the front matter of content/
 //	referrals serve the referral API (Zuleitungen); manage its tokens and key
 //	schema   write the JSON Schemas of the data files
+//	search   search the directory from the command line
 //	serve    serve the site, rebuilding and reloading on every change
 //	version  print the version
 //
@@ -53,6 +54,7 @@ func commands() []command {
 		{"check", "validate data/ and the front matter of content/", runCheck},
 		{"referrals", "serve the referral API (Zuleitungen); manage its tokens and key", runReferrals},
 		{"schema", "write the JSON Schemas of the data files", runSchema},
+		{"search", "search the directory from the command line (JSON, as /api/search)", runSearch},
 		{"serve", "serve the site, rebuilding and reloading on every change", runServe},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) int {
 			fmt.Fprintln(stdout, "wegweiser", version)

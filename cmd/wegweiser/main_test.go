@@ -188,3 +188,28 @@ func TestSchemaOut(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchCommand(t *testing.T) {
+	code, stdout, stderr := runCLI("search", "--source", repo, "--today", "2026-11-21", "--lang", "en", "--filter", "kind=course", "-n", "3", "literacy course")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Total   int
+		Results []struct{ URL, Kind string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || len(res.Results) != 3 {
+		t.Fatalf("output: %v\n%s", err, stdout)
+	}
+	for _, r := range res.Results {
+		if r.Kind != "course" || !strings.HasPrefix(r.URL, "/en/courses/") {
+			t.Errorf("result %+v", r)
+		}
+	}
+	if code, _, _ := runCLI("search", "--source", repo, "--filter", "colour=red", "x"); code != exitUsage {
+		t.Errorf("bad filter: exit %d", code)
+	}
+	if code, _, _ := runCLI("search", "--source", repo); code != exitUsage {
+		t.Errorf("no query: exit %d", code)
+	}
+}

@@ -56,6 +56,9 @@ type Config struct {
 	// Previous is the previous build's output, if any: its
 	// data/changes.json tells which entries changed since (for the feeds).
 	Previous fs.FS
+	// Engine asks for a server-side search engine in the result
+	// (wegweiser serve).
+	Engine bool
 }
 
 // Result describes a finished build.
@@ -65,6 +68,7 @@ type Result struct {
 	Files    int
 	Bytes    int64
 	Duration time.Duration
+	Engine   *search.Engine // when Config.Engine
 }
 
 // ErrProblems is returned, wrapped in a diag.List, when the data has errors.
@@ -135,7 +139,8 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
 		return nil, err
 	}
-	if err := writeSearch(graph, strs, w); err != nil {
+	engine, err := writeSearch(graph, strs, cfg.Engine, w)
+	if err != nil {
 		return nil, err
 	}
 	robotsTxt := robots(base)
@@ -153,6 +158,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := w.WriteFile("_headers", headersFile()); err != nil {
 		return nil, err
 	}
+	res.Engine = engine
 	res.Duration = time.Since(start)
 	return res, nil
 }
@@ -255,18 +261,24 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 	return nil
 }
 
-// writeSearch writes the static search index of every language.
-func writeSearch(s *site.Site, strs *i18n.Bundle, w Writer) error {
+// writeSearch writes the static search index of every language and, if
+// asked, returns a server-side engine over the same documents.
+func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, w Writer) (*search.Engine, error) {
 	a := search.NewAnalyzer()
+	docs, labels := map[string][]search.Doc{}, map[string]map[string]string{}
 	for _, lang := range s.Dir.Site.Languages {
-		ix := search.Build(a, lang, search.Documents(s, strs, lang))
-		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
+		docs[lang], labels[lang] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
+		ix := search.Build(a, lang, docs[lang])
+		for name, b := range ix.Files(labels[lang]) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	return nil
+	if !engine {
+		return nil, nil
+	}
+	return search.NewEngine(a, docs, labels)
 }
 
 // License returns the licence of the open data: site.yaml's, or CC BY 4.0.

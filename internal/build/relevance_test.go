@@ -109,3 +109,23 @@ func TestSearchRelevanceStatic(t *testing.T) {
 }
 
 func testDate() model.Date { return model.DateOf(testToday) }
+
+// TestFoldMatchesJavaScript folds words in Go and in the page's script:
+// the index and the browser must agree.
+func TestFoldMatchesJavaScript(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	srv := serveFiles(t, buildExample(t, ""), nil)
+	words := []string{"München", "MUENCHEN", "Straße", "Jovanović", "Schwanthalerhöhe", "İstanbul", "ıspanak", "Göç", "danışmanlığı",
+		"الاندماج", "وبالمدرسة", "أُسرة", "مشاوره‌ها", "کوردی", "يی", "Курс", "Ёлка", "Українська", "ї", "Ελληνικά", "Σίσυφος",
+		"français", "Çocuk", "ẞ", "ß", "Łódź", "Dvořák", "ትግርኛ", "中文", "1234", "a"}
+	var got [][][]string
+	runBrowser(t, node, chromium, dir, &got, append([]string{"fold", srv.URL, "/de/search/"}, words...)...)
+	if len(got) != 1 || len(got[0]) != len(words) {
+		t.Fatalf("browser returned %v", got)
+	}
+	for i, w := range words {
+		if js, gof := strings.Join(got[0][i], " "), strings.Join(search.Fold(w), " "); js != gof {
+			t.Errorf("fold(%q): JavaScript %q, Go %q", w, js, gof)
+		}
+	}
+}

@@ -90,14 +90,15 @@ func (b *docBuilder) langParts(codes []string) []Part {
 	return out
 }
 
-func (b *docBuilder) district(id string) []Part {
+// district returns a district's name and aliases as parts of weight w.
+func (b *docBuilder) district(id string, w int) []Part {
 	d := b.s.Dir.District(id)
 	if d == nil {
 		return nil
 	}
-	parts := b.all(d.Name, wNames)
+	parts := b.all(d.Name, w)
 	for _, a := range d.Aliases {
-		parts = append(parts, Part{a, b.def, wNames})
+		parts = append(parts, Part{a, b.def, w})
 	}
 	return parts
 }
@@ -123,7 +124,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		}
 		doc.Parts = append(doc.Parts, b.all(o.Name, wTitle)...)
 		doc.Parts = append(doc.Parts, b.all(p.Name, wNames)...)
-		doc.Parts = append(doc.Parts, b.district(o.District)...)
+		doc.Parts = append(doc.Parts, b.district(o.District, wNames)...)
 		doc.Parts = append(doc.Parts, Part{o.Address.Street + " " + string(o.Address.PostalCode) + " " + o.Address.City, b.def, wNames})
 		doc.Parts = append(doc.Parts, b.langParts(doc.Languages)...)
 		for _, prog := range s.OfficePrograms(o) {
@@ -156,7 +157,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 			for _, oid := range of.Offices {
 				if o := d.Office(oid); o != nil {
 					doc.Parts = append(doc.Parts, b.all(o.Name, wBody)...)
-					doc.Parts = append(doc.Parts, b.district(o.District)...)
+					doc.Parts = append(doc.Parts, b.district(o.District, wBody)...)
 					if doc.District == "" {
 						doc.District = o.District
 					}
@@ -179,7 +180,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		if cp := courseProvider(d, c); cp != nil {
 			doc.Parts = append(doc.Parts, b.all(cp.Name, wNames)...)
 		}
-		doc.Parts = append(doc.Parts, b.district(c.Location.District)...)
+		doc.Parts = append(doc.Parts, b.district(c.Location.District, wNames)...)
 		doc.Parts = append(doc.Parts, Part{c.Location.Street + " " + string(c.Location.PostalCode), b.def, wBody})
 		doc.Parts = append(doc.Parts, b.label("course_type_"+c.Type)...)
 		doc.Parts = append(doc.Parts, b.label("time_"+site.TimeOfDay(c))...)
@@ -207,7 +208,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		}
 		doc.Parts = append(doc.Parts, Part{a.Name, b.def, wTitle})
 		doc.Parts = append(doc.Parts, b.all(o.Name, wBody)...)
-		doc.Parts = append(doc.Parts, b.district(o.District)...)
+		doc.Parts = append(doc.Parts, b.district(o.District, wBody)...)
 		doc.Parts = append(doc.Parts, b.langParts(a.Languages)...)
 		for _, p := range a.Programs {
 			doc.Parts = append(doc.Parts, b.label("program_"+p)...)

@@ -30,6 +30,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
 //go:embed reload.js
@@ -51,6 +52,7 @@ type Server struct {
 
 	mu       sync.RWMutex
 	files    map[string][]byte // the last good build
+	engine   *search.Engine    // its search
 	problems diag.List         // of the last build attempt
 	version  int               // counts good builds
 	subs     map[chan struct{}]bool
@@ -84,7 +86,7 @@ func (m *memory) WriteFile(name string, data []byte) error {
 func (s *Server) Rebuild(ctx context.Context) error {
 	start := time.Now()
 	mem := &memory{files: map[string][]byte{}}
-	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js"}, mem)
+	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js", Engine: true}, mem)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
@@ -93,7 +95,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	case err != nil:
 		s.problems = diag.List{{Pos: diag.Pos{File: s.cfg.Source, Line: 1, Col: 1}, Severity: diag.Error, Rule: "build", Message: err.Error()}}
 	default:
-		s.files, s.problems = mem.files, res.Problems
+		s.files, s.problems, s.engine = mem.files, res.Problems, res.Engine
 		s.version++
 	}
 	for ch := range s.subs {
@@ -144,6 +146,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case prefix + "events":
 		s.events(w, r)
+		return
+	case "/api/search":
+		s.search(w, r)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -198,6 +203,35 @@ func (s *Server) noBuild(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusServiceUnavailable)
 	noBuildPage.Execute(w, s.state().Problems)
+}
+
+// search answers GET /api/search?q=…&lang=…[&kind=…&district=…&language=…&program=…&type=…]
+// with {"results": [{url, title, kind, snippet}], "facets": {…}}.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	e := s.engine
+	s.mu.RUnlock()
+	q := r.URL.Query()
+	w.Header().Set("Content-Type", "application/json")
+	if e == nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(map[string]string{"error": "the site has not been built"})
+		return
+	}
+	filters := map[string]string{}
+	for _, f := range search.Facets {
+		filters[f] = q.Get(f)
+	}
+	res, err := e.Search(r.Context(), q.Get("lang"), q.Get("q"), filters, 20)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+		return
+	}
+	for i := range res.Results {
+		res.Results[i].URL = "/" + res.Results[i].URL
+	}
+	json.NewEncoder(w).Encode(res)
 }
 
 // events streams the build state: once on connection, then after every

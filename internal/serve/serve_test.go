@@ -80,6 +80,18 @@ func TestServe(t *testing.T) {
 	if code != 200 || !strings.Contains(hdr.Get("Content-Security-Policy"), "script-src 'self'") || !strings.Contains(body, `_wegweiser/reload.js`) {
 		t.Fatalf("GET /de/: %d, CSP %q, reload script present: %v", code, hdr.Get("Content-Security-Policy"), strings.Contains(body, "reload.js"))
 	}
+	code, _, body = get(t, base+"/api/search?q=caritas+pasing&lang=de")
+	var sr struct {
+		Results []struct{ URL, Title, Kind, Snippet string }
+		Facets  map[string][]struct{ Value string }
+	}
+	if err := json.Unmarshal([]byte(body), &sr); code != 200 || err != nil || len(sr.Results) == 0 ||
+		sr.Results[0].URL != "/de/offices/caritas-mbe-pasing/" || sr.Results[0].Kind != "office" || sr.Facets["kind"] == nil {
+		t.Errorf("/api/search: %d %s", code, body)
+	}
+	if code, _, _ := get(t, base+"/api/search?q=kurs&lang=xx"); code != 400 {
+		t.Errorf("/api/search in an unknown language: %d", code)
+	}
 	if code, _, _ := get(t, base+"/de/no-such-page/"); code != 404 {
 		t.Errorf("missing page: %d, want 404", code)
 	}

@@ -19,6 +19,14 @@ const browser = await chromium.launch({
 const results = [];
 try {
   const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
+  if (mode === "fold") {
+    // paths: a search page, then words; reports the page script's folding.
+    const [path, ...words] = paths;
+    const page = await context.newPage();
+    await page.goto(base + path, { waitUntil: "load" });
+    results.push(await page.evaluate((ws) => ws.map((w) => window.wegweiserFold(w)), words));
+    paths.length = 0;
+  }
   if (mode === "search") {
     // paths: search page URLs with ?q=…; reports the first ten result links
     // and the time from the start of navigation to the first result.
