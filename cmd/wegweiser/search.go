@@ -66,4 +66,3 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	enc.Encode(out)
 	return exitOK
 }
-
