@@ -203,7 +203,7 @@ func TestBrowser(t *testing.T) {
 	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
 		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/",
 		"offers/caritas-anerkennung/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
-		"courses/months/2027-01/", "advisors/", "advisors/languages/ar/", "advisors/districts/maxvorstadt/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/", "open-data/"}
+		"courses/months/2027-01/", "advisors/", "advisors/languages/ar/", "advisors/districts/maxvorstadt/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/", "open-data/", "search/"}
 	var paths []string
 	for _, lang := range []string{"de", "ar", "uk"} {
 		for _, k := range keys {

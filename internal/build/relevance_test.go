@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,5 +128,36 @@ func TestFoldMatchesJavaScript(t *testing.T) {
 		if js, gof := strings.Join(got[0][i], " "), strings.Join(search.Fold(w), " "); js != gof {
 			t.Errorf("fold(%q): JavaScript %q, Go %q", w, js, gof)
 		}
+	}
+}
+
+// TestSearchTyping types into the search box of the Arabic search page:
+// results appear right to left as one types; picking a filter narrows them
+// to exactly the count the filter showed, and the address carries both.
+func TestSearchTyping(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	srv := serveFiles(t, buildExample(t, ""), nil)
+	var got []struct {
+		Dir, Status, AfterStatus, URL string
+		Before, After                 int
+		Option                        struct{ Value, Text string }
+	}
+	runBrowser(t, node, chromium, dir, &got, "type", srv.URL, "/ar/search/", "دورة", "district")
+	if len(got) != 1 {
+		t.Fatalf("%v", got)
+	}
+	r := got[0]
+	if r.Dir != "rtl" || r.Before == 0 {
+		t.Errorf("results: direction %q, %d before filtering", r.Dir, r.Before)
+	}
+	if !strings.Contains(r.Option.Text, "("+strconv.Itoa(r.After)+")") || r.After >= r.Before || r.After == 0 {
+		t.Errorf("filter %q shows a count, but %d of %d results remain", r.Option.Text, r.After, r.Before)
+	}
+	if !strings.Contains(r.AfterStatus, strconv.Itoa(r.After)) {
+		t.Errorf("status %q after filtering to %d", r.AfterStatus, r.After)
+	}
+	u, _ := url.Parse(r.URL)
+	if u.Query().Get("q") != "دورة" || u.Query().Get("district") != r.Option.Value {
+		t.Errorf("the address does not carry the search: %s", r.URL)
 	}
 }

@@ -19,6 +19,28 @@ const browser = await chromium.launch({
 const results = [];
 try {
   const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
+  if (mode === "type") {
+    // paths: a search page, the text to type, then a facet name. Types the
+    // text key by key, then picks the facet's first value and reports the
+    // counts shown and the results left.
+    const [path, text, facet] = paths;
+    const page = await context.newPage();
+    await page.goto(base + path, { waitUntil: "load" });
+    await page.locator("#q").pressSequentially(text, { delay: 60 });
+    await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+    const before = await page.locator("#search-results li").count();
+    const status = await page.textContent("#search-status");
+    const sel = page.locator(`#search-filters select[name=${facet}]`);
+    const options = await sel.locator("option").evaluateAll((os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
+    await sel.selectOption(options[0].value);
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length !== n, before, { timeout: 5000 }).catch(() => {});
+    results.push({
+      dir: await page.evaluate(() => getComputedStyle(document.getElementById("search-results")).direction),
+      before, status, option: options[0], after: await page.locator("#search-results li").count(),
+      afterStatus: await page.textContent("#search-status"), url: page.url(),
+    });
+    paths.length = 0;
+  }
   if (mode === "fold") {
     // paths: a search page, then words; reports the page script's folding.
     const [path, ...words] = paths;
