@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
@@ -17,6 +18,7 @@ import (
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
 	edition := fs.String("edition", "public", "`edition` to build: public, or internal (for an intranet: adds what is marked for staff only)")
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
@@ -51,6 +53,16 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "wegweiser build: %s: %v\n", *stats, err)
 			return exitProblems
 		}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser build: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	var res *build.Result
 	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {

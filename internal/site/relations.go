@@ -99,15 +99,7 @@ func (s *Site) DistrictOffices(district, program string) []DistrictOffice {
 }
 
 // DistrictCourses returns the courses held in a district.
-func (s *Site) DistrictCourses(district string) []*model.Course {
-	var out []*model.Course
-	for _, c := range s.courses {
-		if c.Location.District == district {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (s *Site) DistrictCourses(district string) []*model.Course { return s.coursesIn[district] }
 
 // DistrictGroup is a list of offices in one district.
 type DistrictGroup struct {
@@ -254,17 +246,22 @@ func (s *Site) CourseSetsBy(by string) []*CourseSet {
 
 // Menu returns the Markdown pages of a menu ("main" or "footer") in a
 // language, by weight: the pages as they are published in that language.
-func (s *Site) Menu(lang, menu string) []*Page {
-	var out []*Page
+func (s *Site) Menu(lang, menu string) []*Page { return s.menus[lang+"/"+menu] }
+
+func (s *Site) makeMenus() {
+	s.menus = map[string][]*Page{}
 	for _, p := range s.Pages {
-		if p.Kind == KindContent && p.Lang == lang && p.Data.(*model.Page).Meta.Menu == menu {
-			out = append(out, p)
+		if p.Kind == KindContent {
+			if m := p.Data.(*model.Page).Meta.Menu; m != "" {
+				s.menus[p.Lang+"/"+m] = append(s.menus[p.Lang+"/"+m], p)
+			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *Page) int {
-		return cmp.Compare(a.Data.(*model.Page).Meta.Weight, b.Data.(*model.Page).Meta.Weight)
-	})
-	return out
+	for _, list := range s.menus {
+		slices.SortStableFunc(list, func(a, b *Page) int {
+			return cmp.Compare(a.Data.(*model.Page).Meta.Weight, b.Data.(*model.Page).Meta.Weight)
+		})
+	}
 }
 
 // Programs returns the programs with a page of their own: MBE and JMD.

@@ -97,6 +97,8 @@ type Site struct {
 	contentPaths []string                    // Markdown page paths over all languages
 	advisorSets  []*AdvisorSet               // filtered advisor directories
 	allAdvisors  []*model.Advisor            // by name
+	menus        map[string][]*Page          // "lang/menu" → pages
+	coursesIn    map[string][]*model.Course  // district → courses held there
 }
 
 // Options control what a site contains.
@@ -128,6 +130,7 @@ func New(dir *model.Directory, opts Options) (*Site, error) {
 	if err := s.paginate(); err != nil {
 		return nil, err
 	}
+	s.makeMenus()
 	return s, nil
 }
 
@@ -176,6 +179,10 @@ func (s *Site) relate() {
 	slices.SortStableFunc(s.courses, func(a, b *model.Course) int {
 		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.ID, b.ID))
 	})
+	s.coursesIn = map[string][]*model.Course{}
+	for _, c := range s.courses {
+		s.coursesIn[c.Location.District] = append(s.coursesIn[c.Location.District], c)
+	}
 	for _, l := range d.Languages {
 		if spoken[l.Code] {
 			s.spoken = append(s.spoken, l.Code)
