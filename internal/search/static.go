@@ -6,14 +6,25 @@
 // analysis: stop words, stemmers where bleve has them, German compound
 // splitting; every word is stored folded (see Fold). The browser folds the
 // query the same way and looks up only the shards its words start with.
-// Files, below search/{lang}/:
+// Files, below search/{lang}/ (format 2):
 //
-//	meta.json       format, number of documents, chunk size, shard keys
-//	t/{key}.json    terms starting with the two characters key names:
-//	                {"term": [doc, weight, doc, weight, …], …}
-//	d/{n}.json      documents n·100 … n·100+99: [url, title, title language, snippet]
-//	f.json          facet values and, per document, its kind, district,
-//	                program, course type and languages
+//	meta.json       format, number of documents, chunk size, shard keys,
+//	                compound heads, names of the kinds
+//	t/{key}.json    terms starting with the two characters key names. A
+//	                term's postings are grouped by weight, highest first,
+//	                each group [weight, doc, gap, gap, …] with the documents
+//	                as differences to the one before (small numbers, which
+//	                gzip packs well): {"term": [[40, 3, 1, 7], [12, 0, 9]]}.
+//	                A term with the same postings as another term of the
+//	                shard (umlaut spellings, stems) names that term instead:
+//	                {"behord": "behoerde"}.
+//	d/{n}.json      documents n·100 … n·100+99: [url, title, title language,
+//	                snippet, kind]
+//	f.json          facet values and their labels, and per document its
+//	                facets as columns: kind and district as runs
+//	                [[value, count], …] (documents are ordered by kind, then
+//	                district), program and course type as one value per
+//	                document, languages as one list per document; -1 for none
 package search
 
 import (
@@ -28,7 +39,7 @@ import (
 const ChunkSize = 100
 
 // FormatVersion is the version of the static index format.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Index is the static index of one language.
 type Index struct {
@@ -45,10 +56,13 @@ type Posting struct {
 
 // Build indexes docs (all in one language) with a.
 func Build(a *Analyzer, lang string, docs []Doc) *Index {
-	// Order: by kind, so equal scores show offices first and kinds come in
-	// ranges.
+	// Order: by kind, so equal scores show offices first, then by
+	// district, so that both come in runs (see f.json).
 	sort.SliceStable(docs, func(i, j int) bool {
-		return slices.Index(Kinds, docs[i].Kind) < slices.Index(Kinds, docs[j].Kind)
+		if a, b := slices.Index(Kinds, docs[i].Kind), slices.Index(Kinds, docs[j].Kind); a != b {
+			return a < b
+		}
+		return docs[i].District < docs[j].District
 	})
 	ix := &Index{Lang: lang, Docs: docs, Terms: map[string][]Posting{}}
 	for i, d := range docs {
@@ -75,7 +89,47 @@ type facets struct {
 	Programs  []string          `json:"programs"`
 	Types     []string          `json:"types"`
 	Labels    map[string]string `json:"labels"` // "district:maxvorstadt" → name in the index's language
-	Docs      [][]any           `json:"docs"`   // [kind, district, program, type, [languages]] as indexes, -1 for none
+	// Columns, as indexes into the lists above, -1 for none.
+	Kind     [][2]int `json:"kind"`     // runs [value, count]
+	District [][2]int `json:"district"` // runs [value, count]
+	Program  []int    `json:"program"`
+	Type     []int    `json:"type"`
+	Language [][]int  `json:"language"`
+}
+
+// runs appends v to a run-length list.
+func runs(rs [][2]int, v int) [][2]int {
+	if n := len(rs); n > 0 && rs[n-1][0] == v {
+		rs[n-1][1]++
+		return rs
+	}
+	return append(rs, [2]int{v, 1})
+}
+
+// postings encodes ps (in document order) as groups by weight, highest
+// first, each [weight, doc, gap, gap, …].
+func postings(ps []Posting) [][]int {
+	byWeight := map[int][]int{}
+	for _, p := range ps {
+		byWeight[p.Weight] = append(byWeight[p.Weight], p.Doc)
+	}
+	weights := make([]int, 0, len(byWeight))
+	for w := range byWeight {
+		weights = append(weights, w)
+	}
+	slices.Sort(weights)
+	slices.Reverse(weights)
+	out := make([][]int, 0, len(weights))
+	for _, w := range weights {
+		g := []int{w}
+		last := 0
+		for _, d := range byWeight[w] {
+			g = append(g, d-last)
+			last = d
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // Files returns the files of the index, keyed by path below search/{lang}/.
@@ -83,17 +137,28 @@ type facets struct {
 // "kind:office", "program:mbe", "type:general") in the index's language.
 func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	out := map[string][]byte{}
-	shards := map[string]map[string][]int{}
-	for term, ps := range ix.Terms {
+	shards := map[string]map[string]any{}
+	// Terms in a stable order, so that of two terms with equal postings
+	// the same one is written out and the other names it.
+	terms := make([]string, 0, len(ix.Terms))
+	for term := range ix.Terms {
+		terms = append(terms, term)
+	}
+	slices.Sort(terms)
+	seen := map[string]string{} // shard key + encoded postings → term
+	for _, term := range terms {
 		key := ShardKey(term)
 		if shards[key] == nil {
-			shards[key] = map[string][]int{}
+			shards[key] = map[string]any{}
 		}
-		flat := make([]int, 0, 2*len(ps))
-		for _, p := range ps {
-			flat = append(flat, p.Doc, p.Weight)
+		enc := postings(ix.Terms[term])
+		sig := key + string(mustJSON(enc))
+		if other, ok := seen[sig]; ok {
+			shards[key][term] = other
+			continue
 		}
-		shards[key][term] = flat
+		seen[sig] = term
+		shards[key][term] = enc
 	}
 	var keys []string
 	for key, terms := range shards {
@@ -104,7 +169,7 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	for n := 0; n*ChunkSize < len(ix.Docs); n++ {
 		var chunk [][]string
 		for _, d := range ix.Docs[n*ChunkSize : min(len(ix.Docs), (n+1)*ChunkSize)] {
-			chunk = append(chunk, []string{d.URL, d.Title, d.TitleLang, d.Snippet})
+			chunk = append(chunk, []string{d.URL, d.Title, d.TitleLang, d.Snippet, d.Kind})
 		}
 		out[fmt.Sprintf("d/%d.json", n)] = mustJSON(chunk)
 	}
@@ -131,11 +196,19 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 		if langs == nil {
 			langs = []int{}
 		}
-		f.Docs = append(f.Docs, []any{index(&f.Kinds, d.Kind, "kind"), index(&f.Districts, d.District, "district"),
-			index(&f.Programs, d.Program, "program"), index(&f.Types, d.Type, "type"), langs})
+		f.Kind = runs(f.Kind, index(&f.Kinds, d.Kind, "kind"))
+		f.District = runs(f.District, index(&f.Districts, d.District, "district"))
+		f.Program = append(f.Program, index(&f.Programs, d.Program, "program"))
+		f.Type = append(f.Type, index(&f.Types, d.Type, "type"))
+		f.Language = append(f.Language, langs)
 	}
 	out["f.json"] = mustJSON(f)
-	out["meta.json"] = mustJSON(map[string]any{"format": FormatVersion, "lang": ix.Lang, "docs": len(ix.Docs), "chunk": ChunkSize, "shards": keys, "heads": Heads()})
+	kinds := map[string]string{}
+	for _, k := range f.Kinds {
+		kinds[k] = labels["kind:"+k]
+	}
+	out["meta.json"] = mustJSON(map[string]any{"format": FormatVersion, "lang": ix.Lang, "docs": len(ix.Docs), "chunk": ChunkSize,
+		"shards": keys, "heads": Heads(), "kinds": kinds})
 	return out
 }
 

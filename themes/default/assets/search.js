@@ -83,6 +83,12 @@
     });
     return out;
   }
+  // A term's postings: groups [weight, doc, gap, gap, …], or the name of
+  // a term of the same shard with the same postings.
+  function postings(shard, t) {
+    var p = shard[t];
+    return typeof p === "string" ? shard[p] : p;
+  }
   function scoreWord(forms, shards, n) {
     var best = {};
     forms.forEach(function (form) {
@@ -92,11 +98,16 @@
       Object.keys(shard).forEach(function (t) {
         var m = match(q, t) * factor;
         if (!m) return;
-        var p = shard[t], idf = Math.log(1 + n / (p.length / 2));
-        for (var i = 0; i < p.length; i += 2) {
-          var s = m * p[i + 1] * idf;
-          if (!(best[p[i]] >= s)) best[p[i]] = s;
-        }
+        var groups = postings(shard, t), count = 0;
+        groups.forEach(function (g) { count += g.length - 1; });
+        var idf = Math.log(1 + n / count);
+        groups.forEach(function (g) {
+          var s = m * g[0] * idf, doc = 0;
+          for (var i = 1; i < g.length; i++) {
+            doc += g[i];
+            if (!(best[doc] >= s)) best[doc] = s;
+          }
+        });
       });
     });
     return best;
@@ -115,21 +126,30 @@
     history.replaceState(null, "", location.pathname + (u.toString() ? "?" + u : ""));
   }
 
+  // Performance marks "wegweiser-search-start-N", "-done-N" and
+  // "-filters-N" time each search from its start (after the typing pause)
+  // to its results on screen and to its filters with counts.
+  function mark(what, n) { if (window.performance && performance.mark) performance.mark("wegweiser-search-" + what + "-" + n); }
+
   var state = readState(), seq = 0;
   input.value = state.q;
 
   function run() {
     var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
+    mark("start", my);
     if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; return; }
     get("meta.json").then(function (meta) {
       var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
       folded.forEach(function (fs) { fs.forEach(function (f) { if (meta.shards.indexOf(shardKey(f[0])) >= 0) keys[shardKey(f[0])] = true; }); });
-      return Promise.all([meta, get("f.json")].concat(Object.keys(keys).map(function (k) {
+      // The facets are needed first only when a filter is set; otherwise
+      // results show as soon as the terms are in, and the filters follow.
+      var facets = loadFacets();
+      return Promise.all([meta, anyFilter() ? facets : null].concat(Object.keys(keys).map(function (k) {
         return get("t/" + k + ".json").then(function (s) { return [k, s]; });
       }))).then(function (all) { all.push(folded); return all; });
     }).then(function (all) {
       if (my !== seq) return;
-      var folded = all.pop(), meta = all[0], facets = all[1], shards = {};
+      var folded = all.pop(), meta = all[0], shards = {};
       all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
       var per = folded.map(function (fs) { return scoreWord(fs, shards, meta.docs); })
         .filter(function (m) { return Object.keys(m).length > 0; });
@@ -138,11 +158,32 @@
       var docs = Object.keys(score).filter(function (d) { return count[d] === per.length; });
       if (!docs.length) docs = Object.keys(score).map(function (d) { score[d] *= count[d] / Math.max(1, per.length); return d; });
       docs = docs.map(Number).sort(function (a, b) { return score[b] - score[a] || a - b; });
-      render(docs, facets, meta, my);
+      render(docs, meta, my);
+      loadFacets().then(function (facets) {
+        if (my === seq && facets) { renderFilters(docs, facets); mark("filters", my); }
+      });
     });
   }
+  function anyFilter() { return FACETS.some(function (k) { return state.f[k]; }); }
 
-  // f.json: per document [kind, district, program, type, [languages]].
+  // f.json holds the facets as columns; loadFacets turns them into one
+  // entry per document: [kind, district, program, type, [languages]].
+  var facetsLoaded;
+  function loadFacets() {
+    if (!facetsLoaded) {
+      facetsLoaded = get("f.json").then(function (f) {
+        if (!f) return null;
+        var kind = [], district = [];
+        f.kind.forEach(function (r) { for (var i = 0; i < r[1]; i++) kind.push(r[0]); });
+        f.district.forEach(function (r) { for (var i = 0; i < r[1]; i++) district.push(r[0]); });
+        f.docs = kind.map(function (k, d) { return [k, district[d], f.program[d], f.type[d], f.language[d]]; });
+        return f;
+      });
+    }
+    return facetsLoaded;
+  }
+
+  // facets.docs: per document [kind, district, program, type, [languages]].
   var POS = { kind: [0, "kinds"], district: [1, "districts"], program: [2, "programs"], type: [3, "types"] };
   function facetValue(facets, doc, k) {
     var f = facets.docs[doc];
@@ -151,14 +192,23 @@
     return f[i] < 0 ? [] : [facets[POS[k][1]][f[i]]];
   }
   function passes(facets, doc, except) {
+    if (!facets) return true;
     return FACETS.every(function (k) {
       return k === except || !state.f[k] || facetValue(facets, doc, k).indexOf(state.f[k]) >= 0;
     });
   }
 
-  function render(docs, facets, meta, my) {
-    var shown = docs.filter(function (d) { return passes(facets, d); });
-    renderFilters(docs, facets);
+  function render(docs, meta, my) {
+    loadFacets().then(function (facets) {
+      if (my !== seq) return;
+      if (!anyFilter()) facets = null; // results need no facets then
+      show(docs.filter(function (d) { return passes(facets, d); }), meta, my);
+    });
+    if (!anyFilter()) show(docs, meta, my);
+  }
+  function show(shown, meta, my) {
+    if (show.done === my) return;
+    show.done = my;
     var top = shown.slice(0, 50), chunks = {};
     top.forEach(function (d) { chunks[Math.floor(d / meta.chunk)] = true; });
     Promise.all(Object.keys(chunks).map(function (n) { return get("d/" + n + ".json").then(function (c) { return [n, c]; }); })).then(function (cs) {
@@ -175,7 +225,7 @@
         if (doc[2]) { a.lang = doc[2]; a.dir = rtl.indexOf(doc[2]) >= 0 ? "rtl" : "ltr"; }
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = facets.labels["kind:" + facetValue(facets, d, "kind")[0]] || "";
+        kind.textContent = (meta.kinds || {})[doc[4]] || "";
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
         li.appendChild(kind);
@@ -183,6 +233,7 @@
         list.appendChild(li);
       });
       status.textContent = shown.length ? root.getAttribute("data-results").replace("{n}", shown.length) : root.getAttribute("data-none");
+      mark("done", my);
     });
   }
 
