@@ -71,10 +71,13 @@ func article(w string) string {
 
 // ShardKey returns the shard of a folded term: its first two characters,
 // as hexadecimal code points ("ku" → "6b-75").
-func ShardKey(term string) string {
+func ShardKey(term string) string { return shardKey(term, 2) }
+
+// shardKey names the shard of term's first n characters.
+func shardKey(term string, n int) string {
 	r := []rune(term)
-	if len(r) > 2 {
-		r = r[:2]
+	if len(r) > n {
+		r = r[:n]
 	}
 	parts := make([]string, len(r))
 	for i, c := range r {

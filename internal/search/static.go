@@ -10,7 +10,9 @@
 //
 //	meta.json       format, number of documents, chunk size, shard keys,
 //	                compound heads, names of the kinds
-//	t/{key}.json    terms starting with the two characters key names. A
+//	t/{key}.json    terms starting with the two characters key names (or
+//	                three or four, where the terms of two characters would
+//	                make too large a file; see MaxShardBytes). A
 //	                term's postings are grouped by weight, highest first,
 //	                each group [weight, doc, gap, gap, …] with the documents
 //	                as differences to the one before (small numbers, which
@@ -18,7 +20,7 @@
 //	                A term with the same postings as another term of the
 //	                shard (umlaut spellings, stems) names that term instead:
 //	                {"behord": "behoerde"}.
-//	d/{n}.json      documents n·100 … n·100+99: [url, title, title language,
+//	d/{n}.json      documents n·25 … n·25+24: [url, title, title language,
 //	                snippet, kind]
 //	f.json          facet values and their labels, and per document its
 //	                facets as columns: kind and district as runs
@@ -36,7 +38,7 @@ import (
 )
 
 // ChunkSize is the number of documents per d/{n}.json file.
-const ChunkSize = 100
+const ChunkSize = 25
 
 // FormatVersion is the version of the static index format.
 const FormatVersion = 2
@@ -97,6 +99,64 @@ type facets struct {
 	Language [][]int  `json:"language"`
 }
 
+// MaxShardBytes is the size above which a shard of terms that start with
+// the same 2 characters is split by their first 3, then 4 characters.
+const MaxShardBytes = 48 << 10
+
+type shardGroup struct {
+	key   string
+	terms []string // sorted
+}
+
+// shardTerms groups the terms into shards: by their first 2 characters,
+// and a group whose postings take more than limit bytes by 3, then 4
+// characters. Terms shorter than a split stay in the shorter key's shard.
+func shardTerms(terms map[string][]Posting, limit int) []shardGroup {
+	all := make([]string, 0, len(terms))
+	for t := range terms {
+		all = append(all, t)
+	}
+	slices.Sort(all)
+	var out []shardGroup
+	var split func(list []string, n int)
+	split = func(list []string, n int) {
+		by := map[string][]string{}
+		var keys []string
+		for _, t := range list {
+			k := shardKey(t, n)
+			if by[k] == nil {
+				keys = append(keys, k)
+			}
+			by[k] = append(by[k], t)
+		}
+		for _, k := range keys {
+			group := by[k]
+			size := 0
+			for _, t := range group {
+				size += len(t) + 6*len(terms[t])
+			}
+			var short, long []string
+			for _, t := range group {
+				if len([]rune(t)) > n {
+					long = append(long, t)
+				} else {
+					short = append(short, t)
+				}
+			}
+			if size <= limit || n >= 4 || len(long) == 0 {
+				out = append(out, shardGroup{k, group})
+				continue
+			}
+			if len(short) > 0 {
+				out = append(out, shardGroup{k, short})
+			}
+			split(long, n+1)
+		}
+	}
+	split(all, 2)
+	return out
+}
+
 // runs appends v to a run-length list.
 func runs(rs [][2]int, v int) [][2]int {
 	if n := len(rs); n > 0 && rs[n-1][0] == v {
@@ -138,27 +198,20 @@ func postings(ps []Posting) [][]int {
 func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	out := map[string][]byte{}
 	shards := map[string]map[string]any{}
-	// Terms in a stable order, so that of two terms with equal postings
-	// the same one is written out and the other names it.
-	terms := make([]string, 0, len(ix.Terms))
-	for term := range ix.Terms {
-		terms = append(terms, term)
-	}
-	slices.Sort(terms)
-	seen := map[string]string{} // shard key + encoded postings → term
-	for _, term := range terms {
-		key := ShardKey(term)
-		if shards[key] == nil {
-			shards[key] = map[string]any{}
+	for _, group := range shardTerms(ix.Terms, MaxShardBytes) {
+		shard := map[string]any{}
+		seen := map[string]string{} // encoded postings → term
+		for _, term := range group.terms {
+			enc := postings(ix.Terms[term])
+			sig := string(mustJSON(enc))
+			if other, ok := seen[sig]; ok {
+				shard[term] = other
+				continue
+			}
+			seen[sig] = term
+			shard[term] = enc
 		}
-		enc := postings(ix.Terms[term])
-		sig := key + string(mustJSON(enc))
-		if other, ok := seen[sig]; ok {
-			shards[key][term] = other
-			continue
-		}
-		seen[sig] = term
-		shards[key][term] = enc
+		shards[group.key] = shard
 	}
 	var keys []string
 	for key, terms := range shards {

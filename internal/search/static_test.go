@@ -134,3 +134,36 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 		t.Errorf("meta.json: %s", files["meta.json"])
 	}
 }
+
+// TestShardTermsSplit checks that a shard above the limit is split by more
+// characters, that short terms stay in the shorter key's shard, and that
+// every term lands in exactly one shard.
+func TestShardTermsSplit(t *testing.T) {
+	big := make([]Posting, 100)
+	terms := map[string][]Posting{
+		"be": big, "beratung": big, "beruf": big, "behoerde": big, "bei": {{1, 1}},
+		"kurs": {{2, 3}}, "ku": {{2, 1}},
+	}
+	tests := []struct {
+		limit int
+		want  map[string][]string
+	}{
+		{1 << 20, map[string][]string{"62-65": {"be", "behoerde", "bei", "beratung", "beruf"}, "6b-75": {"ku", "kurs"}}},
+		{1000, map[string][]string{
+			"62-65": {"be"}, "62-65-68": {"behoerde"}, "62-65-69": {"bei"},
+			"62-65-72-61": {"beratung"}, "62-65-72-75": {"beruf"}, "6b-75": {"ku", "kurs"},
+		}},
+	}
+	for _, tt := range tests {
+		got := map[string][]string{}
+		for _, g := range shardTerms(terms, tt.limit) {
+			if got[g.key] != nil {
+				t.Errorf("limit %d: shard %s twice", tt.limit, g.key)
+			}
+			got[g.key] = g.terms
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("limit %d: shards %v, want %v", tt.limit, got, tt.want)
+		}
+	}
+}

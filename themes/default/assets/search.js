@@ -41,8 +41,16 @@
     return forms;
   }
   function tokens(text) { return text.match(/[\p{L}\p{N}\p{M}\u200c]+/gu) || []; }
-  function shardKey(term) {
-    return Array.from(term).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  // The shards a term's matches can be in: those named by its first 2, 3
+  // or 4 characters (large shards are split by more characters), and, for
+  // a term shorter than a shard's key, every shard whose key it begins.
+  function shardsFor(term, keys) {
+    var q = Array.from(term).slice(0, 4).map(function (c) { return c.codePointAt(0).toString(16); });
+    return keys.filter(function (k) {
+      var p = k.split("-");
+      for (var i = 0; i < Math.min(p.length, q.length); i++) if (p[i] !== q[i]) return false;
+      return true;
+    });
   }
   window.wegweiserFold = fold; // for the consistency test
 
@@ -89,24 +97,26 @@
     var p = shard[t];
     return typeof p === "string" ? shard[p] : p;
   }
-  function scoreWord(forms, shards, n) {
+  function scoreWord(forms, shards, meta) {
     var best = {};
     forms.forEach(function (form) {
       var q = form[0], factor = form[1];
-      var shard = shards[shardKey(q)];
-      if (!shard) return;
-      Object.keys(shard).forEach(function (t) {
-        var m = match(q, t) * factor;
-        if (!m) return;
-        var groups = postings(shard, t), count = 0;
-        groups.forEach(function (g) { count += g.length - 1; });
-        var idf = Math.log(1 + n / count);
-        groups.forEach(function (g) {
-          var s = m * g[0] * idf, doc = 0;
-          for (var i = 1; i < g.length; i++) {
-            doc += g[i];
-            if (!(best[doc] >= s)) best[doc] = s;
-          }
+      shardsFor(q, meta.shards).forEach(function (k) {
+        var shard = shards[k];
+        if (!shard) return;
+        Object.keys(shard).forEach(function (t) {
+          var m = match(q, t) * factor;
+          if (!m) return;
+          var groups = postings(shard, t), count = 0;
+          groups.forEach(function (g) { count += g.length - 1; });
+          var idf = Math.log(1 + meta.docs / count);
+          groups.forEach(function (g) {
+            var s = m * g[0] * idf, doc = 0;
+            for (var i = 1; i < g.length; i++) {
+              doc += g[i];
+              if (!(best[doc] >= s)) best[doc] = s;
+            }
+          });
         });
       });
     });
@@ -140,26 +150,24 @@
     if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; return; }
     get("meta.json").then(function (meta) {
       var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
-      folded.forEach(function (fs) { fs.forEach(function (f) { if (meta.shards.indexOf(shardKey(f[0])) >= 0) keys[shardKey(f[0])] = true; }); });
+      folded.forEach(function (fs) { fs.forEach(function (f) { shardsFor(f[0], meta.shards).forEach(function (k) { keys[k] = true; }); }); });
       // The facets are needed first only when a filter is set; otherwise
       // results show as soon as the terms are in, and the filters follow.
-      var facets = loadFacets();
-      return Promise.all([meta, anyFilter() ? facets : null].concat(Object.keys(keys).map(function (k) {
+      return Promise.all([meta, anyFilter() ? loadFacets() : null].concat(Object.keys(keys).map(function (k) {
         return get("t/" + k + ".json").then(function (s) { return [k, s]; });
       }))).then(function (all) { all.push(folded); return all; });
     }).then(function (all) {
       if (my !== seq) return;
       var folded = all.pop(), meta = all[0], shards = {};
       all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
-      var per = folded.map(function (fs) { return scoreWord(fs, shards, meta.docs); })
+      var per = folded.map(function (fs) { return scoreWord(fs, shards, meta); })
         .filter(function (m) { return Object.keys(m).length > 0; });
       var score = {}, count = {};
       per.forEach(function (m) { Object.keys(m).forEach(function (d) { score[d] = (score[d] || 0) + m[d]; count[d] = (count[d] || 0) + 1; }); });
       var docs = Object.keys(score).filter(function (d) { return count[d] === per.length; });
       if (!docs.length) docs = Object.keys(score).map(function (d) { score[d] *= count[d] / Math.max(1, per.length); return d; });
       docs = docs.map(Number).sort(function (a, b) { return score[b] - score[a] || a - b; });
-      render(docs, meta, my);
-      loadFacets().then(function (facets) {
+      render(docs, meta, my).then(function () { return loadFacets(); }).then(function (facets) {
         if (my === seq && facets) { renderFilters(docs, facets); mark("filters", my); }
       });
     });
@@ -198,20 +206,17 @@
     });
   }
 
+  // render shows the results; it needs the facets only to apply filters.
   function render(docs, meta, my) {
-    loadFacets().then(function (facets) {
-      if (my !== seq) return;
-      if (!anyFilter()) facets = null; // results need no facets then
-      show(docs.filter(function (d) { return passes(facets, d); }), meta, my);
+    if (!anyFilter()) return show(docs, meta, my);
+    return loadFacets().then(function (facets) {
+      if (my === seq) return show(docs.filter(function (d) { return passes(facets, d); }), meta, my);
     });
-    if (!anyFilter()) show(docs, meta, my);
   }
   function show(shown, meta, my) {
-    if (show.done === my) return;
-    show.done = my;
     var top = shown.slice(0, 50), chunks = {};
     top.forEach(function (d) { chunks[Math.floor(d / meta.chunk)] = true; });
-    Promise.all(Object.keys(chunks).map(function (n) { return get("d/" + n + ".json").then(function (c) { return [n, c]; }); })).then(function (cs) {
+    return Promise.all(Object.keys(chunks).map(function (n) { return get("d/" + n + ".json").then(function (c) { return [n, c]; }); })).then(function (cs) {
       if (my !== seq) return;
       var byChunk = {};
       cs.forEach(function (c) { byChunk[c[0]] = c[1]; });
