@@ -28,7 +28,16 @@ try {
     await page.goto(base + path, { waitUntil: "load" });
     await page.locator("#q").pressSequentially(text, { delay: 60 });
     await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
-    const before = await page.locator("#search-results li").count();
+    // All results, through "more results" where there are more than a page.
+    const all = async () => {
+      for (let i = 0; i < 50 && await page.locator("#search-more").isVisible(); i++) {
+        const n = await page.locator("#search-results li").count();
+        await page.click("#search-more");
+        await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length > n, n, { timeout: 5000 });
+      }
+      return page.locator("#search-results li").count();
+    };
+    const before = await all();
     const status = await page.textContent("#search-status");
     const sel = page.locator(`#search-filters select[name=${facet}]`);
     const options = await sel.locator("option").evaluateAll((os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
@@ -36,7 +45,7 @@ try {
     await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length !== n, before, { timeout: 5000 }).catch(() => {});
     results.push({
       dir: await page.evaluate(() => getComputedStyle(document.getElementById("search-results")).direction),
-      before, status, option: options[0], after: await page.locator("#search-results li").count(),
+      before, status, option: options[0], after: await all(),
       afterStatus: await page.textContent("#search-status"), url: page.url(),
     });
     paths.length = 0;

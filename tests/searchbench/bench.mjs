@@ -18,7 +18,7 @@
 //
 // Time to result: for Wegweiser, from the start of the search (the
 // performance mark search.js sets after the 120 ms typing pause) to the
-// results on screen (up to 50 titles with snippets); for Pagefind, from
+// results on screen (the first 20 titles with snippets); for Pagefind, from
 // calling pagefind.search() to the data of the first 10 results (titles and
 // excerpts; Pagefind's UI shows 5). Pagefind indexes <main> of the same
 // pages Wegweiser indexes (entries and content pages, not the listings).
@@ -136,13 +136,15 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 // --- measuring ---
 const isCode = (p) => /^\/assets\/search\.[^/]*js$/.test(p) || /^\/pagefind\/(pagefind\.js|wasm\.)/.test(p);
-const isIndex = (p) => p.startsWith(`/search/${lang}/`) || (p.startsWith("/pagefind/") && !isCode(p));
+// f.json holds the facets, needed for the filter counts only.
+const isFilter = (p) => p === `/search/${lang}/f.json`;
+const isIndex = (p) => (p.startsWith(`/search/${lang}/`) && !isFilter(p)) || (p.startsWith("/pagefind/") && !isCode(p));
 function take() {
   const l = log;
   log = [];
-  const code = l.filter((e) => isCode(e.path)), index = l.filter((e) => isIndex(e.path));
+  const code = l.filter((e) => isCode(e.path)), index = l.filter((e) => isIndex(e.path)), filter = l.filter((e) => isFilter(e.path));
   const sum = (es) => es.reduce((n, e) => n + e.bytes, 0);
-  return { code: sum(code), index: sum(index), requests: code.length + index.length };
+  return { code: sum(code), index: sum(index), filter: sum(filter), requests: code.length + index.length };
 }
 
 const browser = await chromium.launch({
@@ -184,7 +186,8 @@ async function wegweiser(q1, q2) {
     await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.includes("-filters-")).length > n, done, { timeout: 30000 });
     const filters = take();
     out.queries.push({ q, ms, results: n, first: await page.locator("#search-results li a").first().textContent().catch(() => ""),
-      code: atResults.code + filters.code, index: atResults.index, filterIndex: filters.index, requests: atResults.requests + filters.requests });
+      code: atResults.code + filters.code, index: atResults.index + filters.index, filterIndex: atResults.filter + filters.filter,
+      requests: atResults.requests + filters.requests });
   }
   await context.close();
   return out;

@@ -14,6 +14,8 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var filterBox = document.getElementById("search-filters");
+  var more = document.getElementById("search-more");
+  var PAGE = 20; // results shown at first, and added by "more results"
   var index = root.getAttribute("data-index");
   var prefix = root.getAttribute("data-root");
   var indexHTML = root.getAttribute("data-index-html") === "true";
@@ -147,7 +149,7 @@
   function run() {
     var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
     mark("start", my);
-    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; return; }
+    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; if (more) more.hidden = true; return; }
     get("meta.json").then(function (meta) {
       var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
       folded.forEach(function (fs) { fs.forEach(function (f) { shardsFor(f[0], meta.shards).forEach(function (k) { keys[k] = true; }); }); });
@@ -213,8 +215,9 @@
       if (my === seq) return show(docs.filter(function (d) { return passes(facets, d); }), meta, my);
     });
   }
-  function show(shown, meta, my) {
-    var top = shown.slice(0, 50), chunks = {};
+  function show(shown, meta, my, limit) {
+    limit = limit || PAGE;
+    var top = shown.slice(0, limit), chunks = {};
     top.forEach(function (d) { chunks[Math.floor(d / meta.chunk)] = true; });
     return Promise.all(Object.keys(chunks).map(function (n) { return get("d/" + n + ".json").then(function (c) { return [n, c]; }); })).then(function (cs) {
       if (my !== seq) return;
@@ -238,6 +241,16 @@
         list.appendChild(li);
       });
       status.textContent = shown.length ? root.getAttribute("data-results").replace("{n}", shown.length) : root.getAttribute("data-none");
+      if (more) {
+        more.hidden = shown.length <= limit;
+        more.onclick = function () {
+          var next = list.children.length; // where focus goes: the first new result
+          show(shown, meta, my, limit + PAGE).then(function () {
+            var a = list.children[next] && list.children[next].querySelector("a");
+            if (a) a.focus();
+          });
+        };
+      }
       mark("done", my);
     });
   }
