@@ -144,7 +144,7 @@ function take() {
   log = [];
   const code = l.filter((e) => isCode(e.path)), index = l.filter((e) => isIndex(e.path)), filter = l.filter((e) => isFilter(e.path));
   const sum = (es) => es.reduce((n, e) => n + e.bytes, 0);
-  return { code: sum(code), index: sum(index), filter: sum(filter), requests: code.length + index.length };
+  return { code: sum(code), index: sum(index), filter: sum(filter), requests: l.filter((e) => !e.pseudo && (isCode(e.path) || isIndex(e.path))).length };
 }
 
 const browser = await chromium.launch({
@@ -167,8 +167,12 @@ async function newPage() {
 async function wegweiser(q1, q2) {
   const { context, page } = await newPage();
   const path = `/${lang === "de" ? "de" : lang}/search/`;
-  await page.goto(base + path, { waitUntil: "load" });
+  take();
+  await page.goto(base + path, { waitUntil: "networkidle" });
+  // What the page fetches of the index before any query (meta.json)
+  // counts to the first query.
   const pageLoad = take();
+  log.push({ path: `/search/${lang}/(before the query)`, bytes: pageLoad.index, pseudo: true });
   const out = { engine: "wegweiser", pageCode: pageLoad.code, queries: [] };
   for (const q of [q1, q2]) {
     const done = await page.evaluate(() => performance.getEntriesByType("mark").filter((m) => m.name.includes("-done-")).length);
@@ -195,9 +199,11 @@ async function wegweiser(q1, q2) {
 
 async function pagefind(q1, q2) {
   const { context, page } = await newPage();
+  take();
   await page.goto(base + "/__bench/blank.html", { waitUntil: "load" });
   await page.evaluate(async () => { window.pf = await import("/pagefind/pagefind.js"); });
   const pageLoad = take();
+  log.push({ path: "/pagefind/(before the query)", bytes: pageLoad.index, pseudo: true });
   const out = { engine: "pagefind", pageCode: pageLoad.code, queries: [] };
   for (const q of [q1, q2]) {
     const r = await page.evaluate(async (q) => {

@@ -291,5 +291,6 @@
     timer = setTimeout(function () { state.q = input.value; writeState(state); run(); }, 120);
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); state.q = input.value; writeState(state); run(); });
+  get("meta.json"); // 1 KB, needed by every query: fetched while the person starts typing
   run();
 })();
