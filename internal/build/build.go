@@ -59,6 +59,10 @@ type Config struct {
 	// Engine asks for a server-side search engine in the result
 	// (wegweiser serve).
 	Engine bool
+	// SearchShardBytes is the size above which the static search index
+	// splits a shard of terms; 0 means search.MaxShardBytes. Tests set it
+	// low to run the example's search with split shards.
+	SearchShardBytes int
 }
 
 // Result describes a finished build.
@@ -139,7 +143,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
 		return nil, err
 	}
-	engine, err := writeSearch(graph, strs, cfg.Engine, w)
+	engine, err := writeSearch(graph, strs, cfg.Engine, cfg.SearchShardBytes, w)
 	if err != nil {
 		return nil, err
 	}
@@ -263,12 +267,13 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 
 // writeSearch writes the static search index of every language and, if
 // asked, returns a server-side engine over the same documents.
-func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, w Writer) (*search.Engine, error) {
+func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w Writer) (*search.Engine, error) {
 	a := search.NewAnalyzer()
 	docs, labels := map[string][]search.Doc{}, map[string]map[string]string{}
 	for _, lang := range s.Dir.Site.Languages {
 		docs[lang], labels[lang] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
 		ix := search.Build(a, lang, docs[lang])
+		ix.ShardBytes = shardBytes
 		for name, b := range ix.Files(labels[lang]) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 				return nil, err

@@ -1,6 +1,8 @@
 package build
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"sort"
@@ -61,7 +63,33 @@ func TestSearchRelevanceStatic(t *testing.T) {
 	if len(queries) < 80 {
 		t.Fatalf("only %d queries", len(queries))
 	}
-	srv := serveFiles(t, buildExample(t, ""), nil)
+	// As built, and with every shard above 600 bytes split by 3 and 4
+	// characters, as a national directory's are.
+	for _, shardBytes := range []int{0, 600} {
+		t.Run(fmt.Sprintf("shards=%d", shardBytes), func(t *testing.T) {
+			relevanceStatic(t, chromium, node, dir, queries, shardBytes)
+		})
+	}
+}
+
+func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searchtest.Query, shardBytes int) {
+	files := buildExampleWith(t, Config{SearchShardBytes: shardBytes})
+	if shardBytes > 0 {
+		var meta struct{ Shards []string }
+		if err := json.Unmarshal(files["search/de/meta.json"], &meta); err != nil {
+			t.Fatal(err)
+		}
+		split := 0
+		for _, k := range meta.Shards {
+			if strings.Count(k, "-") >= 2 {
+				split++
+			}
+		}
+		if split < 20 {
+			t.Fatalf("only %d shards split with a limit of %d bytes", split, shardBytes)
+		}
+	}
+	srv := serveFiles(t, files, nil)
 	var paths []string
 	for _, q := range queries {
 		paths = append(paths, searchURL(q))

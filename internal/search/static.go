@@ -48,6 +48,9 @@ type Index struct {
 	Lang  string
 	Docs  []Doc
 	Terms map[string][]Posting
+	// ShardBytes is the size above which Files splits a shard; 0 means
+	// MaxShardBytes.
+	ShardBytes int
 }
 
 // Posting is a document a term occurs in, with its weight (1…40).
@@ -198,7 +201,11 @@ func postings(ps []Posting) [][]int {
 func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	out := map[string][]byte{}
 	shards := map[string]map[string]any{}
-	for _, group := range shardTerms(ix.Terms, MaxShardBytes) {
+	limit := ix.ShardBytes
+	if limit <= 0 {
+		limit = MaxShardBytes
+	}
+	for _, group := range shardTerms(ix.Terms, limit) {
 		shard := map[string]any{}
 		seen := map[string]string{} // encoded postings → term
 		for _, term := range group.terms {
