@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -19,10 +20,29 @@ import (
 // analysed exactly like the static index (Analyzer.Terms); their terms go
 // into bleve with the weight as term frequency, so bleve's scoring ranks.
 type Engine struct {
-	indexes map[string]bleve.Index
+	indexes map[string]*langIndex
 	docs    map[string]map[string]Doc // lang → key → doc
 	labels  map[string]map[string]string
 	heads   []string
+}
+
+// langIndex is the bleve index of one language, built on its first
+// search: a preview rebuilt on every edit should not wait for indexes
+// nobody queries.
+type langIndex struct {
+	once sync.Once
+	a    *Analyzer
+	docs []Doc
+	idx  bleve.Index
+	err  error
+}
+
+func (li *langIndex) get() (bleve.Index, error) {
+	li.once.Do(func() {
+		li.idx, li.err = newIndex(li.a, li.docs)
+		li.docs = nil
+	})
+	return li.idx, li.err
 }
 
 // Result is one search result.
@@ -74,63 +94,71 @@ func indexMapping() (mapping.IndexMapping, error) {
 	return im, nil
 }
 
-// NewEngine indexes docs (by language) in memory, in batches.
+// NewEngine makes an engine over docs (by language). Each language's
+// index is built in memory on the first search in that language.
 func NewEngine(a *Analyzer, docs map[string][]Doc, labels map[string]map[string]string) (*Engine, error) {
-	e := &Engine{indexes: map[string]bleve.Index{}, docs: map[string]map[string]Doc{}, labels: labels, heads: Heads()}
+	e := &Engine{indexes: map[string]*langIndex{}, docs: map[string]map[string]Doc{}, labels: labels, heads: Heads()}
 	for lang, ds := range docs {
-		im, err := indexMapping()
-		if err != nil {
-			return nil, err
-		}
-		idx, err := bleve.NewMemOnly(im)
-		if err != nil {
-			return nil, err
-		}
-		e.indexes[lang] = idx
+		e.indexes[lang] = &langIndex{a: a, docs: ds}
 		e.docs[lang] = map[string]Doc{}
-		batch := idx.NewBatch()
 		for _, d := range ds {
 			e.docs[lang][d.Key] = d
-			w := map[string]int{}
-			for _, p := range d.Parts {
-				for term, kind := range a.Terms(p.Text, p.Lang) {
-					if v := p.Weight * kind; v > w[term] {
-						w[term] = v
-					}
-				}
-			}
-			var b strings.Builder
-			for term, v := range w {
-				for range max(1, v/8) {
-					b.WriteString(term)
-					b.WriteByte(' ')
-				}
-			}
-			// A map, so that empty facet values are left out, not indexed as "".
-			doc := map[string]any{"terms": b.String(), "rank": float64(slices.Index(Kinds, d.Kind))}
-			for k, v := range map[string]string{"kind": d.Kind, "district": d.District, "program": d.Program, "type": d.Type} {
-				if v != "" {
-					doc[k] = v
-				}
-			}
-			if len(d.Languages) > 0 {
-				doc["language"] = d.Languages
-			}
-			if err := batch.Index(d.Key, doc); err != nil {
-				return nil, err
-			}
-			if batch.Size() >= 1000 {
-				if err := idx.Batch(batch); err != nil {
-					return nil, err
-				}
-				batch = idx.NewBatch()
-			}
-		}
-		if err := idx.Batch(batch); err != nil {
-			return nil, err
 		}
 	}
 	return e, nil
+}
+
+// newIndex indexes the documents of one language in memory, in batches.
+func newIndex(a *Analyzer, ds []Doc) (bleve.Index, error) {
+	im, err := indexMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewMemOnly(im)
+	if err != nil {
+		return nil, err
+	}
+	batch := idx.NewBatch()
+	for _, d := range ds {
+		w := map[string]int{}
+		for _, p := range d.Parts {
+			for term, kind := range a.Terms(p.Text, p.Lang) {
+				if v := p.Weight * kind; v > w[term] {
+					w[term] = v
+				}
+			}
+		}
+		var b strings.Builder
+		for term, v := range w {
+			for range max(1, v/8) {
+				b.WriteString(term)
+				b.WriteByte(' ')
+			}
+		}
+		// A map, so that empty facet values are left out, not indexed as "".
+		doc := map[string]any{"terms": b.String(), "rank": float64(slices.Index(Kinds, d.Kind))}
+		for k, v := range map[string]string{"kind": d.Kind, "district": d.District, "program": d.Program, "type": d.Type} {
+			if v != "" {
+				doc[k] = v
+			}
+		}
+		if len(d.Languages) > 0 {
+			doc["language"] = d.Languages
+		}
+		if err := batch.Index(d.Key, doc); err != nil {
+			return nil, err
+		}
+		if batch.Size() >= 1000 {
+			if err := idx.Batch(batch); err != nil {
+				return nil, err
+			}
+			batch = idx.NewBatch()
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		return nil, err
+	}
+	return idx, nil
 }
 
 // wordQuery finds one query word the ways the browser does: the word, a
@@ -175,9 +203,13 @@ func (e *Engine) wordQuery(word string) query.Query {
 // Search finds up to size results for q in lang, narrowed by filters
 // (facet → value).
 func (e *Engine) Search(ctx context.Context, lang, q string, filters map[string]string, size int) (*Response, error) {
-	idx := e.indexes[lang]
-	if idx == nil {
+	li := e.indexes[lang]
+	if li == nil {
 		return nil, fmt.Errorf("no search index for language %q", lang)
+	}
+	idx, err := li.get()
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", lang, err)
 	}
 	var words []query.Query
 	for _, w := range Tokens(q) {
