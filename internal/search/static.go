@@ -209,14 +209,13 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 		shard := map[string]any{}
 		seen := map[string]string{} // encoded postings → term
 		for _, term := range group.terms {
-			enc := postings(ix.Terms[term])
-			sig := string(mustJSON(enc))
-			if other, ok := seen[sig]; ok {
+			enc := mustJSON(postings(ix.Terms[term]))
+			if other, ok := seen[string(enc)]; ok {
 				shard[term] = other
 				continue
 			}
-			seen[sig] = term
-			shard[term] = enc
+			seen[string(enc)] = term
+			shard[term] = json.RawMessage(enc)
 		}
 		shards[group.key] = shard
 	}

@@ -156,11 +156,16 @@ func (s *Site) LanguageCourses(code string) []*model.Course {
 
 // TopicOffers returns the offers on a topic.
 func (s *Site) TopicOffers(topic string) []*model.Offer {
+	return s.offersWhere(func(o *model.Offer) bool { return slices.Contains(o.Topics, topic) })
+}
+
+// offersWhere returns the offers of all providers that keep accepts.
+func (s *Site) offersWhere(keep func(*model.Offer) bool) []*model.Offer {
 	var out []*model.Offer
 	for i := range s.Dir.Providers {
 		p := &s.Dir.Providers[i]
 		for j := range p.Offers {
-			if slices.Contains(p.Offers[j].Topics, topic) {
+			if keep(&p.Offers[j]) {
 				out = append(out, &p.Offers[j])
 			}
 		}
@@ -284,14 +289,5 @@ func (s *Site) ProviderOffices(p *model.Provider) []*model.Office {
 
 // LanguageOffers returns the offers available in a language.
 func (s *Site) LanguageOffers(code string) []*model.Offer {
-	var out []*model.Offer
-	for i := range s.Dir.Providers {
-		p := &s.Dir.Providers[i]
-		for j := range p.Offers {
-			if slices.Contains(p.Offers[j].Languages, code) {
-				out = append(out, &p.Offers[j])
-			}
-		}
-	}
-	return out
+	return s.offersWhere(func(o *model.Offer) bool { return slices.Contains(o.Languages, code) })
 }
