@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
@@ -12,16 +14,14 @@ import (
 
 func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("check", stderr)
-	format := fs.String("format", diag.FormatText, "report `format`: text, json or github (GitHub Actions annotations)")
+	format := fs.String("format", diag.FormatText, "report `format`: text, json, github (GitHub Actions annotations) or gitlab (GitLab code-quality JSON)")
 	stale := fs.Int("stale-days", 180, "warn when last_verified is older than `N` days")
 	noWarn := fs.Bool("no-warnings", false, "report errors only")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
-	switch *format {
-	case diag.FormatText, diag.FormatJSON, diag.FormatGitHub:
-	default:
-		fmt.Fprintf(stderr, "wegweiser check: unknown format %q (use text, json or github)\n", *format)
+	if !slices.Contains(diag.Formats, *format) {
+		fmt.Fprintf(stderr, "wegweiser check: unknown format %q (use %s)\n", *format, strings.Join(diag.Formats, ", "))
 		return exitUsage
 	}
 	now, ok := site.check(stderr)

@@ -8,6 +8,8 @@
 //
 //	build    build the site into public/
 //	check    validate data/ and the front matter of content/
+//	fmt      rewrite data files in normal form (--check: only report)
+//	new      write a commented template: provider, office, course-file
 //	referrals serve the referral API (Zuleitungen); manage its tokens and key
 //	schema   write the JSON Schemas of the data files
 //	search   search the directory from the command line
@@ -52,6 +54,8 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
 		{"check", "validate data/ and the front matter of content/", runCheck},
+		{"fmt", "rewrite data files in normal form; --check reports files that are not", runFmt},
+		{"new", "write a commented template: new provider|office|course-file", runNew},
 		{"referrals", "serve the referral API (Zuleitungen); manage its tokens and key", runReferrals},
 		{"schema", "write the JSON Schemas of the data files", runSchema},
 		{"search", "search the directory from the command line (JSON, as /api/search)", runSearch},

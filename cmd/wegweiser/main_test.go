@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +15,8 @@ import (
 
 // repo is the repository root, holding the example site.
 const repo = "../.."
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
@@ -211,5 +214,42 @@ func TestSearchCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI("search", "--source", repo); code != exitUsage {
 		t.Errorf("no query: exit %d", code)
+	}
+}
+
+// TestCheckAnnotationsGolden fixes what editors see on a change request:
+// the GitHub annotations and the GitLab code-quality report for the three
+// problems of TestThreeProblems, with paths relative to the repository as
+// CI runs it. Run with -update to rewrite testdata/check.*.
+func TestCheckAnnotationsGolden(t *testing.T) {
+	dir := copySite(t)
+	edit(t, dir, "data/providers/caritas-muenchen.yaml", "    languages: [de, ar, fr]", "    languges: [de, ar, fr]", 4)
+	edit(t, dir, "data/providers/brk-muenchen.yaml", "    district: milbertshofen-am-hart", "    district: milbertshofen-am-hrat", 14)
+	edit(t, dir, "data/courses/mvhs.yaml", "    end: 2027-06-30", "    end: 2027-06-31", 9)
+	goldenDir, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, format := range []string{"github", "gitlab"} {
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := runCLI("check", "--today", "2026-11-21", "--no-warnings", "--format", format)
+			if code != exitProblems {
+				t.Fatalf("exit code %d, want %d; %s", code, exitProblems, stderr)
+			}
+			golden := filepath.Join(goldenDir, "check."+format)
+			if *updateGolden {
+				if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stdout != string(want) {
+				t.Errorf("check --format %s:\n%s\nwant (%s):\n%s", format, stdout, golden, want)
+			}
+		})
 	}
 }

@@ -9,6 +9,8 @@ package diag
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -137,11 +139,16 @@ const (
 	FormatText   = "text"
 	FormatJSON   = "json"
 	FormatGitHub = "github"
+	FormatGitLab = "gitlab"
 )
 
+// Formats lists the names Write accepts, for usage messages.
+var Formats = []string{FormatText, FormatJSON, FormatGitHub, FormatGitLab}
+
 // Write writes l to w in the named format: "text" (one line per problem),
-// "json" (an array of objects) or "github" (GitHub Actions workflow
-// commands, which show as annotations on the changed lines).
+// "json" (an array of objects), "github" (GitHub Actions workflow
+// commands, which show as annotations on the changed lines) or "gitlab"
+// (a GitLab code-quality report, shown inline in merge requests).
 func Write(w io.Writer, format string, l List) error {
 	switch format {
 	case FormatText:
@@ -171,8 +178,55 @@ func Write(w io.Writer, format string, l List) error {
 			}
 		}
 		return nil
+	case FormatGitLab:
+		return writeCodeQuality(w, l)
 	}
-	return fmt.Errorf("unknown format %q (use text, json or github)", format)
+	return fmt.Errorf("unknown format %q (use %s)", format, strings.Join(Formats, ", "))
+}
+
+// codeQuality is one issue of a GitLab code-quality report (a subset of
+// the Code Climate format that GitLab reads).
+type codeQuality struct {
+	Description string `json:"description"`
+	CheckName   string `json:"check_name"`
+	Fingerprint string `json:"fingerprint"`
+	Severity    string `json:"severity"`
+	Location    struct {
+		Path  string `json:"path"`
+		Lines struct {
+			Begin int `json:"begin"`
+		} `json:"lines"`
+	} `json:"location"`
+}
+
+// writeCodeQuality writes l as a GitLab code-quality report. Fingerprints
+// identify a problem by file, rule and message (not line), so GitLab can
+// tell new problems of a merge request from ones the target branch had.
+func writeCodeQuality(w io.Writer, l List) error {
+	out := make([]codeQuality, 0, len(l))
+	seen := map[string]int{}
+	for _, p := range l {
+		var q codeQuality
+		q.Description = p.Message
+		if p.Hint != "" {
+			q.Description += " — " + p.Hint
+		}
+		q.CheckName = "wegweiser " + p.Rule
+		q.Severity = "major"
+		if p.Severity == Warning {
+			q.Severity = "minor"
+		}
+		q.Location.Path = p.File
+		q.Location.Lines.Begin = max(p.Line, 1)
+		key := p.File + "\x00" + p.Rule + "\x00" + p.Message
+		seen[key]++
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, seen[key]))
+		q.Fingerprint = hex.EncodeToString(sum[:16])
+		out = append(out, q)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 // ghData escapes the message of a workflow command.

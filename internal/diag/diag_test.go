@@ -21,7 +21,7 @@ func sample() List {
 }
 
 func TestWriteGolden(t *testing.T) {
-	for _, format := range []string{FormatText, FormatJSON, FormatGitHub} {
+	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
 			l := sample()
 			l.Sort()

@@ -128,6 +128,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 		}
 		return
 	}
+	if d.placeholder(n) {
+		return
+	}
 	var key any
 	if v.CanAddr() {
 		key = v.Addr().Interface()
@@ -283,6 +286,24 @@ func (d *decoder) scalar(n *yaml.Node, f field, want string) (string, bool) {
 	return n.Value, true
 }
 
+// Placeholder starts the values that `wegweiser new` writes into its
+// templates: the word, then an example of what belongs there.
+const Placeholder = "TODO"
+
+// placeholder reports (as an error) a template value nobody filled in.
+func (d *decoder) placeholder(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || !strings.HasPrefix(n.Value, Placeholder) {
+		return false
+	}
+	example := strings.TrimSpace(strings.TrimPrefix(n.Value, Placeholder))
+	hint := "replace it with the real value, or delete the line if the field is optional"
+	if example != "" {
+		hint = fmt.Sprintf("replace it with the real value (written like %q), or delete the line if the field is optional", example)
+	}
+	d.errorf(n, "placeholder", hint, "this value is still the template's placeholder %q", n.Value)
+	return true
+}
+
 // object decodes a mapping node into the struct v.
 func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 	what := typeWords(v.Type())
@@ -372,7 +393,7 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value) {
 				d.errorf(k, "unknown-reference", hint, "language `%s` is not in languages.yaml", k.Value)
 				continue
 			}
-			if val.Value != "" {
+			if val.Value != "" && !d.placeholder(val) {
 				t[k.Value] = val.Value
 			}
 		}

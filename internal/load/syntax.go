@@ -161,3 +161,12 @@ func overIndented(lines []string, line int) int {
 	}
 	return 0
 }
+
+// Syntax reports the syntax errors of one YAML data file, as `wegweiser
+// check` words them, or nil when src is a single well-formed document.
+// Tools that rewrite files (wegweiser fmt) use it to refuse a broken file
+// with the same message.
+func Syntax(file string, src []byte) diag.List {
+	_, problems := parse(file, src, 0)
+	return problems
+}
