@@ -47,8 +47,9 @@ func browserTools(t *testing.T) (chromium, node, dir string) {
 // static host would, plus axe-core at /__axe.js so that the CSP ('self')
 // stays enforced while axe runs.
 func serveFiles(t *testing.T, files map[string][]byte, axe []byte) *httptest.Server {
+	rules := ParseHeaders(files["_headers"])
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, h := range Headers() {
+		for _, h := range rules.For(r.URL.Path) {
 			w.Header().Set(h.Name, h.Value)
 		}
 		if r.URL.Path == "/__axe.js" {

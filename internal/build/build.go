@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -23,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wegweiser-de/wegweiser/internal/cms"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/export"
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
@@ -38,6 +40,33 @@ import (
 // goroutines.
 type Writer interface {
 	WriteFile(name string, data []byte) error
+}
+
+// topLevel passes files on to a Writer and notes the top-level names of
+// the output (directories with a trailing slash), for the _headers file.
+type topLevel struct {
+	Writer
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// WriteFile implements Writer.
+func (t *topLevel) WriteFile(name string, data []byte) error {
+	first, _, dir := strings.Cut(name, "/")
+	if dir {
+		first += "/"
+	}
+	t.mu.Lock()
+	t.seen[first] = true
+	t.mu.Unlock()
+	return t.Writer.WriteFile(name, data)
+}
+
+// names returns the top-level names written so far, sorted.
+func (t *topLevel) names() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Sorted(maps.Keys(t.seen))
 }
 
 // Config says what to build.
@@ -82,6 +111,8 @@ var ErrProblems = errors.New("the site has errors")
 // diag.List (errors.As) and writes nothing.
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	start := time.Now()
+	top := &topLevel{Writer: w, seen: map[string]bool{}}
+	w = top
 	if cfg.Now.IsZero() {
 		cfg.Now = start
 	}
@@ -159,7 +190,20 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := w.WriteFile("_headers", headersFile()); err != nil {
+	adminCSP := ""
+	if cms.Enabled(&s) {
+		files, err := cms.Files(dir, base)
+		if err != nil {
+			return nil, fmt.Errorf("web editor: %w", err)
+		}
+		for name, b := range files {
+			if err := w.WriteFile(name, b); err != nil {
+				return nil, err
+			}
+		}
+		adminCSP = cms.CSP(&s)
+	}
+	if err := w.WriteFile("_headers", headersFile(headerRules(top.names(), adminCSP))); err != nil {
 		return nil, err
 	}
 	res.Engine = engine

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -16,9 +17,7 @@ type Header struct{ Name, Value string }
 // and connections: no inline script or style, no third party.
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-// Headers are the security headers of every page. netlify.toml repeats them
-// (a test keeps the two equal); the build writes them as _headers for other
-// static hosts.
+// Headers are the security headers of every page of the site.
 func Headers() []Header {
 	return []Header{
 		{"Content-Security-Policy", ContentSecurityPolicy},
@@ -32,15 +31,89 @@ func Headers() []Header {
 // AssetCacheControl is the cache header of fingerprinted assets.
 const AssetCacheControl = "public, max-age=31536000, immutable"
 
-// headersFile is the _headers file understood by Netlify, Cloudflare Pages
-// and others.
-func headersFile() []byte {
-	var b bytes.Buffer
-	b.WriteString("/*\n")
-	for _, h := range Headers() {
-		fmt.Fprintf(&b, "  %s: %s\n", h.Name, h.Value)
+// HeaderRule sets headers on the paths For matches: "/de/*" matches every
+// path below /de/, anything else matches only itself.
+type HeaderRule struct {
+	For     string
+	Headers []Header
+}
+
+// HeaderRules are the rules of a _headers file, in order.
+type HeaderRules []HeaderRule
+
+// For returns the headers of urlPath: those of every matching rule, a
+// later rule replacing a header an earlier one set.
+func (rules HeaderRules) For(urlPath string) []Header {
+	var out []Header
+	for _, r := range rules {
+		if r.For != urlPath && !(strings.HasSuffix(r.For, "/*") && strings.HasPrefix(urlPath, strings.TrimSuffix(r.For, "*"))) {
+			continue
+		}
+		for _, h := range r.Headers {
+			i := slices.IndexFunc(out, func(o Header) bool { return strings.EqualFold(o.Name, h.Name) })
+			if i >= 0 {
+				out[i] = h
+			} else {
+				out = append(out, h)
+			}
+		}
 	}
-	fmt.Fprintf(&b, "/assets/*\n  Cache-Control: %s\n", AssetCacheControl)
+	return out
+}
+
+// ParseHeaders reads a _headers file (as the build writes it).
+func ParseHeaders(b []byte) HeaderRules {
+	var rules HeaderRules
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#"):
+		case !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "\t"):
+			rules = append(rules, HeaderRule{For: strings.TrimSpace(line)})
+		case len(rules) > 0:
+			name, value, _ := strings.Cut(strings.TrimSpace(line), ":")
+			rules[len(rules)-1].Headers = append(rules[len(rules)-1].Headers, Header{name, strings.TrimSpace(value)})
+		}
+	}
+	return rules
+}
+
+// headerRules are the headers of a build whose top level holds the given
+// names (directories end in "/"). With a web editor (adminCSP not empty)
+// the site's Content-Security-Policy goes on each top-level entry but
+// admin/, which gets its own: hosts such as Netlify combine the values of
+// every matching rule, so a policy on /* would also bind the editor.
+func headerRules(top []string, adminCSP string) HeaderRules {
+	all := Headers()
+	if adminCSP == "" {
+		return HeaderRules{{"/*", all}, {"/assets/*", []Header{{"Cache-Control", AssetCacheControl}}}}
+	}
+	csp, rest := all[:1], all[1:]
+	rules := HeaderRules{{"/*", rest}, {"/", csp}}
+	for _, name := range top {
+		switch {
+		case name == "admin/" || name == "_headers":
+		case strings.HasSuffix(name, "/"):
+			rules = append(rules, HeaderRule{"/" + name + "*", csp})
+		default:
+			rules = append(rules, HeaderRule{"/" + name, csp})
+		}
+	}
+	return append(rules,
+		HeaderRule{"/admin/*", []Header{{"Content-Security-Policy", adminCSP}, {"Cache-Control", "no-cache"}}},
+		HeaderRule{"/assets/*", []Header{{"Cache-Control", AssetCacheControl}}})
+}
+
+// headersFile is the _headers file understood by Netlify, Cloudflare Pages
+// and others (and by wegweiser serve).
+func headersFile(rules HeaderRules) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Security headers, written by wegweiser build.\n")
+	for _, r := range rules {
+		b.WriteString(r.For + "\n")
+		for _, h := range r.Headers {
+			fmt.Fprintf(&b, "  %s: %s\n", h.Name, h.Value)
+		}
+	}
 	return b.Bytes()
 }
 

@@ -22,6 +22,41 @@ type Site struct {
 	Country string `yaml:"country"`
 	// License of the open data; default CC BY 4.0.
 	License *License `yaml:"license"`
+	// CMS configures the web editor the build writes to admin/; nil or
+	// not enabled: no admin.
+	CMS *CMS `yaml:"cms"`
+}
+
+// CMS configures the web editor (Decap CMS) at admin/.
+type CMS struct {
+	Enabled bool `yaml:"enabled"`
+	// Backend is where Decap commits: a Git host and repository.
+	Backend CMSBackend `yaml:"backend" wg:"required"`
+	// Script is the Decap CMS script; empty: the pinned version from
+	// unpkg.com. YAMLModule is the ES module of the yaml library the
+	// editor rewrites files with; empty: the pinned version from
+	// cdn.jsdelivr.net. Self-hosted copies keep the admin working without
+	// third parties.
+	Script     URL `yaml:"script"`
+	YAMLModule URL `yaml:"yaml_module"`
+	// LocalBackend is the address of decap-server for editing a local
+	// clone (used only when the admin is opened on localhost); empty:
+	// http://localhost:8081/api/v1.
+	LocalBackend URL `yaml:"local_backend"`
+}
+
+// CMSBackend is Decap CMS's backend block.
+type CMSBackend struct {
+	Name   string `yaml:"name" wg:"required,enum=github|gitlab|gitea|git-gateway"`
+	Repo   string `yaml:"repo"`   // owner/name
+	Branch string `yaml:"branch"` // default main
+	// BaseURL is the OAuth service (GitHub); APIRoot the API of a
+	// self-hosted GitLab or Gitea; AppID and AuthType configure GitLab's
+	// PKCE login.
+	BaseURL  URL    `yaml:"base_url"`
+	APIRoot  URL    `yaml:"api_root"`
+	AppID    string `yaml:"app_id"`
+	AuthType string `yaml:"auth_type" wg:"enum=pkce|implicit"`
 }
 
 // License names the licence of the published data.

@@ -52,6 +52,7 @@ type Server struct {
 
 	mu       sync.RWMutex
 	files    map[string][]byte // the last good build
+	headers  build.HeaderRules // its _headers
 	engine   *search.Engine    // its search
 	problems diag.List         // of the last build attempt
 	version  int               // counts good builds
@@ -96,6 +97,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		s.problems = diag.List{{Pos: diag.Pos{File: s.cfg.Source, Line: 1, Col: 1}, Severity: diag.Error, Rule: "build", Message: err.Error()}}
 	default:
 		s.files, s.problems, s.engine = mem.files, res.Problems, res.Engine
+		s.headers = build.ParseHeaders(mem.files["_headers"])
 		s.version++
 	}
 	for ch := range s.subs {
@@ -132,7 +134,13 @@ func (s *Server) state() state {
 // (/_wegweiser/state) and its changes as Server-Sent Events
 // (/_wegweiser/events).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	for _, h := range build.Headers() {
+	s.mu.RLock()
+	headers := s.headers.For(r.URL.Path)
+	s.mu.RUnlock()
+	if headers == nil { // no build yet: the site's own headers
+		headers = build.Headers()
+	}
+	for _, h := range headers {
 		w.Header().Set(h.Name, h.Value)
 	}
 	switch r.URL.Path {

@@ -1,0 +1,254 @@
+package cms
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// field is one field of a Decap CMS collection. The order of the struct is
+// the order in config.yml.
+type field struct {
+	Name      string    `yaml:"name"`
+	Label     string    `yaml:"label"`
+	Widget    string    `yaml:"widget"`
+	Required  bool      `yaml:"required"`
+	Hint      string    `yaml:"hint,omitempty"`
+	Default   any       `yaml:"default,omitempty"`
+	ValueType string    `yaml:"value_type,omitempty"`
+	Pattern   []string  `yaml:"pattern,omitempty"`
+	Multiple  bool      `yaml:"multiple,omitempty"`
+	Options   *options  `yaml:"options,omitempty"`
+	Collapsed bool      `yaml:"collapsed,omitempty"`
+	Summary   string    `yaml:"summary,omitempty"`
+	Fields    []field   `yaml:"fields,omitempty"`
+	Field     *field    `yaml:"field,omitempty"`
+	Buttons   *[]string `yaml:"buttons,omitempty"`
+	// Components of the Markdown editor: none, so no images (the site
+	// publishes none).
+	EditorComponents *[]string `yaml:"editor_components,omitempty"`
+	// Text marks a translated text (an object with one field per
+	// language) for the editor's YAML format, which writes it back as a
+	// plain string where the file had one.
+	Text bool `yaml:"wegweiser_text,omitempty"`
+}
+
+// option is one choice of a select widget.
+type option struct {
+	Label string `yaml:"label"`
+	Value string `yaml:"value"`
+}
+
+// options is a list of choices. A list of references is used by several
+// fields: its first use in config.yml carries a YAML anchor, later uses an
+// alias, so a national directory's office list is written once. A list
+// without anchor is written in place.
+type options struct {
+	anchor string
+	items  []option
+	seen   *map[string]bool // anchors already written, shared by one config
+}
+
+// MarshalYAML implements yaml.Marshaler.
+func (o *options) MarshalYAML() (any, error) {
+	if o.anchor == "" {
+		return o.items, nil
+	}
+	if (*o.seen)[o.anchor] {
+		return &yaml.Node{Kind: yaml.AliasNode, Value: o.anchor, Alias: &yaml.Node{Anchor: o.anchor}}, nil
+	}
+	(*o.seen)[o.anchor] = true
+	var n yaml.Node
+	if err := n.Encode(o.items); err != nil {
+		return nil, err
+	}
+	n.Anchor = o.anchor
+	return &n, nil
+}
+
+// labels are the German labels of the data files' fields; the YAML name
+// follows in brackets, as check messages and docs/data-format.md use it.
+var labels = map[string]string{
+	"id": "Kennung", "name": "Name", "website": "Webseite", "email": "E-Mail", "phone": "Telefon",
+	"description": "Beschreibung", "last_verified": "Zuletzt geprüft", "offices": "Beratungsstellen",
+	"advisors": "Beratende", "offers": "Angebote", "address": "Anschrift", "street": "Straße und Hausnummer",
+	"postal_code": "Postleitzahl", "city": "Ort", "district": "Stadtbezirk", "serves": "Zuständig für",
+	"geo": "Koordinaten", "lat": "Breitengrad", "lon": "Längengrad", "accessibility": "Barrierefreiheit",
+	"wheelchair": "Rollstuhlgerecht", "note": "Hinweis", "hours": "Sprechzeiten", "days": "Tage",
+	"from": "Von", "to": "Bis", "kind": "Art", "booking_url": "Online-Terminbuchung", "closures": "Schließzeiten",
+	"capacity": "Kapazität für Zuleitungen", "referrals_per_month": "Zuleitungen pro Monat", "internal": "Nur intern (Fachkräfte)",
+	"office": "Beratungsstelle", "programs": "Programme", "languages": "Sprachen", "public": "Öffentlich sichtbar",
+	"program": "Programm", "title": "Titel", "topics": "Themen", "target": "Zielgruppe", "min_age": "Mindestalter",
+	"max_age": "Höchstalter", "channels": "Wege", "cost": "Kosten", "women_only": "Nur für Frauen",
+	"provider": "Kursträger", "courses": "Kurse", "type": "Kursart", "level": "Niveau", "units": "Unterrichtseinheiten",
+	"start": "Beginn", "end": "Ende", "schedule": "Kurszeiten", "location": "Kursort", "childcare": "Kinderbetreuung",
+	"seats_free": "Freie Plätze", "support_languages": "Unterstützende Sprachen", "registration": "Anmeldung",
+	"url": "Webadresse", "number": "Nummer", "postal_codes": "Postleitzahlen", "aliases": "Andere Namen",
+	"neighbours": "Nachbarbezirke", "code": "Sprachcode", "native": "Eigenname", "script": "Schrift", "dir": "Schreibrichtung",
+	"region": "Region", "default_language": "Standardsprache", "base_url": "Adresse der Website",
+	"coordination": "Koordinierungsstelle", "referrals": "Zuleitungen", "endpoint": "Schnittstelle",
+	"consent_form": "Einwilligungsformular", "state": "Bundesland", "country": "Staat", "license": "Lizenz der offenen Daten",
+	"cms": "Web-Editor", "enabled": "Eingeschaltet", "backend": "Git-Anbieter", "repo": "Repository", "branch": "Zweig",
+	"api_root": "API-Adresse", "app_id": "App-ID", "auth_type": "Anmeldeverfahren", "yaml_module": "YAML-Modul",
+	"local_backend": "Lokaler Server", "weight": "Reihenfolge", "draft": "Entwurf", "menu": "Menü", "edition": "Ausgabe",
+	"body": "Text",
+}
+
+func label(name string) string {
+	if l, ok := labels[name]; ok {
+		return l + " (" + name + ")"
+	}
+	return name
+}
+
+// weekdays are the choices of a days field.
+var weekdays = []option{
+	{"Montag (mo)", "mo"}, {"Dienstag (tu)", "tu"}, {"Mittwoch (we)", "we"}, {"Donnerstag (th)", "th"},
+	{"Freitag (fr)", "fr"}, {"Samstag (sa)", "sa"}, {"Sonntag (su)", "su"},
+}
+
+// Types the generator writes with their own widgets.
+var (
+	textType    = reflect.TypeFor[model.Text]()
+	dateType    = reflect.TypeFor[model.Date]()
+	clockType   = reflect.TypeFor[model.Clock]()
+	weekdayType = reflect.TypeFor[model.Weekday]()
+	postalType  = reflect.TypeFor[model.PostalCode]()
+)
+
+// fieldGen turns model types into Decap fields, with the choices of
+// references taken from the directory.
+type fieldGen struct {
+	langs   []string // interface languages, default first
+	refs    map[string]*options
+	longTxt map[string]bool // texts edited in a multi-line box
+}
+
+func newFieldGen(dir *model.Directory) *fieldGen {
+	seen := map[string]bool{}
+	g := &fieldGen{refs: map[string]*options{}, longTxt: map[string]bool{"description": true, "note": true}}
+	def := dir.Site.DefaultLanguage
+	g.langs = append(g.langs, def)
+	for _, l := range dir.Site.Languages {
+		if l != def {
+			g.langs = append(g.langs, l)
+		}
+	}
+	add := func(kind string, items []option) {
+		g.refs[kind] = &options{anchor: kind, items: items, seen: &seen}
+	}
+	var items []option
+	for _, d := range dir.Districts {
+		n, _ := d.Name.Get(def, def)
+		items = append(items, option{fmt.Sprintf("%s (%s)", n, d.ID), d.ID})
+	}
+	add("district", items)
+	items = nil
+	for _, l := range dir.Languages {
+		n, _ := l.Name.Get(def, def)
+		items = append(items, option{fmt.Sprintf("%s – %s (%s)", n, l.Native, l.Code), l.Code})
+	}
+	add("language", items)
+	items = nil
+	for _, t := range dir.Topics {
+		n, _ := t.Name.Get(def, def)
+		items = append(items, option{fmt.Sprintf("%s (%s)", n, t.ID), t.ID})
+	}
+	add("topic", items)
+	items = nil
+	for _, p := range dir.Providers {
+		for _, o := range p.Offices {
+			n, _ := o.Name.Get(def, def)
+			items = append(items, option{fmt.Sprintf("%s (%s)", n, o.ID), o.ID})
+		}
+	}
+	add("office", items)
+	add("weekday", weekdays)
+	return g
+}
+
+// fields returns the fields of struct type t.
+func (g *fieldGen) fields(t reflect.Type) []field {
+	var fs []field
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" || !sf.IsExported() {
+			continue
+		}
+		rules := map[string]string{}
+		for _, r := range strings.Split(sf.Tag.Get("wg"), ",") {
+			k, v, _ := strings.Cut(r, "=")
+			rules[k] = v
+		}
+		_, required := rules["required"]
+		fs = append(fs, g.field(name, sf.Type, required, rules))
+	}
+	return fs
+}
+
+// field returns the field called name of type t.
+func (g *fieldGen) field(name string, t reflect.Type, required bool, rules map[string]string) field {
+	f := field{Name: name, Label: label(name), Required: required}
+	ptr := t.Kind() == reflect.Pointer
+	if ptr {
+		t = t.Elem()
+		f.Required = false
+	}
+	enum, hasEnum := rules["enum"]
+	ref, hasRef := rules["ref"]
+	switch {
+	case t == textType:
+		f.Widget, f.Text, f.Collapsed = "object", true, true
+		sub := "string"
+		if g.longTxt[name] {
+			sub = "text"
+		}
+		for i, l := range g.langs {
+			f.Fields = append(f.Fields, field{Name: l, Label: l, Widget: sub, Required: required && i == 0})
+		}
+	case t == dateType:
+		f.Widget, f.Pattern = "string", []string{`^\d{4}-\d{2}-\d{2}$`, "ein Datum JJJJ-MM-TT, z. B. 2026-10-01"}
+	case t == clockType:
+		f.Widget, f.Pattern = "string", []string{`^([01]\d|2[0-4]):[0-5]\d$`, "eine Uhrzeit SS:MM, z. B. 09:30"}
+	case t == postalType:
+		f.Widget, f.Pattern = "string", []string{`^\d{5}$`, "fünf Ziffern, z. B. 80335"}
+	case t.Kind() == reflect.Slice && t.Elem() == weekdayType:
+		f.Widget, f.Multiple, f.Options = "select", true, g.refs["weekday"]
+	case hasRef:
+		f.Widget, f.Options, f.Multiple = "select", g.refs[ref], t.Kind() == reflect.Slice
+	case hasEnum:
+		f.Widget, f.Multiple = "select", t.Kind() == reflect.Slice
+		var items []option
+		for _, v := range strings.Split(enum, "|") {
+			items = append(items, option{v, v})
+		}
+		f.Options = &options{items: items}
+	case t.Kind() == reflect.Struct:
+		f.Widget, f.Fields, f.Collapsed = "object", g.fields(t), ptr
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		f.Widget, f.Fields, f.Collapsed = "list", g.fields(t.Elem()), true
+		if _, ok := t.Elem().FieldByName("ID"); ok {
+			f.Summary = "{{fields.id}}"
+		} else if _, ok := t.Elem().FieldByName("Days"); ok {
+			f.Summary = "{{fields.days}} {{fields.from}}–{{fields.to}}"
+		}
+	case t.Kind() == reflect.Slice:
+		sub := g.field(name, t.Elem(), true, nil)
+		sub.Label = label(name)
+		f.Widget, f.Field = "list", &sub
+	case t.Kind() == reflect.Bool:
+		f.Widget, f.Required, f.Default = "boolean", false, ptr // *bool (public) defaults to true
+	case t.Kind() == reflect.Int:
+		f.Widget, f.ValueType = "number", "int"
+	case t.Kind() == reflect.Float64:
+		f.Widget, f.ValueType = "number", "float"
+	default:
+		f.Widget = "string"
+	}
+	return f
+}
