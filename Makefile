@@ -6,7 +6,7 @@ BIN     := bin/wegweiser
 SOURCE  ?= .
 FUZZTIME ?= 30s
 
-.PHONY: build test check serve schema fuzz vet clean
+.PHONY: build test check fmt serve schema fuzz vet clean
 
 $(BIN): FORCE
 	$(GO) build -o $(BIN) ./cmd/wegweiser
@@ -16,15 +16,20 @@ $(BIN): FORCE
 build: $(BIN)
 	./$(BIN) build --source $(SOURCE)
 
-# Browser tests need Chromium and tests/browser/node_modules: they skip
+# Browser tests need Chromium and tests/browser/node_modules (playwright-core,
+# axe-core; Decap CMS, decap-server and yaml for the web editor): they skip
 # with a message where those are missing (and fail under CI=true).
 test:
-	@[ -d tests/browser/node_modules/playwright-core ] || npm ci --prefix tests/browser --no-audit --no-fund || true
+	@[ -d tests/browser/node_modules/playwright-core ] && [ -d tests/browser/node_modules/decap-server ] || npm ci --prefix tests/browser --no-audit --no-fund || true
 	$(GO) vet ./...
 	$(GO) test ./...
 
 check: $(BIN)
 	./$(BIN) check --source $(SOURCE)
+
+# Rewrite the data files in normal form (CI runs fmt --check).
+fmt: $(BIN)
+	./$(BIN) fmt --source $(SOURCE)
 
 # Preview at http://127.0.0.1:1313/, rebuilt and reloaded on every change.
 serve: $(BIN)

@@ -156,6 +156,7 @@ var noPreview = &editor{Preview: false}
 type config struct {
 	Backend      backend      `yaml:"backend"`
 	LocalBackend localBackend `yaml:"local_backend"`
+	PublishMode  string       `yaml:"publish_mode,omitempty"`
 	Locale       string       `yaml:"locale"`
 	SiteURL      string       `yaml:"site_url,omitempty"`
 	MediaFolder  string       `yaml:"media_folder"`
@@ -223,6 +224,7 @@ func Config(dir *model.Directory, baseURL string) ([]byte, error) {
 			APIRoot: string(c.Backend.APIRoot), AppID: c.Backend.AppID, AuthType: c.Backend.AuthType},
 		LocalBackend: localBackend{URL: string(c.LocalBackend), AllowedHosts: hosts},
 		Locale:       "de",
+		PublishMode:  map[bool]string{true: "editorial_workflow"}[c.EditorialWorkflow],
 		SiteURL:      baseURL,
 		// Decap requires a media folder; the directory has no images,
 		// and the Markdown editor offers none.

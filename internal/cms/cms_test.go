@@ -98,6 +98,13 @@ func TestConfig(t *testing.T) {
 	if n := strings.Count(string(b), "*district"); n < 2 {
 		t.Errorf("%d aliases *district", n)
 	}
+	if !strings.Contains(string(b), "\npublish_mode: editorial_workflow\n") {
+		t.Error("editorial_workflow: true (as in the example) does not set publish_mode")
+	}
+	d.Site.CMS.EditorialWorkflow = false
+	if b, _ := Config(d, ""); strings.Contains(string(b), "publish_mode") {
+		t.Error("publish_mode without editorial_workflow")
+	}
 	// Root lists are edited as the list "entries".
 	districts := cfg.Collections[byName["districts"]]
 	if len(districts.Files) != 1 || districts.Files[0].File != "data/districts.yaml" || districts.Files[0].Fields[0]["name"] != "entries" {

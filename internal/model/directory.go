@@ -39,6 +39,11 @@ type CMS struct {
 	// third parties.
 	Script     URL `yaml:"script"`
 	YAMLModule URL `yaml:"yaml_module"`
+	// EditorialWorkflow makes the editor open a pull (merge) request for
+	// each change instead of committing to the branch, so the checks and a
+	// deploy preview run before it goes live (needed where the branch is
+	// protected).
+	EditorialWorkflow bool `yaml:"editorial_workflow"`
 	// LocalBackend is the address of decap-server for editing a local
 	// clone (used only when the admin is opened on localhost); empty:
 	// http://localhost:8081/api/v1.
