@@ -47,8 +47,15 @@ func browserTools(t *testing.T) (chromium, node, dir string) {
 // static host would, plus axe-core at /__axe.js so that the CSP ('self')
 // stays enforced while axe runs.
 func serveFiles(t *testing.T, files map[string][]byte, axe []byte) *httptest.Server {
+	srv := httptest.NewServer(filesHandler(files, axe))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// filesHandler serves files with the headers of their _headers file.
+func filesHandler(files map[string][]byte, axe []byte) http.Handler {
 	rules := ParseHeaders(files["_headers"])
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, h := range rules.For(r.URL.Path) {
 			w.Header().Set(h.Name, h.Value)
 		}
@@ -74,11 +81,11 @@ func serveFiles(t *testing.T, files map[string][]byte, axe []byte) *httptest.Ser
 			w.Header().Set("Content-Type", "text/css")
 		case ".js":
 			w.Header().Set("Content-Type", "text/javascript")
+		case ".yml":
+			w.Header().Set("Content-Type", "text/yaml")
 		}
 		w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	})
 }
 
 type pageResult struct {

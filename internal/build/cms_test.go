@@ -5,15 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -45,46 +43,17 @@ func TestEditorRoundTrip(t *testing.T) {
 		}
 	}
 
-	// The site: the built files, and the two scripts from node_modules.
-	var mu sync.Mutex
-	var files map[string][]byte
-	var rules HeaderRules
-	vendor := map[string]string{
-		"/vendor/decap-cms/": filepath.Join(dir, "node_modules", "decap-cms", "dist") + "/",
-		"/vendor/yaml/":      filepath.Join(dir, "node_modules", "yaml", "browser") + "/",
+	// The site is served on a port known before the build, which writes
+	// the address of the scripts into the admin page.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, h := range rules.For(r.URL.Path) {
-			w.Header().Set(h.Name, h.Value)
-		}
-		for prefix, d := range vendor {
-			if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok && !strings.Contains(rest, "..") {
-				w.Header().Set("Content-Type", "text/javascript")
-				http.ServeFile(w, r, d+rest)
-				return
-			}
-		}
-		name := strings.TrimPrefix(r.URL.Path, "/")
-		if name == "" || strings.HasSuffix(name, "/") {
-			name += "index.html"
-		}
-		b, ok := files[name]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		types := map[string]string{".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".yml": "text/yaml"}
-		w.Header().Set("Content-Type", types[path.Ext(name)])
-		w.Write(b)
-	}))
-	defer srv.Close()
-
+	siteURL := "http://" + l.Addr().String()
 	port := freePort(t)
 	backend := fmt.Sprintf("http://127.0.0.1:%d/api/v1", port)
 	cmsBlock := fmt.Sprintf("cms:\n  enabled: true\n  backend:\n    name: github\n    repo: wegweiser-de/wegweiser\n  script: %q\n  yaml_module: %q\n  local_backend: %q\n",
-		srv.URL+"/vendor/decap-cms/decap-cms.js", srv.URL+"/vendor/yaml/index.js", backend)
+		siteURL+"/vendor/decap-cms/decap-cms.js", siteURL+"/vendor/yaml/index.js", backend)
 	siteYAML := filepath.Join(site, "data", "site.yaml")
 	b, err := os.ReadFile(siteYAML)
 	if err != nil {
@@ -101,9 +70,29 @@ func TestEditorRoundTrip(t *testing.T) {
 	if _, err := Build(context.Background(), Config{Source: os.DirFS(site), Now: testToday}, &w); err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	mu.Lock()
-	files, rules = w.files, ParseHeaders(w.files["_headers"])
-	mu.Unlock()
+	// With the two scripts from node_modules.
+	for prefix, d := range map[string]string{
+		"vendor/decap-cms/": filepath.Join(dir, "node_modules", "decap-cms", "dist"),
+		"vendor/yaml/":      filepath.Join(dir, "node_modules", "yaml", "browser"),
+	} {
+		err := filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".js") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(d, p)
+			w.files[prefix+filepath.ToSlash(rel)] = b
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewUnstartedServer(filesHandler(w.files, nil))
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
+	defer srv.Close()
 
 	// decap-server writes to the copy of the site.
 	server := exec.Command(node, filepath.Join(dir, "node_modules", "decap-server", "dist", "index.js"))
