@@ -3,6 +3,7 @@
 // a seed, valid for `wegweiser check`.
 //
 //	go run ./cmd/benchdata -scale national -out /tmp/national
+//	go run ./cmd/benchdata -markdown 20000 -out /tmp/md   # the Hugo comparison
 //
 // Scales (districts, providers, offices, advisors, offers, courses):
 //
@@ -112,10 +113,15 @@ func main() {
 	scaleName := flag.String("scale", "city", "city, state or national")
 	out := flag.String("out", "", "output `directory` (data/ and content/ are written into it)")
 	seed := flag.Uint64("seed", 1, "random seed: the same seed writes the same data")
+	md := flag.Int("markdown", 0, "write `N` Markdown pages as a Wegweiser site (DIR/wegweiser) and a Hugo site (DIR/hugo) instead")
 	flag.Parse()
+	if *md > 0 && *out != "" {
+		markdown(&gen{r: rand.New(rand.NewPCG(*seed, 42))}, *out, *md)
+		return
+	}
 	sc, ok := scales[*scaleName]
 	if !ok || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: benchdata -scale city|state|national -out DIR [-seed N]")
+		fmt.Fprintln(os.Stderr, "usage: benchdata -scale city|state|national -out DIR [-seed N]\n       benchdata -markdown N -out DIR [-seed N]")
 		os.Exit(2)
 	}
 	g := &gen{r: rand.New(rand.NewPCG(*seed, 42))}

@@ -21,6 +21,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
 	edition := fs.String("edition", "public", "`edition` to build: public, or internal (for an intranet: adds what is marked for staff only)")
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
+	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -34,7 +35,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source), Edition: *edition}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source), Edition: *edition, PagesOnly: *pagesOnly}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}

@@ -88,6 +88,10 @@ type Config struct {
 	// Engine asks for a server-side search engine in the result
 	// (wegweiser serve).
 	Engine bool
+	// PagesOnly renders the Markdown pages of content/ and nothing else
+	// (no directory pages, exports, open data, search or editor): the
+	// build benchmark compares it with Hugo on the same pages.
+	PagesOnly bool
 	// SearchShardBytes is the size above which the static search index
 	// splits a shard of terms; 0 means search.MaxShardBytes. Tests set it
 	// low to run the example's search with split shards.
@@ -162,11 +166,18 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Problems: problems, Pages: map[string]int{}}
+	if cfg.PagesOnly {
+		graph.Pages = slices.DeleteFunc(graph.Pages, func(p *site.Page) bool { return p.Kind != site.KindContent })
+	}
 	if err := renderAll(ctx, r, graph, w); err != nil {
 		return nil, err
 	}
 	for _, p := range graph.Pages {
 		res.Pages[p.Lang]++
+	}
+	if cfg.PagesOnly {
+		res.Duration = time.Since(start)
+		return res, nil
 	}
 	if err := writeExports(dir, cfg.Now, base, internal, w); err != nil {
 		return nil, err
@@ -343,10 +354,17 @@ func License(d *model.Directory) map[string]string {
 func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	type file struct {
+		name string
+		data []byte
+	}
 	pages := make(chan *site.Page)
-	var wg sync.WaitGroup
+	files := make(chan file, 64)
+	// Rendering uses every core; writing waits on the file system, so
+	// more writers than cores keep the cores busy.
+	var renderers, writers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
+		renderers.Go(func() {
 			var buf bytes.Buffer
 			for p := range pages {
 				buf.Reset()
@@ -354,7 +372,14 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 					cancel(err)
 					continue
 				}
-				if err := w.WriteFile(p.Path(), bytes.Clone(buf.Bytes())); err != nil {
+				files <- file{p.Path(), bytes.Clone(buf.Bytes())}
+			}
+		})
+	}
+	for range 4 * runtime.GOMAXPROCS(0) {
+		writers.Go(func() {
+			for f := range files {
+				if err := w.WriteFile(f.name, f.data); err != nil {
 					cancel(err)
 				}
 			}
@@ -367,7 +392,9 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 		pages <- p
 	}
 	close(pages)
-	wg.Wait()
+	renderers.Wait()
+	close(files)
+	writers.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

@@ -22,9 +22,15 @@ import (
 type Dir struct {
 	path  string
 	mu    sync.Mutex
-	dirs  map[string]bool
+	dirs  map[string]*mkdir
 	files int
 	bytes int64
+}
+
+// mkdir creates one directory once, whichever writer needs it first.
+type mkdir struct {
+	once sync.Once
+	err  error
 }
 
 // WriteFile writes data to name (slash-separated, relative to the site
@@ -33,16 +39,20 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	full := filepath.Join(d.path, filepath.FromSlash(name))
 	dir := filepath.Dir(full)
 	d.mu.Lock()
-	if !d.dirs[dir] {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			d.mu.Unlock()
-			return err
-		}
-		d.dirs[dir] = true
+	m := d.dirs[dir]
+	if m == nil {
+		m = &mkdir{}
+		d.dirs[dir] = m
 	}
 	d.files++
 	d.bytes += int64(len(data))
 	d.mu.Unlock()
+	// The directory is made outside the lock: other writers go on with
+	// theirs (file system calls are slow next to rendering).
+	m.once.Do(func() { m.err = os.MkdirAll(dir, 0o755) })
+	if m.err != nil {
+		return m.err
+	}
 	return os.WriteFile(full, data, 0o644)
 }
 
@@ -74,7 +84,7 @@ func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error)
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return err
 	}
-	d := &Dir{path: stage, dirs: map[string]bool{stage: true}}
+	d := &Dir{path: stage, dirs: map[string]*mkdir{}}
 	if err := fill(d); err != nil {
 		return err
 	}

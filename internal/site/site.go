@@ -95,6 +95,7 @@ type Site struct {
 	courses      []*model.Course             // courses not ended, by start date
 	spoken       []string                    // codes of languages with something to show, catalogue order
 	contentPaths []string                    // Markdown page paths over all languages
+	contentIn    map[[2]string]*model.Page   // (path, language) → published Markdown page
 	advisorSets  []*AdvisorSet               // filtered advisor directories
 	allAdvisors  []*model.Advisor            // by name
 	menus        map[string][]*Page          // "lang/menu" → pages
@@ -189,10 +190,18 @@ func (s *Site) relate() {
 		}
 	}
 	seen := map[string]bool{}
-	for _, p := range d.Pages {
-		if !p.Meta.Draft && !seen[p.Path] {
+	s.contentIn = map[[2]string]*model.Page{}
+	for i := range d.Pages {
+		p := &d.Pages[i]
+		if p.Meta.Draft {
+			continue
+		}
+		if !seen[p.Path] {
 			seen[p.Path] = true
 			s.contentPaths = append(s.contentPaths, p.Path)
+		}
+		if k := [2]string{p.Path, p.Lang}; s.contentIn[k] == nil {
+			s.contentIn[k] = p
 		}
 	}
 	slices.Sort(s.contentPaths)
@@ -277,14 +286,11 @@ func (s *Site) paginate() error {
 func (s *Site) content(p, lang string) (*model.Page, string) {
 	order := append([]string{lang, s.Dir.Site.DefaultLanguage}, s.Dir.Site.Languages...)
 	for _, l := range order {
-		for i := range s.Dir.Pages {
-			pg := &s.Dir.Pages[i]
-			if pg.Path == p && pg.Lang == l && !pg.Meta.Draft {
-				if l == lang {
-					return pg, ""
-				}
-				return pg, l
+		if pg := s.contentIn[[2]string{p, l}]; pg != nil {
+			if l == lang {
+				return pg, ""
 			}
+			return pg, l
 		}
 	}
 	return nil, ""
