@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
@@ -14,6 +15,9 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/publish"
 	graph "github.com/wegweiser-de/wegweiser/internal/site"
 )
+
+// memoryLimit is the build's soft memory limit (see runtime/debug).
+const memoryLimit = 1536 << 20
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
@@ -64,6 +68,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer f.Close()
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	// A soft memory limit keeps a national build under 2 GiB: the
+	// collector works harder near it instead of letting the heap double.
+	// GOMEMLIMIT, where set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 	var res *build.Result
 	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {

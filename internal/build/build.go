@@ -19,6 +19,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -323,22 +324,45 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 // writeSearch writes the static search index of every language and, if
 // asked, returns a server-side engine over the same documents.
 func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w Writer) (*search.Engine, error) {
-	a := search.NewAnalyzer()
-	docs, labels := map[string][]search.Doc{}, map[string]map[string]string{}
-	for _, lang := range s.Dir.Site.Languages {
-		docs[lang], labels[lang] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-		ix := search.Build(a, lang, docs[lang])
-		ix.ShardBytes = shardBytes
-		for name, b := range ix.Files(labels[lang]) {
-			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
-				return nil, err
+	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
+	langs := s.Dir.Site.Languages
+	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
+	errs := make([]error, len(langs))
+	// One language per core at a time: the analysis is the costly part.
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(langs), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				lang := langs[i]
+				docs[i], labels[i] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
+				ix := search.Build(a, lang, docs[i])
+				ix.ShardBytes = shardBytes
+				for name, b := range ix.Files(labels[i]) {
+					if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
+						errs[i] = err
+						break
+					}
+				}
 			}
-		}
+		})
+	}
+	for i := range langs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	if !engine {
 		return nil, nil
 	}
-	return search.NewEngine(a, docs, labels)
+	byLang, labelsByLang := map[string][]search.Doc{}, map[string]map[string]string{}
+	for i, lang := range langs {
+		byLang[lang], labelsByLang[lang] = docs[i], labels[i]
+	}
+	return search.NewEngine(a, byLang, labelsByLang)
 }
 
 // License returns the licence of the open data: site.yaml's, or CC BY 4.0.
@@ -368,7 +392,11 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 			var buf bytes.Buffer
 			for p := range pages {
 				buf.Reset()
-				if err := r.Render(&buf, s, p); err != nil {
+				var err error
+				// Labelled, so a CPU profile (build --cpuprofile) tells the
+				// cost of each kind of page: go tool pprof -tags.
+				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { err = r.Render(&buf, s, p) })
+				if err != nil {
 					cancel(err)
 					continue
 				}

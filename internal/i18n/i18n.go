@@ -90,11 +90,41 @@ func (b *Bundle) T(lang, key string, pairs ...string) string {
 	if len(pairs) == 0 {
 		return s
 	}
-	r := make([]string, 0, len(pairs))
-	for i := 0; i+1 < len(pairs); i += 2 {
-		r = append(r, "{"+pairs[i]+"}", pairs[i+1])
+	return fill(s, pairs)
+}
+
+// fill replaces each {name} in s with the value after name in pairs
+// (name, value, name, value, …); other braces stay. It runs on every
+// string with placeholders of every page, so it scans once and builds
+// nothing else.
+func fill(s string, pairs []string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		name, found := s[i+1:i+j], false
+		b.WriteString(s[:i])
+		for k := 0; k+1 < len(pairs); k += 2 {
+			if pairs[k] == name {
+				b.WriteString(pairs[k+1])
+				found = true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
 	}
-	return strings.NewReplacer(r...).Replace(s)
+	b.WriteString(s)
+	return b.String()
 }
 
 // Date formats d for lang, e.g. "21. November 2026" or "21 ноября 2026".

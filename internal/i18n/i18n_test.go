@@ -105,3 +105,23 @@ func TestFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestFill(t *testing.T) {
+	for _, tt := range []struct {
+		s     string
+		pairs []string
+		want  string
+	}{
+		{"{from}–{to}", []string{"from", "09:00", "to", "12:00"}, "09:00–12:00"},
+		{"{n} Stellen in {district}", []string{"district", "Moosach", "n", "3"}, "3 Stellen in Moosach"},
+		{"{a}{a}", []string{"a", "x"}, "xx"},
+		{"{unknown} and {a", []string{"a", "x"}, "{unknown} and {a"},
+		{"no placeholders", []string{"a", "x"}, "no placeholders"},
+		{"{a}", []string{"a", "{a}"}, "{a}"},
+		{"", []string{"a", "x"}, ""},
+	} {
+		if got := fill(tt.s, tt.pairs); got != tt.want {
+			t.Errorf("fill(%q, %q) = %q, want %q", tt.s, tt.pairs, got, tt.want)
+		}
+	}
+}
