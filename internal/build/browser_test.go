@@ -107,7 +107,14 @@ type pageResult struct {
 // runBrowser runs pages.mjs with args and decodes its JSON output into v.
 func runBrowser(t *testing.T, node, chromium, dir string, v any, args ...string) {
 	t.Helper()
-	cmd := exec.Command(node, append([]string{filepath.Join(dir, "pages.mjs")}, args...)...)
+	runScript(t, node, chromium, dir, "pages.mjs", v, args...)
+}
+
+// runScript runs a browser script of tests/browser with args and decodes
+// its JSON output into v.
+func runScript(t *testing.T, node, chromium, dir, script string, v any, args ...string) {
+	t.Helper()
+	cmd := exec.Command(node, append([]string{filepath.Join(dir, script)}, args...)...)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	cmd.Dir = dir
 	out, err := cmd.Output()

@@ -3,7 +3,6 @@ package build
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net"
@@ -121,20 +120,7 @@ func TestEditorRoundTrip(t *testing.T) {
 		Errors []string
 		Steps  []string
 	}
-	cmd := exec.Command(node, filepath.Join(dir, "cms.mjs"), srv.URL+"/admin/", "awo-muenchen", "awo-mbe-ludwigsvorstadt", "08:30")
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("browser run failed: %v\n%s\n%s", err, out, stderr)
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("browser output: %v\n%s", err, out)
-	}
+	runScript(t, node, chromium, dir, "cms.mjs", &res, srv.URL+"/admin/", "awo-muenchen", "awo-mbe-ludwigsvorstadt", "08:30")
 	for _, e := range res.Errors {
 		t.Errorf("in the browser: %s", e)
 	}

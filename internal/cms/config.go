@@ -3,7 +3,6 @@ package cms
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -176,31 +175,22 @@ func (g *fieldGen) fields(t reflect.Type) []field {
 	var fs []field
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" || !sf.IsExported() {
-			continue
+		if r := model.FieldRules(sf); r.Name != "" {
+			fs = append(fs, g.field(sf.Type, r))
 		}
-		rules := map[string]string{}
-		for _, r := range strings.Split(sf.Tag.Get("wg"), ",") {
-			k, v, _ := strings.Cut(r, "=")
-			rules[k] = v
-		}
-		_, required := rules["required"]
-		fs = append(fs, g.field(name, sf.Type, required, rules))
 	}
 	return fs
 }
 
-// field returns the field called name of type t.
-func (g *fieldGen) field(name string, t reflect.Type, required bool, rules map[string]string) field {
-	f := field{Name: name, Label: label(name), Required: required}
+// field returns the field of type t with rules r.
+func (g *fieldGen) field(t reflect.Type, r model.Rules) field {
+	name := r.Name
+	f := field{Name: name, Label: label(name), Required: r.Required}
 	ptr := t.Kind() == reflect.Pointer
 	if ptr {
 		t = t.Elem()
 		f.Required = false
 	}
-	enum, hasEnum := rules["enum"]
-	ref, hasRef := rules["ref"]
 	switch {
 	case t == textType:
 		f.Widget, f.Text, f.Collapsed = "object", true, true
@@ -209,7 +199,7 @@ func (g *fieldGen) field(name string, t reflect.Type, required bool, rules map[s
 			sub = "text"
 		}
 		for i, l := range g.langs {
-			f.Fields = append(f.Fields, field{Name: l, Label: l, Widget: sub, Required: required && i == 0})
+			f.Fields = append(f.Fields, field{Name: l, Label: l, Widget: sub, Required: r.Required && i == 0})
 		}
 	case t == dateType:
 		f.Widget, f.Pattern = "string", []string{`^\d{4}-\d{2}-\d{2}$`, "ein Datum JJJJ-MM-TT, z. B. 2026-10-01"}
@@ -219,12 +209,12 @@ func (g *fieldGen) field(name string, t reflect.Type, required bool, rules map[s
 		f.Widget, f.Pattern = "string", []string{`^\d{5}$`, "fünf Ziffern, z. B. 80335"}
 	case t.Kind() == reflect.Slice && t.Elem() == weekdayType:
 		f.Widget, f.Multiple, f.Options = "select", true, g.refs["weekday"]
-	case hasRef:
-		f.Widget, f.Options, f.Multiple = "select", g.refs[ref], t.Kind() == reflect.Slice
-	case hasEnum:
+	case r.Ref != "":
+		f.Widget, f.Options, f.Multiple = "select", g.refs[r.Ref], t.Kind() == reflect.Slice
+	case r.Enum != nil:
 		f.Widget, f.Multiple = "select", t.Kind() == reflect.Slice
 		var items []option
-		for _, v := range strings.Split(enum, "|") {
+		for _, v := range r.Enum {
 			items = append(items, option{v, v})
 		}
 		f.Options = &options{items: items}
@@ -238,7 +228,7 @@ func (g *fieldGen) field(name string, t reflect.Type, required bool, rules map[s
 			f.Summary = "{{fields.days}} {{fields.from}}–{{fields.to}}"
 		}
 	case t.Kind() == reflect.Slice:
-		sub := g.field(name, t.Elem(), true, nil)
+		sub := g.field(t.Elem(), model.Rules{Name: name, Required: true})
 		sub.Label = label(name)
 		f.Widget, f.Field = "list", &sub
 	case t.Kind() == reflect.Bool:

@@ -2,8 +2,9 @@ package load
 
 import (
 	"reflect"
-	"strings"
 	"sync"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
 )
 
 // field describes one struct field as the YAML contract sees it: its YAML
@@ -35,26 +36,11 @@ func (c *fieldCache) fields(t reflect.Type) []field {
 	}
 	var fs []field
 	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" || !sf.IsExported() {
+		r := model.FieldRules(t.Field(i))
+		if r.Name == "" {
 			continue
 		}
-		f := field{index: i, name: name}
-		for _, rule := range strings.Split(sf.Tag.Get("wg"), ",") {
-			key, val, _ := strings.Cut(rule, "=")
-			switch key {
-			case "required":
-				f.required = true
-			case "translate":
-				f.translate = true
-			case "enum":
-				f.enum = strings.Split(val, "|")
-			case "ref":
-				f.ref = val
-			}
-		}
-		fs = append(fs, f)
+		fs = append(fs, field{index: i, name: r.Name, required: r.Required, translate: r.Translate, enum: r.Enum, ref: r.Ref})
 	}
 	c.m[t] = fs
 	return fs

@@ -181,8 +181,7 @@ func quote(n *yaml.Node, t reflect.Type) {
 // fieldByName finds the field of struct type t whose yaml name is name.
 func fieldByName(t reflect.Type, name string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
-		f := t.Field(i)
-		if n, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); n == name && f.IsExported() {
+		if f := t.Field(i); model.FieldRules(f).Name == name {
 			return f, true
 		}
 	}
