@@ -89,6 +89,12 @@ type Config struct {
 	// Engine asks for a server-side search engine in the result
 	// (wegweiser serve).
 	Engine bool
+	// Remember keeps in the result a Memo of the rendered pages and of
+	// what they were rendered from; Memo is the previous build's, whose
+	// pages are taken as they were where their inputs did not change
+	// (wegweiser serve).
+	Remember bool
+	Memo     *Memo
 	// PagesOnly renders the Markdown pages of content/ and nothing else
 	// (no directory pages, exports, open data, search or editor): the
 	// build benchmark compares it with Hugo on the same pages.
@@ -107,6 +113,11 @@ type Result struct {
 	Bytes    int64
 	Duration time.Duration
 	Engine   *search.Engine // when Config.Engine
+	Memo     *Memo          // when Config.Remember
+	// Rendered lists the pages rendered by this build; the others (Reused)
+	// were taken from Config.Memo.
+	Rendered []string
+	Reused   int
 }
 
 // ErrProblems is returned, wrapped in a diag.List, when the data has errors.
@@ -170,7 +181,14 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if cfg.PagesOnly {
 		graph.Pages = slices.DeleteFunc(graph.Pages, func(p *site.Page) bool { return p.Kind != site.KindContent })
 	}
-	if err := renderAll(ctx, r, graph, w); err != nil {
+	if cfg.Remember {
+		res.Memo, err = newMemo(dir, base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, cfg.Reload,
+			filesOf(theme, "."), filesOf(cfg.Source, "i18n"))
+		if err != nil {
+			return nil, fmt.Errorf("fingerprints: %w", err)
+		}
+	}
+	if res.Rendered, res.Reused, err = renderAll(ctx, r, graph, w, res.Memo, cfg.Memo); err != nil {
 		return nil, err
 	}
 	for _, p := range graph.Pages {
@@ -186,7 +204,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
 		return nil, err
 	}
-	engine, err := writeSearch(graph, strs, cfg.Engine, cfg.SearchShardBytes, w)
+	engine, err := writeSearch(graph, strs, cfg.Engine, cfg.SearchShardBytes, w, res.Memo, cfg.Memo)
 	if err != nil {
 		return nil, err
 	}
@@ -323,9 +341,21 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 
 // writeSearch writes the static search index of every language and, if
 // asked, returns a server-side engine over the same documents.
-func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w Writer) (*search.Engine, error) {
+func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w Writer, memo, prev *Memo) (*search.Engine, error) {
 	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
 	langs := s.Dir.Site.Languages
+	// With a memo, each language keeps the analyses of its texts for the
+	// next build (one map per language: the goroutines share none).
+	caches, prevCaches := make([]search.TermCache, len(langs)), make([]search.TermCache, len(langs))
+	for i, lang := range langs {
+		if memo != nil {
+			caches[i] = search.TermCache{}
+			memo.terms[lang] = caches[i]
+		}
+		if prev != nil {
+			prevCaches[i] = prev.terms[lang]
+		}
+	}
 	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
@@ -336,7 +366,7 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w
 			for i := range next {
 				lang := langs[i]
 				docs[i], labels[i] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-				ix := search.Build(a, lang, docs[i])
+				ix := search.BuildCached(a, lang, docs[i], prevCaches[i], caches[i])
 				ix.ShardBytes = shardBytes
 				for name, b := range ix.Files(labels[i]) {
 					if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
@@ -374,14 +404,17 @@ func License(d *model.Directory) map[string]string {
 	return map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 }
 
-// renderAll renders every page on all cores.
-func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) error {
+// renderAll renders every page on all cores and returns the paths of the
+// pages it rendered. With a memo it records each page in it, and takes a
+// page from prev where its inputs did not change (reused counts those).
+func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, memo, prev *Memo) (rendered []string, reused int, err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type file struct {
 		name string
 		data []byte
 	}
+	var mu sync.Mutex // rendered, reused, memo.pages
 	pages := make(chan *site.Page)
 	files := make(chan file, 64)
 	// Rendering uses every core; writing waits on the file system, so
@@ -391,6 +424,17 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 		renderers.Go(func() {
 			var buf bytes.Buffer
 			for p := range pages {
+				name := p.Path()
+				if memo != nil {
+					if b, ok := memo.reusable(prev, p); ok {
+						mu.Lock()
+						memo.pages[name] = b
+						reused++
+						mu.Unlock()
+						files <- file{name, b}
+						continue
+					}
+				}
 				buf.Reset()
 				var err error
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
@@ -400,7 +444,14 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 					cancel(err)
 					continue
 				}
-				files <- file{p.Path(), bytes.Clone(buf.Bytes())}
+				b := bytes.Clone(buf.Bytes())
+				mu.Lock()
+				rendered = append(rendered, name)
+				if memo != nil {
+					memo.pages[name] = b
+				}
+				mu.Unlock()
+				files <- file{name, b}
 			}
 		})
 	}
@@ -424,9 +475,9 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 	close(files)
 	writers.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
+		return nil, 0, err
 	}
-	return ctx.Err()
+	return rendered, reused, ctx.Err()
 }
 
 // writeAssets publishes the theme's assets/ with a content hash in each

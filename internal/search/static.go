@@ -60,7 +60,27 @@ type Posting struct {
 }
 
 // Build indexes docs (all in one language) with a.
-func Build(a *Analyzer, lang string, docs []Doc) *Index {
+func Build(a *Analyzer, lang string, docs []Doc) *Index { return BuildCached(a, lang, docs, nil, nil) }
+
+// TermCache holds the analyses of texts (their terms) of one index, so a
+// later build of the same index analyses only texts it has not seen.
+type TermCache map[[2]string]map[string]int
+
+// BuildCached is Build with the analyses of an earlier build (prev, may
+// be nil) at hand; into next (if not nil) it puts the analyses of this
+// build, so the cache holds only texts still in use.
+func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache) *Index {
+	terms := func(text, lang string) map[string]int {
+		k := [2]string{text, lang}
+		t, ok := prev[k]
+		if !ok {
+			t = a.Terms(text, lang)
+		}
+		if next != nil {
+			next[k] = t
+		}
+		return t
+	}
 	// Order: by kind, so equal scores show offices first, then by
 	// district, so that both come in runs (see f.json).
 	sort.SliceStable(docs, func(i, j int) bool {
@@ -73,7 +93,7 @@ func Build(a *Analyzer, lang string, docs []Doc) *Index {
 	for i, d := range docs {
 		w := map[string]int{}
 		for _, p := range d.Parts {
-			for term, kind := range a.Terms(p.Text, p.Lang) {
+			for term, kind := range terms(p.Text, p.Lang) {
 				if v := p.Weight * kind; v > w[term] {
 					w[term] = v
 				}

@@ -53,6 +53,7 @@ type Server struct {
 	mu       sync.RWMutex
 	files    map[string][]byte // the last good build
 	headers  build.HeaderRules // its _headers
+	memo     *build.Memo       // its pages and their inputs, for the next rebuild
 	engine   *search.Engine    // its search
 	problems diag.List         // of the last build attempt
 	version  int               // counts good builds
@@ -87,7 +88,11 @@ func (m *memory) WriteFile(name string, data []byte) error {
 func (s *Server) Rebuild(ctx context.Context) error {
 	start := time.Now()
 	mem := &memory{files: map[string][]byte{}}
-	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js", Engine: true}, mem)
+	s.mu.RLock()
+	prev := s.memo
+	s.mu.RUnlock()
+	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
+		Engine: true, Remember: true, Memo: prev}, mem)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
@@ -96,7 +101,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	case err != nil:
 		s.problems = diag.List{{Pos: diag.Pos{File: s.cfg.Source, Line: 1, Col: 1}, Severity: diag.Error, Rule: "build", Message: err.Error()}}
 	default:
-		s.files, s.problems, s.engine = mem.files, res.Problems, res.Engine
+		s.files, s.problems, s.engine, s.memo = mem.files, res.Problems, res.Engine, res.Memo
 		s.headers = build.ParseHeaders(mem.files["_headers"])
 		s.version++
 	}
@@ -110,7 +115,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	if err != nil {
 		s.cfg.Log.Warn("build failed; serving the last good build", "errors", s.problems.Errors(), "first", s.problems.Error())
 	} else {
-		s.cfg.Log.Info("built", "pages", len(mem.files), "took", time.Since(start).Round(time.Millisecond))
+		s.cfg.Log.Info("built", "pages", len(mem.files), "rendered", len(res.Rendered), "reused", res.Reused, "took", time.Since(start).Round(time.Millisecond))
 	}
 	return err
 }
