@@ -84,9 +84,11 @@ function update(doc, node, value, spec) {
     if (!YAML.isSeq(node)) return create(doc, value);
     const item = itemSpec(spec);
     const last = node.items[node.items.length - 1];
+    // Item i of the form is item i of the file; empty items are dropped
+    // after pairing, so the items after them stay paired with their nodes.
     node.items = value
-      .filter((v) => !empty(v))
-      .map((v, i) => (i < node.items.length ? update(doc, node.items[i], v, item) : create(doc, v, last)));
+      .map((v, i) => (empty(v) ? null : i < node.items.length ? update(doc, node.items[i], v, item) : create(doc, v, last)))
+      .filter((n) => n !== null);
     return node;
   }
   if (isObject(value)) {
