@@ -4,42 +4,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/wegweiser-de/wegweiser/internal/i18n"
-	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/search/searchtest"
-	"github.com/wegweiser-de/wegweiser/internal/site"
-	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 // exampleDocs returns the public search documents of the example per
 // language, to resolve the relevance set's criteria.
 func exampleDocs(t *testing.T) map[string][]search.Doc {
 	t.Helper()
-	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
-	if d == nil {
-		t.Fatal(problems)
-	}
-	s, err := site.New(d.Public(), site.Options{Today: testDate()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	strs, err := i18n.Load(d.Site.Languages, d.Site.DefaultLanguage, themes.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]search.Doc{}
-	for _, l := range d.Site.Languages {
-		out[l] = search.Documents(s, strs, l)
-	}
-	return out
+	docs, _ := searchtest.Example(t, "../..", testToday)
+	return docs
 }
 
 // searchURL is the search page address of a query.

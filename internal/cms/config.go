@@ -49,7 +49,7 @@ type option struct {
 type options struct {
 	anchor string
 	items  []option
-	seen   *map[string]bool // anchors already written, shared by one config
+	seen   map[string]bool // anchors already written, shared by one config
 }
 
 // MarshalYAML implements yaml.Marshaler.
@@ -57,10 +57,10 @@ func (o *options) MarshalYAML() (any, error) {
 	if o.anchor == "" {
 		return o.items, nil
 	}
-	if (*o.seen)[o.anchor] {
+	if o.seen[o.anchor] {
 		return &yaml.Node{Kind: yaml.AliasNode, Value: o.anchor, Alias: &yaml.Node{Anchor: o.anchor}}, nil
 	}
-	(*o.seen)[o.anchor] = true
+	o.seen[o.anchor] = true
 	var n yaml.Node
 	if err := n.Encode(o.items); err != nil {
 		return nil, err
@@ -138,34 +138,33 @@ func newFieldGen(dir *model.Directory) *fieldGen {
 		}
 	}
 	add := func(kind string, items []option) {
-		g.refs[kind] = &options{anchor: kind, items: items, seen: &seen}
+		g.refs[kind] = &options{anchor: kind, items: items, seen: seen}
 	}
-	var items []option
+	// opt labels a choice with its name in the default language and its id.
+	opt := func(name model.Text, id string) option {
+		n, _ := name.Get(def, def)
+		return option{n + " (" + id + ")", id}
+	}
+	var districts, languages, topics, offices []option
 	for _, d := range dir.Districts {
-		n, _ := d.Name.Get(def, def)
-		items = append(items, option{fmt.Sprintf("%s (%s)", n, d.ID), d.ID})
+		districts = append(districts, opt(d.Name, d.ID))
 	}
-	add("district", items)
-	items = nil
 	for _, l := range dir.Languages {
 		n, _ := l.Name.Get(def, def)
-		items = append(items, option{fmt.Sprintf("%s – %s (%s)", n, l.Native, l.Code), l.Code})
+		languages = append(languages, option{fmt.Sprintf("%s – %s (%s)", n, l.Native, l.Code), l.Code})
 	}
-	add("language", items)
-	items = nil
 	for _, t := range dir.Topics {
-		n, _ := t.Name.Get(def, def)
-		items = append(items, option{fmt.Sprintf("%s (%s)", n, t.ID), t.ID})
+		topics = append(topics, opt(t.Name, t.ID))
 	}
-	add("topic", items)
-	items = nil
 	for _, p := range dir.Providers {
 		for _, o := range p.Offices {
-			n, _ := o.Name.Get(def, def)
-			items = append(items, option{fmt.Sprintf("%s (%s)", n, o.ID), o.ID})
+			offices = append(offices, opt(o.Name, o.ID))
 		}
 	}
-	add("office", items)
+	add("district", districts)
+	add("language", languages)
+	add("topic", topics)
+	add("office", offices)
 	add("weekday", weekdays)
 	return g
 }

@@ -2,41 +2,19 @@ package search_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/wegweiser-de/wegweiser/internal/i18n"
-	"github.com/wegweiser-de/wegweiser/internal/load"
-	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/search/searchtest"
-	"github.com/wegweiser-de/wegweiser/internal/site"
-	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 var today = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 
 func exampleEngine(t testing.TB) (*search.Engine, map[string][]search.Doc) {
 	t.Helper()
-	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: today})
-	if d == nil {
-		t.Fatal(problems)
-	}
-	s, err := site.New(d.Public(), site.Options{Today: model.DateOf(today)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	strs, err := i18n.Load(d.Site.Languages, "de", themes.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, labels := map[string][]search.Doc{}, map[string]map[string]string{}
-	for _, l := range d.Site.Languages {
-		docs[l] = search.Documents(s, strs, l)
-		labels[l] = search.Labels(s, strs, l)
-	}
+	docs, labels := searchtest.Example(t, "../..", today)
 	e, err := search.NewEngine(search.NewAnalyzer(), docs, labels)
 	if err != nil {
 		t.Fatal(err)

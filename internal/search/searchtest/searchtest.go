@@ -9,9 +9,17 @@ import (
 	"slices"
 	"strings"
 
+	"testing"
+	"time"
+
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/search"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 // Query is one entry of the relevance set.
@@ -145,4 +153,27 @@ func KeyOf(href string) string {
 		return strings.TrimSuffix(m[2], "s") + ":" + m[3]
 	}
 	return "page:" + m[4]
+}
+
+// Example loads the example site at root as of now and returns its public
+// search documents and facet labels per interface language.
+func Example(tb testing.TB, root string, now time.Time) (docs map[string][]search.Doc, labels map[string]map[string]string) {
+	tb.Helper()
+	d, problems := load.Load(os.DirFS(root), load.Options{Now: now})
+	if d == nil {
+		tb.Fatal(problems)
+	}
+	s, err := site.New(d.Public(), site.Options{Today: model.DateOf(now)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	strs, err := i18n.Load(d.Site.Languages, d.Site.DefaultLanguage, themes.Default())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	docs, labels = map[string][]search.Doc{}, map[string]map[string]string{}
+	for _, l := range d.Site.Languages {
+		docs[l], labels[l] = search.Documents(s, strs, l), search.Labels(s, strs, l)
+	}
+	return docs, labels
 }
