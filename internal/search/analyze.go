@@ -3,6 +3,7 @@ package search
 import (
 	_ "embed"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/compound"
@@ -44,6 +45,26 @@ type Analyzer struct {
 	analyzers map[string]analysis.Analyzer // by language code; missing: no stemmer
 	stop      map[string]analysis.TokenMap
 	compound  *compound.DictionaryCompoundFilter
+	// Memos, shared by the goroutines that index the languages: a word's
+	// analysis does not depend on the words around it, and words recur.
+	folded sync.Map // word → Fold(word), for words beyond ASCII
+	stems  sync.Map // language + "\x00" + token → the analyser's terms of it
+	parts  sync.Map // lower-case German word → its compound analysis
+	// texts holds the analyses of whole texts for the indexes (Index,
+	// Engine): a text left untranslated is indexed in every language.
+	texts sync.Map // [2]string{text, lang} → map[string]int (shared: read only)
+}
+
+// indexTerms is Terms with the analysis of every text kept: the indexes
+// of one build share it, so a text is analysed once for all of them. The
+// result must not be changed.
+func (a *Analyzer) indexTerms(text, lang string) map[string]int {
+	k := [2]string{text, lang}
+	if t, ok := a.texts.Load(k); ok {
+		return t.(map[string]int)
+	}
+	t, _ := a.texts.LoadOrStore(k, a.Terms(text, lang))
+	return t.(map[string]int)
 }
 
 // NewAnalyzer prepares the analysis of all languages bleve supports.
@@ -81,7 +102,17 @@ const (
 func (a *Analyzer) Terms(text, lang string) map[string]int {
 	out := map[string]int{}
 	add := func(t string, kind int) {
-		for _, f := range Fold(t) {
+		if ascii(t) { // Fold's own fast path, without the slice
+			if f := strings.ToLower(t); f != "" && kind > out[f] {
+				out[f] = kind
+			}
+			return
+		}
+		forms, ok := a.folded.Load(t)
+		if !ok {
+			forms, _ = a.folded.LoadOrStore(t, Fold(t))
+		}
+		for _, f := range forms.([]string) {
 			if f != "" && kind > out[f] {
 				out[f] = kind
 			}
@@ -101,12 +132,60 @@ func (a *Analyzer) Terms(text, lang string) map[string]int {
 		}
 	}
 	if an := a.analyzers[base]; an != nil {
-		for _, t := range an.Analyze([]byte(text)) {
-			add(string(t.Term), stem)
+		for _, t := range a.stemsOf(an, base, text) {
+			add(t, stem)
 		}
 	}
-	for _, t := range a.compound.Filter(german) {
-		add(string(t.Term), part)
+	for _, tok := range german {
+		word := string(tok.Term)
+		ps, ok := a.parts.Load(word)
+		if !ok {
+			var terms []string
+			for _, t := range a.compound.Filter(analysis.TokenStream{tok}) {
+				terms = append(terms, string(t.Term))
+			}
+			ps, _ = a.parts.LoadOrStore(word, terms)
+		}
+		for _, t := range ps.([]string) {
+			add(t, part)
+		}
+	}
+	return out
+}
+
+// stemsOf returns the terms the language's bleve analyser makes of text:
+// its character filters and tokenizer run on the text, its token filters
+// (lower case, stop words, normalisation, stemmer: each looks at one token
+// only) on each token once per build, then from the memo.
+func (a *Analyzer) stemsOf(an analysis.Analyzer, lang, text string) []string {
+	da, ok := an.(*analysis.DefaultAnalyzer)
+	if !ok {
+		var out []string
+		for _, t := range an.Analyze([]byte(text)) {
+			out = append(out, string(t.Term))
+		}
+		return out
+	}
+	input := []byte(text)
+	for _, cf := range da.CharFilters {
+		input = cf.Filter(input)
+	}
+	var out []string
+	for _, tok := range da.Tokenizer.Tokenize(input) {
+		key := lang + "\x00" + string(tok.Term)
+		terms, ok := a.stems.Load(key)
+		if !ok {
+			stream := analysis.TokenStream{tok}
+			for _, f := range da.TokenFilters {
+				stream = f.Filter(stream)
+			}
+			list := make([]string, len(stream))
+			for i, t := range stream {
+				list[i] = string(t.Term)
+			}
+			terms, _ = a.stems.LoadOrStore(key, list)
+		}
+		out = append(out, terms.([]string)...)
 	}
 	return out
 }

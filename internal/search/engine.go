@@ -122,7 +122,7 @@ func newIndex(a *Analyzer, ds []Doc) (bleve.Index, error) {
 	for _, d := range ds {
 		w := map[string]int{}
 		for _, p := range d.Parts {
-			for term, kind := range a.Terms(p.Text, p.Lang) {
+			for term, kind := range a.indexTerms(p.Text, p.Lang) {
 				if v := p.Weight * kind; v > w[term] {
 					w[term] = v
 				}

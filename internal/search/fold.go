@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -52,12 +53,32 @@ func strip(s string) string {
 // taken off. A word with ä, ö, ü gets two forms, "muenchen" and "munchen",
 // so that "Muenchen", "München" and "Munchen" all find each other.
 func Fold(word string) []string {
+	if ascii(word) {
+		// Nothing below changes ASCII but the case: no diacritics, umlauts,
+		// ß or Arabic letters.
+		return []string{strings.ToLower(word)}
+	}
+	return fold(word)
+}
+
+// fold is Fold without the shortcut for ASCII.
+func fold(word string) []string {
 	w := arabicLetters.Replace(strings.ToLower(word))
 	forms := []string{article(strip(germanLetters.Replace(w)))}
 	if plain := article(strip(w)); plain != forms[0] {
 		forms = append(forms, plain)
 	}
 	return forms
+}
+
+// ascii reports whether s is all ASCII.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func article(w string) string {

@@ -70,11 +70,13 @@ type TermCache map[[2]string]map[string]int
 // be nil) at hand; into next (if not nil) it puts the analyses of this
 // build, so the cache holds only texts still in use.
 func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache) *Index {
+	// Texts recur (names, titles, fallbacks in the default language):
+	// each is analysed once per analyser (see indexTerms).
 	terms := func(text, lang string) map[string]int {
 		k := [2]string{text, lang}
 		t, ok := prev[k]
 		if !ok {
-			t = a.Terms(text, lang)
+			t = a.indexTerms(text, lang)
 		}
 		if next != nil {
 			next[k] = t
