@@ -20,7 +20,9 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -47,11 +49,33 @@ type Renderer struct {
 	base      *url.URL
 	templates map[string]*template.Template
 	md        goldmark.Markdown
+	// fragments holds the HTML of the partial templates rendered through
+	// View.Fragment: language → *sync.Map of fragmentKey → template.HTML;
+	// nil turns the cache off (tests).
+	fragments *sync.Map
+}
+
+// fragmentKey names one rendering of a partial template in a language:
+// the same template, value and link prefix give the same HTML.
+type fragmentKey struct {
+	name, root string
+	x          any
+}
+
+// Forget drops the cached fragments of a language (see View.Fragment),
+// to be called when its pages are rendered: a build renders the pages one
+// language after the other, and the fragments of all languages together
+// would hold hundreds of megabytes at national scale. A later call of
+// Fragment in that language renders it again.
+func (r *Renderer) Forget(lang string) {
+	if r.fragments != nil {
+		r.fragments.Delete(lang)
+	}
 }
 
 // New parses the theme's templates.
 func New(cfg Config) (*Renderer, error) {
-	r := &Renderer{cfg: cfg, templates: map[string]*template.Template{}}
+	r := &Renderer{cfg: cfg, templates: map[string]*template.Template{}, fragments: &sync.Map{}}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -100,6 +124,44 @@ func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// Fragment renders the partial template name with the pair ($.With x), as
+// {{template name ($.With x)}} does, but once per build for each x,
+// language and link prefix (pages at the same depth share it): later calls
+// return the HTML rendered first. A partial rendered this way must depend
+// on nothing but x, the page's language and the site — not on the page
+// (TestFragmentsArePure renders every page of the example with and without
+// the cache and compares). Lists use it for their entries ({{$.Fragment
+// "course-card" .}}), so a course shown on many lists is rendered once per
+// language. A value that cannot be a map key (a slice) is rendered every
+// time.
+func (v *View) Fragment(name string, x any) (template.HTML, error) {
+	var cache *sync.Map
+	var key fragmentKey
+	if v.r.fragments != nil && (x == nil || reflect.TypeOf(x).Comparable()) {
+		m, ok := v.r.fragments.Load(v.Lang)
+		if !ok {
+			m, _ = v.r.fragments.LoadOrStore(v.Lang, &sync.Map{})
+		}
+		cache, key = m.(*sync.Map), fragmentKey{name, v.root, x}
+		if h, ok := cache.Load(key); ok {
+			return h.(template.HTML), nil
+		}
+	}
+	t := v.r.templates[v.Page.Kind]
+	if t == nil {
+		return "", fmt.Errorf("fragment %q: no templates for kind %q", name, v.Page.Kind)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, v.With(x)); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String()) // escaped by html/template as it rendered
+	if cache != nil {
+		cache.Store(key, h)
+	}
+	return h, nil
 }
 
 // markdown renders a page body.

@@ -21,6 +21,7 @@ type View struct {
 	Lang string // language of the page
 	Dir  string // "ltr" or "rtl"
 	r    *Renderer
+	root string // link from the page to the site root: a base URL's path, or "../../"
 }
 
 func (r *Renderer) view(s *site.Site, p *site.Page) *View {
@@ -28,7 +29,13 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 	if lang == "" {
 		lang = s.Dir.Site.DefaultLanguage
 	}
-	return &View{Site: s, Page: p, Lang: lang, Dir: dirOf(s, lang), r: r}
+	v := &View{Site: s, Page: p, Lang: lang, Dir: dirOf(s, lang), r: r}
+	if r.base != nil {
+		v.root = r.base.Path
+	} else {
+		v.root = rootPrefix(p.Path())
+	}
+	return v
 }
 
 func dirOf(s *site.Site, lang string) string {
@@ -126,6 +133,38 @@ func (v *View) Alternates() []Alternate {
 	return out
 }
 
+// AlternateLinks returns the <link rel="alternate" hreflang> elements of
+// the page in every interface language, and LanguageSwitcher the list
+// items of the language switcher: the same as ranging over Alternates in
+// the template, which base.html did, but written here because every page
+// has them and a template loop over eight languages cost a quarter of a
+// page's rendering. Both escape what they write.
+func (v *View) AlternateLinks() template.HTML {
+	var b strings.Builder
+	for _, a := range v.Alternates() {
+		fmt.Fprintf(&b, "\n<link rel=\"alternate\" hreflang=\"%s\" href=\"%s\">", esc(a.Lang), esc(a.URL))
+	}
+	return template.HTML(b.String())
+}
+
+// LanguageSwitcher: see AlternateLinks.
+func (v *View) LanguageSwitcher() template.HTML {
+	var b strings.Builder
+	for _, a := range v.Alternates() {
+		current := ""
+		if a.Current {
+			current = ` aria-current="true"`
+		}
+		fmt.Fprintf(&b, "\n<li><a href=\"%s\" hreflang=\"%s\" lang=\"%s\" dir=\"%s\"%s>%s</a></li>",
+			esc(a.URL), esc(a.Lang), esc(a.Lang), esc(a.Dir), current, esc(a.Native))
+	}
+	return template.HTML(b.String())
+}
+
+// esc escapes text for HTML element content and quoted attributes, as
+// html/template does.
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
 // URL returns the link to the page with the key in the page's language.
 func (v *View) URL(key string) string { return v.link(path.Join(v.Lang, key) + "/") }
 
@@ -164,25 +203,17 @@ func (v *View) link(target string) string {
 }
 
 // file returns the link to a file (relative to the site root).
-func (v *View) file(target string) string {
-	if v.r.base != nil {
-		return v.r.base.Path + target
-	}
-	return relPath(path.Dir(v.Page.Path()), target)
-}
+//
+// Relative links go up to the root and down again ("../../offices/x/"
+// from de/districts/d/ is "../../../de/offices/x/index.html"): a little
+// longer than the shortest path, but the same from every page at the same
+// depth, so fragments of HTML can be shared between pages (see Fragment).
+func (v *View) file(target string) string { return v.root + target }
 
-// relPath returns the shortest relative link from directory fromDir to the
-// file target, both relative to the site root.
-func relPath(fromDir, target string) string {
-	if fromDir == "." {
-		return target
-	}
-	from, to := strings.Split(fromDir, "/"), strings.Split(target, "/")
-	i := 0
-	for i < len(from) && i < len(to)-1 && from[i] == to[i] {
-		i++
-	}
-	return strings.Repeat("../", len(from)-i) + strings.Join(to[i:], "/")
+// rootPrefix returns the relative link from the file at page (a path below
+// the site root) to the root: "" or "../", repeated.
+func rootPrefix(page string) string {
+	return strings.Repeat("../", strings.Count(page, "/"))
 }
 
 // Canonical returns the absolute URL of the page, or "" without a base URL.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
@@ -83,6 +84,10 @@ type DistrictOffice struct {
 // order the referral endpoint routes in): those whose catchment includes
 // the district, then those located there.
 func (s *Site) DistrictOffices(district, program string) []DistrictOffice {
+	return once(s.memo, [3]string{"district-offices", district, program}, func() []DistrictOffice { return s.districtOffices(district, program) })
+}
+
+func (s *Site) districtOffices(district, program string) []DistrictOffice {
 	group := map[string]string{model.ProgramMBE: "adult", model.ProgramJMD: "young"}[program]
 	res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district}, nil, routing.Options{Today: s.Today})
 	if err != nil {
@@ -110,7 +115,20 @@ type DistrictGroup struct {
 // LanguageOffices returns the offices where a language is spoken, grouped
 // by district in the order of districts.yaml.
 func (s *Site) LanguageOffices(code string) []DistrictGroup {
-	return s.byDistrict(func(o *model.Office) bool { return slices.Contains(s.Languages(o), code) })
+	return once(s.memo, [3]string{"language-offices", code}, func() []DistrictGroup {
+		return s.byDistrict(func(o *model.Office) bool { return slices.Contains(s.Languages(o), code) })
+	})
+}
+
+// once returns what f computes for key, computing it on the first call
+// only: the relations a page of every language asks for again. The
+// results are shared, so callers must not change them.
+func once[T any](m *sync.Map, key any, f func() T) T {
+	if v, ok := m.Load(key); ok {
+		return v.(T)
+	}
+	v, _ := m.LoadOrStore(key, f())
+	return v.(T)
 }
 
 // byDistrict groups the offices that keep selects by the district they are
@@ -234,16 +252,15 @@ func (s *Site) CourseSetsBy(by string) []*CourseSet {
 		values = []string{"morning", "afternoon", "evening"}
 		key = TimeOfDay
 	}
+	byValue := map[string][]*model.Course{}
+	for _, c := range s.courses {
+		k := key(c)
+		byValue[k] = append(byValue[k], c)
+	}
 	var out []*CourseSet
 	for _, v := range values {
-		set := &CourseSet{By: by, Value: v}
-		for _, c := range s.courses {
-			if key(c) == v {
-				set.Courses = append(set.Courses, c)
-			}
-		}
-		if len(set.Courses) > 0 {
-			out = append(out, set)
+		if cs := byValue[v]; len(cs) > 0 {
+			out = append(out, &CourseSet{By: by, Value: v, Courses: cs})
 		}
 	}
 	return out

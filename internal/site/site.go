@@ -16,6 +16,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -100,6 +101,7 @@ type Site struct {
 	allAdvisors  []*model.Advisor            // by name
 	menus        map[string][]*Page          // "lang/menu" → pages
 	coursesIn    map[string][]*model.Course  // district → courses held there
+	memo         *sync.Map                   // relations computed on first use (see once)
 }
 
 // Options control what a site contains.
@@ -124,7 +126,7 @@ var reserved = []string{"open-data", "data", "exports", "refer", "quality", "sta
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
-	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}}
+	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}, memo: &sync.Map{}}
 	s.relate()
 	s.allAdvisors = s.sortAdvisors()
 	s.advisorSets = s.makeAdvisorSets()

@@ -1,0 +1,150 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/themes"
+)
+
+// TestFragmentsArePure renders every page of the example twice, with the
+// fragment cache and without it, in both link modes: a partial rendered
+// through View.Fragment that depended on the page (not only on its value,
+// language and link prefix) would differ between the two.
+func TestFragmentsArePure(t *testing.T) {
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	src := os.DirFS("../..")
+	dir, problems := load.Load(src, load.Options{Now: now})
+	if dir == nil {
+		t.Fatal(problems)
+	}
+	theme := themes.Default()
+	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, theme, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := site.New(dir, site.Options{Today: model.DateOf(now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []string{"", "https://example.org/wegweiser/"} {
+		cached, err := New(Config{Theme: theme, Strings: strs, BaseURL: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := New(Config{Theme: theme, Strings: strs, BaseURL: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain.fragments = nil
+		var a, b bytes.Buffer
+		differ := 0
+		for _, p := range s.Pages {
+			a.Reset()
+			b.Reset()
+			if err := cached.Render(&a, s, p); err != nil {
+				t.Fatal(err)
+			}
+			if err := plain.Render(&b, s, p); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				if differ++; differ <= 3 {
+					t.Errorf("base %q: %s differs with the fragment cache", base, p.Path())
+				}
+			}
+		}
+		if differ > 0 {
+			t.Errorf("base %q: %d of %d pages differ", base, differ, len(s.Pages))
+		}
+		hits := 0
+		cached.fragments.Range(func(_, m any) bool {
+			m.(*sync.Map).Range(func(_, _ any) bool { hits++; return true })
+			return true
+		})
+		if hits == 0 {
+			t.Errorf("base %q: no fragment was cached", base)
+		}
+	}
+}
+
+// exampleSite loads the example site and a renderer for it.
+func exampleSite(tb testing.TB, base string) (*site.Site, *Renderer) {
+	tb.Helper()
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	src := os.DirFS("../..")
+	dir, problems := load.Load(src, load.Options{Now: now})
+	if dir == nil {
+		tb.Fatal(problems)
+	}
+	theme := themes.Default()
+	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, theme, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := site.New(dir, site.Options{Today: model.DateOf(now)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := New(Config{Theme: theme, Strings: strs, BaseURL: base})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, r
+}
+
+// BenchmarkRender renders the example's pages of one kind per op, in all
+// languages (go test ./internal/render -bench Render -benchmem); the
+// fragment cache is warm after the first op, as in a build.
+func BenchmarkRender(b *testing.B) {
+	s, r := exampleSite(b, "")
+	for _, kind := range []string{site.KindCourse, site.KindCourseSet, site.KindOffice, site.KindDistrict, site.KindAdvisorSet} {
+		var pages []*site.Page
+		for _, p := range s.Pages {
+			if p.Kind == kind {
+				pages = append(pages, p)
+			}
+		}
+		b.Run(kind, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				for _, p := range pages {
+					buf.Reset()
+					if err := r.Render(&buf, s, p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pages)), "ns/page")
+		})
+	}
+}
+
+// TestLanguageLinksMatchTemplate checks the Go-written language links
+// against the template loop they replace, escaping included, on every
+// page of the example.
+func TestLanguageLinksMatchTemplate(t *testing.T) {
+	s, r := exampleSite(t, "")
+	loop := template.Must(template.New("").Parse(`{{range .Alternates}}
+<link rel="alternate" hreflang="{{.Lang}}" href="{{.URL}}">{{end}}|{{range .Alternates}}
+<li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}"{{if .Current}} aria-current="true"{{end}}>{{.Native}}</a></li>{{end}}`))
+	for _, p := range s.Pages {
+		v := r.view(s, p)
+		var want strings.Builder
+		if err := loop.Execute(&want, v); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(v.AlternateLinks() + "|" + v.LanguageSwitcher()); got != want.String() {
+			t.Fatalf("%s: language links\n%s\nwant (as the template loop writes them)\n%s", p.Path(), got, want.String())
+		}
+	}
+}
