@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
@@ -22,6 +24,7 @@ const memoryLimit = 1536 << 20
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
+	timings := fs.Bool("timings", false, "print the wall time of each phase of the build")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
 	edition := fs.String("edition", "public", "`edition` to build: public, or internal (for an intranet: adds what is marked for staff only)")
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
@@ -76,6 +79,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	var res *build.Result
+	began := time.Now()
 	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {
 		var err error
 		res, err = build.Build(ctx, cfg, d)
@@ -101,6 +105,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	prefix(problems, *source)
 	diag.Write(stderr, diag.FormatText, problems)
 	fmt.Fprintf(stdout, "wegweiser build: %s → %s\n", res.Summary(), *out)
+	if *timings {
+		var parts []string
+		for _, p := range res.Phases {
+			parts = append(parts, fmt.Sprintf("%s %.2fs", p.Name, p.Duration.Seconds()))
+		}
+		parts = append(parts, fmt.Sprintf("publish %.2fs", (time.Since(began)-res.Duration).Seconds()))
+		fmt.Fprintf(stdout, "phases: %s\n", strings.Join(parts, ", "))
+	}
 	return exitOK
 }
 

@@ -118,6 +118,27 @@ type Result struct {
 	// were taken from Config.Memo.
 	Rendered []string
 	Reused   int
+	// Phases is the wall time of each step of the build, in order.
+	Phases []Phase
+}
+
+// Phase is the wall time of one step of a build.
+type Phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+// timer records the phases of a build.
+type timer struct {
+	phases []Phase
+	mark   time.Time // end of the last phase
+}
+
+// phase records the time since the last phase ended as the phase name.
+func (t *timer) phase(name string) {
+	now := time.Now()
+	t.phases = append(t.phases, Phase{name, now.Sub(t.mark)})
+	t.mark = now
 }
 
 // ErrProblems is returned, wrapped in a diag.List, when the data has errors.
@@ -127,6 +148,7 @@ var ErrProblems = errors.New("the site has errors")
 // diag.List (errors.As) and writes nothing.
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	start := time.Now()
+	clock := &timer{mark: start}
 	top := &topLevel{Writer: w, seen: map[string]bool{}}
 	w = top
 	if cfg.Now.IsZero() {
@@ -136,6 +158,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if dir == nil {
 		return &Result{Problems: problems}, problems
 	}
+	clock.phase("load")
 	public := dir.Public() // open data is always the public directory
 	internal := cfg.Edition == site.EditionInternal
 	if !internal {
@@ -188,9 +211,11 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 			return nil, fmt.Errorf("fingerprints: %w", err)
 		}
 	}
+	clock.phase("model")
 	if res.Rendered, res.Reused, err = renderAll(ctx, r, graph, w, res.Memo, cfg.Memo); err != nil {
 		return nil, err
 	}
+	clock.phase("pages")
 	for _, p := range graph.Pages {
 		res.Pages[p.Lang]++
 	}
@@ -201,13 +226,16 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := writeExports(dir, cfg.Now, base, internal, w); err != nil {
 		return nil, err
 	}
+	clock.phase("exports")
 	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
 		return nil, err
 	}
+	clock.phase("open data")
 	engine, err := writeSearch(graph, strs, cfg.Engine, cfg.SearchShardBytes, w, res.Memo, cfg.Memo)
 	if err != nil {
 		return nil, err
 	}
+	clock.phase("search")
 	robotsTxt := robots(base)
 	if internal {
 		robotsTxt = []byte("User-agent: *\nDisallow: /\n")
@@ -236,6 +264,8 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err := w.WriteFile("_headers", headersFile(headerRules(top.names(), adminCSP))); err != nil {
 		return nil, err
 	}
+	clock.phase("rest")
+	res.Phases = clock.phases
 	res.Engine = engine
 	res.Duration = time.Since(start)
 	return res, nil
@@ -307,36 +337,55 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 		return err
 	}
 	files["data/changes.json"] = b
-	for _, lang := range d.Site.Languages {
-		b := base
-		if b != "" {
-			b += lang + "/"
-		}
-		h := export.BuildHSDS(d, lang, base, today)
-		for name, data := range h.Files() {
-			files["data/hsds/"+lang+"/"+name] = data
-		}
-		name, _ := d.Site.Name.Get(lang, d.Site.DefaultLanguage)
-		fs := export.FeedStrings{
-			Title: strs.T(lang, "feed_title", "site", name),
-			CourseStarts: func(c *model.Course) string {
-				place := c.Location.Street
-				if dd := d.District(c.Location.District); dd != nil {
-					place, _ = dd.Name.Get(lang, d.Site.DefaultLanguage)
-				}
-				return strs.T(lang, "feed_course", "date", strs.Date(lang, c.Start), "place", place)
-			},
-			Changed: strs.T(lang, "feed_changed"),
-		}
-		self := pageURL(lang)("", "") + "feed.atom"
-		files[lang+"/feed.atom"] = export.Feed(d, lang, changes, cfg.Now, fs, pageURL(lang), self)
+	// The languages' HSDS exports and feeds are independent: one per core
+	// at a time.
+	var mu sync.Mutex // files
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for lang := range next {
+				out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
+				mu.Lock()
+				maps.Copy(files, out)
+				mu.Unlock()
+			}
+		})
 	}
+	for _, lang := range d.Site.Languages {
+		next <- lang
+	}
+	close(next)
+	wg.Wait()
 	for name, data := range files {
 		if err := w.WriteFile(name, data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// openData returns the HSDS export and the feed of one language.
+func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today model.Date, now time.Time, changes export.Changes, pageURL func(kind, id string) string) map[string][]byte {
+	files := map[string][]byte{}
+	h := export.BuildHSDS(d, lang, base, today)
+	for name, data := range h.Files() {
+		files["data/hsds/"+lang+"/"+name] = data
+	}
+	name, _ := d.Site.Name.Get(lang, d.Site.DefaultLanguage)
+	fs := export.FeedStrings{
+		Title: strs.T(lang, "feed_title", "site", name),
+		CourseStarts: func(c *model.Course) string {
+			place := c.Location.Street
+			if dd := d.District(c.Location.District); dd != nil {
+				place, _ = dd.Name.Get(lang, d.Site.DefaultLanguage)
+			}
+			return strs.T(lang, "feed_course", "date", strs.Date(lang, c.Start), "place", place)
+		},
+		Changed: strs.T(lang, "feed_changed"),
+	}
+	files[lang+"/feed.atom"] = export.Feed(d, lang, changes, now, fs, pageURL, pageURL("", "")+"feed.atom")
+	return files
 }
 
 // writeSearch writes the static search index of every language and, if
@@ -365,14 +414,17 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w
 		wg.Go(func() {
 			for i := range next {
 				lang := langs[i]
-				docs[i], labels[i] = search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-				ix := search.BuildCached(a, lang, docs[i], prevCaches[i], caches[i])
+				ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
+				ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])
 				ix.ShardBytes = shardBytes
-				for name, b := range ix.Files(labels[i]) {
+				for name, b := range ix.Files(ls) {
 					if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 						errs[i] = err
 						break
 					}
+				}
+				if engine { // else the documents go as soon as their index is written
+					docs[i], labels[i] = ds, ls
 				}
 			}
 		})
@@ -464,9 +516,15 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, 
 			}
 		})
 	}
-	for _, p := range s.Pages {
+	// The pages come one language after the other: the fragments of a
+	// language are dropped when the next one starts (a page of it still
+	// rendering then renders its fragments again, no more).
+	for i, p := range s.Pages {
 		if ctx.Err() != nil {
 			break
+		}
+		if i > 0 && s.Pages[i-1].Lang != p.Lang && s.Pages[i-1].Lang != "" {
+			r.Forget(s.Pages[i-1].Lang)
 		}
 		pages <- p
 	}
