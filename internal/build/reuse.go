@@ -25,11 +25,14 @@ import (
 // of one provider (the provider, its offices and offers) or of one course
 // provider (its courses), that provider's file. The loader guarantees
 // these pages read nothing else: advisors and offers may only name offices
-// of their own provider. Every other page lists things from many files
-// and is rendered on every build, as are exports, open data and search.
+// of their own provider. The course lists (courses/ and its filtered
+// lists) depend on all course files and nothing of the providers; the
+// advisor directories on all provider files and nothing of the courses.
+// Every other page lists things from many files and is rendered on every
+// build, as are exports, open data and search.
 type Memo struct {
 	global [32]byte            // fingerprint of the site-wide inputs
-	owners map[string][32]byte // "provider:<id>", "courses:<id>" → fingerprint of the file
+	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
 	pages  map[string][]byte   // path → rendered page
 	// terms are the analyses of the search texts, per index language.
 	terms map[string]search.TermCache
@@ -72,15 +75,24 @@ func newMemo(d *model.Directory, globals ...any) (*Memo, error) {
 	if m.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages}, globals...)...); err != nil {
 		return nil, err
 	}
+	var providers, courses [][32]byte
 	for i := range d.Providers {
 		if m.owners["provider:"+d.Providers[i].ID], err = fingerprint(&d.Providers[i]); err != nil {
 			return nil, err
 		}
+		providers = append(providers, m.owners["provider:"+d.Providers[i].ID])
 	}
 	for i := range d.CourseFiles {
 		if m.owners["courses:"+d.CourseFiles[i].Provider.ID], err = fingerprint(&d.CourseFiles[i]); err != nil {
 			return nil, err
 		}
+		courses = append(courses, m.owners["courses:"+d.CourseFiles[i].Provider.ID])
+	}
+	if m.owners["providers"], err = fingerprint(providers); err != nil {
+		return nil, err
+	}
+	if m.owners["courses"], err = fingerprint(courses); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -89,6 +101,12 @@ func newMemo(d *model.Directory, globals ...any) (*Memo, error) {
 // ("" for a Markdown page, which depends on those only); ok is false for
 // pages that depend on many files.
 func owner(p *site.Page) (key string, ok bool) {
+	switch p.Kind {
+	case site.KindCourses, site.KindCourseSet:
+		return "courses", true
+	case site.KindAdvisors, site.KindAdvisorSet:
+		return "providers", true
+	}
 	switch d := p.Data.(type) {
 	case *model.Provider:
 		return "provider:" + d.ID, p.Kind == site.KindProvider

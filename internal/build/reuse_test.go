@@ -73,10 +73,10 @@ func TestIncrementalRebuild(t *testing.T) {
 	res, files := build(first.Memo)
 	sameAsFull(files)
 	// Exactly the pages of one provider, offer, office, course or Markdown
-	// page are reused, except AWO's.
+	// page are reused, except AWO's, and the course lists.
 	want := 0
 	for name := range files {
-		if kind, id, ok := ownPage(name); ok && !(kind != "courses" && kind != "content" && strings.HasPrefix(id, "awo-")) {
+		if kind, id, ok := ownPage(name); ok && !(kind != "courses" && kind != "content" && kind != "course-lists" && strings.HasPrefix(id, "awo-")) && kind != "advisor-lists" {
 			want++
 		}
 	}
@@ -92,7 +92,7 @@ func TestIncrementalRebuild(t *testing.T) {
 		}
 	}
 	for _, p := range res.Rendered {
-		if kind, id, ok := ownPage(p); ok && (kind == "courses" || kind == "content" || !strings.HasPrefix(id, "awo-")) {
+		if kind, id, ok := ownPage(p); ok && kind != "advisor-lists" && (kind == "courses" || kind == "content" || kind == "course-lists" || !strings.HasPrefix(id, "awo-")) {
 			t.Errorf("%s was rendered again, though nothing it shows changed", p)
 		}
 	}
@@ -106,7 +106,7 @@ func TestIncrementalRebuild(t *testing.T) {
 		if parts := strings.Split(p, "/"); len(parts) == 4 && parts[1] == "courses" && parts[3] == "index.html" {
 			courses[strings.SplitN(parts[2], "-", 2)[0]]++
 		}
-		if strings.Contains(p, "/offices/") || strings.Contains(p, "/providers/awo-") {
+		if kind, _, _ := ownPage(p); strings.Contains(p, "/offices/") || strings.Contains(p, "/providers/awo-") || kind == "advisor-lists" {
 			t.Errorf("%s was rendered again after a course change", p)
 		}
 	}
@@ -125,10 +125,15 @@ func TestIncrementalRebuild(t *testing.T) {
 
 // ownPage tells from its path whether a page of the example shows one
 // thing: a provider, office, offer, course or Markdown page (kind), and
-// which (id).
+// which (id); or is a list of courses ("course-lists") or of advisors
+// ("advisor-lists"), which depend on the files of their kind only.
 func ownPage(path string) (kind, id string, ok bool) {
 	parts := strings.Split(path, "/")
 	switch {
+	case len(parts) >= 3 && parts[1] == "courses" && (len(parts) == 3 || len(parts) == 5):
+		return "course-lists", "", true
+	case len(parts) >= 3 && parts[1] == "advisors":
+		return "advisor-lists", "", true
 	case len(parts) == 4 && parts[3] == "index.html" && slices.Contains([]string{"providers", "offices", "offers", "courses"}, parts[1]):
 		return parts[1], parts[2], parts[2] != "types" && parts[2] != "districts" && parts[2] != "months" && parts[2] != "times"
 	case len(parts) == 3 && parts[2] == "index.html" && slices.Contains([]string{"ueber-uns", "mbe-jmd", "integrationskurs"}, parts[1]):

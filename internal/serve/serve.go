@@ -115,7 +115,12 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	if err != nil {
 		s.cfg.Log.Warn("build failed; serving the last good build", "errors", s.problems.Errors(), "first", s.problems.Error())
 	} else {
-		s.cfg.Log.Info("built", "pages", len(mem.files), "rendered", len(res.Rendered), "reused", res.Reused, "took", time.Since(start).Round(time.Millisecond))
+		var phases []string
+		for _, p := range res.Phases {
+			phases = append(phases, fmt.Sprintf("%s %dms", p.Name, p.Duration.Milliseconds()))
+		}
+		s.cfg.Log.Info("built", "pages", len(mem.files), "rendered", len(res.Rendered), "reused", res.Reused,
+			"took", time.Since(start).Round(time.Millisecond), "phases", strings.Join(phases, ", "))
 	}
 	return err
 }
