@@ -70,14 +70,25 @@ type TermCache map[[2]string]map[string]int
 // be nil) at hand; into next (if not nil) it puts the analyses of this
 // build, so the cache holds only texts still in use.
 func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache) *Index {
-	// Texts recur (names, titles, fallbacks in the default language):
-	// each is analysed once per analyser (see indexTerms).
-	terms := func(text, lang string) map[string]int {
-		k := [2]string{text, lang}
-		t, ok := prev[k]
-		if !ok {
-			t = a.indexTerms(text, lang)
+	// Texts recur (names, titles): each is analysed once per index; a text
+	// in another language than the index's (a fallback for a missing
+	// translation, recurring in several indexes) once per analyser (see
+	// indexTerms).
+	seen := TermCache{}
+	terms := func(text, textLang string) map[string]int {
+		k := [2]string{text, textLang}
+		if t, ok := seen[k]; ok {
+			return t
 		}
+		t, ok := prev[k]
+		switch {
+		case ok:
+		case textLang != lang:
+			t = a.indexTerms(text, textLang)
+		default:
+			t = a.Terms(text, textLang)
+		}
+		seen[k] = t
 		if next != nil {
 			next[k] = t
 		}
