@@ -21,30 +21,9 @@ import (
 // through View.Fragment that depended on the page (not only on its value,
 // language and link prefix) would differ between the two.
 func TestFragmentsArePure(t *testing.T) {
-	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	src := os.DirFS("../..")
-	dir, problems := load.Load(src, load.Options{Now: now})
-	if dir == nil {
-		t.Fatal(problems)
-	}
-	theme := themes.Default()
-	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, theme, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := site.New(dir, site.Options{Today: model.DateOf(now)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, base := range []string{"", "https://example.org/wegweiser/"} {
-		cached, err := New(Config{Theme: theme, Strings: strs, BaseURL: base})
-		if err != nil {
-			t.Fatal(err)
-		}
-		plain, err := New(Config{Theme: theme, Strings: strs, BaseURL: base})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, cached := exampleSite(t, base)
+		plain := *cached
 		plain.fragments = nil
 		var a, b bytes.Buffer
 		differ := 0
