@@ -340,29 +340,37 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 	// The languages' HSDS exports and feeds are independent: one per core
 	// at a time.
 	var mu sync.Mutex // files
-	next := make(chan string)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for lang := range next {
-				out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
-				mu.Lock()
-				maps.Copy(files, out)
-				mu.Unlock()
-			}
-		})
-	}
-	for _, lang := range d.Site.Languages {
-		next <- lang
-	}
-	close(next)
-	wg.Wait()
+	perCore(len(d.Site.Languages), func(i int) {
+		lang := d.Site.Languages[i]
+		out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
+		mu.Lock()
+		maps.Copy(files, out)
+		mu.Unlock()
+	})
 	for name, data := range files {
 		if err := w.WriteFile(name, data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// perCore calls f(0) … f(n-1) on all cores, one call per core at a time.
+func perCore(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // openData returns the HSDS export and the feed of one language.
@@ -408,32 +416,21 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w
 	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(len(langs), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				lang := langs[i]
-				ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-				ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])
-				ix.ShardBytes = shardBytes
-				for name, b := range ix.Files(ls) {
-					if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
-						errs[i] = err
-						break
-					}
-				}
-				if engine { // else the documents go as soon as their index is written
-					docs[i], labels[i] = ds, ls
-				}
+	perCore(len(langs), func(i int) {
+		lang := langs[i]
+		ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
+		ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])
+		ix.ShardBytes = shardBytes
+		for name, b := range ix.Files(ls) {
+			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
+				errs[i] = err
+				break
 			}
-		})
-	}
-	for i := range langs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		}
+		if engine { // else the documents go as soon as their index is written
+			docs[i], labels[i] = ds, ls
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
