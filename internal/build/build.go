@@ -31,6 +31,7 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 	"github.com/wegweiser-de/wegweiser/internal/render"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -340,7 +341,7 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 	// The languages' HSDS exports and feeds are independent: one per core
 	// at a time.
 	var mu sync.Mutex // files
-	perCore(len(d.Site.Languages), func(i int) {
+	parallel.Each(len(d.Site.Languages), func(i int) {
 		lang := d.Site.Languages[i]
 		out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
 		mu.Lock()
@@ -353,24 +354,6 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 		}
 	}
 	return nil
-}
-
-// perCore calls f(0) … f(n-1) on all cores, one call per core at a time.
-func perCore(n int, f func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // openData returns the HSDS export and the feed of one language.
@@ -416,7 +399,7 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w
 	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
-	perCore(len(langs), func(i int) {
+	parallel.Each(len(langs), func(i int) {
 		lang := langs[i]
 		ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
 		ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])

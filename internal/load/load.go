@@ -28,16 +28,15 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 )
 
 // Options control a load.
@@ -163,7 +162,7 @@ func (l *loader) read() {
 	courses := l.yamlFiles("data/courses")
 	d.CourseFiles = make([]model.CourseFile, len(courses))
 	results := make([]fileResult, len(providers)+len(courses))
-	l.parallel(len(results), func(i int) {
+	parallel.Each(len(results), func(i int) {
 		if i < len(providers) {
 			results[i] = l.decodeFile(providers[i], &d.Providers[i], true)
 		} else {
@@ -194,24 +193,6 @@ func (l *loader) read() {
 	}
 	l.readPages()
 	l.checkUnknownFiles()
-}
-
-// parallel calls fn(0) … fn(n-1) on all cores.
-func (l *loader) parallel(n int, fn func(int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				fn(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // peekDefaultLanguage reads default_language from site.yaml before the
