@@ -24,6 +24,7 @@
 package load
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,13 +55,8 @@ type Options struct {
 // warnings), sorted by position. File names in problems are relative to
 // fsys.
 func Load(fsys fs.FS, opts Options) (*model.Directory, diag.List) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.StaleDays == 0 {
-		opts.StaleDays = 180
-	}
-	l := &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}}
+	opts = opts.normal()
+	l := newLoader(fsys, opts)
 	l.read()
 	l.validate()
 	l.problems.Sort()
@@ -69,6 +65,22 @@ func Load(fsys fs.FS, opts Options) (*model.Directory, diag.List) {
 	}
 	l.dir.Index()
 	return l.dir, l.problems
+}
+
+// normal returns the options with their defaults filled in.
+func (o Options) normal() Options {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.StaleDays == 0 {
+		o.StaleDays = 180
+	}
+	return o
+}
+
+// newLoader returns a loader for a whole site; opts are normal.
+func newLoader(fsys fs.FS, opts Options) *loader {
+	return &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}}
 }
 
 // loader holds the state of one Load call.
@@ -83,6 +95,9 @@ type loader struct {
 	problems diag.List
 	langs    map[string]bool // codes in languages.yaml
 	defLang  string
+	// sums, if not nil, collects the SHA-256 of each provider and course
+	// file's source (Reload).
+	sums map[string][32]byte
 }
 
 func (l *loader) problem(sev diag.Severity, p diag.Pos, rule, hint, format string, args ...any) {
@@ -94,6 +109,7 @@ type fileResult struct {
 	ok       bool
 	pos      map[any]diag.Pos
 	problems diag.List
+	sum      [32]byte // of the source, when the loader collects sums
 }
 
 func (l *loader) merge(r fileResult) bool {
@@ -119,7 +135,11 @@ func (l *loader) decodeFile(file string, target any, required bool) fileResult {
 		return fileResult{problems: diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: "missing-file",
 			Message: fmt.Sprintf("cannot read %s: %v", file, unwrapPath(err)), Hint: hint}}}
 	}
-	return l.decodeSource(file, src, 0, target)
+	r := l.decodeSource(file, src, 0, target)
+	if l.sums != nil {
+		r.sum = sha256.Sum256(src)
+	}
+	return r
 }
 
 func (l *loader) decodeSource(file string, src []byte, lineOff int, target any) fileResult {
@@ -171,28 +191,44 @@ func (l *loader) read() {
 	})
 	for i, r := range results {
 		l.merge(r)
+		file := ""
 		if i < len(providers) {
-			p := &d.Providers[i]
-			p.File = providers[i]
-			for j := range p.Offices {
-				p.Offices[j].Provider = p.ID
-			}
-			for j := range p.Advisors {
-				p.Advisors[j].Provider = p.ID
-			}
-			for j := range p.Offers {
-				p.Offers[j].Provider = p.ID
-			}
+			file = providers[i]
+			ownProvider(&d.Providers[i], file)
 		} else {
-			f := &d.CourseFiles[i-len(providers)]
-			f.File = courses[i-len(providers)]
-			for j := range f.Courses {
-				f.Courses[j].Provider = f.Provider.ID
-			}
+			file = courses[i-len(providers)]
+			ownCourses(&d.CourseFiles[i-len(providers)], file)
+		}
+		if l.sums != nil {
+			l.sums[file] = r.sum
 		}
 	}
 	l.readPages()
 	l.checkUnknownFiles()
+}
+
+// ownProvider notes on a decoded provider its file, and on its offices,
+// advisors and offers the provider.
+func ownProvider(p *model.Provider, file string) {
+	p.File = file
+	for j := range p.Offices {
+		p.Offices[j].Provider = p.ID
+	}
+	for j := range p.Advisors {
+		p.Advisors[j].Provider = p.ID
+	}
+	for j := range p.Offers {
+		p.Offers[j].Provider = p.ID
+	}
+}
+
+// ownCourses notes on a decoded course file its file name, and on its
+// courses the course provider.
+func ownCourses(f *model.CourseFile, file string) {
+	f.File = file
+	for j := range f.Courses {
+		f.Courses[j].Provider = f.Provider.ID
+	}
 }
 
 // peekDefaultLanguage reads default_language from site.yaml before the

@@ -40,14 +40,14 @@ func (l *loader) validate() {
 	l.checkSite()
 	l.checkIDs()
 	l.checkDistricts()
-	l.checkRefs()
+	l.checkRefs(reflect.ValueOf(d).Elem())
 	for i := range d.Providers {
 		l.checkProvider(&d.Providers[i])
 	}
 	for i := range d.CourseFiles {
 		l.checkCourseFile(&d.CourseFiles[i])
 	}
-	l.checkTexts()
+	l.checkTexts(reflect.ValueOf(d).Elem())
 }
 
 func (l *loader) checkLanguages() {
@@ -195,10 +195,10 @@ func (l *loader) checkDistricts() {
 	}
 }
 
-// checkRefs checks every field tagged ref=district, ref=language or
-// ref=topic against the ids defined. Office references are checked per
-// provider (checkProvider).
-func (l *loader) checkRefs() {
+// checkRefs checks every field below root (the directory, or a value of
+// it) tagged ref=district, ref=language or ref=topic against the ids
+// defined. Office references are checked per provider (checkProvider).
+func (l *loader) checkRefs(root reflect.Value) {
 	d := l.dir
 	ids := map[string][]string{}
 	names := map[string]map[string]string{} // kind → folded name or alias → id
@@ -251,7 +251,7 @@ func (l *loader) checkRefs() {
 			}
 		}
 	}
-	l.walk(reflect.ValueOf(d).Elem(), visit)
+	l.walk(root, visit)
 }
 
 // languageAliases explains language tags that editors meet elsewhere but
@@ -527,10 +527,11 @@ func (l *loader) checkCourseFile(f *model.CourseFile) {
 	}
 }
 
-// checkTexts checks every text: it must have the default language (the
-// fallback of every page), and texts meant for readers should be
-// translated into every interface language.
-func (l *loader) checkTexts() {
+// checkTexts checks every text below root (the directory, or a value of
+// it): it must have the default language (the fallback of every page), and
+// texts meant for readers should be translated into every interface
+// language.
+func (l *loader) checkTexts(root reflect.Value) {
 	s := l.dir.Site
 	var others []string
 	for _, lang := range s.Languages {
@@ -538,7 +539,7 @@ func (l *loader) checkTexts() {
 			others = append(others, lang)
 		}
 	}
-	l.walk(reflect.ValueOf(l.dir).Elem(), func(f field, v reflect.Value) {
+	l.walk(root, func(f field, v reflect.Value) {
 		if v.Type() != textType || v.Len() == 0 {
 			return
 		}

@@ -1,0 +1,213 @@
+package load
+
+import (
+	"io/fs"
+	"maps"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// A Snapshot is a successful load kept for the next one in the same
+// process (wegweiser serve). Reload, given the snapshot of the last load,
+// decodes again only the provider and course files whose size or
+// modification time changed, and checks only them: the checks of one file
+// and those across files that concern it (unique ids, references). The
+// warnings of the other files are carried over. Everything else (site.yaml,
+// languages, districts, topics, a file added or removed) is read again in
+// full, as is any change that brings an error, so errors are reported
+// exactly as Load reports them.
+//
+// A snapshot is read-only: the next snapshot shares the values of the
+// files that did not change.
+type Snapshot struct {
+	// Dir is the loaded directory.
+	Dir *model.Directory
+	// Problems are the load's warnings, sorted.
+	Problems diag.List
+
+	stamps  map[string]stamp    // the files read → size and modification time (see stampsOf)
+	sums    map[string][32]byte // provider and course file → SHA-256 of its source
+	opts    Options
+	defLang string
+	// Patched lists the files this snapshot decoded again from the
+	// previous one; nil when it was loaded in full.
+	Patched []string
+}
+
+// stamp tells whether a file may have changed.
+type stamp struct {
+	size int64
+	mod  time.Time
+}
+
+// Sum returns the SHA-256 of the source of a provider or course file (its
+// path relative to the site), as loaded; a file whose sum did not change
+// decoded to the same values.
+func (s *Snapshot) Sum(file string) [32]byte { return s.sums[file] }
+
+// Reload loads the site in fsys like Load, reusing prev, the snapshot of
+// the last load of the same site, where its files did not change (nil:
+// none). It returns the new snapshot, or nil and all problems if the site
+// has errors.
+func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
+	opts = opts.normal()
+	stamps := stampsOf(fsys) // before reading: a file changed meanwhile is read again next time
+	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays {
+		if s, ok := prev.patch(fsys, opts, stamps); ok {
+			return s, s.Problems
+		}
+	}
+	l := newLoader(fsys, opts)
+	l.sums = map[string][32]byte{}
+	l.read()
+	l.validate()
+	l.problems.Sort()
+	if l.problems.Errors() > 0 {
+		return nil, l.problems
+	}
+	l.dir.Index()
+	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, sums: l.sums, opts: opts, defLang: l.defLang}, l.problems
+}
+
+// stampsOf stamps the files a load reads: the data files and the Markdown
+// pages. Other files count by name only (the loader warns about unknown
+// files in data/); hidden files, which the loader skips, do not count.
+func stampsOf(fsys fs.FS) map[string]stamp {
+	out := map[string]stamp{}
+	add := func(p string, e fs.DirEntry, read bool) {
+		if !read {
+			out[p] = stamp{}
+		} else if info, err := e.Info(); err == nil {
+			out[p] = stamp{info.Size(), info.ModTime()}
+		} else {
+			out[p] = stamp{size: -1} // unreadable: never equal to a readable one
+		}
+	}
+	entries, _ := fs.ReadDir(fsys, "data")
+	for _, e := range entries {
+		p := "data/" + e.Name()
+		switch {
+		case strings.HasPrefix(e.Name(), "."):
+		case e.IsDir() && (e.Name() == "providers" || e.Name() == "courses"):
+			files, _ := fs.ReadDir(fsys, p)
+			for _, f := range files {
+				if !f.IsDir() && !strings.HasPrefix(f.Name(), ".") {
+					add(p+"/"+f.Name(), f, isDataFile(p+"/"+f.Name(), p))
+				}
+			}
+		default:
+			add(p, e, !e.IsDir())
+		}
+	}
+	fs.WalkDir(fsys, "content", func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".md") {
+			add(p, e, true)
+		}
+		return nil
+	})
+	return out
+}
+
+// patch returns the snapshot for the files now stamped stamps, made from
+// s by decoding again the provider and course files that changed and
+// reading the Markdown pages again if any changed. ok is false when that
+// is not enough (site-wide files changed, files came or went) or the
+// change brings an error: then the site is loaded in full.
+func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (next *Snapshot, ok bool) {
+	if len(stamps) != len(s.stamps) {
+		return nil, false
+	}
+	var changed []string
+	content := false
+	for file, st := range stamps {
+		was, ok := s.stamps[file]
+		switch {
+		case !ok:
+			return nil, false // a file came (and another went)
+		case was == st:
+		case strings.HasPrefix(file, "content/"):
+			content = true
+		case isDataFile(file, "data/providers") || isDataFile(file, "data/courses"):
+			changed = append(changed, file)
+		default:
+			return nil, false // site-wide data
+		}
+	}
+	if len(changed) == 0 && !content {
+		next := *s
+		next.stamps, next.Patched = stamps, []string{}
+		return &next, true
+	}
+	slices.Sort(changed)
+
+	d := *s.Dir // the files that did not change keep their values
+	d.Providers, d.CourseFiles = slices.Clone(d.Providers), slices.Clone(d.CourseFiles)
+	l := newLoader(fsys, opts)
+	l.dir, l.defLang, l.sums = &d, s.defLang, maps.Clone(s.sums)
+	l.langs = map[string]bool{}
+	for _, lang := range d.Languages {
+		l.langs[lang.Code] = true
+	}
+	var roots []reflect.Value // the values decoded again
+	for _, file := range changed {
+		if i := slices.IndexFunc(d.Providers, func(p model.Provider) bool { return p.File == file }); i >= 0 {
+			p := &d.Providers[i]
+			*p = model.Provider{}
+			r := l.decodeFile(file, p, true)
+			l.merge(r)
+			ownProvider(p, file)
+			l.sums[file] = r.sum
+			roots = append(roots, reflect.ValueOf(p).Elem())
+			l.checkProvider(p)
+		} else if i := slices.IndexFunc(d.CourseFiles, func(f model.CourseFile) bool { return f.File == file }); i >= 0 {
+			f := &d.CourseFiles[i]
+			*f = model.CourseFile{}
+			r := l.decodeFile(file, f, true)
+			l.merge(r)
+			ownCourses(f, file)
+			l.sums[file] = r.sum
+			roots = append(roots, reflect.ValueOf(f).Elem())
+			l.checkCourseFile(f)
+		} else {
+			return nil, false // a file that failed to decode before
+		}
+	}
+	if content {
+		d.Pages = nil
+		l.readPages()
+	}
+	// Across files: ids must stay unique (the unchanged files have no
+	// positions here, so a clash is an error and the site is loaded in
+	// full to report it); references of the changed values; their texts.
+	l.checkIDs()
+	for _, root := range roots {
+		l.checkRefs(root)
+		l.checkTexts(root)
+	}
+	if l.problems.Errors() > 0 {
+		return nil, false
+	}
+	problems := slices.DeleteFunc(slices.Clone(s.Problems), func(p diag.Problem) bool {
+		return slices.Contains(changed, p.File) || content && strings.HasPrefix(p.File, "content/")
+	})
+	problems = append(problems, l.problems...)
+	problems.Sort()
+	d.Index()
+	patched := changed
+	if content {
+		patched = append(patched, "content/")
+	}
+	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, Patched: patched}, true
+}
+
+// isDataFile tells whether file is a .yaml or .yml file directly in dir.
+func isDataFile(file, dir string) bool {
+	ext := path.Ext(file)
+	return path.Dir(file) == dir && (ext == ".yaml" || ext == ".yml") && !strings.HasPrefix(path.Base(file), ".")
+}
