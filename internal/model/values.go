@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -70,6 +71,12 @@ func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 
 
 // Before reports whether d is before e.
 func (d Date) Before(e Date) bool { return d.Time().Before(e.Time()) }
+
+// Compare returns -1, 0 or +1 as d is before, on or after e (both valid
+// dates).
+func (d Date) Compare(e Date) int {
+	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
+}
 
 // DaysUntil returns the number of days from d to e (negative if e is before d).
 func (d Date) DaysUntil(e Date) int { return int(e.Time().Sub(d.Time()).Hours() / 24) }

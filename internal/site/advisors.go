@@ -39,11 +39,23 @@ func (a *AdvisorSet) Count() int {
 // AdvisorGroups returns the advisors keep selects, grouped by the district
 // of their office in the order of districts.yaml, each group by name.
 func (s *Site) AdvisorGroups(keep func(*model.Advisor) bool) []AdvisorGroup {
-	byDistrict := map[string][]*model.Advisor{}
+	var list []*model.Advisor
 	for _, a := range s.AllAdvisors() {
-		if o := s.Dir.Office(a.Office); o != nil && (keep == nil || keep(a)) {
-			byDistrict[o.District] = append(byDistrict[o.District], a)
+		if s.Dir.Office(a.Office) != nil && (keep == nil || keep(a)) {
+			list = append(list, a)
 		}
+	}
+	return s.groupAdvisors(list)
+}
+
+// groupAdvisors groups advisors of known offices by the district of their
+// office, in the order of districts.yaml, keeping their order within a
+// district.
+func (s *Site) groupAdvisors(list []*model.Advisor) []AdvisorGroup {
+	byDistrict := map[string][]*model.Advisor{}
+	for _, a := range list {
+		o := s.Dir.Office(a.Office)
+		byDistrict[o.District] = append(byDistrict[o.District], a)
 	}
 	var out []AdvisorGroup
 	for i := range s.Dir.Districts {
@@ -58,21 +70,42 @@ func (s *Site) AdvisorGroups(keep func(*model.Advisor) bool) []AdvisorGroup {
 // advisor speaks, per district with advisors and per program.
 func (s *Site) AdvisorSets() []*AdvisorSet { return s.advisorSets }
 
+// makeAdvisorSets sorts the advisors into their sets in one pass.
 func (s *Site) makeAdvisorSets() []*AdvisorSet {
+	type key struct{ by, value string }
+	members := map[key][]*model.Advisor{}
+	add := func(k key, a *model.Advisor) {
+		if m := members[k]; len(m) == 0 || m[len(m)-1] != a { // a value listed twice counts once
+			members[k] = append(m, a)
+		}
+	}
+	for _, a := range s.AllAdvisors() {
+		o := s.Dir.Office(a.Office)
+		if o == nil {
+			continue
+		}
+		for _, l := range a.Languages {
+			add(key{"language", l}, a)
+		}
+		add(key{"district", o.District}, a)
+		for _, p := range a.Programs {
+			add(key{"program", p}, a)
+		}
+	}
 	var out []*AdvisorSet
-	add := func(by, value string, keep func(*model.Advisor) bool) {
-		if g := s.AdvisorGroups(keep); len(g) > 0 {
+	set := func(by, value string) {
+		if g := s.groupAdvisors(members[key{by, value}]); len(g) > 0 {
 			out = append(out, &AdvisorSet{By: by, Value: value, Groups: g})
 		}
 	}
 	for _, l := range s.Dir.Languages {
-		add("language", l.Code, func(a *model.Advisor) bool { return slices.Contains(a.Languages, l.Code) })
+		set("language", l.Code)
 	}
 	for _, d := range s.Dir.Districts {
-		add("district", d.ID, func(a *model.Advisor) bool { return s.Dir.Office(a.Office).District == d.ID })
+		set("district", d.ID)
 	}
 	for _, p := range s.Programs() {
-		add("program", p, func(a *model.Advisor) bool { return slices.Contains(a.Programs, p) })
+		set("program", p)
 	}
 	return out
 }

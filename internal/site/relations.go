@@ -228,6 +228,10 @@ func (s *Site) CourseSets() []*CourseSet {
 // natural order: types as in model.CourseTypes, districts as in
 // districts.yaml, months in time order, morning before evening.
 func (s *Site) CourseSetsBy(by string) []*CourseSet {
+	return once(s.memo, [2]string{"course-sets", by}, func() []*CourseSet { return s.courseSetsBy(by) })
+}
+
+func (s *Site) courseSetsBy(by string) []*CourseSet {
 	var values []string
 	key := func(c *model.Course) string { return "" }
 	switch by {
@@ -240,14 +244,16 @@ func (s *Site) CourseSetsBy(by string) []*CourseSet {
 		}
 		key = func(c *model.Course) string { return c.Location.District }
 	case "month":
-		for _, c := range s.courses {
-			m := fmt.Sprintf("%04d-%02d", c.Start.Year, int(c.Start.Month))
-			if !slices.Contains(values, m) {
-				values = append(values, m)
+		months := map[[2]int]string{}
+		key = func(c *model.Course) string {
+			m := [2]int{c.Start.Year, int(c.Start.Month)}
+			if v, ok := months[m]; ok {
+				return v
 			}
+			months[m] = fmt.Sprintf("%04d-%02d", m[0], m[1])
+			values = append(values, months[m])
+			return months[m]
 		}
-		slices.Sort(values)
-		key = func(c *model.Course) string { return fmt.Sprintf("%04d-%02d", c.Start.Year, int(c.Start.Month)) }
 	case "time":
 		values = []string{"morning", "afternoon", "evening"}
 		key = TimeOfDay
@@ -256,6 +262,9 @@ func (s *Site) CourseSetsBy(by string) []*CourseSet {
 	for _, c := range s.courses {
 		k := key(c)
 		byValue[k] = append(byValue[k], c)
+	}
+	if by == "month" {
+		slices.Sort(values)
 	}
 	var out []*CourseSet
 	for _, v := range values {

@@ -165,7 +165,11 @@ func (s *Site) relate() {
 			}
 		}
 	}
-	slices.SortStableFunc(s.offices, func(a, b *model.Office) int { return cmp.Compare(s.name(a.Name), s.name(b.Name)) })
+	names := make(map[*model.Office]string, len(s.offices))
+	for _, o := range s.offices {
+		names[o] = s.name(o.Name)
+	}
+	slices.SortStableFunc(s.offices, func(a, b *model.Office) int { return cmp.Compare(names[a], names[b]) })
 	for i := range d.CourseFiles {
 		f := &d.CourseFiles[i]
 		for j := range f.Courses {
@@ -179,8 +183,8 @@ func (s *Site) relate() {
 			}
 		}
 	}
-	slices.SortStableFunc(s.courses, func(a, b *model.Course) int {
-		return cmp.Or(cmp.Compare(a.Start.String(), b.Start.String()), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(s.courses, func(a, b *model.Course) int { // ids are unique
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 	})
 	s.coursesIn = map[string][]*model.Course{}
 	for _, c := range s.courses {
@@ -224,8 +228,26 @@ func (s *Site) paginate() error {
 			return fmt.Errorf("content page %q: the path %s/ is used by the site itself; rename the file", p, first)
 		}
 	}
+	courseSets := s.CourseSets()
+	// The keys of the pages of one entry, the same in every language.
+	key := func(kind, id string) string { return kind + "/" + id + "/" }
+	courseKeys := make([]string, len(s.courses))
+	for i, c := range s.courses {
+		courseKeys[i] = key("courses", c.ID)
+	}
+	officeKeys := make([]string, len(s.offices))
+	for i, o := range s.offices {
+		officeKeys[i] = key("offices", o.ID)
+	}
+	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+len(s.offices)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
+	pages := make([]Page, 0, cap(s.Pages)) // one allocation for most pages
 	for _, lang := range d.Site.Languages {
 		add := func(kind, key string, data any) {
+			if len(pages) < cap(pages) {
+				pages = append(pages, Page{Kind: kind, Lang: lang, Key: key, Data: data})
+				s.Pages = append(s.Pages, &pages[len(pages)-1])
+				return
+			}
 			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: lang, Key: key, Data: data})
 		}
 		add(KindHome, "", nil)
@@ -252,14 +274,14 @@ func (s *Site) paginate() error {
 				add(KindOffer, "offers/"+p.Offers[j].ID+"/", &p.Offers[j])
 			}
 		}
-		for _, o := range s.offices {
-			add(KindOffice, "offices/"+o.ID+"/", o)
+		for i, o := range s.offices {
+			add(KindOffice, officeKeys[i], o)
 		}
 		add(KindCourses, "courses/", nil)
-		for _, c := range s.courses {
-			add(KindCourse, "courses/"+c.ID+"/", c)
+		for i, c := range s.courses {
+			add(KindCourse, courseKeys[i], c)
 		}
-		for _, set := range s.CourseSets() {
+		for _, set := range courseSets {
 			add(KindCourseSet, set.Key(), set)
 		}
 		add(KindAdvisors, "advisors/", nil)
