@@ -90,16 +90,15 @@ type Config struct {
 	// Engine asks for a server-side search engine in the result
 	// (wegweiser serve).
 	Engine bool
-	// Remember keeps in the result a Memo of the rendered pages and of
-	// what they were rendered from; Memo is the previous build's, whose
-	// pages are taken as they were where their inputs did not change
-	// (wegweiser serve).
-	Remember bool
-	Memo     *Memo
 	// PagesOnly renders the Markdown pages of content/ and nothing else
 	// (no directory pages, exports, open data, search or editor): the
 	// build benchmark compares it with Hugo on the same pages.
 	PagesOnly bool
+	// Workers is the number of goroutines of the open data and search
+	// steps, which take one language each (0: one per core). wegweiser
+	// serve, which makes them in the background, leaves a core to the
+	// pages asked for meanwhile.
+	Workers int
 	// SearchShardBytes is the size above which the static search index
 	// splits a shard of terms; 0 means search.MaxShardBytes. Tests set it
 	// low to run the example's search with split shards.
@@ -114,11 +113,6 @@ type Result struct {
 	Bytes    int64
 	Duration time.Duration
 	Engine   *search.Engine // when Config.Engine
-	Memo     *Memo          // when Config.Remember
-	// Rendered lists the pages rendered by this build; the others (Reused)
-	// were taken from Config.Memo.
-	Rendered []string
-	Reused   int
 	// Phases is the wall time of each step of the build, in order.
 	Phases []Phase
 }
@@ -151,7 +145,6 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	start := time.Now()
 	clock := &timer{mark: start}
 	top := &topLevel{Writer: w, seen: map[string]bool{}}
-	w = top
 	if cfg.Now.IsZero() {
 		cfg.Now = start
 	}
@@ -160,98 +153,145 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		return &Result{Problems: problems}, problems
 	}
 	clock.phase("load")
-	public := dir.Public() // open data is always the public directory
-	internal := cfg.Edition == site.EditionInternal
-	if !internal {
-		dir = public // from here on nothing for staff only exists
-	}
-	theme := themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
-	s := dir.Site
-	strs, err := i18n.Load(s.Languages, s.DefaultLanguage, theme, cfg.Source)
-	if err != nil {
-		return nil, fmt.Errorf("interface strings: %w", err)
-	}
-	for _, lang := range s.Languages {
-		if !strs.Has(lang, "nav_home") {
-			problems = append(problems, diag.Problem{Pos: diag.Pos{File: "i18n/" + lang + ".yaml", Line: 1, Col: 1}, Severity: diag.Warning,
-				Rule: "missing-translation", Message: fmt.Sprintf("no interface strings for %s", lang),
-				Hint: fmt.Sprintf("add i18n/%s.yaml (copy the theme's en.yaml and translate it); until then %s pages show %s labels", lang, lang, s.DefaultLanguage)})
-		}
-	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = string(s.BaseURL)
-	}
-	if base != "" && !strings.HasSuffix(base, "/") {
-		base += "/"
-	}
-	assets, err := writeAssets(theme, w)
+	st, err := newStage(cfg, dir, problems, top)
 	if err != nil {
 		return nil, err
 	}
-	edition := ""
-	if internal {
-		edition = site.EditionInternal
-	}
-	graph, err := site.New(dir, site.Options{Today: model.DateOf(cfg.Now), Statistics: cfg.Statistics, Edition: edition, Problems: problems})
-	if err != nil {
-		return nil, err
-	}
-	r, err := render.New(render.Config{Theme: theme, Strings: strs, BaseURL: base, Assets: assets, Reload: cfg.Reload})
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Problems: problems, Pages: map[string]int{}}
+	res := &Result{Problems: st.problems, Pages: map[string]int{}}
 	if cfg.PagesOnly {
-		graph.Pages = slices.DeleteFunc(graph.Pages, func(p *site.Page) bool { return p.Kind != site.KindContent })
-	}
-	if cfg.Remember {
-		res.Memo, err = newMemo(dir, base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, cfg.Reload,
-			filesOf(theme, "."), filesOf(cfg.Source, "i18n"))
-		if err != nil {
-			return nil, fmt.Errorf("fingerprints: %w", err)
-		}
+		st.graph.Pages = slices.DeleteFunc(st.graph.Pages, func(p *site.Page) bool { return p.Kind != site.KindContent })
 	}
 	clock.phase("model")
-	if res.Rendered, res.Reused, err = renderAll(ctx, r, graph, w, res.Memo, cfg.Memo); err != nil {
+	if err = renderAll(ctx, st.r, st.graph, top); err != nil {
 		return nil, err
 	}
 	clock.phase("pages")
-	for _, p := range graph.Pages {
+	for _, p := range st.graph.Pages {
 		res.Pages[p.Lang]++
 	}
 	if cfg.PagesOnly {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	if err := writeExports(dir, cfg.Now, base, internal, w); err != nil {
+	if res.Engine, err = st.writeRest(ctx, top, nil, clock); err != nil {
+		return nil, err
+	}
+	res.Phases = clock.phases
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// stage is a build after loading: the page graph, its renderer and what
+// the other files are made from.
+type stage struct {
+	cfg      Config
+	dir      *model.Directory // of the edition built
+	public   *model.Directory // open data is always the public directory
+	internal bool
+	strs     *i18n.Bundle
+	theme    fs.FS
+	base     string
+	graph    *site.Site
+	r        *render.Renderer
+	problems diag.List
+	adminCSP string // the web editor's policy, "" without the editor
+}
+
+// newStage makes the page graph and the renderer of a loaded directory
+// and writes the theme's assets to w.
+func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*stage, error) {
+	st := &stage{cfg: cfg, public: dir.Public(), internal: cfg.Edition == site.EditionInternal}
+	if cfg.Now.IsZero() {
+		st.cfg.Now = time.Now()
+	}
+	if !st.internal {
+		dir = st.public // from here on nothing for staff only exists
+	}
+	st.dir = dir
+	st.theme = themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
+	s := dir.Site
+	var err error
+	st.strs, err = i18n.Load(s.Languages, s.DefaultLanguage, st.theme, cfg.Source)
+	if err != nil {
+		return nil, fmt.Errorf("interface strings: %w", err)
+	}
+	problems = slices.Clone(problems)
+	for _, lang := range s.Languages {
+		if !st.strs.Has(lang, "nav_home") {
+			problems = append(problems, diag.Problem{Pos: diag.Pos{File: "i18n/" + lang + ".yaml", Line: 1, Col: 1}, Severity: diag.Warning,
+				Rule: "missing-translation", Message: fmt.Sprintf("no interface strings for %s", lang),
+				Hint: fmt.Sprintf("add i18n/%s.yaml (copy the theme's en.yaml and translate it); until then %s pages show %s labels", lang, lang, s.DefaultLanguage)})
+		}
+	}
+	st.problems = problems
+	st.base = cfg.BaseURL
+	if st.base == "" {
+		st.base = string(s.BaseURL)
+	}
+	if st.base != "" && !strings.HasSuffix(st.base, "/") {
+		st.base += "/"
+	}
+	assets, err := writeAssets(st.theme, w)
+	if err != nil {
+		return nil, err
+	}
+	edition := ""
+	if st.internal {
+		edition = site.EditionInternal
+	}
+	st.graph, err = site.New(dir, site.Options{Today: model.DateOf(st.cfg.Now), Statistics: cfg.Statistics, Edition: edition, Problems: problems})
+	if err != nil {
+		return nil, err
+	}
+	st.r, err = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: assets, Reload: cfg.Reload})
+	if err != nil {
+		return nil, err
+	}
+	if cms.Enabled(&dir.Site) {
+		st.adminCSP = cms.CSP(&dir.Site)
+	}
+	return st, nil
+}
+
+// writeRest writes every file but the pages and the assets: exports, open
+// data, search, robots.txt, sitemap.xml, the web editor and last the
+// _headers of all files written to top. terms are the search analyses to
+// keep and reuse (nil: none). It stops between steps when ctx is done.
+func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, clock *timer) (*search.Engine, error) {
+	cfg, w := st.cfg, Writer(top)
+	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, w); err != nil {
 		return nil, err
 	}
 	clock.phase("exports")
-	if err := writeOpenData(public, strs, cfg, base, w); err != nil {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := writeOpenData(st.public, st.strs, cfg, st.base, w); err != nil {
 		return nil, err
 	}
 	clock.phase("open data")
-	engine, err := writeSearch(graph, strs, cfg.Engine, cfg.SearchShardBytes, w, res.Memo, cfg.Memo)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	engine, err := writeSearch(st.graph, st.strs, cfg, w, terms)
 	if err != nil {
 		return nil, err
 	}
 	clock.phase("search")
-	robotsTxt := robots(base)
-	if internal {
+	robotsTxt := robots(st.base)
+	if st.internal {
 		robotsTxt = []byte("User-agent: *\nDisallow: /\n")
 	}
 	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
 		return nil, err
 	}
-	if base != "" && !internal {
-		if err := w.WriteFile("sitemap.xml", sitemap(graph, base)); err != nil {
+	if st.base != "" && !st.internal {
+		if err := w.WriteFile("sitemap.xml", sitemap(st.graph, st.base)); err != nil {
 			return nil, err
 		}
 	}
-	adminCSP := ""
-	if cms.Enabled(&s) {
-		files, err := cms.Files(dir, base)
+	if st.adminCSP != "" {
+		files, err := cms.Files(st.dir, st.base)
 		if err != nil {
 			return nil, fmt.Errorf("web editor: %w", err)
 		}
@@ -260,16 +300,12 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 				return nil, err
 			}
 		}
-		adminCSP = cms.CSP(&s)
 	}
-	if err := w.WriteFile("_headers", headersFile(headerRules(top.names(), adminCSP))); err != nil {
+	if err := w.WriteFile("_headers", headersFile(headerRules(top.names(), st.adminCSP))); err != nil {
 		return nil, err
 	}
 	clock.phase("rest")
-	res.Phases = clock.phases
-	res.Engine = engine
-	res.Duration = time.Since(start)
-	return res, nil
+	return engine, nil
 }
 
 // writeExports writes the advisor lists, vCards and calendars below
@@ -341,7 +377,7 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 	// The languages' HSDS exports and feeds are independent: one per core
 	// at a time.
 	var mu sync.Mutex // files
-	parallel.Each(len(d.Site.Languages), func(i int) {
+	parallel.EachOn(workers(cfg), len(d.Site.Languages), func(i int) {
 		lang := d.Site.Languages[i]
 		out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
 		mu.Lock()
@@ -379,45 +415,50 @@ func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today mo
 	return files
 }
 
+// searchTerms are the analyses of the search texts of a build, per index
+// language, kept for the next build in the same process (wegweiser serve),
+// which analyses only the texts that are new.
+type searchTerms struct {
+	prev, next map[string]search.TermCache
+}
+
 // writeSearch writes the static search index of every language and, if
 // asked, returns a server-side engine over the same documents.
-func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w Writer, memo, prev *Memo) (*search.Engine, error) {
+func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *searchTerms) (*search.Engine, error) {
 	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
 	langs := s.Dir.Site.Languages
-	// With a memo, each language keeps the analyses of its texts for the
+	// With terms, each language keeps the analyses of its texts for the
 	// next build (one map per language: the goroutines share none).
 	caches, prevCaches := make([]search.TermCache, len(langs)), make([]search.TermCache, len(langs))
 	for i, lang := range langs {
-		if memo != nil {
+		if terms != nil {
 			caches[i] = search.TermCache{}
-			memo.terms[lang] = caches[i]
-		}
-		if prev != nil {
-			prevCaches[i] = prev.terms[lang]
+			terms.next[lang] = caches[i]
+			prevCaches[i] = terms.prev[lang]
 		}
 	}
 	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
-	parallel.Each(len(langs), func(i int) {
+	parallel.EachOn(workers(cfg), len(langs), func(i int) {
 		lang := langs[i]
 		ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
 		ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])
-		ix.ShardBytes = shardBytes
+		ix.ShardBytes = cfg.SearchShardBytes
 		for name, b := range ix.Files(ls) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 				errs[i] = err
 				break
 			}
 		}
-		if engine { // else the documents go as soon as their index is written
+		if cfg.Engine { // else the documents go as soon as their index is written
 			docs[i], labels[i] = ds, ls
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if !engine {
+	if !cfg.Engine {
 		return nil, nil
 	}
 	byLang, labelsByLang := map[string][]search.Doc{}, map[string]map[string]string{}
@@ -425,6 +466,14 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, engine bool, shardBytes int, w
 		byLang[lang], labelsByLang[lang] = docs[i], labels[i]
 	}
 	return search.NewEngine(a, byLang, labelsByLang)
+}
+
+// workers returns the goroutines cfg gives the open data and search.
+func workers(cfg Config) int {
+	if cfg.Workers > 0 {
+		return cfg.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // License returns the licence of the open data: site.yaml's, or CC BY 4.0.
@@ -436,17 +485,14 @@ func License(d *model.Directory) map[string]string {
 	return map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 }
 
-// renderAll renders every page on all cores and returns the paths of the
-// pages it rendered. With a memo it records each page in it, and takes a
-// page from prev where its inputs did not change (reused counts those).
-func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, memo, prev *Memo) (rendered []string, reused int, err error) {
+// renderAll renders every page on all cores and writes it to w.
+func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type file struct {
 		name string
 		data []byte
 	}
-	var mu sync.Mutex // rendered, reused, memo.pages
 	pages := make(chan *site.Page)
 	files := make(chan file, 64)
 	// Rendering uses every core; writing waits on the file system, so
@@ -456,17 +502,6 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, 
 		renderers.Go(func() {
 			var buf bytes.Buffer
 			for p := range pages {
-				name := p.Path()
-				if memo != nil {
-					if b, ok := memo.reusable(prev, p); ok {
-						mu.Lock()
-						memo.pages[name] = b
-						reused++
-						mu.Unlock()
-						files <- file{name, b}
-						continue
-					}
-				}
 				buf.Reset()
 				var err error
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
@@ -476,14 +511,7 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, 
 					cancel(err)
 					continue
 				}
-				b := bytes.Clone(buf.Bytes())
-				mu.Lock()
-				rendered = append(rendered, name)
-				if memo != nil {
-					memo.pages[name] = b
-				}
-				mu.Unlock()
-				files <- file{name, b}
+				files <- file{p.Path(), bytes.Clone(buf.Bytes())}
 			}
 		})
 	}
@@ -513,9 +541,9 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer, 
 	close(files)
 	writers.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return nil, 0, err
+		return err
 	}
-	return rendered, reused, ctx.Err()
+	return ctx.Err()
 }
 
 // writeAssets publishes the theme's assets/ with a content hash in each

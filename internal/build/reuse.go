@@ -5,19 +5,14 @@ import (
 	"encoding/json"
 	"io/fs"
 
+	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
-	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
-// Memo is what a build leaves for the next one in the same process
-// (wegweiser serve): its rendered pages and fingerprints of what they were
-// rendered from. Given the memo of the previous build, a build renders
-// again only the pages whose inputs changed and takes the others as they
-// were.
-//
-// The memo also keeps the analyses of the search texts: the next build
-// analyses only the texts that are new.
+// inputs fingerprints what the pages of a build are rendered from, so the
+// next build in the same process (wegweiser serve) can tell which pages
+// would come out the same and keep them.
 //
 // The inputs of a page are the site-wide data every page shows (site.yaml,
 // languages, districts, topics, the Markdown pages and their menus, the
@@ -28,14 +23,11 @@ import (
 // of their own provider. The course lists (courses/ and its filtered
 // lists) depend on all course files and nothing of the providers; the
 // advisor directories on all provider files and nothing of the courses.
-// Every other page lists things from many files and is rendered on every
-// build, as are exports, open data and search.
-type Memo struct {
+// Every other page lists things from many files and is rendered again
+// after any change, as are exports, open data and search.
+type inputs struct {
 	global [32]byte            // fingerprint of the site-wide inputs
 	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
-	pages  map[string][]byte   // path → rendered page
-	// terms are the analyses of the search texts, per index language.
-	terms map[string]search.TermCache
 }
 
 // fingerprint hashes the JSON encoding of vs.
@@ -67,34 +59,35 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 	return out
 }
 
-// newMemo fingerprints the inputs of a build. globals are the site-wide
-// inputs besides the directory's own.
-func newMemo(d *model.Directory, globals ...any) (*Memo, error) {
-	m := &Memo{owners: map[string][32]byte{}, pages: map[string][]byte{}, terms: map[string]search.TermCache{}}
+// newInputs fingerprints the inputs of a build of snap. A provider or
+// course file is fingerprinted by its source (a file that reads the same
+// decodes the same, the site-wide data being equal). globals are the
+// site-wide inputs besides the directory's own.
+func newInputs(snap *load.Snapshot, globals ...any) (*inputs, error) {
+	d := snap.Dir
+	in := &inputs{owners: map[string][32]byte{}}
 	var err error
-	if m.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages}, globals...)...); err != nil {
+	if in.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages}, globals...)...); err != nil {
 		return nil, err
 	}
 	var providers, courses [][32]byte
 	for i := range d.Providers {
-		if m.owners["provider:"+d.Providers[i].ID], err = fingerprint(&d.Providers[i]); err != nil {
-			return nil, err
-		}
-		providers = append(providers, m.owners["provider:"+d.Providers[i].ID])
+		sum := snap.Sum(d.Providers[i].File)
+		in.owners["provider:"+d.Providers[i].ID] = sum
+		providers = append(providers, sum)
 	}
 	for i := range d.CourseFiles {
-		if m.owners["courses:"+d.CourseFiles[i].Provider.ID], err = fingerprint(&d.CourseFiles[i]); err != nil {
-			return nil, err
-		}
-		courses = append(courses, m.owners["courses:"+d.CourseFiles[i].Provider.ID])
+		sum := snap.Sum(d.CourseFiles[i].File)
+		in.owners["courses:"+d.CourseFiles[i].Provider.ID] = sum
+		courses = append(courses, sum)
 	}
-	if m.owners["providers"], err = fingerprint(providers); err != nil {
+	if in.owners["providers"], err = fingerprint(providers); err != nil {
 		return nil, err
 	}
-	if m.owners["courses"], err = fingerprint(courses); err != nil {
+	if in.owners["courses"], err = fingerprint(courses); err != nil {
 		return nil, err
 	}
-	return m, nil
+	return in, nil
 }
 
 // owner returns the file a page depends on besides the site-wide inputs
@@ -122,22 +115,20 @@ func owner(p *site.Page) (key string, ok bool) {
 	return "", false
 }
 
-// reusable returns the previous rendering of p when none of its inputs
-// changed since prev (nil: no previous build).
-func (m *Memo) reusable(prev *Memo, p *site.Page) ([]byte, bool) {
-	if prev == nil || prev.global != m.global {
-		return nil, false
+// same tells whether page p, rendered from prev's inputs, comes out the
+// same from in's.
+func (in *inputs) same(prev *inputs, p *site.Page) bool {
+	if prev == nil || prev.global != in.global {
+		return false
 	}
 	key, ok := owner(p)
 	if !ok {
-		return nil, false
+		return false
 	}
-	if key != "" {
-		now, ok := m.owners[key]
-		if was, ok2 := prev.owners[key]; !ok || !ok2 || was != now {
-			return nil, false
-		}
+	if key == "" {
+		return true
 	}
-	b, ok := prev.pages[p.Path()]
-	return b, ok
+	now, ok := in.owners[key]
+	was, ok2 := prev.owners[key]
+	return ok && ok2 && was == now
 }

@@ -10,13 +10,14 @@ import (
 	"testing"
 )
 
-// TestIncrementalRebuild is the proof of serve's incremental rebuilds: after
-// one value in one provider file changes, a build given the previous
-// build's memo renders that provider's pages and the pages that list
-// things from many files, takes every other page from the memo, and its
-// output equals a full build of the changed site byte for byte. A change
-// to a course file renders only that file's course pages among the
-// course pages; a change to site-wide data renders everything.
+// TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
+// preview renders no page before it is asked for. After one value in one
+// provider file changes, the next preview loads that file alone, keeps
+// every page already rendered but that provider's pages and the pages
+// that list things from many files, renders only those when asked, and
+// every file it serves equals a full build of the changed site byte for
+// byte. A change to a course file renders only that file's course pages
+// among the course pages; a change to site-wide data keeps nothing.
 func TestIncrementalRebuild(t *testing.T) {
 	src := t.TempDir()
 	for _, top := range []string{"data", "content"} {
@@ -24,14 +25,18 @@ func TestIncrementalRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	build := func(prev *Memo) (*Result, map[string][]byte) {
+	ctx := context.Background()
+	prepare := func(prev *Preview) *Preview {
 		t.Helper()
-		var w memWriter
-		res, err := Build(context.Background(), Config{Source: os.DirFS(src), Now: testToday, Remember: true, Memo: prev}, &w)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday, Engine: true}, prev)
 		if err != nil {
-			t.Fatalf("build: %v", err)
+			t.Fatalf("prepare: %v", err)
 		}
-		return res, w.files
+		t.Cleanup(pv.Close)
+		if r := pv.Rendered(); len(r) != 0 {
+			t.Errorf("%d pages rendered before anyone asked", len(r))
+		}
+		return pv
 	}
 	change := func(file, old, new string) {
 		t.Helper()
@@ -47,51 +52,63 @@ func TestIncrementalRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sameAsFull := func(got map[string][]byte) {
+	// sameAsFull asks pv for every file of a full build and compares.
+	sameAsFull := func(pv *Preview) {
 		t.Helper()
-		_, full := build(nil)
-		for name, b := range full {
-			if !bytes.Equal(got[name], b) {
-				t.Errorf("%s differs from a full build", name)
+		var w memWriter
+		if _, err := Build(ctx, Config{Source: os.DirFS(src), Now: testToday}, &w); err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		pages := 0
+		for name, want := range w.files {
+			got, ok, err := pv.File(ctx, name)
+			if err != nil || !ok || !bytes.Equal(got, want) {
+				t.Errorf("%s differs from a full build (found: %v, err: %v)", name, ok, err)
+			}
+			if pv.IsPage(name) {
+				pages++
 			}
 		}
-		for name := range got {
-			if _, ok := full[name]; !ok {
-				t.Errorf("%s is not in a full build", name)
-			}
+		if pages != pv.Pages() {
+			t.Errorf("the preview has %d pages, a full build %d", pv.Pages(), pages)
 		}
 	}
 
-	first, _ := build(nil)
-	if first.Reused != 0 || len(first.Rendered) == 0 {
-		t.Fatalf("first build: %d rendered, %d reused", len(first.Rendered), first.Reused)
+	first := prepare(nil)
+	sameAsFull(first)
+	total := len(first.Rendered())
+	if total != first.Pages() || first.Patched != nil {
+		t.Fatalf("first preview: %d rendered of %d pages, patched %v", total, first.Pages(), first.Patched)
 	}
-	total := len(first.Rendered)
 
 	// One office's phone number in one provider file.
 	change("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
-	res, files := build(first.Memo)
-	sameAsFull(files)
+	second := prepare(first)
+	if !slices.Equal(second.Patched, []string{"data/providers/awo-muenchen.yaml"}) {
+		t.Errorf("loaded again: %v, want the changed file only", second.Patched)
+	}
+	sameAsFull(second)
+	rendered := second.Rendered()
 	// Exactly the pages of one provider, offer, office, course or Markdown
-	// page are reused, except AWO's, and the course lists.
+	// page are kept, except AWO's, and the course lists.
 	want := 0
-	for name := range files {
+	for name := range second.byPath {
 		if kind, id, ok := ownPage(name); ok && !(kind != "courses" && kind != "content" && kind != "course-lists" && strings.HasPrefix(id, "awo-")) && kind != "advisor-lists" {
 			want++
 		}
 	}
-	if len(res.Rendered)+res.Reused != total || res.Reused != want {
-		t.Errorf("provider change: %d rendered, %d reused of %d pages; want %d reused", len(res.Rendered), res.Reused, total, want)
+	if len(rendered)+second.Kept != total || second.Kept != want {
+		t.Errorf("provider change: %d rendered, %d kept of %d pages; want %d kept", len(rendered), second.Kept, total, want)
 	}
 	for _, lang := range langs {
-		if p := lang + "/offices/awo-mbe-ludwigsvorstadt/index.html"; !slices.Contains(res.Rendered, p) {
+		if p := lang + "/offices/awo-mbe-ludwigsvorstadt/index.html"; !slices.Contains(rendered, p) {
 			t.Errorf("the changed office's page %s was not rendered", p)
 		}
-		if !strings.Contains(string(files[lang+"/offices/awo-mbe-ludwigsvorstadt/index.html"]), "1234510-99") {
+		if b, _, _ := second.File(ctx, lang+"/offices/awo-mbe-ludwigsvorstadt/index.html"); !strings.Contains(string(b), "1234510-99") {
 			t.Errorf("%s does not show the new number", lang)
 		}
 	}
-	for _, p := range res.Rendered {
+	for _, p := range rendered {
 		if kind, id, ok := ownPage(p); ok && kind != "advisor-lists" && (kind == "courses" || kind == "content" || kind == "course-lists" || !strings.HasPrefix(id, "awo-")) {
 			t.Errorf("%s was rendered again, though nothing it shows changed", p)
 		}
@@ -99,10 +116,10 @@ func TestIncrementalRebuild(t *testing.T) {
 
 	// One course's seats in one course file.
 	change("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
-	res2, files := build(res.Memo)
-	sameAsFull(files)
+	third := prepare(second)
+	sameAsFull(third)
 	courses := map[string]int{} // course pages rendered, by the course id's first word
-	for _, p := range res2.Rendered {
+	for _, p := range third.Rendered() {
 		if parts := strings.Split(p, "/"); len(parts) == 4 && parts[1] == "courses" && parts[3] == "index.html" {
 			courses[strings.SplitN(parts[2], "-", 2)[0]]++
 		}
@@ -116,10 +133,10 @@ func TestIncrementalRebuild(t *testing.T) {
 
 	// Site-wide data: a district's name.
 	change("data/districts.yaml", "name: Altstadt-Lehel", "name: Altstadt–Lehel")
-	res3, files := build(res2.Memo)
-	sameAsFull(files)
-	if res3.Reused != 0 {
-		t.Errorf("a district renamed: %d pages reused, want none", res3.Reused)
+	fourth := prepare(third)
+	sameAsFull(fourth)
+	if fourth.Kept != 0 || fourth.Patched != nil {
+		t.Errorf("a district renamed: %d pages kept, loaded again %v; want none kept and a full load", fourth.Kept, fourth.Patched)
 	}
 }
 

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"slices"
@@ -40,6 +41,9 @@ func (l *loader) readPages() {
 		if err != nil {
 			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "missing-file", "check the file's permissions", "cannot read: %v", unwrapPath(err))
 			return nil
+		}
+		if l.sums != nil {
+			l.sums[p] = sha256.Sum256(src)
 		}
 		page := model.Page{Lang: lang, Path: strings.TrimSuffix(rest, ".md"), File: p}
 		front, body, ok := splitFrontMatter(src)

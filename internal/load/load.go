@@ -109,10 +109,14 @@ type fileResult struct {
 	ok       bool
 	pos      map[any]diag.Pos
 	problems diag.List
-	sum      [32]byte // of the source, when the loader collects sums
+	file     string   // the file decoded, when the loader collects sums
+	sum      [32]byte // of its source
 }
 
 func (l *loader) merge(r fileResult) bool {
+	if l.sums != nil && r.file != "" {
+		l.sums[r.file] = r.sum
+	}
 	for k, v := range r.pos {
 		l.pos[k] = v
 	}
@@ -137,7 +141,7 @@ func (l *loader) decodeFile(file string, target any, required bool) fileResult {
 	}
 	r := l.decodeSource(file, src, 0, target)
 	if l.sums != nil {
-		r.sum = sha256.Sum256(src)
+		r.file, r.sum = file, sha256.Sum256(src)
 	}
 	return r
 }
@@ -191,16 +195,10 @@ func (l *loader) read() {
 	})
 	for i, r := range results {
 		l.merge(r)
-		file := ""
 		if i < len(providers) {
-			file = providers[i]
-			ownProvider(&d.Providers[i], file)
+			ownProvider(&d.Providers[i], providers[i])
 		} else {
-			file = courses[i-len(providers)]
-			ownCourses(&d.CourseFiles[i-len(providers)], file)
-		}
-		if l.sums != nil {
-			l.sums[file] = r.sum
+			ownCourses(&d.CourseFiles[i-len(providers)], courses[i-len(providers)])
 		}
 	}
 	l.readPages()

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"crypto/sha256"
 	"io/fs"
 	"maps"
 	"path"
@@ -32,7 +33,8 @@ type Snapshot struct {
 	Problems diag.List
 
 	stamps  map[string]stamp    // the files read → size and modification time (see stampsOf)
-	sums    map[string][32]byte // provider and course file → SHA-256 of its source
+	taken   time.Time           // when the stamps were taken
+	sums    map[string][32]byte // data file, Markdown page → SHA-256 of its source
 	opts    Options
 	defLang string
 	// Patched lists the files this snapshot decoded again from the
@@ -57,9 +59,11 @@ func (s *Snapshot) Sum(file string) [32]byte { return s.sums[file] }
 // has errors.
 func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 	opts = opts.normal()
+	taken := time.Now()
 	stamps := stampsOf(fsys) // before reading: a file changed meanwhile is read again next time
 	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays {
 		if s, ok := prev.patch(fsys, opts, stamps); ok {
+			s.taken = taken
 			return s, s.Problems
 		}
 	}
@@ -72,7 +76,7 @@ func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 		return nil, l.problems
 	}
 	l.dir.Index()
-	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, sums: l.sums, opts: opts, defLang: l.defLang}, l.problems
+	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, taken: taken, sums: l.sums, opts: opts, defLang: l.defLang}, l.problems
 }
 
 // stampsOf stamps the files a load reads: the data files and the Markdown
@@ -130,7 +134,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 		switch {
 		case !ok:
 			return nil, false // a file came (and another went)
-		case was == st:
+		case was == st && !s.racy(fsys, file, st):
 		case strings.HasPrefix(file, "content/"):
 			content = true
 		case isDataFile(file, "data/providers") || isDataFile(file, "data/courses"):
@@ -162,7 +166,6 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 			r := l.decodeFile(file, p, true)
 			l.merge(r)
 			ownProvider(p, file)
-			l.sums[file] = r.sum
 			roots = append(roots, reflect.ValueOf(p).Elem())
 			l.checkProvider(p)
 		} else if i := slices.IndexFunc(d.CourseFiles, func(f model.CourseFile) bool { return f.File == file }); i >= 0 {
@@ -171,7 +174,6 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 			r := l.decodeFile(file, f, true)
 			l.merge(r)
 			ownCourses(f, file)
-			l.sums[file] = r.sum
 			roots = append(roots, reflect.ValueOf(f).Elem())
 			l.checkCourseFile(f)
 		} else {
@@ -204,6 +206,27 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 		patched = append(patched, "content/")
 	}
 	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, Patched: patched}, true
+}
+
+// racyWindow is the coarsest modification time of the file systems
+// served from (FAT: 2 s).
+const racyWindow = 2 * time.Second
+
+// racy tells whether file, stamped st like when s was taken, may still
+// have changed: a file written in the same tick as s was stamped, once
+// before and once after, keeps its size and time. Such a file counts as
+// changed if its source differs from the one loaded (the remedy of Git's
+// "racy clean" entries).
+func (s *Snapshot) racy(fsys fs.FS, file string, st stamp) bool {
+	if st.size <= 0 || st.mod.Before(s.taken.Add(-racyWindow)) {
+		return false
+	}
+	sum, ok := s.sums[file]
+	if !ok {
+		return true
+	}
+	src, err := fs.ReadFile(fsys, file)
+	return err != nil || sha256.Sum256(src) != sum
 }
 
 // isDataFile tells whether file is a .yaml or .yml file directly in dir.

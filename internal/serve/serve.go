@@ -22,6 +22,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -51,12 +52,9 @@ type Server struct {
 	cfg Config
 
 	mu       sync.RWMutex
-	files    map[string][]byte // the last good build
-	headers  build.HeaderRules // its _headers
-	memo     *build.Memo       // its pages and their inputs, for the next rebuild
-	engine   *search.Engine    // its search
-	problems diag.List         // of the last build attempt
-	version  int               // counts good builds
+	preview  *build.Preview // the last good build
+	problems diag.List      // of the last build attempt
+	version  int            // counts good builds
 	subs     map[chan struct{}]bool
 }
 
@@ -69,30 +67,18 @@ func New(cfg Config) *Server {
 	return &Server{cfg: cfg, subs: map[chan struct{}]bool{}}
 }
 
-// memory collects a build's files.
-type memory struct {
-	mu    sync.Mutex
-	files map[string][]byte
-}
-
-func (m *memory) WriteFile(name string, data []byte) error {
-	m.mu.Lock()
-	m.files[name] = data
-	m.mu.Unlock()
-	return nil
-}
-
-// Rebuild builds the site. On success the new site replaces the old one;
-// on data errors the old one stays and the problems are shown. Either way
-// connected pages are told.
+// Rebuild builds the site: it loads again what changed and lays out the
+// pages, which are rendered when first asked for; the other files follow
+// in the background (see build.Preview). On success the new site replaces
+// the old one; on data errors the old one stays and the problems are
+// shown. Either way connected pages are told.
 func (s *Server) Rebuild(ctx context.Context) error {
 	start := time.Now()
-	mem := &memory{files: map[string][]byte{}}
 	s.mu.RLock()
-	prev := s.memo
+	prev := s.preview
 	s.mu.RUnlock()
-	res, err := build.Build(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
-		Engine: true, Remember: true, Memo: prev}, mem)
+	pv, err := build.Prepare(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
+		Engine: true, Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
@@ -101,8 +87,10 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	case err != nil:
 		s.problems = diag.List{{Pos: diag.Pos{File: s.cfg.Source, Line: 1, Col: 1}, Severity: diag.Error, Rule: "build", Message: err.Error()}}
 	default:
-		s.files, s.problems, s.engine, s.memo = mem.files, res.Problems, res.Engine, res.Memo
-		s.headers = build.ParseHeaders(mem.files["_headers"])
+		if prev != nil {
+			prev.Close()
+		}
+		s.preview, s.problems = pv, pv.Problems
 		s.version++
 	}
 	for ch := range s.subs {
@@ -114,15 +102,32 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	s.mu.Unlock()
 	if err != nil {
 		s.cfg.Log.Warn("build failed; serving the last good build", "errors", s.problems.Errors(), "first", s.problems.Error())
-	} else {
-		var phases []string
-		for _, p := range res.Phases {
-			phases = append(phases, fmt.Sprintf("%s %dms", p.Name, p.Duration.Milliseconds()))
-		}
-		s.cfg.Log.Info("built", "pages", len(mem.files), "rendered", len(res.Rendered), "reused", res.Reused,
-			"took", time.Since(start).Round(time.Millisecond), "phases", strings.Join(phases, ", "))
+		return err
 	}
-	return err
+	loaded := "all"
+	if pv.Patched != nil {
+		loaded = strings.Join(pv.Patched, " ")
+	}
+	s.cfg.Log.Info("built", "pages", pv.Pages(), "kept", pv.Kept, "loaded", loaded,
+		"took", time.Since(start).Round(time.Millisecond), "phases", phases(pv.Phases))
+	go func() {
+		ph, err := pv.Wait(ctx)
+		if err == nil {
+			s.cfg.Log.Info("built the rest (exports, open data, search)", "took", time.Since(start).Round(time.Millisecond), "phases", phases(ph))
+		} else if !errors.Is(err, context.Canceled) {
+			s.cfg.Log.Warn("building the rest failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+// phases formats the wall times of build phases for the log.
+func phases(ps []build.Phase) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s %dms", p.Name, p.Duration.Milliseconds()))
+	}
+	return strings.Join(out, ", ")
 }
 
 type state struct {
@@ -145,10 +150,11 @@ func (s *Server) state() state {
 // (/_wegweiser/events).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.RLock()
-	headers := s.headers.For(r.URL.Path)
+	pv := s.preview
 	s.mu.RUnlock()
-	if headers == nil { // no build yet: the site's own headers
-		headers = build.Headers()
+	headers := build.Headers() // no build yet: the site's own headers
+	if pv != nil {
+		headers = pv.Headers(r.URL.Path)
 	}
 	for _, h := range headers {
 		w.Header().Set(h.Name, h.Value)
@@ -166,7 +172,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.events(w, r)
 		return
 	case "/api/search":
-		s.search(w, r)
+		s.search(w, r, pv)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -181,23 +187,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	s.mu.RLock()
-	if s.version == 0 {
-		s.mu.RUnlock()
+	if pv == nil {
 		s.noBuild(w)
 		return
 	}
-	b, ok := s.files[name]
-	if !ok && s.files[name+"/index.html"] != nil {
-		s.mu.RUnlock()
+	if !pv.IsPage(name) && pv.IsPage(name+"/index.html") {
 		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 		return
 	}
-	notFound := s.files["404.html"]
-	s.mu.RUnlock()
+	b, ok, err := pv.File(r.Context(), name)
 	status := http.StatusOK
-	if !ok {
-		b, status, name = notFound, http.StatusNotFound, "404.html"
+	if err == nil && !ok {
+		status, name = http.StatusNotFound, "404.html"
+		b, _, err = pv.File(r.Context(), name)
+	}
+	if err != nil {
+		s.cfg.Log.Warn("cannot serve", "path", name, "err", err)
+		http.Error(w, fmt.Sprintf("wegweiser serve cannot make %s: %v", name, err), http.StatusInternalServerError)
+		return
 	}
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		w.Header().Set("Content-Type", ct)
@@ -225,10 +232,14 @@ func (s *Server) noBuild(w http.ResponseWriter) {
 
 // search answers GET /api/search?q=…&lang=…[&kind=…&district=…&language=…&program=…&type=…]
 // with {"results": [{url, title, kind, snippet}], "facets": {…}}.
-func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	s.mu.RLock()
-	e := s.engine
-	s.mu.RUnlock()
+func (s *Server) search(w http.ResponseWriter, r *http.Request, pv *build.Preview) {
+	var e *search.Engine
+	if pv != nil {
+		var err error
+		if e, err = pv.Engine(r.Context()); err != nil {
+			e = nil
+		}
+	}
 	q := r.URL.Query()
 	w.Header().Set("Content-Type", "application/json")
 	if e == nil {

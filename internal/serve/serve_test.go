@@ -92,6 +92,10 @@ func TestServe(t *testing.T) {
 	if code, _, _ := get(t, base+"/api/search?q=kurs&lang=xx"); code != 400 {
 		t.Errorf("/api/search in an unknown language: %d", code)
 	}
+	// A file made in the background: the request waits for it.
+	if code, hdr, body := get(t, base+"/data/directory.json"); code != 200 || !strings.Contains(body, `"providers"`) || hdr.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("GET /data/directory.json: %d, %q…", code, body[:min(len(body), 80)])
+	}
 	if code, _, _ := get(t, base+"/de/no-such-page/"); code != 404 {
 		t.Errorf("missing page: %d, want 404", code)
 	}

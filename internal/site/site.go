@@ -70,7 +70,10 @@ func (p *Page) Path() string {
 	case KindNotFound:
 		return "404.html"
 	}
-	return path.Join(p.Lang, p.Key, "index.html")
+	if p.Lang == "" { // not made by paginate
+		return path.Join(p.Key, "index.html")
+	}
+	return p.Lang + "/" + p.Key + "index.html" // Key is "" or ends in "/"
 }
 
 // CourseSet is a filtered list of courses: by type, district, start month

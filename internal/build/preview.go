@@ -1,0 +1,251 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/search"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+)
+
+// Preview is the site as wegweiser serve shows it: loaded and laid out as
+// by a build, but each page rendered when it is first asked for, and the
+// other files (exports, open data, search) made in the background.
+//
+// Prepared again after a change, from the previous Preview, it loads again
+// only the files that changed (load.Reload) and keeps the pages already
+// rendered whose inputs did not change (see inputs); the others are
+// rendered again when asked for. Every file it serves is the file a full
+// build of the same source would write.
+type Preview struct {
+	snap   *load.Snapshot
+	st     *stage
+	in     *inputs
+	byPath map[string]*site.Page
+	assets map[string][]byte
+	early  HeaderRules // the headers of pages and assets, until the rest is made
+
+	// Problems are the build's warnings.
+	Problems diag.List
+	// Phases is the wall time of each step of the preparation.
+	Phases []Phase
+	// Kept counts the pages taken from the previous preview.
+	Kept int
+	// Patched lists the files loaded again from the previous preview
+	// (load.Snapshot.Patched): nil after a full load.
+	Patched []string
+
+	mu       sync.Mutex
+	pages    map[string][]byte // rendered so far, or kept
+	rendered []string          // paths rendered by this preview
+
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the rest below is made or given up
+	// Set before done is closed:
+	rest       map[string][]byte
+	headers    HeaderRules
+	engine     *search.Engine
+	restErr    error
+	restPhases []Phase
+	terms      map[string]search.TermCache // search analyses for the next preview
+}
+
+// memory collects files.
+type memory struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+// WriteFile implements Writer.
+func (m *memory) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	m.files[name] = data
+	m.mu.Unlock()
+	return nil
+}
+
+// Prepare loads the site of cfg and lays it out for serving, reusing prev,
+// the preview of the same site before a change (nil: none). The rest of
+// the files are made in the background until ctx is done or Close is
+// called. If the data has errors it returns them as a diag.List.
+func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
+	start := time.Now()
+	clock := &timer{mark: start}
+	if cfg.Now.IsZero() {
+		cfg.Now = start
+	}
+	var prevSnap *load.Snapshot
+	if prev != nil {
+		prevSnap = prev.snap
+	}
+	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, prevSnap)
+	if snap == nil {
+		return nil, problems
+	}
+	clock.phase("load")
+	assets := &memory{files: map[string][]byte{}}
+	top := &topLevel{Writer: assets, seen: map[string]bool{}}
+	st, err := newStage(cfg, snap.Dir, problems, top)
+	if err != nil {
+		return nil, err
+	}
+	clock.phase("model")
+	in, err := newInputs(snap, st.base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, cfg.Reload,
+		filesOf(st.theme, "."), filesOf(cfg.Source, "i18n"))
+	if err != nil {
+		return nil, err
+	}
+	clock.phase("fingerprints")
+	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files, Problems: st.problems, Patched: snap.Patched,
+		byPath: make(map[string]*site.Page, len(st.graph.Pages)), pages: map[string][]byte{}, done: make(chan struct{})}
+	for _, p := range st.graph.Pages {
+		name := p.Path()
+		pv.byPath[name] = p
+		first, _, dir := strings.Cut(name, "/")
+		if dir {
+			first += "/"
+		}
+		top.seen[first] = true
+	}
+	pv.early = headerRules(top.names(), st.adminCSP)
+	clock.phase("paths")
+	var prevTerms map[string]search.TermCache
+	var prevDone chan struct{}
+	if prev != nil {
+		prev.mu.Lock()
+		for name, b := range prev.pages {
+			if p := pv.byPath[name]; p != nil && in.same(prev.in, p) {
+				pv.pages[name] = b
+			}
+		}
+		prev.mu.Unlock()
+		pv.Kept = len(pv.pages)
+		prevDone = prev.done
+	}
+	clock.phase("keep")
+	pv.Phases = clock.phases
+
+	ctx, pv.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(pv.done)
+		if prevDone != nil {
+			// One rest at a time: the previous one stops at its next step
+			// once closed, and its search analyses are reused.
+			select {
+			case <-prevDone:
+				prevTerms = prev.terms
+			case <-ctx.Done():
+				pv.restErr = ctx.Err()
+				return
+			}
+		}
+		mem := &memory{files: map[string][]byte{}}
+		restTop := &topLevel{Writer: mem, seen: maps.Clone(top.seen)}
+		rc := &timer{mark: time.Now()}
+		terms := &searchTerms{prev: prevTerms, next: map[string]search.TermCache{}}
+		pv.engine, pv.restErr = st.writeRest(ctx, restTop, terms, rc)
+		pv.rest, pv.restPhases, pv.terms = mem.files, rc.phases, terms.next
+		if pv.restErr != nil {
+			pv.terms = prevTerms
+			return
+		}
+		pv.headers = ParseHeaders(mem.files["_headers"])
+	}()
+	return pv, nil
+}
+
+// Close stops making the rest of the files.
+func (pv *Preview) Close() { pv.cancel() }
+
+// Wait waits until the rest of the files is made and returns the wall time
+// of each step.
+func (pv *Preview) Wait(ctx context.Context) ([]Phase, error) {
+	select {
+	case <-pv.done:
+		return pv.restPhases, pv.restErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Pages returns the number of pages of the site.
+func (pv *Preview) Pages() int { return len(pv.byPath) }
+
+// IsPage tells whether name (a path relative to the site root) is a page.
+func (pv *Preview) IsPage(name string) bool { return pv.byPath[name] != nil }
+
+// Rendered returns the paths of the pages this preview rendered so far
+// (not those kept from the previous one).
+func (pv *Preview) Rendered() []string {
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	return slices.Clone(pv.rendered)
+}
+
+// File returns the file name (a path relative to the site root): a page,
+// rendered now unless it was already; an asset; or one of the other files,
+// once they are made. ok is false if the site has no such file.
+func (pv *Preview) File(ctx context.Context, name string) (b []byte, ok bool, err error) {
+	if p := pv.byPath[name]; p != nil {
+		b, err := pv.page(p, name)
+		return b, err == nil, err
+	}
+	if b, ok := pv.assets[name]; ok {
+		return b, true, nil
+	}
+	if _, err := pv.Wait(ctx); err != nil {
+		return nil, false, err
+	}
+	b, ok = pv.rest[name]
+	return b, ok, nil
+}
+
+// page returns page p, at path name, rendering it if it was not yet.
+func (pv *Preview) page(p *site.Page, name string) ([]byte, error) {
+	pv.mu.Lock()
+	b, ok := pv.pages[name]
+	pv.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	if err := pv.st.r.Render(&buf, pv.st.graph, p); err != nil {
+		return nil, err
+	}
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	if b, ok := pv.pages[name]; ok { // rendered meanwhile by another request
+		return b, nil
+	}
+	pv.pages[name] = buf.Bytes()
+	pv.rendered = append(pv.rendered, name)
+	return buf.Bytes(), nil
+}
+
+// Headers returns the headers of the file at urlPath.
+func (pv *Preview) Headers(urlPath string) []Header {
+	select {
+	case <-pv.done:
+		if pv.restErr == nil {
+			return pv.headers.For(urlPath)
+		}
+	default:
+	}
+	return pv.early.For(urlPath)
+}
+
+// Engine returns the server-side search engine, once it is made.
+func (pv *Preview) Engine(ctx context.Context) (*search.Engine, error) {
+	if _, err := pv.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return pv.engine, nil
+}
