@@ -5,7 +5,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,7 +28,6 @@ type Preview struct {
 	snap   *load.Snapshot
 	st     *stage
 	in     *inputs
-	byPath map[string]*site.Page
 	assets map[string][]byte
 	early  HeaderRules // the headers of pages and assets, until the rest is made
 
@@ -105,24 +103,24 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 	}
 	clock.phase("fingerprints")
 	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files, Problems: st.problems, Patched: snap.Patched,
-		byPath: make(map[string]*site.Page, len(st.graph.Pages)), pages: map[string][]byte{}, done: make(chan struct{})}
+		pages: map[string][]byte{}, done: make(chan struct{})}
+	last := "" // the top-level names: a folder per language and a few files
 	for _, p := range st.graph.Pages {
-		name := p.Path()
-		pv.byPath[name] = p
-		first, _, dir := strings.Cut(name, "/")
-		if dir {
-			first += "/"
+		switch {
+		case p.Kind == site.KindChooser || p.Kind == site.KindNotFound:
+			top.seen[p.Path()] = true
+		case p.Lang != last:
+			top.seen[p.Lang+"/"], last = true, p.Lang
 		}
-		top.seen[first] = true
 	}
 	pv.early = headerRules(top.names(), st.adminCSP)
-	clock.phase("paths")
+	clock.phase("headers")
 	var prevTerms map[string]search.TermCache
 	var prevDone chan struct{}
 	if prev != nil {
 		prev.mu.Lock()
 		for name, b := range prev.pages {
-			if p := pv.byPath[name]; p != nil && in.same(prev.in, p) {
+			if p := st.graph.Lookup(name); p != nil && in.same(prev.in, p) {
 				pv.pages[name] = b
 			}
 		}
@@ -177,10 +175,10 @@ func (pv *Preview) Wait(ctx context.Context) ([]Phase, error) {
 }
 
 // Pages returns the number of pages of the site.
-func (pv *Preview) Pages() int { return len(pv.byPath) }
+func (pv *Preview) Pages() int { return len(pv.st.graph.Pages) }
 
 // IsPage tells whether name (a path relative to the site root) is a page.
-func (pv *Preview) IsPage(name string) bool { return pv.byPath[name] != nil }
+func (pv *Preview) IsPage(name string) bool { return pv.st.graph.Lookup(name) != nil }
 
 // Rendered returns the paths of the pages this preview rendered so far
 // (not those kept from the previous one).
@@ -194,7 +192,7 @@ func (pv *Preview) Rendered() []string {
 // rendered now unless it was already; an asset; or one of the other files,
 // once they are made. ok is false if the site has no such file.
 func (pv *Preview) File(ctx context.Context, name string) (b []byte, ok bool, err error) {
-	if p := pv.byPath[name]; p != nil {
+	if p := pv.st.graph.Lookup(name); p != nil {
 		b, err := pv.page(p, name)
 		return b, err == nil, err
 	}

@@ -92,7 +92,8 @@ func TestIncrementalRebuild(t *testing.T) {
 	// Exactly the pages of one provider, offer, office, course or Markdown
 	// page are kept, except AWO's, and the course lists.
 	want := 0
-	for name := range second.byPath {
+	for _, p := range second.st.graph.Pages {
+		name := p.Path()
 		if kind, id, ok := ownPage(name); ok && !(kind != "courses" && kind != "content" && kind != "course-lists" && strings.HasPrefix(id, "awo-")) && kind != "advisor-lists" {
 			want++
 		}

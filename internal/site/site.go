@@ -105,6 +105,12 @@ type Site struct {
 	menus        map[string][]*Page          // "lang/menu" → pages
 	coursesIn    map[string][]*model.Course  // district → courses held there
 	memo         *sync.Map                   // relations computed on first use (see once)
+	// Every language has the same pages in the same order (see paginate):
+	// blocks tells where a language's pages start in Pages, and keys the
+	// position of a page key in every block (for Lookup).
+	blocks map[string]int
+	keys   map[string]int
+	paths  func() map[string]*Page // all pages by path, made on first use when the blocks do not tell
 }
 
 // Options control what a site contains.
@@ -137,7 +143,58 @@ func New(dir *model.Directory, opts Options) (*Site, error) {
 		return nil, err
 	}
 	s.makeMenus()
+	s.indexKeys()
 	return s, nil
+}
+
+// indexKeys notes the position of each key in a language's block of
+// pages.
+func (s *Site) indexKeys() {
+	s.keys = map[string]int{}
+	if langs := s.Dir.Site.Languages; len(langs) > 0 {
+		start := s.blocks[langs[0]]
+		end := len(s.Pages)
+		if len(langs) > 1 {
+			end = s.blocks[langs[1]]
+		}
+		for i, p := range s.Pages[start:end] {
+			s.keys[p.Key] = i
+		}
+	}
+	s.paths = sync.OnceValue(func() map[string]*Page {
+		m := make(map[string]*Page, len(s.Pages))
+		for _, p := range s.Pages {
+			m[p.Path()] = p
+		}
+		return m
+	})
+}
+
+// Lookup returns the page written to name, a path relative to the site
+// root (see Page.Path), or nil if there is none.
+func (s *Site) Lookup(name string) *Page {
+	lang, rest, ok := strings.Cut(name, "/")
+	if !ok || !strings.HasSuffix(rest, "index.html") {
+		for _, p := range s.Pages[:min(2, len(s.Pages))] { // the chooser and the 404 page
+			if p.Path() == name {
+				return p
+			}
+		}
+		return nil
+	}
+	key := strings.TrimSuffix(rest, "index.html")
+	start, ok1 := s.blocks[lang]
+	i, ok2 := s.keys[key]
+	if !ok1 || !ok2 {
+		return nil
+	}
+	if start+i < len(s.Pages) {
+		if p := s.Pages[start+i]; p.Lang == lang && p.Key == key {
+			return p
+		}
+	}
+	// Pages no longer as paginate made them (build --pages-only): search.
+	return s.paths()[name]
 }
 
 func (s *Site) relate() {
@@ -244,7 +301,9 @@ func (s *Site) paginate() error {
 	}
 	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+len(s.offices)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
 	pages := make([]Page, 0, cap(s.Pages)) // one allocation for most pages
+	s.blocks = map[string]int{}
 	for _, lang := range d.Site.Languages {
+		s.blocks[lang] = len(s.Pages)
 		add := func(kind, key string, data any) {
 			if len(pages) < cap(pages) {
 				pages = append(pages, Page{Kind: kind, Lang: lang, Key: key, Data: data})
