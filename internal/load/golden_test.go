@@ -68,15 +68,21 @@ func report(l diag.List) []byte {
 	return b.Bytes()
 }
 
-// TestGolden loads the base site with the files of each
-// testdata/errors/*.txtar laid over it and compares the report with the
-// archive's "want" file. Run with -update to rewrite the expectations.
-func TestGolden(t *testing.T) {
+// goldenCases returns the paths of testdata/errors/*.txtar.
+func goldenCases(t *testing.T) []string {
+	t.Helper()
 	cases, err := filepath.Glob(filepath.Join("testdata", "errors", "*.txtar"))
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no golden cases: %v", err)
 	}
-	for _, path := range cases {
+	return cases
+}
+
+// TestGolden loads the base site with the files of each
+// testdata/errors/*.txtar laid over it and compares the report with the
+// archive's "want" file. Run with -update to rewrite the expectations.
+func TestGolden(t *testing.T) {
+	for _, path := range goldenCases(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			ar, err := txtar.ParseFile(path)

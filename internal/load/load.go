@@ -55,16 +55,27 @@ type Options struct {
 // warnings), sorted by position. File names in problems are relative to
 // fsys.
 func Load(fsys fs.FS, opts Options) (*model.Directory, diag.List) {
-	opts = opts.normal()
-	l := newLoader(fsys, opts)
-	l.read()
-	l.validate()
-	l.problems.Sort()
+	l := loadAll(fsys, opts.normal(), false)
 	if l.problems.Errors() > 0 {
 		return nil, l.problems
 	}
-	l.dir.Index()
 	return l.dir, l.problems
+}
+
+// loadAll reads and checks every file; opts are normal. The directory is
+// indexed if there is no error. With sums it notes each file's SHA-256.
+func loadAll(fsys fs.FS, opts Options, sums bool) *loader {
+	l := newLoader(fsys, opts)
+	if sums {
+		l.sums = map[string][32]byte{}
+	}
+	l.read()
+	l.validate()
+	l.problems.Sort()
+	if l.problems.Errors() == 0 {
+		l.dir.Index()
+	}
+	return l
 }
 
 // normal returns the options with their defaults filled in.

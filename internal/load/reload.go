@@ -67,15 +67,10 @@ func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 			return s, s.Problems
 		}
 	}
-	l := newLoader(fsys, opts)
-	l.sums = map[string][32]byte{}
-	l.read()
-	l.validate()
-	l.problems.Sort()
+	l := loadAll(fsys, opts, true)
 	if l.problems.Errors() > 0 {
 		return nil, l.problems
 	}
-	l.dir.Index()
 	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, taken: taken, sums: l.sums, opts: opts, defLang: l.defLang}, l.problems
 }
 

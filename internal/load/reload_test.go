@@ -28,13 +28,9 @@ func stamped(fsys fstest.MapFS, t time.Time) fstest.MapFS {
 // bring no error must be patched rather than loaded in full, so the test
 // covers the patch.
 func TestReloadEqualsLoad(t *testing.T) {
-	cases, err := filepath.Glob(filepath.Join("testdata", "errors", "*.txtar"))
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
 	t0, t1 := testToday.Add(-time.Hour), testToday
 	patched := 0
-	for _, path := range cases {
+	for _, path := range goldenCases(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			ar, err := txtar.ParseFile(path)
