@@ -1,6 +1,8 @@
-// Package serve implements `wegweiser serve`: it builds the site into
-// memory, serves it over HTTP with the site's security headers, watches the
-// source directories and rebuilds on every change. Pages reload themselves
+// Package serve implements `wegweiser serve`: it lays the site out in
+// memory (build.Preview: pages rendered when first asked for, the other
+// files made in the background), serves it over HTTP with the site's
+// security headers, watches the source directories and rebuilds what
+// changed on every change. Pages reload themselves
 // after a good rebuild (Server-Sent Events); after a failed one the last
 // good site stays up and every page shows the problems, with file and
 // line, until they are fixed.
