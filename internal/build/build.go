@@ -54,6 +54,12 @@ type topLevel struct {
 
 // WriteFile implements Writer.
 func (t *topLevel) WriteFile(name string, data []byte) error {
+	t.note(name)
+	return t.Writer.WriteFile(name, data)
+}
+
+// note notes the top-level name of a file (its folder, with a slash).
+func (t *topLevel) note(name string) {
 	first, _, dir := strings.Cut(name, "/")
 	if dir {
 		first += "/"
@@ -61,7 +67,6 @@ func (t *topLevel) WriteFile(name string, data []byte) error {
 	t.mu.Lock()
 	t.seen[first] = true
 	t.mu.Unlock()
-	return t.Writer.WriteFile(name, data)
 }
 
 // names returns the top-level names written so far, sorted.

@@ -31,15 +31,10 @@ type Preview struct {
 	assets map[string][]byte
 	early  HeaderRules // the headers of pages and assets, until the rest is made
 
-	// Problems are the build's warnings.
-	Problems diag.List
 	// Phases is the wall time of each step of the preparation.
 	Phases []Phase
 	// Kept counts the pages taken from the previous preview.
 	Kept int
-	// Patched lists the files loaded again from the previous preview
-	// (load.Snapshot.Patched): nil after a full load.
-	Patched []string
 
 	mu       sync.Mutex
 	pages    map[string][]byte // rendered so far, or kept
@@ -102,20 +97,20 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 		return nil, err
 	}
 	clock.phase("fingerprints")
-	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files, Problems: st.problems, Patched: snap.Patched,
+	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
 		pages: map[string][]byte{}, done: make(chan struct{})}
-	last := "" // the top-level names: a folder per language and a few files
+	last := "" // the pages' top-level names: a folder per language and a few files
 	for _, p := range st.graph.Pages {
 		switch {
 		case p.Kind == site.KindChooser || p.Kind == site.KindNotFound:
-			top.seen[p.Path()] = true
+			top.note(p.Path())
 		case p.Lang != last:
-			top.seen[p.Lang+"/"], last = true, p.Lang
+			top.note(p.Path())
+			last = p.Lang
 		}
 	}
 	pv.early = headerRules(top.names(), st.adminCSP)
 	clock.phase("headers")
-	var prevTerms map[string]search.TermCache
 	var prevDone chan struct{}
 	if prev != nil {
 		prev.mu.Lock()
@@ -134,6 +129,7 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 	ctx, pv.cancel = context.WithCancel(ctx)
 	go func() {
 		defer close(pv.done)
+		var prevTerms map[string]search.TermCache
 		if prevDone != nil {
 			// One rest at a time: the previous one stops at its next step
 			// once closed, and its search analyses are reused.
@@ -159,6 +155,13 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 	}()
 	return pv, nil
 }
+
+// Problems returns the build's warnings.
+func (pv *Preview) Problems() diag.List { return pv.st.problems }
+
+// Patched lists the files loaded again from the previous preview
+// (load.Snapshot.Patched): nil after a full load.
+func (pv *Preview) Patched() []string { return pv.snap.Patched }
 
 // Close stops making the rest of the files.
 func (pv *Preview) Close() { pv.cancel() }

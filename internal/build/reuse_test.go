@@ -77,15 +77,15 @@ func TestIncrementalRebuild(t *testing.T) {
 	first := prepare(nil)
 	sameAsFull(first)
 	total := len(first.Rendered())
-	if total != first.Pages() || first.Patched != nil {
-		t.Fatalf("first preview: %d rendered of %d pages, patched %v", total, first.Pages(), first.Patched)
+	if total != first.Pages() || first.Patched() != nil {
+		t.Fatalf("first preview: %d rendered of %d pages, patched %v", total, first.Pages(), first.Patched())
 	}
 
 	// One office's phone number in one provider file.
 	change("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
 	second := prepare(first)
-	if !slices.Equal(second.Patched, []string{"data/providers/awo-muenchen.yaml"}) {
-		t.Errorf("loaded again: %v, want the changed file only", second.Patched)
+	if !slices.Equal(second.Patched(), []string{"data/providers/awo-muenchen.yaml"}) {
+		t.Errorf("loaded again: %v, want the changed file only", second.Patched())
 	}
 	sameAsFull(second)
 	rendered := second.Rendered()
@@ -136,8 +136,8 @@ func TestIncrementalRebuild(t *testing.T) {
 	change("data/districts.yaml", "name: Altstadt-Lehel", "name: Altstadt–Lehel")
 	fourth := prepare(third)
 	sameAsFull(fourth)
-	if fourth.Kept != 0 || fourth.Patched != nil {
-		t.Errorf("a district renamed: %d pages kept, loaded again %v; want none kept and a full load", fourth.Kept, fourth.Patched)
+	if fourth.Kept != 0 || fourth.Patched() != nil {
+		t.Errorf("a district renamed: %d pages kept, loaded again %v; want none kept and a full load", fourth.Kept, fourth.Patched())
 	}
 }
 

@@ -92,7 +92,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		if prev != nil {
 			prev.Close()
 		}
-		s.preview, s.problems = pv, pv.Problems
+		s.preview, s.problems = pv, pv.Problems()
 		s.version++
 	}
 	for ch := range s.subs {
@@ -107,8 +107,8 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		return err
 	}
 	loaded := "all"
-	if pv.Patched != nil {
-		loaded = strings.Join(pv.Patched, " ")
+	if pv.Patched() != nil {
+		loaded = strings.Join(pv.Patched(), " ")
 	}
 	s.cfg.Log.Info("built", "pages", pv.Pages(), "kept", pv.Kept, "loaded", loaded,
 		"took", time.Since(start).Round(time.Millisecond), "phases", phases(pv.Phases))
