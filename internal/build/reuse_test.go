@@ -159,3 +159,30 @@ func ownPage(path string) (kind, id string, ok bool) {
 	}
 	return "", "", false
 }
+
+// TestPreviewEarlyHeaders: until the background files are made, a
+// preview answers with headers from the pages and assets alone; for those
+// they must equal the headers of the finished build (the example has the
+// web editor, so every top-level name has its own rule).
+func TestPreviewEarlyHeaders(t *testing.T) {
+	ctx := context.Background()
+	pv, err := Prepare(ctx, Config{Source: os.DirFS(filepath.Join("..", "..")), Now: testToday}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	early := pv.early
+	if _, err := pv.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pv.st.graph.Pages {
+		u := "/" + strings.TrimSuffix(p.Path(), "index.html")
+		if got, want := early.For(u), pv.headers.For(u); !slices.Equal(got, want) {
+			t.Fatalf("%s: early headers %v, finished %v", u, got, want)
+		}
+	}
+	for name := range pv.assets {
+		if got, want := early.For("/"+name), pv.headers.For("/"+name); !slices.Equal(got, want) {
+			t.Fatalf("/%s: early headers %v, finished %v", name, got, want)
+		}
+	}
+}
