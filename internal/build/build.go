@@ -543,6 +543,9 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 	}
 	close(pages)
 	renderers.Wait()
+	for _, lang := range s.Dir.Site.Languages {
+		r.Forget(lang) // the last language's, and those of pages rendered out of order
+	}
 	close(files)
 	writers.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {

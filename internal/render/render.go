@@ -111,19 +111,18 @@ func New(cfg Config) (*Renderer, error) {
 	return r, nil
 }
 
-// Render writes page p of s to w.
+// Render writes page p of s to w. On an error, w may hold the start of
+// the page: callers render into a buffer and drop it (a build renders
+// each page into one reused buffer, so a page costs no buffer of its own).
 func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
 	t := r.templates[p.Kind]
 	if t == nil {
 		return fmt.Errorf("render %s: no template for kind %q", p.Path(), p.Kind)
 	}
-	v := r.view(s, p)
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+	if err := t.ExecuteTemplate(w, "base", r.view(s, p)); err != nil {
 		return fmt.Errorf("render %s: %w", p.Path(), err)
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return nil
 }
 
 // Fragment renders the partial template name with the pair ($.With x), as

@@ -22,6 +22,8 @@ type View struct {
 	Dir  string // "ltr" or "rtl"
 	r    *Renderer
 	root string // link from the page to the site root: a base URL's path, or "../../"
+	// alternates is the page in every language, once asked for.
+	alternates []Alternate
 }
 
 func (r *Renderer) view(s *site.Site, p *site.Page) *View {
@@ -121,8 +123,12 @@ type Alternate struct {
 // Alternates returns the current page in every interface language, for the
 // language switcher and hreflang links.
 func (v *View) Alternates() []Alternate {
-	var out []Alternate
-	for _, lang := range v.Site.Dir.Site.Languages {
+	if v.alternates != nil {
+		return v.alternates
+	}
+	langs := v.Site.Dir.Site.Languages
+	out := make([]Alternate, 0, len(langs))
+	for _, lang := range langs {
 		a := Alternate{Lang: lang, Dir: dirOf(v.Site, lang), Current: lang == v.Page.Lang}
 		if l := v.Site.Dir.Language(lang); l != nil {
 			a.Native = l.Native
@@ -130,6 +136,7 @@ func (v *View) Alternates() []Alternate {
 		a.URL = v.link(path.Join(lang, v.Page.Key) + "/")
 		out = append(out, a)
 	}
+	v.alternates = out // every page asks twice: AlternateLinks, LanguageSwitcher
 	return out
 }
 
@@ -142,7 +149,11 @@ func (v *View) Alternates() []Alternate {
 func (v *View) AlternateLinks() template.HTML {
 	var b strings.Builder
 	for _, a := range v.Alternates() {
-		fmt.Fprintf(&b, "\n<link rel=\"alternate\" hreflang=\"%s\" href=\"%s\">", esc(a.Lang), esc(a.URL))
+		b.WriteString("\n<link rel=\"alternate\" hreflang=\"")
+		b.WriteString(esc(a.Lang))
+		b.WriteString("\" href=\"")
+		b.WriteString(esc(a.URL))
+		b.WriteString("\">")
 	}
 	return template.HTML(b.String())
 }
@@ -151,12 +162,21 @@ func (v *View) AlternateLinks() template.HTML {
 func (v *View) LanguageSwitcher() template.HTML {
 	var b strings.Builder
 	for _, a := range v.Alternates() {
-		current := ""
+		b.WriteString("\n<li><a href=\"")
+		b.WriteString(esc(a.URL))
+		b.WriteString("\" hreflang=\"")
+		b.WriteString(esc(a.Lang))
+		b.WriteString("\" lang=\"")
+		b.WriteString(esc(a.Lang))
+		b.WriteString("\" dir=\"")
+		b.WriteString(esc(a.Dir))
+		b.WriteString("\"")
 		if a.Current {
-			current = ` aria-current="true"`
+			b.WriteString(` aria-current="true"`)
 		}
-		fmt.Fprintf(&b, "\n<li><a href=\"%s\" hreflang=\"%s\" lang=\"%s\" dir=\"%s\"%s>%s</a></li>",
-			esc(a.URL), esc(a.Lang), esc(a.Lang), esc(a.Dir), current, esc(a.Native))
+		b.WriteString(">")
+		b.WriteString(esc(a.Native))
+		b.WriteString("</a></li>")
 	}
 	return template.HTML(b.String())
 }
