@@ -140,22 +140,10 @@ func courseMain(v *View) (template.HTML, error) {
 		writeHTML(&b, v.T("registration"))
 		b.WriteString("</h2>\n<ul class=\"contact\">")
 		if r.Phone != "" {
-			b.WriteString("<li>")
-			writeHTML(&b, v.T("phone"))
-			b.WriteString(": <a href=\"")
-			writeURL(&b, string(v.Tel(r.Phone)), true)
-			b.WriteString("\" dir=\"ltr\">")
-			writeHTML(&b, string(r.Phone))
-			b.WriteString("</a></li>")
+			writeContact(&b, v.T("phone"), v.Tel(r.Phone), string(r.Phone))
 		}
 		if r.Email != "" {
-			b.WriteString("<li>")
-			writeHTML(&b, v.T("email"))
-			b.WriteString(": <a href=\"")
-			writeURL(&b, string(v.Mailto(r.Email)), true)
-			b.WriteString("\" dir=\"ltr\">")
-			writeHTML(&b, string(r.Email))
-			b.WriteString("</a></li>")
+			writeContact(&b, v.T("email"), v.Mailto(r.Email), string(r.Email))
 		}
 		if r.URL != "" {
 			b.WriteString("<li><a class=\"button\" href=\"")
@@ -199,6 +187,18 @@ func courseCard(v *View, c *model.Course) template.HTML {
 	b.WriteString("</p>\n")
 	writeCourseTags(&b, v, c)
 	return template.HTML(b.String())
+}
+
+// writeContact writes a phone number or e-mail address of a course's
+// registration: <li>label: <a href="link" dir="ltr">text</a></li>.
+func writeContact(b *strings.Builder, label string, link template.URL, text string) {
+	b.WriteString("<li>")
+	writeHTML(b, label)
+	b.WriteString(": <a href=\"")
+	writeURL(b, string(link), true)
+	b.WriteString("\" dir=\"ltr\">")
+	writeHTML(b, text)
+	b.WriteString("</a></li>")
 }
 
 // writeCourseTags writes the partial "course-tags".

@@ -30,31 +30,12 @@ func TestFastPathsMatchTemplates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		course := func(p *site.Page) bool { return kinds[p.Kind] }
 		compare := func(round string) {
 			t.Helper()
-			var a, b bytes.Buffer
-			n, differ := 0, 0
-			for _, p := range s.Pages {
-				if !kinds[p.Kind] {
-					continue
-				}
-				a.Reset()
-				b.Reset()
-				if err := fast.Render(&a, s, p); err != nil {
-					t.Fatal(err)
-				}
-				if err := slow.Render(&b, s, p); err != nil {
-					t.Fatal(err)
-				}
-				n++
-				if !bytes.Equal(a.Bytes(), b.Bytes()) {
-					if differ++; differ <= 2 {
-						t.Errorf("base %q, %s: %s differs from its template:\n%s", base, round, p.Path(), firstDiff(a.String(), b.String()))
-					}
-				}
-			}
-			if differ > 0 {
-				t.Errorf("base %q, %s: %d of %d pages differ", base, round, differ, n)
+			n, diffs := renderBoth(t, s, fast, slow, course)
+			if len(diffs) > 0 {
+				t.Errorf("base %q, %s: %d of %d pages differ between the fast paths (first) and the templates (second), e.g. %s", base, round, len(diffs), n, diffs[0])
 			}
 			if n < 100 {
 				t.Errorf("base %q, %s: only %d pages compared", base, round, n)
@@ -91,16 +72,6 @@ func TestFastPathsMatchTemplates(t *testing.T) {
 		seats = 3
 		compare("hostile URL")
 	}
-}
-
-// firstDiff shows where two renderings part.
-func firstDiff(a, b string) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	from := max(0, i-80)
-	return "fast:     …" + a[from:min(len(a), i+80)] + "\ntemplate: …" + b[from:min(len(b), i+80)]
 }
 
 // TestFastPathsFollowTheTheme: a theme that changes course.html or

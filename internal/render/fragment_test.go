@@ -25,25 +25,8 @@ func TestFragmentsArePure(t *testing.T) {
 		s, cached := exampleSite(t, base)
 		plain := *cached
 		plain.fragments = nil
-		var a, b bytes.Buffer
-		differ := 0
-		for _, p := range s.Pages {
-			a.Reset()
-			b.Reset()
-			if err := cached.Render(&a, s, p); err != nil {
-				t.Fatal(err)
-			}
-			if err := plain.Render(&b, s, p); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(a.Bytes(), b.Bytes()) {
-				if differ++; differ <= 3 {
-					t.Errorf("base %q: %s differs with the fragment cache", base, p.Path())
-				}
-			}
-		}
-		if differ > 0 {
-			t.Errorf("base %q: %d of %d pages differ", base, differ, len(s.Pages))
+		if n, diffs := renderBoth(t, s, cached, &plain, nil); len(diffs) > 0 {
+			t.Errorf("base %q: %d of %d pages differ with the fragment cache, e.g.:\n%s", base, len(diffs), n, diffs[0])
 		}
 		hits := 0
 		cached.fragments.Range(func(_, m any) bool {
@@ -54,6 +37,42 @@ func TestFragmentsArePure(t *testing.T) {
 			t.Errorf("base %q: no fragment was cached", base)
 		}
 	}
+}
+
+// renderBoth renders the pages of s that keep accepts (nil: all) with a
+// and with b, and returns how many it rendered and, for each that differs,
+// its path and where the two part.
+func renderBoth(t *testing.T, s *site.Site, a, b *Renderer, keep func(*site.Page) bool) (n int, diffs []string) {
+	t.Helper()
+	var x, y bytes.Buffer
+	for _, p := range s.Pages {
+		if keep != nil && !keep(p) {
+			continue
+		}
+		x.Reset()
+		y.Reset()
+		if err := a.Render(&x, s, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Render(&y, s, p); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if !bytes.Equal(x.Bytes(), y.Bytes()) {
+			diffs = append(diffs, p.Path()+":\n"+firstDiff(x.String(), y.String()))
+		}
+	}
+	return n, diffs
+}
+
+// firstDiff shows where two renderings part.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return "first:  …" + a[from:min(len(a), i+80)] + "\nsecond: …" + b[from:min(len(b), i+80)]
 }
 
 // exampleSite loads the example site and a renderer for it.
