@@ -68,61 +68,63 @@ func report(l diag.List) []byte {
 	return b.Bytes()
 }
 
-// goldenCases returns the paths of testdata/errors/*.txtar.
-func goldenCases(t *testing.T) []string {
+// eachGoldenCase runs f as a subtest for each testdata/errors/*.txtar,
+// named after the file, with its path and archive.
+func eachGoldenCase(t *testing.T, f func(t *testing.T, path string, ar *txtar.Archive)) {
 	t.Helper()
 	cases, err := filepath.Glob(filepath.Join("testdata", "errors", "*.txtar"))
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no golden cases: %v", err)
 	}
-	return cases
+	for _, path := range cases {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f(t, path, ar)
+		})
+	}
 }
 
 // TestGolden loads the base site with the files of each
 // testdata/errors/*.txtar laid over it and compares the report with the
 // archive's "want" file. Run with -update to rewrite the expectations.
 func TestGolden(t *testing.T) {
-	for _, path := range goldenCases(t) {
-		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			ar, err := txtar.ParseFile(path)
-			if err != nil {
+	eachGoldenCase(t, func(t *testing.T, path string, ar *txtar.Archive) {
+		dir, problems := Load(overlay(baseSite(t), ar.Files), Options{Now: testToday})
+		got := report(problems)
+		if problems.Errors() > 0 && dir != nil {
+			t.Errorf("Load returned a directory despite %d errors", problems.Errors())
+		}
+		var want []byte
+		wantIdx := -1
+		for i, f := range ar.Files {
+			if f.Name == "want" {
+				want, wantIdx = f.Data, i
+			}
+		}
+		if *update {
+			if wantIdx < 0 {
+				ar.Files = append(ar.Files, txtar.File{Name: "want"})
+				wantIdx = len(ar.Files) - 1
+			}
+			ar.Files[wantIdx].Data = got
+			if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			dir, problems := Load(overlay(baseSite(t), ar.Files), Options{Now: testToday})
-			got := report(problems)
-			if problems.Errors() > 0 && dir != nil {
-				t.Errorf("Load returned a directory despite %d errors", problems.Errors())
-			}
-			var want []byte
-			wantIdx := -1
-			for i, f := range ar.Files {
-				if f.Name == "want" {
-					want, wantIdx = f.Data, i
-				}
-			}
-			if *update {
-				if wantIdx < 0 {
-					ar.Files = append(ar.Files, txtar.File{Name: "want"})
-					wantIdx = len(ar.Files) - 1
-				}
-				ar.Files[wantIdx].Data = got
-				if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if wantIdx < 0 {
-				t.Fatalf("%s has no want file; run go test -update", path)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("report differs\n--- got\n%s--- want\n%s", got, want)
-			}
-			if len(problems) == 0 {
-				t.Errorf("case reports no problem at all: a golden case must show one")
-			}
-		})
-	}
+			return
+		}
+		if wantIdx < 0 {
+			t.Fatalf("%s has no want file; run go test -update", path)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("report differs\n--- got\n%s--- want\n%s", got, want)
+		}
+		if len(problems) == 0 {
+			t.Errorf("case reports no problem at all: a golden case must show one")
+		}
+	})
 }
 
 // TestBaseLoadsClean makes sure the golden cases start from a site without

@@ -154,23 +154,23 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 		l.langs[lang.Code] = true
 	}
 	var roots []reflect.Value // the values decoded again
+	// redo decodes file again into ptr (a provider or course file of d),
+	// marks what it owns and checks it on its own.
+	redo := func(file string, ptr any, own, check func()) {
+		root := reflect.ValueOf(ptr).Elem()
+		root.SetZero()
+		l.merge(l.decodeFile(file, ptr, true))
+		own()
+		roots = append(roots, root)
+		check()
+	}
 	for _, file := range changed {
 		if i := slices.IndexFunc(d.Providers, func(p model.Provider) bool { return p.File == file }); i >= 0 {
 			p := &d.Providers[i]
-			*p = model.Provider{}
-			r := l.decodeFile(file, p, true)
-			l.merge(r)
-			ownProvider(p, file)
-			roots = append(roots, reflect.ValueOf(p).Elem())
-			l.checkProvider(p)
+			redo(file, p, func() { ownProvider(p, file) }, func() { l.checkProvider(p) })
 		} else if i := slices.IndexFunc(d.CourseFiles, func(f model.CourseFile) bool { return f.File == file }); i >= 0 {
 			f := &d.CourseFiles[i]
-			*f = model.CourseFile{}
-			r := l.decodeFile(file, f, true)
-			l.merge(r)
-			ownCourses(f, file)
-			roots = append(roots, reflect.ValueOf(f).Elem())
-			l.checkCourseFile(f)
+			redo(file, f, func() { ownCourses(f, file) }, func() { l.checkCourseFile(f) })
 		} else {
 			return nil, false // a file that failed to decode before
 		}

@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -30,84 +29,77 @@ func stamped(fsys fstest.MapFS, t time.Time) fstest.MapFS {
 func TestReloadEqualsLoad(t *testing.T) {
 	t0, t1 := testToday.Add(-time.Hour), testToday
 	patched := 0
-	for _, path := range goldenCases(t) {
-		name := strings.TrimSuffix(filepath.Base(path), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			ar, err := txtar.ParseFile(path)
-			if err != nil {
-				t.Fatal(err)
+	eachGoldenCase(t, func(t *testing.T, _ string, ar *txtar.Archive) {
+		base := stamped(baseSite(t), t0)
+		prev, problems := Reload(base, Options{Now: testToday}, nil)
+		if prev == nil || len(problems) > 0 {
+			t.Fatalf("base: %s", report(problems))
+		}
+		var changed []txtar.File
+		for _, f := range ar.Files {
+			if f.Name != "want" {
+				changed = append(changed, f)
 			}
-			base := stamped(baseSite(t), t0)
-			prev, problems := Reload(base, Options{Now: testToday}, nil)
-			if prev == nil || len(problems) > 0 {
-				t.Fatalf("base: %s", report(problems))
+		}
+		onlyOwn := true // and no file comes or goes
+		for _, f := range changed {
+			onlyOwn = onlyOwn && (isDataFile(f.Name, "data/providers") || isDataFile(f.Name, "data/courses") || strings.HasSuffix(f.Name, ".md")) &&
+				base[f.Name] != nil && strings.TrimSpace(string(f.Data)) != "<delete>"
+		}
+		site := overlay(base, changed)
+		for _, f := range changed {
+			if mf := site[f.Name]; mf != nil {
+				mf.ModTime = t1
 			}
-			var changed []txtar.File
-			for _, f := range ar.Files {
-				if f.Name != "want" {
-					changed = append(changed, f)
+		}
+		want, wantProblems := Load(site, Options{Now: testToday})
+		next, gotProblems := Reload(site, Options{Now: testToday}, prev)
+		if got, w := report(gotProblems), report(wantProblems); !bytes.Equal(got, w) {
+			t.Errorf("report differs from Load's\n--- reload\n%s--- load\n%s", got, w)
+		}
+		if (next == nil) != (want == nil) {
+			t.Fatalf("reload gave a directory: %v, load: %v", next != nil, want != nil)
+		}
+		if next == nil {
+			return
+		}
+		if !reflect.DeepEqual(next.Dir, want) {
+			t.Errorf("the reloaded directory differs from Load's")
+		}
+		if onlyOwn && next.Patched == nil {
+			t.Errorf("changed only provider, course or page files without error, but was loaded in full")
+		}
+		if next.Patched == nil {
+			return
+		}
+		patched++
+		// Then another file changes: the warnings of the case's files
+		// are carried over. Then the case's files go back to the
+		// base: their warnings go.
+		steps := []func(){
+			func() {
+				other := site["data/courses/vhs.yaml"]
+				other.Data, other.ModTime = append(bytes.Clone(other.Data), "# a comment\n"...), t1.Add(time.Minute)
+			},
+			func() {
+				orig := baseSite(t)
+				for _, f := range changed {
+					site[f.Name] = &fstest.MapFile{Data: orig[f.Name].Data, ModTime: t1.Add(2 * time.Minute)}
 				}
-			}
-			onlyOwn := true // and no file comes or goes
-			for _, f := range changed {
-				onlyOwn = onlyOwn && (isDataFile(f.Name, "data/providers") || isDataFile(f.Name, "data/courses") || strings.HasSuffix(f.Name, ".md")) &&
-					base[f.Name] != nil && strings.TrimSpace(string(f.Data)) != "<delete>"
-			}
-			site := overlay(base, changed)
-			for _, f := range changed {
-				if mf := site[f.Name]; mf != nil {
-					mf.ModTime = t1
-				}
-			}
+			},
+		}
+		for i, step := range steps {
+			step()
 			want, wantProblems := Load(site, Options{Now: testToday})
-			next, gotProblems := Reload(site, Options{Now: testToday}, prev)
+			next, gotProblems = Reload(site, Options{Now: testToday}, next)
 			if got, w := report(gotProblems), report(wantProblems); !bytes.Equal(got, w) {
-				t.Errorf("report differs from Load's\n--- reload\n%s--- load\n%s", got, w)
+				t.Errorf("step %d: report differs from Load's\n--- reload\n%s--- load\n%s", i+1, got, w)
 			}
-			if (next == nil) != (want == nil) {
-				t.Fatalf("reload gave a directory: %v, load: %v", next != nil, want != nil)
+			if next == nil || next.Patched == nil || !reflect.DeepEqual(next.Dir, want) {
+				t.Fatalf("step %d: not patched, or the directory differs from Load's", i+1)
 			}
-			if next == nil {
-				return
-			}
-			if !reflect.DeepEqual(next.Dir, want) {
-				t.Errorf("the reloaded directory differs from Load's")
-			}
-			if onlyOwn && next.Patched == nil {
-				t.Errorf("changed only provider, course or page files without error, but was loaded in full")
-			}
-			if next.Patched == nil {
-				return
-			}
-			patched++
-			// Then another file changes: the warnings of the case's files
-			// are carried over. Then the case's files go back to the
-			// base: their warnings go.
-			steps := []func(){
-				func() {
-					other := site["data/courses/vhs.yaml"]
-					other.Data, other.ModTime = append(bytes.Clone(other.Data), "# a comment\n"...), t1.Add(time.Minute)
-				},
-				func() {
-					orig := baseSite(t)
-					for _, f := range changed {
-						site[f.Name] = &fstest.MapFile{Data: orig[f.Name].Data, ModTime: t1.Add(2 * time.Minute)}
-					}
-				},
-			}
-			for i, step := range steps {
-				step()
-				want, wantProblems := Load(site, Options{Now: testToday})
-				next, gotProblems = Reload(site, Options{Now: testToday}, next)
-				if got, w := report(gotProblems), report(wantProblems); !bytes.Equal(got, w) {
-					t.Errorf("step %d: report differs from Load's\n--- reload\n%s--- load\n%s", i+1, got, w)
-				}
-				if next == nil || next.Patched == nil || !reflect.DeepEqual(next.Dir, want) {
-					t.Fatalf("step %d: not patched, or the directory differs from Load's", i+1)
-				}
-			}
-		})
-	}
+		}
+	})
 	t.Logf("%d cases patched", patched)
 	if patched < 5 {
 		t.Errorf("only %d cases were patched; the patch is hardly tested", patched)

@@ -102,12 +102,8 @@ func courseMain(v *View) (template.HTML, error) {
 	b.WriteString("\n<dt>")
 	writeHTML(&b, v.T("schedule"))
 	b.WriteString("</dt><dd>")
-	writeHTML(&b, v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)))
-	b.WriteString("<br>")
-	writeHTML(&b, v.Days(c.Schedule.Days))
-	b.WriteString(" <span dir=\"ltr\">")
-	writeHTML(&b, v.TimeRange(c.Schedule.From, c.Schedule.To))
-	b.WriteString("</span></dd>\n<dt>")
+	writeSchedule(&b, v, c, "<br>")
+	b.WriteString("</dd>\n<dt>")
 	writeHTML(&b, v.T("address"))
 	b.WriteString("</dt><dd><address>")
 	writeAddress(&b, c.Location.Street, c.Location.PostalCode, c.Location.City)
@@ -164,6 +160,15 @@ func courseMain(v *View) (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
+// fastPartial writes the partial name for x in Go where a fast path
+// stands for it (the course card), and reports whether one does.
+func fastPartial(v *View, name string, x any) (template.HTML, bool) {
+	if c, ok := x.(*model.Course); ok && name == "course-card" {
+		return courseCard(v, c), true
+	}
+	return "", false
+}
+
 // courseCard writes the partial "course-card" of templates/partials.html.
 func courseCard(v *View, c *model.Course) template.HTML {
 	var b strings.Builder
@@ -173,12 +178,8 @@ func courseCard(v *View, c *model.Course) template.HTML {
 	b.WriteString("\">")
 	writeText(&b, v.Text(c.Title))
 	b.WriteString("</a></h3>\n<p>")
-	writeHTML(&b, v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)))
-	b.WriteString(" · ")
-	writeHTML(&b, v.Days(c.Schedule.Days))
-	b.WriteString(" <span dir=\"ltr\">")
-	writeHTML(&b, v.TimeRange(c.Schedule.From, c.Schedule.To))
-	b.WriteString("</span></p>\n<p>")
+	writeSchedule(&b, v, c, " · ")
+	b.WriteString("</p>\n<p>")
 	writeAddress(&b, c.Location.Street, c.Location.PostalCode, c.Location.City)
 	if d := v.District(c.Location.District); d != nil {
 		b.WriteString(" · ")
@@ -187,6 +188,17 @@ func courseCard(v *View, c *model.Course) template.HTML {
 	b.WriteString("</p>\n")
 	writeCourseTags(&b, v, c)
 	return template.HTML(b.String())
+}
+
+// writeSchedule writes a course's dates, then sep, then its days and
+// hours, as the course page and the course card show them.
+func writeSchedule(b *strings.Builder, v *View, c *model.Course, sep string) {
+	writeHTML(b, v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)))
+	b.WriteString(sep)
+	writeHTML(b, v.Days(c.Schedule.Days))
+	b.WriteString(" <span dir=\"ltr\">")
+	writeHTML(b, v.TimeRange(c.Schedule.From, c.Schedule.To))
+	b.WriteString("</span>")
 }
 
 // writeContact writes a phone number or e-mail address of a course's

@@ -29,7 +29,6 @@ import (
 	"github.com/yuin/goldmark/parser"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
-	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -166,10 +165,11 @@ func (v *View) Fragment(name string, x any) (template.HTML, error) {
 	if t == nil {
 		return "", fmt.Errorf("fragment %q: no templates for kind %q", name, v.Page.Kind)
 	}
-	var h template.HTML
-	if c, ok := x.(*model.Course); ok && v.r.fast && name == "course-card" {
-		h = courseCard(v, c)
-	} else {
+	h, fast := template.HTML(""), false
+	if v.r.fast {
+		h, fast = fastPartial(v, name, x)
+	}
+	if !fast {
 		var b strings.Builder
 		if err := t.ExecuteTemplate(&b, name, v.With(x)); err != nil {
 			return "", err
