@@ -16,13 +16,20 @@ $(BIN): FORCE
 build: $(BIN)
 	./$(BIN) build --source $(SOURCE)
 
-# Browser tests need Chromium and tests/browser/node_modules (playwright-core,
-# axe-core; Decap CMS, decap-server and yaml for the web editor): they skip
-# with a message where those are missing (and fail under CI=true).
-test:
-	@[ -d tests/browser/node_modules/playwright-core ] && [ -d tests/browser/node_modules/decap-server ] || npm ci --prefix tests/browser --no-audit --no-fund || true
+# Tests run Go, Node.js with the npm packages of tests/browser (installed
+# here with npm ci whenever package-lock.json changed) and Debian's
+# Chromium; .ci/run installs all of them. Browser tests skip with a message
+# where Chromium or the npm packages are missing, and fail under CI=true.
+NPM_STAMP := tests/browser/node_modules/.installed
+
+$(NPM_STAMP): tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund || { echo "make test: npm ci in tests/browser failed (see above); the browser tests need its packages" >&2; exit 1; }
+	touch $(NPM_STAMP)
+
+test: $(NPM_STAMP)
 	$(GO) vet ./...
-	$(GO) test ./...
+	$(GO) test -timeout 15m ./...
 
 check: $(BIN)
 	./$(BIN) check --source $(SOURCE)

@@ -13,33 +13,15 @@ import (
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/internal/testtools"
 )
 
 // browserTools returns the paths of Chromium, node and the browser test
 // directory, or skips the test (fails it under CI) when one is missing.
 func browserTools(t *testing.T) (chromium, node, dir string) {
 	t.Helper()
-	missing := func(what string) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser test needs %s (under CI a missing tool is a failure; .ci/run installs it)", what)
-		}
-		t.Skipf("skipping browser test: %s is missing (apt-get install chromium; npm ci --prefix tests/browser)", what)
-	}
-	chromium = os.Getenv("CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		missing("Chromium (" + chromium + ")")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node")
-	}
-	dir, _ = filepath.Abs("../../tests/browser")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
-		missing("tests/browser/node_modules")
-	}
+	chromium = testtools.Chromium(t)
+	node, dir = testtools.Node(t, "playwright-core")
 	return chromium, node, dir
 }
 

@@ -22,6 +22,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/url"
 	"reflect"
 	"strings"
@@ -31,15 +32,22 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
 
-// Pinned defaults of the scripts the admin loads.
+// Defaults of the scripts the admin loads: the copies of Decap CMS and of
+// the yaml library vendored in thirdparty/ (scripts/vendor-editor; versions
+// in thirdparty/VERSIONS), which the build writes to admin/vendor/, so the
+// admin loads nothing from another host. The addresses are relative to
+// admin/.
 const (
-	DefaultScript       = "https://unpkg.com/decap-cms@3.16.3/dist/decap-cms.js"
-	DefaultYAMLModule   = "https://cdn.jsdelivr.net/npm/yaml@2.9.1/browser/index.js"
+	DefaultScript       = "./vendor/decap-cms/decap-cms.js"
+	DefaultYAMLModule   = "./vendor/yaml/index.js"
 	DefaultLocalBackend = "http://localhost:8081/api/v1"
 )
 
 //go:embed assets
 var assets embed.FS
+
+//go:embed thirdparty
+var thirdparty embed.FS
 
 // Enabled reports whether the site asks for the web editor.
 func Enabled(s *model.Site) bool { return s.CMS != nil && s.CMS.Enabled }
@@ -93,15 +101,32 @@ func Files(dir *model.Directory, baseURL string) (map[string][]byte, error) {
 		return nil, err
 	}
 	files["admin/index.html"] = b.Bytes()
+	for script, dir := range map[model.URL]string{DefaultScript: "thirdparty/decap-cms", DefaultYAMLModule: "thirdparty/yaml"} {
+		if script != c.Script && script != c.YAMLModule {
+			continue // the site loads its own copy
+		}
+		err := fs.WalkDir(thirdparty, dir, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			b, err := thirdparty.ReadFile(p)
+			files["admin/vendor/"+strings.TrimPrefix(p, "thirdparty/")] = b
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	return files, nil
 }
 
 // CSP returns the Content-Security-Policy of admin/: Decap needs inline
-// styles, eval (its configuration validator compiles schemas) and the API
-// of the Git host, which the site's own policy rightly forbids.
+// styles, eval (its configuration validator compiles schemas),
+// WebAssembly and the API of the Git host, which the site's own policy
+// rightly forbids.
 func CSP(s *model.Site) string {
 	c := settings(s)
-	scripts := []string{"'self'", "'unsafe-eval'", origin(string(c.Script)), origin(string(c.YAMLModule))}
+	scripts := []string{"'self'", "'unsafe-eval'", "'wasm-unsafe-eval'", origin(string(c.Script)), origin(string(c.YAMLModule))}
 	connect := []string{"'self'", origin(string(c.LocalBackend)), origin(string(c.YAMLModule))}
 	switch c.Backend.Name {
 	case "github":

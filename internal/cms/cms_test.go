@@ -176,14 +176,63 @@ func TestCSP(t *testing.T) {
 		Script: "https://static.example.org/decap/decap-cms.js"}}
 	csp := CSP(&s)
 	for _, want := range []string{
-		"script-src 'self' 'unsafe-eval' https://static.example.org https://cdn.jsdelivr.net;",
+		"script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' https://static.example.org;",
 		"https://gitlab.com", "https://git.example.org", "frame-ancestors 'none'", "http://localhost:8081",
 	} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP lacks %q: %s", want, csp)
 		}
 	}
-	if strings.Contains(csp, "*") || strings.Contains(csp, "api.github.com") {
+	if strings.Contains(csp, "*") || strings.Contains(csp, "api.github.com") || strings.Contains(csp, "jsdelivr") {
 		t.Errorf("CSP too wide: %s", csp)
+	}
+	// With the defaults, every script comes from the site itself.
+	s.CMS.Script = ""
+	if csp := CSP(&s); !strings.Contains(csp, "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';") {
+		t.Errorf("default CSP loads scripts from elsewhere: %s", csp)
+	}
+}
+
+// TestVendoredEditor: with the default scripts, the admin loads Decap CMS
+// and the yaml library from admin/vendor/, which the build writes (with
+// Decap's lazily loaded chunks and WebAssembly, and the licences); a site
+// that names its own copy gets none.
+func TestVendoredEditor(t *testing.T) {
+	d := example(t)
+	d.Site.CMS.Script, d.Site.CMS.YAMLModule = "", ""
+	files, err := Files(d, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(files["admin/index.html"])
+	if !strings.Contains(page, `src="./vendor/decap-cms/decap-cms.js"`) || !strings.Contains(page, `content="./vendor/yaml/index.js"`) {
+		t.Errorf("admin page does not load the vendored scripts:\n%s", page)
+	}
+	for _, name := range []string{"admin/vendor/decap-cms/decap-cms.js", "admin/vendor/decap-cms/decap-cms.js.LICENSE.txt", "admin/vendor/yaml/index.js", "admin/vendor/yaml/dist/index.js", "admin/vendor/yaml/LICENSE"} {
+		if len(files[name]) == 0 {
+			t.Errorf("%s is not written", name)
+		}
+	}
+	chunks, wasm := 0, 0
+	for name, b := range files {
+		if strings.Contains(string(b), "https://unpkg.com") && strings.HasSuffix(name, ".html") {
+			t.Errorf("%s loads from unpkg", name)
+		}
+		switch {
+		case strings.HasSuffix(name, ".decap-cms.js"):
+			chunks++
+		case strings.HasSuffix(name, ".wasm"):
+			wasm++
+		}
+	}
+	if chunks < 50 || wasm == 0 {
+		t.Errorf("%d chunks and %d WebAssembly files of Decap CMS", chunks, wasm)
+	}
+	d.Site.CMS.Script, d.Site.CMS.YAMLModule = "https://static.example.org/decap-cms.js", "https://static.example.org/yaml.js"
+	files, _ = Files(d, "")
+	for name := range files {
+		if strings.HasPrefix(name, "admin/vendor/") {
+			t.Errorf("%s written although the site loads its own copy", name)
+		}
 	}
 }

@@ -1,0 +1,57 @@
+// Package testtools finds the programs that tests run beside Go: Debian's
+// Chromium and Node.js with the npm packages of tests/browser. A test that
+// needs one that is missing is skipped with a message saying how to
+// install it, and fails under CI=true (.ci/run installs everything), so
+// that CI never passes by skipping.
+package testtools
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Missing skips t, or fails it under CI, because what is missing.
+func Missing(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("this test needs %s (under CI a missing tool is a failure; .ci/run installs it)", what)
+	}
+	t.Skipf("skipping: %s is missing (apt-get install chromium; npm ci --prefix tests/browser)", what)
+}
+
+// BrowserDir returns the absolute path of tests/browser.
+func BrowserDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "tests", "browser")
+}
+
+// Node returns the node binary and tests/browser, whose node_modules must
+// hold pkg (an npm package the test uses).
+func Node(t testing.TB, pkg string) (node, dir string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		Missing(t, "node")
+	}
+	dir = BrowserDir()
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+		Missing(t, "tests/browser/node_modules/"+pkg)
+	}
+	return node, dir
+}
+
+// Chromium returns the Chromium binary: $CHROMIUM, or Debian's.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	c := os.Getenv("CHROMIUM")
+	if c == "" {
+		c = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(c); err != nil {
+		Missing(t, "Chromium ("+c+")")
+	}
+	return c
+}
