@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -61,7 +63,11 @@ func (g *gen) sentence(lang string, n int) string {
 		b = append(b, ws[g.r.IntN(len(ws))])
 	}
 	s := strings.Join(b, " ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
+	// The first letter, not the first byte: upper-casing half of a
+	// two-byte character made invalid UTF-8, which the YAML writer then
+	// stored as base64 (!!binary) instead of text.
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:] + "."
 }
 
 // text returns a translated text; some translations are missing.

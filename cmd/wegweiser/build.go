@@ -45,7 +45,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: os.DirFS(*source), Edition: *edition, PagesOnly: *pagesOnly}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -28,7 +28,7 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	problems := loadSite(*site.source, load.Options{StaleDays: *stale, Now: now})
+	problems := loadSite(site.fsys, *site.source, load.Options{StaleDays: *stale, Now: now})
 	if *noWarn {
 		var errs diag.List
 		for _, p := range problems {
@@ -49,10 +49,10 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// loadSite loads the site in source and returns its problems with file
-// names as seen from the current directory.
-func loadSite(source string, opts load.Options) diag.List {
-	_, problems := load.Load(os.DirFS(source), opts)
+// loadSite loads the site fsys, which is the directory source, and returns
+// its problems with file names as seen from the current directory.
+func loadSite(fsys fs.FS, source string, opts load.Options) diag.List {
+	_, problems := load.Load(fsys, opts)
 	prefix(problems, source)
 	return problems
 }

@@ -27,10 +27,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
 // version is set at link time (-ldflags "-X main.version=…").
@@ -115,6 +118,9 @@ type siteFlags struct {
 	name   string
 	source *string
 	today  *string
+	// fsys is the site in source, set by check: it cannot reach outside
+	// source (load.OpenDir).
+	fsys fs.FS
 }
 
 // newSiteFlags returns a flag set with --source and --today.
@@ -140,6 +146,12 @@ func (f *siteFlags) check(stderr io.Writer) (now time.Time, ok bool) {
 		fmt.Fprintf(stderr, "wegweiser %s: --source %q is not a directory\n", f.name, *f.source)
 		return time.Time{}, false
 	}
+	fsys, err := load.OpenDir(*f.source)
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser %s: --source: %v\n", f.name, err)
+		return time.Time{}, false
+	}
+	f.fsys = fsys
 	return now, true
 }
 

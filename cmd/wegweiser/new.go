@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/scaffold"
 )
 
@@ -46,7 +47,10 @@ func runNew(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// The examples in the template come from the site; a site with
 	// errors still gives what loaded.
-	dir, _ := load.Load(os.DirFS(*source), load.Options{})
+	var dir *model.Directory
+	if fsys, err := load.OpenDir(*source); err == nil {
+		dir, _ = load.Load(fsys, load.Options{})
+	}
 	v := scaffold.NewValues(dir, args[1], time.Now())
 
 	var file string

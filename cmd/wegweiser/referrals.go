@@ -77,11 +77,15 @@ func newReferralService(ctx context.Context, data, dbPath, config string, log *s
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, problems := load.Load(os.DirFS(data), load.Options{})
+	fsys, err := load.OpenDir(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, problems := load.Load(fsys, load.Options{})
 	if dir == nil {
 		return nil, nil, fmt.Errorf("the directory in %s has errors (run wegweiser check): %w", data, problems)
 	}
-	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, themes.Default(), os.DirFS(data))
+	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, themes.Default(), fsys)
 	if err != nil {
 		return nil, nil, err
 	}

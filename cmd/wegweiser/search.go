@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -42,7 +41,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitUsage
 	}
-	res, err := build.Build(ctx, build.Config{Source: os.DirFS(*site.source), Now: now, Engine: true}, discard{})
+	res, err := build.Build(ctx, build.Config{Source: site.fsys, Now: now, Engine: true}, discard{})
 	if err != nil {
 		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
 		return exitProblems

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -15,6 +16,9 @@ import (
 // readPages reads content/<lang>/**.md: YAML front matter between two
 // "---" lines, then Markdown.
 func (l *loader) readPages() {
+	if l.isRefused("content") {
+		return
+	}
 	err := fs.WalkDir(l.fsys, "content", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
@@ -23,8 +27,8 @@ func (l *loader) readPages() {
 			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "missing-file", "check the file's permissions", "cannot read: %v", unwrapPath(err))
 			return nil
 		}
-		if e.IsDir() || !strings.HasSuffix(p, ".md") {
-			return nil
+		if e.IsDir() || !strings.HasSuffix(p, ".md") || !e.Type().IsRegular() {
+			return nil // checkTree reports links and other irregular entries
 		}
 		rel := strings.TrimPrefix(p, "content/")
 		lang, rest, ok := strings.Cut(rel, "/")
@@ -37,9 +41,14 @@ func (l *loader) readPages() {
 				"add the language to `languages` in data/site.yaml, or move the page", "content/%s/ is not an interface language in site.yaml; this page is not published", lang)
 			return nil
 		}
-		src, err := fs.ReadFile(l.fsys, p)
-		if err != nil {
-			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "missing-file", "check the file's permissions", "cannot read: %v", unwrapPath(err))
+		if why := pagePathProblem(rest); why != "" {
+			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "bad-file-name", "name pages and their folders like ids: lower-case a–z, digits and dashes, e.g. integrationskurs.md",
+				"this page's name cannot be published: %s", why)
+			return nil
+		}
+		src, problems, _ := readSource(l.fsys, p)
+		l.problems = append(l.problems, problems...)
+		if src == nil || problems.Errors() > 0 {
 			return nil
 		}
 		if l.sums != nil {
@@ -58,6 +67,7 @@ func (l *loader) readPages() {
 			return nil
 		}
 		page.Body = body
+		l.problems = append(l.problems, markdownProblems(p, body, bytes.Count(src[:len(src)-len(body)], []byte("\n")))...)
 		l.dir.Pages = append(l.dir.Pages, page)
 		r := l.decodeSource(p, front, 1, &l.dir.Pages[len(l.dir.Pages)-1].Meta)
 		if r.ok {
@@ -75,6 +85,7 @@ func (l *loader) readPages() {
 // splitFrontMatter splits "---\n<yaml>---\n<markdown>". It reports false if
 // src does not start with a front matter block that is closed.
 func splitFrontMatter(src []byte) (front, body []byte, ok bool) {
+	src = bytes.TrimPrefix(src, []byte("\uFEFF")) // a byte order mark, as some editors on Windows write it
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	rest, found := bytes.CutPrefix(src, []byte("---\n"))
 	if !found {
@@ -91,4 +102,97 @@ func splitFrontMatter(src []byte) (front, body []byte, ok bool) {
 		return nil, nil, false
 	}
 	return rest[:i+1], rest[i+5:], true
+}
+
+// pagePathProblem tells why the path of a page below content/<lang>/ (with
+// its .md) cannot be published as it is, or "".
+func pagePathProblem(rel string) string {
+	for _, seg := range strings.Split(strings.TrimSuffix(rel, ".md"), "/") {
+		if why := model.SafeSegment(seg); why != "" {
+			return fmt.Sprintf("`%s`: %s", seg, why)
+		}
+	}
+	return ""
+}
+
+// Limits that keep the Markdown renderer fast on any page: some inputs
+// take goldmark time that grows with the square of their size (a block
+// container nested thousands of levels deep, thousands of unclosed links in
+// one paragraph). Within these limits the worst page renders in well under
+// a second (BenchmarkWorstMarkdown).
+const (
+	maxMarkdown  = 1 << 20 // bytes of Markdown in one page
+	maxNesting   = 16      // block quotes and list items inside each other
+	maxBrackets  = 500     // "[" in one block of lines without a blank line
+	maxBlockSize = 64 << 10
+)
+
+// markdownProblems checks a page's Markdown against the limits above. The
+// line numbers count from the start of the file: lineOff lines come before
+// body.
+func markdownProblems(file string, body []byte, lineOff int) diag.List {
+	at := func(line, col int, msg, hint string) diag.List {
+		return diag.List{{Pos: diag.Pos{File: file, Line: line + lineOff, Col: col}, Severity: diag.Error, Rule: "too-complex", Message: msg, Hint: hint}}
+	}
+	if len(body) > maxMarkdown {
+		return at(1, 1, fmt.Sprintf("the page has %d KiB of text; the limit is %d KiB", len(body)>>10, maxMarkdown>>10),
+			"split it into several pages; readers on phones load every byte")
+	}
+	blockStart, blockBytes, brackets := 0, 0, 0
+	for i, line := range strings.Split(string(body), "\n") {
+		n := i + 1
+		if strings.TrimSpace(line) == "" {
+			blockBytes, brackets = 0, 0
+			continue
+		}
+		if blockBytes == 0 {
+			blockStart = n
+		}
+		blockBytes += len(line) + 1
+		brackets += strings.Count(line, "[")
+		if blockBytes > maxBlockSize {
+			return at(blockStart, 1, fmt.Sprintf("this paragraph is over %d KiB long", maxBlockSize>>10), "put blank lines between paragraphs")
+		}
+		if brackets > maxBrackets {
+			return at(blockStart, 1, fmt.Sprintf("this paragraph has more than %d links or brackets", maxBrackets), "split it with blank lines")
+		}
+		if depth, col := nesting(line); depth > maxNesting {
+			return at(n, col, fmt.Sprintf("quotes and lists are nested more than %d levels deep here", maxNesting), "nest fewer levels")
+		}
+	}
+	return nil
+}
+
+// nesting returns about how many block quotes and list items a line is
+// inside: its ">", "-", "*", "+", "1." and "1)" markers (each followed by a
+// space), plus, on a line with a marker, one level per two spaces of
+// indentation before them (a list item nests in the one above it by being
+// indented); and the column after the markers.
+func nesting(line string) (depth, col int) {
+	i := 0
+	indent := len(line) - len(strings.TrimLeft(line, " "))
+	for {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		switch {
+		case i < len(line) && line[i] == '>':
+			i++
+		case i+1 < len(line) && strings.IndexByte("-*+", line[i]) >= 0 && (line[i+1] == ' ' || line[i+1] == '\t'):
+			i += 2
+		default:
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j == i || j+1 >= len(line) || (line[j] != '.' && line[j] != ')') || (line[j+1] != ' ' && line[j+1] != '\t') {
+				if depth > 0 {
+					depth += indent / 2
+				}
+				return depth, i + 1
+			}
+			i = j + 2
+		}
+		depth++
+	}
 }

@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -40,13 +42,18 @@ type decoder struct {
 	langs   map[string]bool // language codes a Text may use; nil: not checked
 	defLang string          // language of plain-string texts
 
-	pos      map[any]diag.Pos
+	pos map[any]diag.Pos
+	// written are the fields the file writes, well or badly, or misspells:
+	// defaults are filled in only for those it leaves out.
+	written  map[any]bool
 	problems diag.List
 	budget   int // nodes the decoder may still visit; guards against alias bombs
+	// listsChecked are the list nodes checked for duplicates.
+	listsChecked map[*yaml.Node]bool
 }
 
 func newDecoder(file string, fc *fieldCache, langs map[string]bool, defLang string) *decoder {
-	return &decoder{file: file, fields: fc, langs: langs, defLang: defLang, pos: map[any]diag.Pos{}}
+	return &decoder{file: file, fields: fc, langs: langs, defLang: defLang, pos: map[any]diag.Pos{}, written: map[any]bool{}}
 }
 
 func (d *decoder) at(n *yaml.Node) diag.Pos {
@@ -145,7 +152,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 	t := v.Type()
 	switch t {
 	case textType:
-		d.text(n, v)
+		d.text(n, v, f)
 		return
 	case dateType:
 		if s, ok := d.scalar(n, f, "a date like 2026-10-01"); ok {
@@ -196,8 +203,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			hint := "write it as a list: one `- item` per line, or [a, b] on one line"
-			if n.Kind == yaml.ScalarNode {
+			switch {
+			case n.Kind == yaml.ScalarNode:
 				hint = fmt.Sprintf("write it as a list, e.g. [%s]", n.Value)
+			case n.Kind == yaml.MappingNode && t.Elem().Kind() == reflect.Struct && len(n.Content) > 0:
+				hint = fmt.Sprintf("each entry of the list starts with `- `: write `- %s: …` on this line", n.Content[0].Value)
 			}
 			d.errorf(n, "wrong-type", hint, "expected a list here, found %s", kindName(n))
 			return
@@ -211,6 +221,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 			}
 			d.value(item, s.Index(i), f)
 		}
+		d.duplicates(n, s, f)
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
 		d.value(n, p.Elem(), f)
@@ -259,6 +270,40 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, f field) {
 	}
 }
 
+// duplicates reports list items decoded to the same value as an earlier
+// one, such as `languages: [de, de]`.
+// Each list node is checked once (an alias repeats it) and each value
+// reported once.
+func (d *decoder) duplicates(n *yaml.Node, s reflect.Value, f field) {
+	if !isScalarType(s.Type().Elem()) || !s.Type().Elem().Comparable() || d.listsChecked[n] {
+		return
+	}
+	if d.listsChecked == nil {
+		d.listsChecked = map[*yaml.Node]bool{}
+	}
+	d.listsChecked[n] = true
+	seen := make(map[any]int, s.Len())
+	for i := range s.Len() {
+		e := s.Index(i)
+		if _, decoded := d.pos[e.Addr().Interface()]; !decoded {
+			continue
+		}
+		x := e.Interface()
+		if seen[x] == 1 {
+			item := n.Content[i]
+			if item.Kind == yaml.AliasNode && item.Alias != nil {
+				item = item.Alias
+			}
+			what := "the list"
+			if f.name != "" {
+				what = "`" + f.name + "`"
+			}
+			d.errorf(n.Content[i], "duplicate-entry", "remove the second one", "`%s` is listed twice in %s", item.Value, what)
+		}
+		seen[x]++
+	}
+}
+
 // germanDays maps German day abbreviations that differ from the data's
 // codes to those codes.
 var germanDays = map[string]string{"di": "tu", "mi": "we", "do": "th", "so": "su", "montag": "mo", "dienstag": "tu",
@@ -274,6 +319,8 @@ func isScalarType(t reflect.Type) bool {
 }
 
 // scalar returns the text of a scalar node, or reports that one was expected.
+// The text is in Unicode normal form C, so that names that differ only in
+// how an accent is encoded are the same name.
 func (d *decoder) scalar(n *yaml.Node, f field, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
 		what := "this value"
@@ -283,7 +330,41 @@ func (d *decoder) scalar(n *yaml.Node, f field, want string) (string, bool) {
 		d.errorf(n, "wrong-type", "write a single value after the colon", "%s should be %s, found %s", what, want, kindName(n))
 		return "", false
 	}
-	return n.Value, true
+	s := norm.NFC.String(n.Value)
+	d.checkText(n, s, f) // a value it refuses is kept: the error stops the build, and its absence would only add errors
+	return s, true
+}
+
+// checkText reports a value that holds characters no text should hold, or
+// that is too long for its field: MaxLong characters for descriptions and
+// notes, 2,000 for web addresses, MaxLine (and one line) for the rest.
+func (d *decoder) checkText(n *yaml.Node, s string, f field) {
+	if what := badValueChar(s); what != "" {
+		d.errorf(n, "bad-character", "remove it; escapes such as \\e or \\u202E put invisible characters into a text", "the value holds %s", what)
+		return
+	}
+	name := "this value"
+	if f.name != "" {
+		name = "`" + f.name + "`"
+	}
+	limit := model.MaxLine
+	switch {
+	case f.long:
+		limit = model.MaxLong
+	case f.url:
+		limit = 2000
+	}
+	if c := utf8.RuneCountInString(s); c > limit {
+		hint := "shorten it"
+		if !f.long {
+			hint = "shorten it; longer texts belong in a description"
+		}
+		d.errorf(n, "too-long", hint, "%s is %d characters long; the limit is %d", name, c, limit)
+		return
+	}
+	if !f.long && strings.ContainsAny(s, "\n\r") {
+		d.errorf(n, "line-break", "write it on one line, without | or > after the colon", "%s holds a line break", name)
+	}
 }
 
 // Placeholder starts the values that `wegweiser new` writes into its
@@ -326,11 +407,18 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 			continue
 		}
 		if first, dup := seen[name]; dup {
-			d.errorf(k, "duplicate-field", "remove one of them", "field `%s` appears twice in %s (first on line %d)", name, what, first.Line+d.lineOff)
+			hint := "remove one of them"
+			if first == n.Content[0] {
+				hint = "if a new entry starts here, begin the line with `- ` like the entry above; otherwise remove one of them"
+			}
+			d.errorf(k, "duplicate-field", hint, "field `%s` appears twice in %s (first on line %d)", name, what, first.Line+d.lineOff)
 			continue
 		}
 		seen[name] = k
 		f, ok := lookup(fs, name)
+		if ok && !isNull(val) {
+			d.written[v.Field(f.index).Addr().Interface()] = true
+		}
 		if !ok {
 			hint := "allowed here: " + strings.Join(fieldNames(fs), ", ")
 			if _, err := strconv.Atoi(name); err == nil && i > 0 {
@@ -338,6 +426,9 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 			} else if s := suggest(name, fieldNames(fs)); s != "" {
 				hint = fmt.Sprintf("did you mean `%s`?", s)
 				typoFor[s] = true
+				if f, ok := lookup(fs, s); ok {
+					d.written[v.Field(f.index).Addr().Interface()] = true
+				}
 			}
 			d.errorf(k, "unknown-field", hint, "unknown field `%s` in %s", name, what)
 			continue
@@ -366,12 +457,12 @@ func (d *decoder) object(n *yaml.Node, v reflect.Value) {
 }
 
 // text decodes a translatable text: a plain string, or a map from language
-// code to string.
-func (d *decoder) text(n *yaml.Node, v reflect.Value) {
+// code to string. f carries the rules of the text's field.
+func (d *decoder) text(n *yaml.Node, v reflect.Value, f field) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if n.Value != "" {
-			v.Set(reflect.ValueOf(model.Text{d.defLang: n.Value}))
+		if s, ok := d.scalar(n, f, "a text"); ok && s != "" {
+			v.Set(reflect.ValueOf(model.Text{d.defLang: s}))
 		}
 	case yaml.MappingNode:
 		t := make(model.Text, len(n.Content)/2)
@@ -394,7 +485,9 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value) {
 				continue
 			}
 			if val.Value != "" && !d.placeholder(val) {
-				t[k.Value] = val.Value
+				if s, ok := d.scalar(val, f, "a text"); ok {
+					t[k.Value] = s
+				}
 			}
 		}
 		v.Set(reflect.ValueOf(t))

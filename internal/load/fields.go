@@ -14,6 +14,8 @@ type field struct {
 	name      string
 	required  bool
 	translate bool
+	long      bool
+	url       bool // a web address: longer than one line of text may be
 	enum      []string
 	ref       string
 }
@@ -40,7 +42,7 @@ func (c *fieldCache) fields(t reflect.Type) []field {
 		if r.Name == "" {
 			continue
 		}
-		fs = append(fs, field{index: i, name: r.Name, required: r.Required, translate: r.Translate, enum: r.Enum, ref: r.Ref})
+		fs = append(fs, field{index: i, name: r.Name, required: r.Required, translate: r.Translate, long: r.Long, url: t.Field(i).Type == urlType, enum: r.Enum, ref: r.Ref})
 	}
 	c.m[t] = fs
 	return fs

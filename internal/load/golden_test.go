@@ -3,9 +3,12 @@ package load
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -45,19 +48,43 @@ func baseSite(t testing.TB) fstest.MapFS {
 }
 
 // overlay applies the files of a case to the base site: a file replaces the
-// base file of the same name; a file whose content is "<delete>" removes it.
+// base file of the same name; a file whose content is "<delete>" removes it,
+// and one whose content is "<symlink TARGET>" makes it a symbolic link to
+// TARGET. In a file's content `<repeat N "text">` stands for the Go string
+// text repeated N times (for bytes a text file cannot hold, such as NUL, and
+// for files too large to keep in testdata).
 func overlay(base fstest.MapFS, files []txtar.File) fstest.MapFS {
 	for _, f := range files {
 		if f.Name == "want" {
 			continue
 		}
-		if strings.TrimSpace(string(f.Data)) == "<delete>" {
+		content := strings.TrimSpace(string(f.Data))
+		if content == "<delete>" {
 			delete(base, f.Name)
 			continue
 		}
-		base[f.Name] = &fstest.MapFile{Data: f.Data}
+		if target, ok := strings.CutPrefix(content, "<symlink "); ok {
+			base[f.Name] = &fstest.MapFile{Data: []byte(strings.TrimSuffix(target, ">")), Mode: fs.ModeSymlink}
+			continue
+		}
+		base[f.Name] = &fstest.MapFile{Data: expand(f.Data)}
 	}
 	return base
+}
+
+var repeatRe = regexp.MustCompile(`<repeat (\d+) ("(?:[^"\\]|\\.)*")>`)
+
+// expand replaces the <repeat N "text"> lines of data (see overlay).
+func expand(data []byte) []byte {
+	return repeatRe.ReplaceAllFunc(data, func(m []byte) []byte {
+		sub := repeatRe.FindSubmatch(m)
+		n, err := strconv.Atoi(string(sub[1]))
+		text, err2 := strconv.Unquote(string(sub[2]))
+		if err != nil || err2 != nil {
+			panic(fmt.Sprintf("bad repeat line %q", m))
+		}
+		return bytes.Repeat([]byte(text), n)
+	})
 }
 
 func report(l diag.List) []byte {

@@ -91,7 +91,8 @@ func (o Options) normal() Options {
 
 // newLoader returns a loader for a whole site; opts are normal.
 func newLoader(fsys fs.FS, opts Options) *loader {
-	return &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}}
+	return &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}, written: map[any]bool{},
+		refused: map[string]bool{}, broken: map[string]bool{}}
 }
 
 // loader holds the state of one Load call.
@@ -103,12 +104,19 @@ type loader struct {
 
 	dir      *model.Directory
 	pos      map[any]diag.Pos // position of every decoded value, by address
+	written  map[any]bool     // the fields the files write (see decoder.written)
 	problems diag.List
 	langs    map[string]bool // codes in languages.yaml
 	defLang  string
 	// sums, if not nil, collects the SHA-256 of each provider and course
 	// file's source (Reload).
 	sums map[string][32]byte
+	// refused are the entries checkTree refused: they are not read.
+	refused map[string]bool
+	// broken are the kinds of catalogue (district, language, topic) whose
+	// file could not be read: references to them are not checked, as each
+	// would only repeat that error.
+	broken map[string]bool
 }
 
 func (l *loader) problem(sev diag.Severity, p diag.Pos, rule, hint, format string, args ...any) {
@@ -119,6 +127,7 @@ func (l *loader) problem(sev diag.Severity, p diag.Pos, rule, hint, format strin
 type fileResult struct {
 	ok       bool
 	pos      map[any]diag.Pos
+	written  map[any]bool
 	problems diag.List
 	file     string   // the file decoded, when the loader collects sums
 	sum      [32]byte // of its source
@@ -131,6 +140,9 @@ func (l *loader) merge(r fileResult) bool {
 	for k, v := range r.pos {
 		l.pos[k] = v
 	}
+	for k := range r.written {
+		l.written[k] = true
+	}
 	l.problems = append(l.problems, r.problems...)
 	return r.ok
 }
@@ -138,19 +150,33 @@ func (l *loader) merge(r fileResult) bool {
 // decodeFile parses file and decodes it into target. It touches no loader
 // state but the field cache, so files can be decoded in parallel.
 func (l *loader) decodeFile(file string, target any, required bool) fileResult {
-	src, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && !required {
+	if l.isRefused(file) {
+		return fileResult{}
+	}
+	src, problems, notExist := readSource(l.fsys, file)
+	if notExist {
+		if !required {
 			return fileResult{}
 		}
-		hint := "check that the file exists and can be read"
-		if errors.Is(err, fs.ErrNotExist) {
-			hint = "every site needs this file; see docs/data-format.md"
-		}
 		return fileResult{problems: diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: "missing-file",
-			Message: fmt.Sprintf("cannot read %s: %v", file, unwrapPath(err)), Hint: hint}}}
+			Message: fmt.Sprintf("cannot read %s: file does not exist", file), Hint: "every site needs this file; see docs/data-format.md"}}}
+	}
+	if src == nil {
+		return fileResult{problems: problems}
 	}
 	r := l.decodeSource(file, src, 0, target)
+	if len(problems) > 0 {
+		// The characters refused are reported where they are; a syntax
+		// error they cause would only repeat them, as would the decoder's
+		// report of the values on their lines.
+		lines := map[int]bool{}
+		for _, p := range problems {
+			lines[p.Line] = true
+		}
+		r.problems = append(problems, slices.DeleteFunc(r.problems, func(p diag.Problem) bool {
+			return p.Rule == "syntax" || p.Rule == "bad-character" && lines[p.Line]
+		})...)
+	}
 	if l.sums != nil {
 		r.file, r.sum = file, sha256.Sum256(src)
 	}
@@ -165,7 +191,7 @@ func (l *loader) decodeSource(file string, src []byte, lineOff int, target any) 
 	d := newDecoder(file, &l.fields, l.langs, l.defLang)
 	d.lineOff = lineOff
 	d.document(root, target)
-	return fileResult{ok: true, pos: d.pos, problems: d.problems}
+	return fileResult{ok: d.budget >= 0, pos: d.pos, written: d.written, problems: d.problems}
 }
 
 func unwrapPath(err error) error {
@@ -181,16 +207,26 @@ func unwrapPath(err error) error {
 // be checked against it.
 func (l *loader) read() {
 	d := l.dir
+	l.checkTree()
 	l.defLang = l.peekDefaultLanguage("data/site.yaml")
 	if l.merge(l.decodeFile("data/languages.yaml", &d.Languages, true)) {
 		l.langs = map[string]bool{}
 		for _, lang := range d.Languages {
 			l.langs[lang.Code] = true
 		}
+	} else {
+		l.broken["language"] = true
 	}
-	l.merge(l.decodeFile("data/site.yaml", &d.Site, true))
-	l.merge(l.decodeFile("data/districts.yaml", &d.Districts, true))
-	l.merge(l.decodeFile("data/topics.yaml", &d.Topics, false))
+	if l.merge(l.decodeFile("data/site.yaml", &d.Site, true)) {
+		l.deriveSite()
+	}
+	l.deriveLanguages()
+	if !l.merge(l.decodeFile("data/districts.yaml", &d.Districts, true)) {
+		l.broken["district"] = true
+	}
+	if r := l.decodeFile("data/topics.yaml", &d.Topics, false); !l.merge(r) && len(r.problems) > 0 {
+		l.broken["topic"] = true
+	}
 
 	providers := l.yamlFiles("data/providers")
 	d.Providers = make([]model.Provider, len(providers))
@@ -205,46 +241,45 @@ func (l *loader) read() {
 		}
 	})
 	for i, r := range results {
-		l.merge(r)
+		ok := l.merge(r)
 		if i < len(providers) {
-			ownProvider(&d.Providers[i], providers[i])
+			l.own(&d.Providers[i], providers[i], ok)
 		} else {
-			ownCourses(&d.CourseFiles[i-len(providers)], courses[i-len(providers)])
+			l.ownCourses(&d.CourseFiles[i-len(providers)], courses[i-len(providers)], ok)
 		}
 	}
 	l.readPages()
 	l.checkUnknownFiles()
 }
 
-// ownProvider notes on a decoded provider its file, and on its offices,
-// advisors and offers the provider.
-func ownProvider(p *model.Provider, file string) {
-	p.File = file
-	for j := range p.Offices {
-		p.Offices[j].Provider = p.ID
-	}
-	for j := range p.Advisors {
-		p.Advisors[j].Provider = p.ID
-	}
-	for j := range p.Offers {
-		p.Offers[j].Provider = p.ID
+// checkTree reports and notes the entries of the source trees that are not
+// plain files or folders (see checkTree).
+func (l *loader) checkTree() {
+	for _, p := range checkTree(l.fsys) {
+		l.refused[p.File] = true
+		l.problems = append(l.problems, p)
 	}
 }
 
-// ownCourses notes on a decoded course file its file name, and on its
-// courses the course provider.
-func ownCourses(f *model.CourseFile, file string) {
-	f.File = file
-	for j := range f.Courses {
-		f.Courses[j].Provider = f.Provider.ID
+// isRefused reports whether file or a folder it is in was refused by
+// checkTree.
+func (l *loader) isRefused(file string) bool {
+	for p := file; p != "." && p != "/" && p != ""; p = path.Dir(p) {
+		if l.refused[p] {
+			return true
+		}
 	}
+	return false
 }
 
 // peekDefaultLanguage reads default_language from site.yaml before the
 // file is decoded, because plain texts in site.yaml are in that language.
 func (l *loader) peekDefaultLanguage(file string) string {
-	src, err := fs.ReadFile(l.fsys, file)
-	if err == nil && len(src) <= maxFileSize {
+	if l.isRefused(file) {
+		return "de"
+	}
+	src, _, _ := readSource(l.fsys, file)
+	if src != nil {
 		var root yaml.Node
 		if yaml.Unmarshal(src, &root) == nil && len(root.Content) == 1 && root.Content[0].Kind == yaml.MappingNode {
 			m := root.Content[0].Content
@@ -260,6 +295,9 @@ func (l *loader) peekDefaultLanguage(file string) string {
 
 // yamlFiles lists the .yaml and .yml files in dir, sorted.
 func (l *loader) yamlFiles(dir string) []string {
+	if l.isRefused(dir) {
+		return nil
+	}
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {

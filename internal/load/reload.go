@@ -61,7 +61,8 @@ func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 	opts = opts.normal()
 	taken := time.Now()
 	stamps := stampsOf(fsys) // before reading: a file changed meanwhile is read again next time
-	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays {
+	// A link or other irregular entry anywhere is reported by a full load.
+	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays && len(checkTree(fsys)) == 0 {
 		if s, ok := prev.patch(fsys, opts, stamps); ok {
 			s.taken = taken
 			return s, s.Problems
@@ -156,21 +157,20 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 	var roots []reflect.Value // the values decoded again
 	// redo decodes file again into ptr (a provider or course file of d),
 	// marks what it owns and checks it on its own.
-	redo := func(file string, ptr any, own, check func()) {
+	redo := func(file string, ptr any, own func(ok bool), check func()) {
 		root := reflect.ValueOf(ptr).Elem()
 		root.SetZero()
-		l.merge(l.decodeFile(file, ptr, true))
-		own()
+		own(l.merge(l.decodeFile(file, ptr, true)))
 		roots = append(roots, root)
 		check()
 	}
 	for _, file := range changed {
 		if i := slices.IndexFunc(d.Providers, func(p model.Provider) bool { return p.File == file }); i >= 0 {
 			p := &d.Providers[i]
-			redo(file, p, func() { ownProvider(p, file) }, func() { l.checkProvider(p) })
+			redo(file, p, func(ok bool) { l.own(p, file, ok) }, func() { l.checkProvider(p) })
 		} else if i := slices.IndexFunc(d.CourseFiles, func(f model.CourseFile) bool { return f.File == file }); i >= 0 {
 			f := &d.CourseFiles[i]
-			redo(file, f, func() { ownCourses(f, file) }, func() { l.checkCourseFile(f) })
+			redo(file, f, func(ok bool) { l.ownCourses(f, file, ok) }, func() { l.checkCourseFile(f) })
 		} else {
 			return nil, false // a file that failed to decode before
 		}

@@ -62,15 +62,19 @@ var refFiles = map[string]string{
 func (g *schemaGen) of(t reflect.Type, f field) map[string]any {
 	switch t {
 	case textType:
-		g.defs["text"] = map[string]any{
-			"description": "A text in the site's default language, or one line per language code: {de: …, en: …, ar: …}",
+		name, limit, what := "text", model.MaxLine, "A text"
+		if f.long {
+			name, limit, what = "long-text", model.MaxLong, "A description"
+		}
+		g.defs[name] = map[string]any{
+			"description": what + " in the site's default language, or one line per language code: {de: …, en: …, ar: …}",
 			"oneOf": []any{
-				map[string]any{"type": "string"},
+				map[string]any{"type": "string", "maxLength": limit},
 				map[string]any{"type": "object", "propertyNames": map[string]any{"pattern": langCodeRe.String()},
-					"additionalProperties": map[string]any{"type": "string"}},
+					"additionalProperties": map[string]any{"type": "string", "maxLength": limit}},
 			},
 		}
-		return map[string]any{"$ref": "#/$defs/text"}
+		return map[string]any{"$ref": "#/$defs/" + name}
 	case dateType:
 		return map[string]any{"type": "string", "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "description": "a date YYYY-MM-DD"}
 	case clockType:
@@ -80,7 +84,7 @@ func (g *schemaGen) of(t reflect.Type, f field) map[string]any {
 	case emailType:
 		return map[string]any{"type": "string", "format": "email"}
 	case urlType:
-		return map[string]any{"type": "string", "pattern": "^(https?://.+)?$", "description": "a web address starting with https://"}
+		return map[string]any{"type": "string", "pattern": "^(https?://.+)?$", "maxLength": 2000, "description": "a web address starting with https://"}
 	case phoneType:
 		return map[string]any{"type": []string{"string", "number"}, "description": `a phone number as people dial it, in quotes: "089 1234-567"`}
 	case postalType:
@@ -90,9 +94,13 @@ func (g *schemaGen) of(t reflect.Type, f field) map[string]any {
 	case reflect.Pointer:
 		return g.of(t.Elem(), f)
 	case reflect.Slice:
-		return map[string]any{"type": "array", "items": g.of(t.Elem(), f)}
+		s := map[string]any{"type": "array", "items": g.of(t.Elem(), f)}
+		if isScalarType(t.Elem()) {
+			s["uniqueItems"] = true
+		}
+		return s
 	case reflect.String:
-		s := map[string]any{"type": "string"}
+		s := map[string]any{"type": "string", "maxLength": model.MaxLine}
 		if f.enum != nil {
 			s["enum"] = f.enum
 		}
@@ -101,6 +109,7 @@ func (g *schemaGen) of(t reflect.Type, f field) map[string]any {
 		}
 		if f.name == "id" {
 			s["pattern"] = idRe.String()
+			s["maxLength"] = model.MaxID
 		}
 		return s
 	case reflect.Int:

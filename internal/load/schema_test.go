@@ -152,7 +152,7 @@ func TestSchemaRejects(t *testing.T) {
 	provider := string(base["data/providers/caritas.yaml"].Data)
 	cases := []struct{ name, old, new, want string }{
 		{"unknown field", "    languages: [de, ar, en]", "    languges: [de, ar, en]", "languges"},
-		{"missing required field", "    office: caritas-mitte\n", "", "office"},
+		{"missing required field", "    name: Anna Beispiel\n", "", "name"},
 		{"bad enum", "kind: open}", "kind: opne}", "/kind"},
 		{"bad day", "days: [mo, tu]", "days: [mo, di]", "/days/1"},
 		{"bad time", `to: "12:00", kind: open`, `to: "12.00", kind: open`, "12.00"},

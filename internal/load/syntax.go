@@ -14,15 +14,11 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 )
 
-// maxFileSize bounds the size of one data file; a larger file is refused
-// rather than read into memory.
-const maxFileSize = 32 << 20
-
 // parse reads the single YAML document of src. Syntax errors come back as
 // problems with the line yaml.v3 names, a column found on that line and a
 // hint in editors' words.
 func parse(file string, src []byte, lineOff int) (*yaml.Node, diag.List) {
-	if len(src) > maxFileSize {
+	if len(src) > maxFileSize { // callers that did not read with readSource
 		return nil, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: "too-large",
 			Message: fmt.Sprintf("file is %d MiB; the limit is %d MiB", len(src)>>20, maxFileSize>>20), Hint: "split it into several files"}}
 	}
@@ -47,10 +43,16 @@ func parse(file string, src []byte, lineOff int) (*yaml.Node, diag.List) {
 
 var lineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxProblem turns a yaml.v3 error into a problem. yaml.v3 gives only a
-// line, so the column is that of the likely culprit on the line: a tab, a
-// second ": ", or the first character.
+// syntaxProblem turns a yaml.v3 error into a problem. yaml.v3 names the
+// line where it noticed the error, which is often below or above the line
+// to fix, and gives no column: structure finds the line to fix where it
+// can; otherwise the line is yaml.v3's and the column that of the likely
+// culprit on it.
 func syntaxProblem(file string, src []byte, lineOff int, err error) diag.Problem {
+	if s, ok := structure(string(src)); ok {
+		return diag.Problem{Pos: diag.Pos{File: file, Line: s.line + lineOff, Col: s.col}, Severity: diag.Error, Rule: "syntax",
+			Message: "YAML syntax: " + s.msg, Hint: s.hint}
+	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := lineRe.FindStringSubmatch(err.Error()); m != nil {
@@ -64,28 +66,11 @@ func syntaxProblem(file string, src []byte, lineOff int, err error) diag.Problem
 	}
 	col := len(text) - len(strings.TrimLeft(text, " ")) + 1
 	hint := "check the indentation and the quotes on this line and the one before"
-	if q := unclosedQuote(lines, line); q.Line > 0 && !strings.Contains(text, "\t") {
-		return diag.Problem{Pos: diag.Pos{File: file, Line: q.Line + lineOff, Col: q.Col}, Severity: diag.Error, Rule: "syntax",
-			Message: "YAML syntax: a quote opened here is not closed", Hint: `end the value with the same quote mark, e.g. phone: "089 1234-567"`}
-	}
-	if strings.Contains(msg, "did not find expected key") {
-		if i := overIndented(lines, line); i > 0 {
-			ind := len(lines[i-1]) - len(strings.TrimLeft(lines[i-1], " "))
-			return diag.Problem{Pos: diag.Pos{File: file, Line: i + lineOff, Col: ind + 1}, Severity: diag.Error, Rule: "syntax",
-				Message: "YAML syntax: this line is indented more than the field before it",
-				Hint:    "fields of one entry line up exactly; indent a line further only below a field that ends with a colon"}
-		}
-	}
 	switch {
 	case strings.Contains(text, "\t"):
 		col = strings.IndexByte(text, '\t') + 1
 		hint = "indent with spaces, not tabs"
 	case strings.Contains(msg, "mapping values are not allowed"):
-		if i := strings.Index(text, ": "); i >= 0 {
-			if j := strings.Index(text[i+2:], ": "); j >= 0 {
-				col = i + 2 + j + 1
-			}
-		}
 		hint = `a value that contains ": " must be in quotes, e.g. note: "Termin: nach Vereinbarung"`
 	case strings.Contains(msg, "found character that cannot start any token"):
 		hint = "a value that starts with @, `, % or similar must be in quotes"
@@ -98,68 +83,6 @@ func syntaxProblem(file string, src []byte, lineOff int, err error) diag.Problem
 	}
 	return diag.Problem{Pos: diag.Pos{File: file, Line: line + lineOff, Col: col}, Severity: diag.Error, Rule: "syntax",
 		Message: "YAML syntax: " + msg, Hint: hint}
-}
-
-// unclosedQuote looks at the line yaml.v3 names and the few lines before it
-// for a double or single quote that opens a value and is never closed: a
-// frequent cause of errors that yaml.v3 reports further down.
-func unclosedQuote(lines []string, line int) diag.Pos {
-	for i := line; i >= 1 && i > line-5 && i <= len(lines); i-- {
-		t := lines[i-1]
-		_, v, ok := strings.Cut(t, ": ")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if len(v) < 1 || (v[0] != '"' && v[0] != '\'') {
-			continue
-		}
-		q := v[0]
-		closed := false
-		for j := 1; j < len(v); j++ {
-			if q == '"' && v[j] == '\\' {
-				j++
-				continue
-			}
-			if v[j] == q {
-				closed = true
-				break
-			}
-		}
-		if !closed {
-			k := strings.Index(t, ": ") + 2
-			k += len(t[k:]) - len(strings.TrimLeft(t[k:], " "))
-			return diag.Pos{Line: i, Col: k + 1}
-		}
-
-	}
-	return diag.Pos{}
-}
-
-// overIndented returns the first line (1-based) from line on that is
-// indented deeper than the field before it although that field does not
-// open a block, or 0.
-func overIndented(lines []string, line int) int {
-	prev, opens := -1, false
-	for i := line; i >= 1 && i <= len(lines) && i < line+500; i++ {
-		t := strings.TrimRight(lines[i-1], " ")
-		trim := strings.TrimLeft(t, " ")
-		if trim == "" || strings.HasPrefix(trim, "#") {
-			continue
-		}
-		ind := len(t) - len(trim)
-		if prev >= 0 && ind > prev && !opens {
-			return i
-		}
-		for strings.HasPrefix(trim, "- ") {
-			ind += 2
-			trim = trim[2:]
-		}
-		prev = ind
-		opens = strings.HasSuffix(trim, ":") || strings.HasSuffix(trim, "|") || strings.HasSuffix(trim, ">") ||
-			strings.HasSuffix(trim, "|-") || strings.HasSuffix(trim, ">-") || trim == "-"
-	}
-	return 0
 }
 
 // Syntax reports the syntax errors of one YAML data file, as `wegweiser

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
@@ -39,6 +40,7 @@ func (l *loader) validate() {
 	l.checkLanguages()
 	l.checkSite()
 	l.checkIDs()
+	l.checkNames()
 	l.checkDistricts()
 	l.checkRefs(reflect.ValueOf(d).Elem())
 	for i := range d.Providers {
@@ -85,13 +87,6 @@ func (l *loader) checkSite() {
 	if s.DefaultLanguage != "" && len(s.Languages) > 0 && !slices.Contains(s.Languages, s.DefaultLanguage) {
 		l.errorAt(&s.DefaultLanguage, "unknown-reference", "add it to `languages` as well", "default language `%s` is not one of the site's languages", s.DefaultLanguage)
 	}
-	seen := map[string]bool{}
-	for i, code := range s.Languages {
-		if seen[code] {
-			l.errorAt(&s.Languages[i], "duplicate-id", "remove the second one", "language `%s` is listed twice", code)
-		}
-		seen[code] = true
-	}
 }
 
 // checkIDs checks the form of every id and that ids are unique within
@@ -103,12 +98,27 @@ func (l *loader) checkIDs() {
 		if *id == "" {
 			return
 		}
-		if kind != "language" && !idRe.MatchString(*id) {
+		switch {
+		case kind == "language":
+			// Codes keep their case (de-CH); as folder names they must
+			// still be safe where case does not count.
+			if why := model.SafeSegment(strings.ToLower(*id)); why != "" && langCodeRe.MatchString(*id) {
+				l.errorAt(id, "bad-id", "use another code for this language", "%q cannot be a folder of the site: %s", *id, why)
+			}
+		case !idRe.MatchString(*id):
 			hint := "use lower-case letters a–z, digits and single dashes"
 			if s := slug(*id); s != "" {
 				hint += fmt.Sprintf(", e.g. `%s`", s)
 			}
 			l.errorAt(id, "bad-id", hint, "%q is not a valid id", *id)
+		default:
+			if why := model.SafeSegment(*id); why != "" {
+				hint := "choose a shorter id"
+				if len(*id) <= model.MaxID {
+					hint = fmt.Sprintf("choose another id, e.g. `%s-1`", *id)
+				}
+				l.errorAt(id, "bad-id", hint, "%q cannot be used as an id: %s", *id, why)
+			}
 		}
 		if seen[kind] == nil {
 			seen[kind] = map[string]*string{}
@@ -148,6 +158,69 @@ func (l *loader) checkIDs() {
 		for j := range f.Courses {
 			check("course", &f.Courses[j].ID)
 		}
+	}
+}
+
+// checkNames reports names that two entries of one kind share: district
+// names (not aliases: "Schwabing" may lead to two districts) and language
+// names (people choose them by name, so one
+// name must mean one entry) as errors; provider, course provider and topic
+// names as warnings. Values are in normal form C since decoding, so names
+// that differ only in how an accent is encoded are the same name here.
+func (l *loader) checkNames() {
+	d := l.dir
+	type owner struct {
+		id  string
+		ptr any
+	}
+	check := func(sev diag.Severity, kind string, seen map[string]owner, name, id string, ptr any) {
+		if name == "" {
+			return
+		}
+		key := strings.ToLower(name)
+		first, dup := seen[key]
+		if !dup {
+			seen[key] = owner{id, ptr}
+			return
+		}
+		if first.id == id {
+			return // a district's alias that repeats its name
+		}
+		l.problem(sev, l.at(ptr), "duplicate-name", "give each its own name, e.g. with the part of town",
+			"%s `%s` has the name %q, as `%s` has at %s", kind, id, name, first.id, l.at(first.ptr))
+	}
+	texts := func(sev diag.Severity, kind string, seen map[string]map[string]owner, t model.Text, id string, ptr any) {
+		for _, lang := range slices.Sorted(maps.Keys(t)) {
+			if seen[lang] == nil {
+				seen[lang] = map[string]owner{}
+			}
+			check(sev, kind, seen[lang], t[lang], id, ptr)
+		}
+	}
+	districts := map[string]owner{}
+	for i := range d.Districts {
+		x := &d.Districts[i]
+		for _, lang := range slices.Sorted(maps.Keys(x.Name)) {
+			check(diag.Error, "district", districts, x.Name[lang], x.ID, &x.Name)
+		}
+	}
+	langNames, natives := map[string]map[string]owner{}, map[string]owner{}
+	for i := range d.Languages {
+		x := &d.Languages[i]
+		texts(diag.Error, "language", langNames, x.Name, x.Code, &x.Name)
+		check(diag.Error, "language", natives, x.Native, x.Code, &x.Native)
+	}
+	topics := map[string]map[string]owner{}
+	for i := range d.Topics {
+		texts(diag.Warning, "topic", topics, d.Topics[i].Name, d.Topics[i].ID, &d.Topics[i].Name)
+	}
+	providers := map[string]map[string]owner{}
+	for i := range d.Providers {
+		texts(diag.Warning, "provider", providers, d.Providers[i].Name, d.Providers[i].ID, &d.Providers[i].Name)
+	}
+	courseProviders := map[string]map[string]owner{}
+	for i := range d.CourseFiles {
+		texts(diag.Warning, "course provider", courseProviders, d.CourseFiles[i].Provider.Name, d.CourseFiles[i].Provider.ID, &d.CourseFiles[i].Provider.Name)
 	}
 }
 
@@ -225,7 +298,7 @@ func (l *loader) checkRefs(root reflect.Value) {
 	files := map[string]string{"district": "districts.yaml", "language": "languages.yaml", "topic": "topics.yaml"}
 	what := map[string]string{"district": "a district id", "language": "a language code", "topic": "a topic id"}
 	check := func(kind string, ref *string) {
-		if *ref == "" || slices.Contains(ids[kind], *ref) {
+		if *ref == "" || l.broken[kind] || slices.Contains(ids[kind], *ref) {
 			return
 		}
 		hint := fmt.Sprintf("use %s from %s", what[kind], files[kind])
@@ -303,6 +376,10 @@ func (l *loader) checkProvider(p *model.Provider) {
 	if p.ID != "" && path.Base(p.File) != p.ID+path.Ext(p.File) {
 		l.errorAt(&p.ID, "file-name", fmt.Sprintf("rename the file to %s.yaml or change the id", p.ID),
 			"the file is named %s, but the provider id is `%s`", path.Base(p.File), p.ID)
+	}
+	if p.LastVerified.IsZero() && p.ID != "" && !l.written[&p.LastVerified] {
+		l.warnAt(&p.ID, "stale", "check the entry with the provider, then add `last_verified: YYYY-MM-DD` with that day",
+			"provider `%s` has no `last_verified`: nobody has confirmed that its entries are current", p.ID)
 	}
 	l.checkVerified(&p.LastVerified)
 	offices := map[string]bool{}
@@ -407,13 +484,6 @@ func (l *loader) checkHours(hs []model.Hours) {
 	for i := range hs {
 		h := &hs[i]
 		l.checkTimes(&h.From, &h.To)
-		seen := map[model.Weekday]bool{}
-		for j, d := range h.Days {
-			if seen[d] {
-				l.warnAt(&h.Days[j], "duplicate-day", "remove the second one", "day `%s` is listed twice", model.WeekdayCode(d))
-			}
-			seen[d] = true
-		}
 	}
 }
 

@@ -10,9 +10,9 @@ const (
 // Site is data/site.yaml: the directory itself.
 type Site struct {
 	Name            Text          `yaml:"name" wg:"required,translate"`
-	Region          Text          `yaml:"region" wg:"required"`
-	DefaultLanguage string        `yaml:"default_language" wg:"required,ref=language"`
-	Languages       []string      `yaml:"languages" wg:"required,ref=language"`
+	Region          Text          `yaml:"region"`
+	DefaultLanguage string        `yaml:"default_language" wg:"ref=language"` // default: de
+	Languages       []string      `yaml:"languages" wg:"ref=language"`        // default: [DefaultLanguage]
 	BaseURL         URL           `yaml:"base_url"`
 	Coordination    *Coordination `yaml:"coordination"`
 	Referrals       *Referrals    `yaml:"referrals"`
@@ -82,7 +82,7 @@ type Referrals struct {
 type Internal struct {
 	Phone Phone `yaml:"phone"` // a direct line
 	Email Email `yaml:"email"`
-	Note  Text  `yaml:"note"`
+	Note  Text  `yaml:"note" wg:"long"`
 }
 
 // Coordination is the cross-provider coordination office that forwards
@@ -96,10 +96,10 @@ type Coordination struct {
 // Language is one entry of data/languages.yaml.
 type Language struct {
 	Code   string `yaml:"code" wg:"required"`
-	Name   Text   `yaml:"name" wg:"required"`   // name in German, optionally in other languages
-	Native string `yaml:"native" wg:"required"` // own name in own script
-	Script string `yaml:"script" wg:"required"` // ISO 15924, e.g. Latn, Arab, Cyrl
-	Dir    string `yaml:"dir" wg:"required,enum=ltr|rtl"`
+	Name   Text   `yaml:"name"`                  // name in German, optionally in other languages; default: Native
+	Native string `yaml:"native"`                // own name in own script; default: Name in the default language
+	Script string `yaml:"script"`                // ISO 15924, e.g. Latn, Arab, Cyrl
+	Dir    string `yaml:"dir" wg:"enum=ltr|rtl"` // default: from Script, else ltr
 }
 
 // RTL reports whether the language is written right to left.
@@ -119,19 +119,19 @@ type District struct {
 type Topic struct {
 	ID          string `yaml:"id" wg:"required"`
 	Name        Text   `yaml:"name" wg:"required,translate"`
-	Description Text   `yaml:"description" wg:"translate"`
+	Description Text   `yaml:"description" wg:"translate,long"`
 }
 
 // Provider is data/providers/<id>.yaml: a Träger with its offices, advisors
 // and offers.
 type Provider struct {
-	ID           string    `yaml:"id" wg:"required"`
+	ID           string    `yaml:"id"` // default: the file name
 	Name         Text      `yaml:"name" wg:"required"`
 	Website      URL       `yaml:"website"`
 	Email        Email     `yaml:"email"`
 	Phone        Phone     `yaml:"phone"`
-	Description  Text      `yaml:"description" wg:"translate"`
-	LastVerified Date      `yaml:"last_verified" wg:"required"`
+	Description  Text      `yaml:"description" wg:"translate,long"`
+	LastVerified Date      `yaml:"last_verified"` // zero: never verified (a warning)
 	Offices      []Office  `yaml:"offices"`
 	Advisors     []Advisor `yaml:"advisors"`
 	Offers       []Offer   `yaml:"offers"`
@@ -154,7 +154,7 @@ type Geo struct {
 // Accessibility describes step-free access.
 type Accessibility struct {
 	Wheelchair bool `yaml:"wheelchair"`
-	Note       Text `yaml:"note" wg:"translate"`
+	Note       Text `yaml:"note" wg:"translate,long"`
 }
 
 // Capacity is what an office can take from the referral routing.
@@ -165,9 +165,9 @@ type Capacity struct {
 // Office is a place where a provider counsels people.
 type Office struct {
 	ID            string         `yaml:"id" wg:"required"`
-	Name          Text           `yaml:"name" wg:"required"`
+	Name          Text           `yaml:"name"` // default: the provider's name
 	Address       Address        `yaml:"address" wg:"required"`
-	District      string         `yaml:"district" wg:"required,ref=district"`
+	District      string         `yaml:"district" wg:"ref=district"` // default: the district of the postal code
 	Serves        []string       `yaml:"serves" wg:"ref=district"`
 	Geo           *Geo           `yaml:"geo"`
 	Phone         Phone          `yaml:"phone"`
@@ -186,9 +186,9 @@ type Office struct {
 type Advisor struct {
 	ID        string   `yaml:"id" wg:"required"`
 	Name      string   `yaml:"name" wg:"required"`
-	Office    string   `yaml:"office" wg:"required,ref=office"`
-	Programs  []string `yaml:"programs" wg:"required,enum=mbe|jmd|other"`
-	Languages []string `yaml:"languages" wg:"required,ref=language"`
+	Office    string   `yaml:"office" wg:"ref=office"`           // default: the provider's only office
+	Programs  []string `yaml:"programs" wg:"enum=mbe|jmd|other"` // default: the programs of the offers at Office
+	Languages []string `yaml:"languages" wg:"ref=language"`      // default: [the default language], a warning
 	Phone     Phone    `yaml:"phone"`
 	Email     Email    `yaml:"email"`
 	Hours     []Hours  `yaml:"hours"`
@@ -211,12 +211,12 @@ type Target struct {
 // Offer is a counselling service offered at one or more offices.
 type Offer struct {
 	ID          string   `yaml:"id" wg:"required"`
-	Program     string   `yaml:"program" wg:"required,enum=mbe|jmd|other"`
+	Program     string   `yaml:"program" wg:"enum=mbe|jmd|other"` // default: from Target
 	Title       Text     `yaml:"title" wg:"required,translate"`
-	Description Text     `yaml:"description" wg:"translate"`
+	Description Text     `yaml:"description" wg:"translate,long"`
 	Topics      []string `yaml:"topics" wg:"ref=topic"`
 	Target      *Target  `yaml:"target"`
-	Offices     []string `yaml:"offices" wg:"required,ref=office"`
+	Offices     []string `yaml:"offices" wg:"ref=office"` // default: all offices of the provider
 	Languages   []string `yaml:"languages" wg:"ref=language"`
 	Channels    []string `yaml:"channels" wg:"enum=in_person|phone|video|online"`
 	Cost        string   `yaml:"cost" wg:"enum=free|fee"`
@@ -243,7 +243,7 @@ func CourseTypes() []string {
 
 // CourseProvider is the provider block of data/courses/<id>.yaml.
 type CourseProvider struct {
-	ID      string `yaml:"id" wg:"required"`
+	ID      string `yaml:"id"` // default: the file name
 	Name    Text   `yaml:"name" wg:"required"`
 	Website URL    `yaml:"website"`
 	Email   Email  `yaml:"email"`
@@ -269,7 +269,7 @@ type CourseLocation struct {
 	Street     string     `yaml:"street" wg:"required"`
 	PostalCode PostalCode `yaml:"postal_code" wg:"required"`
 	City       string     `yaml:"city" wg:"required"`
-	District   string     `yaml:"district" wg:"required,ref=district"`
+	District   string     `yaml:"district" wg:"ref=district"` // default: the district of the postal code
 	Geo        *Geo       `yaml:"geo"`
 }
 
@@ -283,10 +283,10 @@ type Registration struct {
 // Course is one integration or language course.
 type Course struct {
 	ID               string         `yaml:"id" wg:"required"`
-	Type             string         `yaml:"type" wg:"required,enum=general|literacy|second-script|intensive|support|job-language|other"`
+	Type             string         `yaml:"type" wg:"enum=general|literacy|second-script|intensive|support|job-language|other"` // default: other, a warning
 	WomenOnly        bool           `yaml:"women_only"`
 	Title            Text           `yaml:"title" wg:"required,translate"`
-	Description      Text           `yaml:"description" wg:"translate"`
+	Description      Text           `yaml:"description" wg:"translate,long"`
 	Level            string         `yaml:"level"`
 	Units            int            `yaml:"units"`
 	Start            Date           `yaml:"start" wg:"required"`

@@ -139,8 +139,8 @@ type Hours struct {
 	Days       []Weekday `yaml:"days" wg:"required"`
 	From       Clock     `yaml:"from" wg:"required"`
 	To         Clock     `yaml:"to" wg:"required"`
-	Kind       string    `yaml:"kind" wg:"required,enum=open|appointment|phone"`
-	Note       Text      `yaml:"note" wg:"translate"`
+	Kind       string    `yaml:"kind" wg:"enum=open|appointment|phone"` // default: open
+	Note       Text      `yaml:"note" wg:"translate,long"`
 	BookingURL URL       `yaml:"booking_url"`
 }
 
@@ -157,8 +157,8 @@ func (h Hours) OnDay(d Weekday) bool {
 // Closure is a period in which an office is closed (holidays, leave).
 type Closure struct {
 	From Date `yaml:"from" wg:"required"`
-	To   Date `yaml:"to" wg:"required"`
-	Note Text `yaml:"note" wg:"translate"`
+	To   Date `yaml:"to"` // default: From (a one-day closure)
+	Note Text `yaml:"note" wg:"translate,long"`
 }
 
 // Email is an e-mail address, checked for form when loaded.

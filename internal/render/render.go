@@ -116,12 +116,19 @@ func newRenderer(cfg Config, fast bool) (*Renderer, error) {
 		}
 		r.templates[kind] = t
 	}
-	r.md = goldmark.New(
+	r.md = NewMarkdown()
+	return r, nil
+}
+
+// NewMarkdown returns the Markdown converter of every page: GitHub
+// Flavored Markdown with heading ids. Raw HTML is dropped and javascript:
+// links are emptied (there is no html.WithUnsafe()). The loader's limits on
+// pages keep it fast on any input (load.BenchmarkWorstMarkdown).
+func NewMarkdown() goldmark.Markdown {
+	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-		// No html.WithUnsafe(): raw HTML is dropped and javascript: links are emptied.
 	)
-	return r, nil
 }
 
 // Render writes page p of s to w. On an error, w may hold the start of

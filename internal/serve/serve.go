@@ -33,6 +33,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
@@ -52,6 +53,10 @@ type Config struct {
 // Server holds the last good build in memory and serves it.
 type Server struct {
 	cfg Config
+
+	openSource sync.Once
+	src        fs.FS // the site, which cannot reach outside cfg.Source (load.OpenDir)
+	srcErr     error
 
 	mu       sync.RWMutex
 	preview  *build.Preview // the last good build
@@ -79,7 +84,11 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	s.mu.RLock()
 	prev := s.preview
 	s.mu.RUnlock()
-	pv, err := build.Prepare(ctx, build.Config{Source: os.DirFS(s.cfg.Source), Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
+	s.openSource.Do(func() { s.src, s.srcErr = load.OpenDir(s.cfg.Source) })
+	if s.srcErr != nil {
+		return s.srcErr
+	}
+	pv, err := build.Prepare(ctx, build.Config{Source: s.src, Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
 		Engine: true, Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
 	s.mu.Lock()
 	var problems diag.List
