@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -57,6 +58,48 @@ func Advisors(d *model.Directory) []*model.Advisor {
 	return out
 }
 
+// CSV writes the CSV files of the project: RFC 4180 with CRLF, or, for
+// Excel, ";" between fields (the caller writes the byte order mark). Every
+// cell goes through SafeCell, so no file the project writes can run a
+// formula in its reader's spreadsheet.
+type CSV struct{ w *csv.Writer }
+
+// NewCSV returns a CSV writer on w; excel separates fields with ";".
+func NewCSV(w io.Writer, excel bool) *CSV {
+	c := &CSV{csv.NewWriter(w)}
+	c.w.UseCRLF = true
+	if excel {
+		c.w.Comma = ';'
+	}
+	return c
+}
+
+// Write writes one row, each cell made safe by SafeCell.
+func (c *CSV) Write(row []string) error {
+	safe := make([]string, len(row))
+	for i, cell := range row {
+		safe[i] = SafeCell(cell)
+	}
+	return c.w.Write(safe)
+}
+
+// Flush writes what is buffered and returns the first error of any write.
+func (c *CSV) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// SafeCell neutralises a cell a spreadsheet would take for a formula
+// (CSV injection, OWASP): one that begins with =, +, -, @, a tab or a
+// carriage return gets an apostrophe in front, so it is shown as the text
+// it is ("'+49 89 1234", "'=HYPERLINK(…)").
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // csvHeader are the columns of the advisor list. The internal edition adds
 // the staff-only columns.
 var csvHeader = []string{"Name", "Träger", "Beratungsstelle", "Stadtbezirk", "Programm", "Sprachen", "Telefon", "E-Mail", "Adresse", "Sprechzeiten"}
@@ -70,11 +113,7 @@ func AdvisorsCSV(d *model.Directory, excel, internal bool) []byte {
 	if excel {
 		b.WriteString("\uFEFF")
 	}
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	if excel {
-		w.Comma = ';'
-	}
+	w := NewCSV(&b, excel)
 	header := csvHeader
 	if internal {
 		header = append(slices.Clone(header), "Öffentlich", "Durchwahl", "E-Mail (intern)", "Notiz (intern)")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/testtools"
 )
 
 var today = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
@@ -157,5 +160,97 @@ func TestICalRecurrence(t *testing.T) {
 		return strings.HasPrefix(s, "Offene Sprechstunde")
 	}) {
 		t.Errorf("no walk-in event")
+	}
+}
+
+// TestCSVInjection: cells a spreadsheet would take for formulas come out
+// as text in every CSV the project writes (OWASP: a leading apostrophe).
+func TestCSVInjection(t *testing.T) {
+	d := example(t)
+	a := Advisors(d)[0]
+	hostile := map[string]string{
+		`=HYPERLINK("http://evil.example","Klick")`: "name",
+		"@SUM(1+1)*cmd|' /C calc'!A0":               "note",
+		"+49 89 1234-567":                           "phone",
+		"-2+3+cmd|' /C calc'!A0":                    "e-mail",
+		"\t=1+1":                                    "provider",
+		"\r=1+1":                                    "office",
+	}
+	// The directory is the test's own: make the first advisor hostile.
+	for v, where := range hostile {
+		switch where {
+		case "name":
+			a.Name = v
+		case "note":
+			a.Internal = &model.Internal{Note: model.Text{"de": v}}
+		case "phone":
+			a.Phone = model.Phone(v)
+		case "e-mail":
+			a.Email = model.Email(v)
+		case "provider":
+			d.Provider(a.Provider).Name = model.Text{"de": v}
+		case "office":
+			d.Office(a.Office).Name = model.Text{"de": v}
+		}
+	}
+	for _, excel := range []bool{true, false} {
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(AdvisorsCSV(d, excel, true), []byte("\uFEFF"))))
+		if excel {
+			r.Comma = ';'
+		}
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{} // Go's CSV writer drops a lone CR (with CRLF line ends)
+		for v := range hostile {
+			want[strings.ReplaceAll(v, "\r", "")] = true
+		}
+		found := map[string]bool{}
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("excel=%v: cell %q starts a formula", excel, cell)
+				}
+				if want[strings.TrimPrefix(cell, "'")] && strings.HasPrefix(cell, "'") {
+					found[cell] = true
+				}
+			}
+		}
+		if len(found) != len(hostile) {
+			t.Errorf("excel=%v: found %d of the %d hostile cells, neutralised: %v", excel, len(found), len(hostile), found)
+		}
+	}
+}
+
+// TestICalStrict checks every office calendar of the example with a strict
+// iCalendar parser (tests/browser/ical.mjs, on Mozilla's ical.js): value
+// types as RFC 5545 defines them (TZOFFSETFROM is a UTC-OFFSET, not TEXT),
+// folded lines, required properties, working time zones.
+func TestICalStrict(t *testing.T) {
+	node, dir := testtools.Node(t, "ical.js")
+	d := example(t)
+	tmp := t.TempDir()
+	args := []string{filepath.Join(dir, "ical.mjs")}
+	for _, p := range d.Providers {
+		for i := range p.Offices {
+			b, err := OfficeICal(d, &p.Offices[i], today, "example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(tmp, p.Offices[i].ID+".ics")
+			if err := os.WriteFile(name, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, name)
+		}
+	}
+	if len(args) < 20 {
+		t.Fatalf("only %d calendars", len(args)-1)
+	}
+	cmd := exec.Command(node, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("strict parser: %v\n%s", err, out)
 	}
 }

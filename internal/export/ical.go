@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Berlin on machines without a zone database
+	_ "time/tzdata"
+	"unicode/utf8" // Europe/Berlin on machines without a zone database
 
 	"github.com/emersion/go-ical"
 
@@ -25,15 +26,15 @@ func vtimezone() *ical.Component {
 		{ical.CompTimezoneStandard, "+0200", "+0100", "CET", "19701025T030000", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"},
 	} {
 		c := ical.NewComponent(r.name)
-		c.Props.SetText("TZOFFSETFROM", r.from)
-		c.Props.SetText("TZOFFSETTO", r.to)
-		c.Props.SetText("TZNAME", r.tzname)
-		start := ical.NewProp(ical.PropDateTimeStart)
-		start.Value = r.start
-		c.Props.Set(start)
-		rule := ical.NewProp(ical.PropRecurrenceRule)
-		rule.Value = r.rule
-		c.Props.Set(rule)
+		// Set as they are: SetText would mark the UTC-OFFSET values as
+		// TEXT (VALUE=TEXT), which RFC 5545 §3.3.14 does not allow.
+		for _, p := range [][2]string{{ical.PropTimezoneOffsetFrom, r.from}, {ical.PropTimezoneOffsetTo, r.to},
+			{ical.PropDateTimeStart, r.start}, {ical.PropRecurrenceRule, r.rule}} {
+			prop := ical.NewProp(p[0])
+			prop.Value = p[1]
+			c.Props.Set(prop)
+		}
+		c.Props.SetText(ical.PropTimezoneName, r.tzname)
 		tz.Children = append(tz.Children, c)
 	}
 	return tz
@@ -121,5 +122,32 @@ func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string
 	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return foldLines(b.Bytes()), nil
+}
+
+// foldLines folds the CRLF-separated content lines of an iCalendar or
+// vCard file that are longer than 75 octets, as RFC 5545 §3.1 and RFC 6350
+// §3.2 ask: a line is broken before the 76th octet (never inside a UTF-8
+// character) and continues on the next line after one space.
+func foldLines(b []byte) []byte {
+	const max = 75
+	var out bytes.Buffer
+	for len(b) > 0 {
+		line, rest, _ := bytes.Cut(b, []byte("\r\n"))
+		b = rest
+		width := max
+		for len(line) > width {
+			i := width
+			for i > 0 && !utf8.RuneStart(line[i]) {
+				i--
+			}
+			out.Write(line[:i])
+			out.WriteString("\r\n ")
+			line = line[i:]
+			width = max - 1 // the space counts
+		}
+		out.Write(line)
+		out.WriteString("\r\n")
+	}
+	return out.Bytes()
 }

@@ -38,7 +38,7 @@ func encode(cards ...vcard.Card) []byte {
 			panic(err) // cards are built above with the required fields
 		}
 	}
-	return b.Bytes()
+	return foldLines(b.Bytes())
 }
 
 // advisorCard is the vCard of an advisor: name, organisation, office
