@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"maps"
 	"net/url"
-	"os"
 	"path"
 	"runtime"
 	"runtime/pprof"
@@ -288,6 +287,9 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 		robotsTxt = []byte("User-agent: *\nDisallow: /\n")
 	}
 	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
+		return nil, err
+	}
+	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base)); err != nil {
 		return nil, err
 	}
 	if st.base != "" && !st.internal {
@@ -620,6 +622,3 @@ func (r *Result) Summary() string {
 	return fmt.Sprintf("%d pages (%s), %d files, %.1f MB in %s",
 		total, strings.Join(per, ", "), r.Files, float64(r.Bytes)/1e6, r.Duration.Round(time.Millisecond))
 }
-
-// DirFS returns the site in directory dir.
-func DirFS(dir string) fs.FS { return os.DirFS(dir) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -91,7 +92,7 @@ func headerRules(top []string, adminCSP string) HeaderRules {
 	rules := HeaderRules{{"/*", rest}, {"/", csp}}
 	for _, name := range top {
 		switch {
-		case name == "admin/" || name == "_headers":
+		case name == "admin/" || name == "_headers" || name == "_redirects":
 		case strings.HasSuffix(name, "/"):
 			rules = append(rules, HeaderRule{"/" + name + "*", csp})
 		default:
@@ -113,6 +114,25 @@ func headersFile(rules HeaderRules) []byte {
 		for _, h := range r.Headers {
 			fmt.Fprintf(&b, "  %s: %s\n", h.Name, h.Value)
 		}
+	}
+	return b.Bytes()
+}
+
+// redirectsFile is the _redirects file of Netlify (and hosts that read the
+// same format, such as Cloudflare Pages for plain rules): a browser that
+// asks for the site's root in one of its interface languages goes straight
+// to that language. The rules are forced ("302!"): without that the host
+// serves the index.html at the root (the language chooser) and never
+// redirects. base is the site's address, whose path prefixes the rules.
+func redirectsFile(langs []string, base string) []byte {
+	prefix := "/"
+	if u, err := url.Parse(base); err == nil && u.Path != "" {
+		prefix = u.Path
+	}
+	var b bytes.Buffer
+	b.WriteString("# Accept-Language redirects, written by wegweiser build from the languages of data/site.yaml.\n")
+	for _, l := range langs {
+		fmt.Fprintf(&b, "%s  %s%s/  302!  Language=%s\n", prefix, prefix, l, l)
 	}
 	return b.Bytes()
 }

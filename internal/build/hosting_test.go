@@ -1,14 +1,14 @@
 package build
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"testing"
 )
 
 // TestNetlifyHeaders: netlify.toml leaves the headers to the _headers file
-// (a policy in both would be combined) and redirects / by language.
+// (a policy in both would be combined), as it leaves the redirects to the
+// _redirects file (TestRedirectsFile).
 func TestNetlifyHeaders(t *testing.T) {
 	b, err := os.ReadFile("../../netlify.toml")
 	if err != nil {
@@ -17,11 +17,6 @@ func TestNetlifyHeaders(t *testing.T) {
 	toml := string(b)
 	if strings.Contains(toml, "[[headers]]") || strings.Contains(toml, "Content-Security-Policy =") {
 		t.Error("netlify.toml sets headers; they belong in the _headers file the build writes")
-	}
-	for _, lang := range langs {
-		if !strings.Contains(toml, fmt.Sprintf("to = \"/%s/\"", lang)) {
-			t.Errorf("no Accept-Language redirect to /%s/", lang)
-		}
 	}
 	if strings.Contains(ContentSecurityPolicy, "unsafe-inline") || strings.Contains(ContentSecurityPolicy, "unsafe-eval") {
 		t.Errorf("CSP allows inline or eval: %s", ContentSecurityPolicy)
@@ -40,7 +35,7 @@ func TestHeadersFile(t *testing.T) {
 	}
 	paths := []string{"/"}
 	for name := range files {
-		if name != "_headers" { // read by the host, never served
+		if name != "_headers" && name != "_redirects" { // read by the host, never served
 			paths = append(paths, "/"+name)
 		}
 	}
@@ -98,5 +93,39 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 			}
 			rest = rest[i+1:]
 		}
+	}
+}
+
+// TestRedirectsFile: every interface language has a forced Accept-Language
+// redirect from the root (a rule without "!" never fires while index.html
+// is at the root), under the path of the base URL.
+func TestRedirectsFile(t *testing.T) {
+	for _, base := range []string{"", "https://example.org/wegweiser/"} {
+		files := buildExample(t, base)
+		prefix := "/"
+		if base != "" {
+			prefix = "/wegweiser/"
+		}
+		rules := map[string]string{}
+		for _, line := range strings.Split(string(files["_redirects"]), "\n") {
+			f := strings.Fields(line)
+			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+				continue
+			}
+			if len(f) != 4 || f[0] != prefix || f[2] != "302!" || !strings.HasPrefix(f[3], "Language=") {
+				t.Errorf("base %q: rule %q", base, line)
+				continue
+			}
+			rules[strings.TrimPrefix(f[3], "Language=")] = f[1]
+		}
+		for _, l := range langs {
+			if rules[l] != prefix+l+"/" {
+				t.Errorf("base %q: language %s redirects to %q", base, l, rules[l])
+			}
+		}
+	}
+	toml, _ := os.ReadFile("../../netlify.toml")
+	if strings.Contains(string(toml), "[[redirects]]") {
+		t.Errorf("netlify.toml has redirects of its own: they belong in the generated _redirects")
 	}
 }
