@@ -155,16 +155,27 @@ func (f *siteFlags) check(stderr io.Writer) (now time.Time, ok bool) {
 	return now, true
 }
 
-// parseFlags parses args, allowing at most maxArgs arguments after the
-// flags, and maps flag errors to an exit code; ok is false when the command
+// parseFlags parses args, allowing at most maxArgs arguments before,
+// between or after the flags, and maps flag errors to an exit code; ok is false when the command
 // should return code.
 func parseFlags(fs *flag.FlagSet, args []string, maxArgs int) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
+	// Flags may follow arguments too (`user disable anna --db …`): parse
+	// up to the next argument, set it aside, go on; then the arguments
+	// set aside become fs.Args().
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK, false
+			}
+			return exitUsage, false
 		}
-		return exitUsage, false
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
+	fs.Parse(append([]string{"--"}, pos...))
 	if fs.NArg() > maxArgs {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(maxArgs))
 		return exitUsage, false
