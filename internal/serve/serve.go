@@ -21,7 +21,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -29,12 +28,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
-
 	"github.com/wegweiser-de/wegweiser/internal/build"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/search"
+	"github.com/wegweiser-de/wegweiser/internal/watch"
 )
 
 //go:embed reload.js
@@ -320,53 +318,11 @@ var watched = []string{"data", "content", "themes", "i18n"}
 // Watch rebuilds after changes below the watched directories until ctx is
 // done. Changes that arrive together are built once.
 func (s *Server) Watch(ctx context.Context) error {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return fmt.Errorf("watch: %w", err)
+	roots := make([]string, len(watched))
+	for i, d := range watched {
+		roots[i] = filepath.Join(s.cfg.Source, d)
 	}
-	defer w.Close()
-	add := func(root string) {
-		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-			if err == nil && e.IsDir() {
-				if err := w.Add(p); err != nil {
-					s.cfg.Log.Warn("cannot watch", "dir", p, "err", err)
-				}
-			}
-			return nil
-		})
-	}
-	for _, d := range watched {
-		add(filepath.Join(s.cfg.Source, d))
-	}
-	const settle = 50 * time.Millisecond
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if ev.Has(fsnotify.Create) {
-				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					add(ev.Name)
-				}
-			}
-			if strings.HasPrefix(filepath.Base(ev.Name), ".") || strings.HasSuffix(ev.Name, "~") {
-				continue // editors' swap and backup files
-			}
-			timer.Reset(settle)
-		case err, ok := <-w.Errors:
-			if !ok {
-				return nil
-			}
-			s.cfg.Log.Warn("watch", "err", err)
-		case <-timer.C:
-			s.Rebuild(ctx)
-		}
-	}
+	return watch.Dirs(ctx, roots, 50*time.Millisecond, s.cfg.Log, func() { s.Rebuild(ctx) })
 }
 
 // Run builds the site, serves it on addr and rebuilds on changes until ctx
