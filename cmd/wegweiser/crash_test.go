@@ -32,14 +32,11 @@ func TestCrashDurability(t *testing.T) {
 		t.Skip("builds and kills a server; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "wegweiser")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	cfg := filepath.Join(dir, "referrals.yaml")
 	os.WriteFile(filepath.Join(dir, "referral.key"), []byte(seal.NewKey()), 0o600)
 	os.WriteFile(cfg, []byte("key_file: referral.key\nrate_limit: {per_second: 100000, burst: 100000}\ntokens: []\n"), 0o600)
-	token, err := referral.AddToken(cfg, "jobcenter", referral.RoleAgency, "")
+	token, err := referral.AddToken(cfg, "jobcenter", referral.RoleAgency, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +93,7 @@ func TestCrashDurability(t *testing.T) {
 					req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/referrals", bytes.NewReader(body(c*perClient+i)))
 					req.Header.Set("Authorization", "Bearer "+token)
 					req.Header.Set("Idempotency-Key", key)
+					req.Header.Set("Content-Type", "application/json")
 					resp, err := client.Do(req)
 					if err == nil {
 						var m struct{ ID string }
@@ -158,7 +156,7 @@ func TestCrashDurability(t *testing.T) {
 	}
 	for key, id := range acked {
 		var n int
-		sdb.QueryRow(`SELECT COUNT(*) FROM referrals r JOIN idempotency i ON i.referral_id = r.id WHERE i.key = ? AND r.id = ?`, key, id).Scan(&n)
+		sdb.QueryRow(`SELECT COUNT(*) FROM referrals r JOIN idempotency i ON i.referral_id = r.id WHERE i.idem_key = ? AND r.id = ?`, key, id).Scan(&n)
 		if n != 1 {
 			t.Errorf("acknowledged referral %s (key %s) is not in the database once: %d", id, key, n)
 		}

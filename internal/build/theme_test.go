@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"io/fs"
 	"os"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
@@ -117,8 +119,12 @@ func fsWalk(fsys fs.FS, dir string) (map[string][]byte, error) {
 
 // TestStatisticsPage publishes an export file as a page in every language.
 func TestStatisticsPage(t *testing.T) {
-	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","total":57,"suppressed_below":5,
-		"by":{"month":{"2026-11":12,"2025-12":45},"source":{"jobcenter":50,"auslaenderbehoerde":"<5"},"provider":{"caritas-muenchen":30},"district":{"maxvorstadt":"<5"},"language":{"ar":20},"outcome":{"closed":"<5","accepted":54}}}`))
+	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
+		{"dimension":"month","rows":[{"value":"2025-12","count":45},{"value":"2026-11","count":12}],"total":57},
+		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"auslaenderbehoerde","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57},
+		{"dimension":"provider","rows":[{"value":"caritas-muenchen","count":30},{"value":"awo-muenchen","count":27}],"total":57},
+		{"dimension":"district","rows":[{"value":"maxvorstadt","count":"suppressed"},{"value":"laim","count":"suppressed"}],"total":57},
+		{"dimension":"outcome","rows":[{"value":"closed","count":"suppressed"},{"value":"accepted","count":"suppressed"}],"total":57}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,9 +132,13 @@ func TestStatisticsPage(t *testing.T) {
 	if _, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday, Statistics: st}, &w); err != nil {
 		t.Fatal(err)
 	}
+	strs, err := i18n.Load(langs, "de", themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, lang := range langs {
 		page := string(w.files[lang+"/statistics/index.html"])
-		if !strings.Contains(page, `<table class="stats">`) || strings.Count(page, `<td dir="ltr">&lt;5</td>`) != 3 || !strings.Contains(page, ">57<") {
+		if !strings.Contains(page, `<table class="stats">`) || strings.Count(page, `<td>`+html.EscapeString(strs.T(lang, "stats_suppressed"))+`</td>`) != 6 || !strings.Contains(page, ">57<") {
 			t.Errorf("%s statistics page:\n%s", lang, page)
 		}
 		if !strings.Contains(string(w.files[lang+"/index.html"]), "statistics/index.html") {
@@ -136,7 +146,7 @@ func TestStatisticsPage(t *testing.T) {
 		}
 	}
 	de := string(w.files["de/statistics/index.html"])
-	for _, want := range []string{"Ausländerbehörde", "Caritasverband", "Maxvorstadt", "Dezember 2025", "Abgeschlossen"} {
+	for _, want := range []string{"Ausländerbehörde", "Caritasverband", "Maxvorstadt", "Dezember 2025", "Abgeschlossen", "verborgen"} {
 		if !strings.Contains(de, want) {
 			t.Errorf("de statistics page lacks %q", want)
 		}

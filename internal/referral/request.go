@@ -17,11 +17,15 @@ import (
 
 // CreateRequest is the body of POST /api/v1/referrals.
 type CreateRequest struct {
-	Source  string      `json:"source"`
-	Person  Person      `json:"person"`
-	Needs   NeedsFields `json:"needs"`
-	Consent Consent     `json:"consent"`
-	Contact *Contact    `json:"contact,omitempty"`
+	Source  string   `json:"source"`
+	Person  Person   `json:"person"`
+	Needs   Needs    `json:"needs"`
+	Consent Consent  `json:"consent"`
+	Contact *Contact `json:"contact,omitempty"`
+	// Anonymous asks for a referral without personal data: no consent is
+	// needed, and contact must be empty. It counts for the office's load
+	// and the statistics; the person gets the slip to call the office.
+	Anonymous bool `json:"anonymous,omitempty"`
 	// SlipLanguage is the language of the printed slip; default: the
 	// first of the person's languages that the site speaks, else German.
 	SlipLanguage string `json:"slip_language,omitempty"`
@@ -36,16 +40,8 @@ type Person struct {
 	Languages  []string `json:"languages,omitempty"`
 }
 
-// NeedsFields are the person's special needs.
-type NeedsFields struct {
-	IntegrationCourse bool   `json:"integration_course,omitempty"`
-	Literacy          bool   `json:"literacy,omitempty"`
-	Childcare         bool   `json:"childcare,omitempty"`
-	WomenOnly         bool   `json:"women_only,omitempty"`
-	Topic             string `json:"topic,omitempty"`
-}
-
-// Consent records the person's consent to pass their data on.
+// Consent records the person's consent to pass their data on: that it was
+// given, when, and on which form.
 type Consent struct {
 	Given bool   `json:"given"`
 	Date  string `json:"date"` // YYYY-MM-DD
@@ -55,7 +51,8 @@ type Consent struct {
 // StatusRequest is the body of POST /api/v1/referrals/{id}/status.
 type StatusRequest struct {
 	Status string `json:"status"`
-	Note   string `json:"note,omitempty"` // a reason; no personal data
+	Reason string `json:"reason,omitempty"` // for a decline: one of DeclineReasons
+	Note   string `json:"note,omitempty"`   // free text to the reason; sealed, deleted by retention
 }
 
 // FieldProblem names one invalid field of a request.
@@ -84,12 +81,19 @@ func (e *InvalidError) Error() string {
 }
 
 // ErrNoConsent is the message for a referral without consent.
-const msgNoConsent = "a referral needs the person's consent (consent.given: true, with its date); nothing was stored"
+const msgNoConsent = "a referral with contact data needs the person's consent (consent.given: true, with its date), or it is anonymous (anonymous: true, no contact); nothing was stored"
 
-// Decode reads one JSON value from r into v. Unknown fields, trailing data
-// and wrong types are errors that name the field.
+// Decode reads one JSON value from r into v. Unknown fields, duplicate
+// keys, trailing data and wrong types are errors that name the field.
 func Decode(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := noDuplicateKeys(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -101,6 +105,63 @@ func Decode(r io.Reader, v any) error {
 		return &InvalidError{Syntax: true, Message: "the body holds more than one JSON value"}
 	}
 	return nil
+}
+
+// noDuplicateKeys reports an object of body that names a key twice:
+// encoding/json would keep the last value silently, so a request could
+// say one thing to a reader and another to the endpoint.
+func noDuplicateKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		object    bool
+		keys      map[string]bool
+		expectKey bool   // in an object: the next string is a key
+		path, key string // the container's path; the current key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return decodeError(err)
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if s, ok := tok.(string); ok && top != nil && top.object && top.expectKey {
+			if top.keys[s] {
+				return &InvalidError{Syntax: true, Message: "a key appears twice",
+					Fields: []FieldProblem{{strings.TrimPrefix(top.path+"."+s, "."), "appears twice in its object"}}}
+			}
+			top.keys[s], top.key, top.expectKey = true, s, false
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
+			path := ""
+			if top != nil {
+				path = top.path
+				if top.object {
+					path = strings.TrimPrefix(path+"."+top.key, ".")
+				}
+			}
+			stack = append(stack, &frame{object: d == '{', keys: map[string]bool{}, expectKey: true, path: path})
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				top = stack[len(stack)-1]
+			} else {
+				top = nil
+			}
+		}
+		if top != nil && top.object {
+			top.expectKey = true // a value ended: a key follows
+		}
+	}
 }
 
 func decodeError(err error) error {
@@ -146,15 +207,17 @@ func (req *CreateRequest) validate(dir *model.Directory, now time.Time, youthMax
 	add := func(field, format string, args ...any) {
 		fp = append(fp, FieldProblem{field, fmt.Sprintf(format, args...)})
 	}
-	// Consent first: without it nothing else matters.
-	if !req.Consent.Given {
+	// Consent first: without it nothing personal may be sent.
+	switch {
+	case req.Anonymous && !req.Contact.empty():
+		add("contact", "an anonymous referral carries no contact data: leave contact out, or record the person's consent")
+	case req.Anonymous && req.Consent.Given:
+		add("anonymous", "a referral with the person's consent is not anonymous: leave anonymous out")
+	case req.Anonymous:
+	case !req.Consent.Given:
 		add("consent.given", msgNoConsent)
-	} else if d, err := model.ParseDate(req.Consent.Date); err != nil {
-		add("consent.date", "the date of the consent, YYYY-MM-DD, is required")
-	} else if today := model.DateOf(now); today.Before(d) {
-		add("consent.date", "lies in the future")
-	} else if d.DaysUntil(today) > 366 {
-		add("consent.date", "is more than a year old: ask the person again")
+	default:
+		req.checkConsentDate(now, add)
 	}
 	if req.Source == "" {
 		add("source", "is required: one of %s", strings.Join(Sources, ", "))
@@ -197,10 +260,10 @@ func (req *CreateRequest) validate(dir *model.Directory, now time.Time, youthMax
 			add("contact.phone", "is not a phone number")
 		}
 	}
+	n := req.Needs
 	need := routing.Need{
 		Age: p.Age, AgeGroup: p.AgeGroup, District: p.District, PostalCode: p.PostalCode, Languages: p.Languages,
-		Topic: req.Needs.Topic, IntegrationCourse: req.Needs.IntegrationCourse, Literacy: req.Needs.Literacy,
-		Childcare: req.Needs.Childcare, WomenOnly: req.Needs.WomenOnly,
+		Topic: n.Topic, IntegrationCourse: n.IntegrationCourse, Literacy: n.Literacy, Childcare: n.Childcare, WomenOnly: n.WomenOnly,
 	}
 	if _, err := routing.Program(need, routing.Options{YouthMaxAge: youthMaxAge}); err != nil {
 		var fe *routing.FieldError
@@ -219,21 +282,27 @@ func (req *CreateRequest) validate(dir *model.Directory, now time.Time, youthMax
 	return need, fp
 }
 
-// needsList lists a request's needs for storage and statistics.
-func (n NeedsFields) list() []string {
-	var out []string
-	for _, x := range []struct {
-		on   bool
-		name string
-	}{{n.IntegrationCourse, "integration-course"}, {n.Literacy, "literacy"}, {n.Childcare, "childcare"}, {n.WomenOnly, "women-only"}} {
-		if x.on {
-			out = append(out, x.name)
-		}
+// checkConsentDate checks the date of a given consent.
+func (req *CreateRequest) checkConsentDate(now time.Time, add func(field, format string, args ...any)) {
+	d, err := model.ParseDate(req.Consent.Date)
+	switch {
+	case err != nil:
+		add("consent.date", "the date of the consent, YYYY-MM-DD, is required")
+	case model.DateOf(now).Before(d):
+		add("consent.date", "lies in the future")
+	case d.DaysUntil(model.DateOf(now)) > 366:
+		add("consent.date", "is more than a year old: ask the person again")
 	}
-	if n.Topic != "" {
-		out = append(out, "topic:"+n.Topic)
+}
+
+// invalid is the error of a request with problems: the message says that
+// nothing was stored, and why when consent is missing.
+func (req *CreateRequest) invalid(fp []FieldProblem) error {
+	msg := "the referral is not valid; nothing was stored"
+	if !req.Consent.Given && !req.Anonymous {
+		msg = msgNoConsent
 	}
-	return out
+	return &InvalidError{Message: msg, Fields: fp}
 }
 
 // empty reports whether a contact holds nothing.

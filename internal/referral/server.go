@@ -9,14 +9,16 @@ import (
 	"time"
 )
 
-// Serve serves the API on ln until ctx is done, then stops accepting
-// requests and lets those in flight finish (up to 10 s). It runs the
-// retention job at start and every hour.
-func Serve(ctx context.Context, ln net.Listener, svc *Service) error {
+// Serve serves h (the API and the web interface) on ln until ctx is done,
+// then stops accepting requests and lets those in flight finish (up to
+// 10 s). It runs the retention job at start and every hour. A request's
+// headers must arrive within 5 s and the whole request within the
+// configured read_timeout (15 s; a slower body gets 408).
+func Serve(ctx context.Context, ln net.Listener, svc *Service, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           NewHandler(svc),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
+		Handler:           h,
+		ReadHeaderTimeout: min(5*time.Second, svc.Config.ReadTimeout),
+		ReadTimeout:       svc.Config.ReadTimeout,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,

@@ -30,13 +30,13 @@ var slipTemplate = template.Must(template.New("slip").Parse(`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{{.T "slip_title"}} {{.Number}}</title>
+<title>{{.T "slip_title"}}{{with .Number}} {{.}}{{end}}</title>
 <style>{{.CSS}}</style>
 </head>
 <body>
 <main>
 <h1>{{.T "slip_title"}}</h1>
-<p>{{.T "slip_number"}}: <span class="number" dir="ltr">{{.Number}}</span></p>
+{{with .Number}}<p>{{$.T "slip_number"}}: <span class="number" dir="ltr">{{.}}</span></p>{{end}}
 <p>{{.T "slip_date" "date" .Date}}</p>
 {{with .Office}}
 <p>{{$.T "slip_intro"}}</p>
@@ -69,7 +69,7 @@ var slipTemplate = template.Must(template.New("slip").Parse(`<!doctype html>
 
 // slipView is what the slip template sees.
 type slipView struct {
-	s            *Service
+	d            *Directory
 	Lang, Dir    string
 	Default      string
 	Number, Date string
@@ -79,20 +79,20 @@ type slipView struct {
 	CSS          template.CSS
 }
 
-func (v *slipView) T(key string, pairs ...string) string { return v.s.Strings.T(v.Lang, key, pairs...) }
+func (v *slipView) T(key string, pairs ...string) string { return v.d.Strings.T(v.Lang, key, pairs...) }
 
 func (v *slipView) Name(t model.Text) string { s, _ := t.Get(v.Lang, v.Default); return s }
 
 func (v *slipView) Days(days []model.Weekday) string {
 	names := make([]string, len(days))
 	for i, d := range days {
-		names[i] = v.s.Strings.Weekday(v.Lang, d)
+		names[i] = v.d.Strings.Weekday(v.Lang, d)
 	}
 	return strings.Join(names, v.T("list_sep"))
 }
 
 func (v *slipView) TimeRange(from, to model.Clock) string {
-	return v.s.Strings.TimeRange(v.Lang, from, to)
+	return v.d.Strings.TimeRange(v.Lang, from, to)
 }
 
 func (v *slipView) Tel(p model.Phone) template.URL { return template.URL("tel:" + p.E164()) }
@@ -108,19 +108,30 @@ func (v *slipView) MapURL() string {
 
 // WriteSlip writes the printable slip of r in lang ("" for the referral's
 // slip language): the office, its address, map link and hours, what to
-// bring and the referral number; no personal data.
-func (s *Service) WriteSlip(w io.Writer, r *Referral, lang string) error {
-	if lang == "" {
+// bring and the referral number; no personal data. With a nil r it writes
+// the slip of a routing proposal that was not stored (the person did not
+// consent and took only the address): the office, without a number.
+func (s *Service) WriteSlip(w io.Writer, r *Referral, office string, lang string) error {
+	d := s.Directory()
+	if lang == "" && r != nil {
 		lang = r.SlipLang
 	}
-	v := &slipView{s: s, Lang: lang, Dir: "ltr", Default: s.Dir.Site.DefaultLanguage, Number: r.Number,
-		Date: s.Strings.Date(lang, model.DateOf(r.CreatedAt)), ContactKnown: r.Sealed != nil,
-		Coordination: s.Dir.Site.Coordination, CSS: template.CSS(slipCSS)}
-	if l := s.Dir.Language(lang); l != nil && l.RTL() {
+	if lang == "" {
+		lang = d.Dir.Site.DefaultLanguage
+	}
+	v := &slipView{d: d, Lang: lang, Dir: "ltr", Default: d.Dir.Site.DefaultLanguage,
+		Date: d.Strings.Date(lang, model.DateOf(s.Now())), Coordination: d.Dir.Site.Coordination, CSS: template.CSS(slipCSS)}
+	if r != nil {
+		v.Number, v.Date, v.ContactKnown = r.Number, d.Strings.Date(lang, model.DateOf(r.CreatedAt)), r.Sealed != nil
+		if cur := r.Current(); cur != nil {
+			office = cur.Office
+		}
+	}
+	if l := d.Dir.Language(lang); l != nil && l.RTL() {
 		v.Dir = "rtl"
 	}
-	if cur := r.Current(); cur != nil && cur.Office != "" {
-		v.Office = s.Dir.Office(cur.Office)
+	if office != "" {
+		v.Office = d.Dir.Office(office)
 	}
 	return slipTemplate.Execute(w, v)
 }

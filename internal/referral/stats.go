@@ -2,77 +2,78 @@ package referral
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/stats"
 )
 
-// MinCount is the smallest count statistics show; smaller counts are shown
-// as "<5", so no cell points to a person.
-const MinCount = 5
+// StatDimensions are the tables of the statistics, in order: by month,
+// referring agency's kind (source), program (MBE/JMD), district, first
+// language, provider and outcome (the current status).
+var StatDimensions = []string{"month", "source", "program", "district", "language", "provider", "outcome"}
 
-// Count is a number of referrals, shown as "<5" below MinCount.
-type Count int
+// Period limits of the statistics: a range within these years and at most
+// this many months, so a year like 9999 cannot make a report of millions
+// of empty months or wrap around.
+const (
+	statsFirstYear = 2000
+	statsLastYear  = 2100
+	statsMaxMonths = 120
+)
 
-// MarshalJSON writes counts from MinCount on as numbers, smaller ones as
-// "<5". A zero count is never written: absent rows mean none.
-func (c Count) MarshalJSON() ([]byte, error) {
-	if c < MinCount {
-		return json.Marshal(fmt.Sprintf("<%d", MinCount))
-	}
-	return []byte(strconv.Itoa(int(c))), nil
-}
-
-// UnmarshalJSON reads a count written by MarshalJSON; "<5" becomes 0.
-func (c *Count) UnmarshalJSON(b []byte) error {
-	var n int
-	if err := json.Unmarshal(b, &n); err == nil {
-		*c = Count(n)
-		return nil
-	}
-	*c = 0
-	return nil
-}
-
-// Stats are anonymous counts of referrals over a period.
-type Stats struct {
-	From            string                      `json:"from"` // YYYY-MM, first month
-	To              string                      `json:"to"`   // YYYY-MM, last month
-	Total           Count                       `json:"total"`
-	By              map[string]map[string]Count `json:"by"` // dimension → value → count
-	SuppressedBelow int                         `json:"suppressed_below"`
-}
-
-// Dimensions of the statistics.
-var Dimensions = []string{"month", "source", "provider", "district", "language", "outcome"}
-
-// Stats counts the referrals created in the months [from, to] by month,
-// source, provider, district, first language and outcome. Only the
+// Stats counts the referrals created in the months [from, to] by each of
+// StatDimensions, with the suppression of package stats. Only the
 // coordination office may see them.
-func (s *Service) Stats(ctx context.Context, a Actor, from, to time.Time) (*Stats, error) {
+func (s *Service) Stats(ctx context.Context, a Actor, from, to time.Time) (*stats.Report, error) {
 	if a.Role != RoleCoordination {
 		return nil, ErrForbidden
 	}
 	from = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(to.Year(), to.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-	rows, err := s.Store.Stats(ctx, from, end)
+	to = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var fp []FieldProblem
+	for _, p := range []struct {
+		name string
+		t    time.Time
+	}{{"from", from}, {"to", to}} {
+		if p.t.Year() < statsFirstYear || p.t.Year() > statsLastYear {
+			fp = append(fp, FieldProblem{p.name, fmt.Sprintf("must be a month between %d-01 and %d-12", statsFirstYear, statsLastYear)})
+		}
+	}
+	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1
+	switch {
+	case len(fp) > 0:
+	case months < 1:
+		fp = append(fp, FieldProblem{"to", "must not be before from"})
+	case months > statsMaxMonths:
+		fp = append(fp, FieldProblem{"to", fmt.Sprintf("a report covers at most %d months", statsMaxMonths)})
+	}
+	if len(fp) > 0 {
+		return nil, &InvalidError{Message: "the period is not valid", Fields: fp}
+	}
+	rows, err := s.Store.Stats(ctx, from, to.AddDate(0, 1, 0))
 	if err != nil {
 		return nil, err
 	}
-	st := &Stats{From: from.Format("2006-01"), To: to.Format("2006-01"), By: map[string]map[string]Count{}, SuppressedBelow: MinCount}
-	for _, d := range Dimensions {
-		st.By[d] = map[string]Count{}
+	counts := map[string]map[string]int{}
+	for _, d := range StatDimensions {
+		counts[d] = map[string]int{}
 	}
 	for _, r := range rows {
-		st.Total++
-		for d, v := range map[string]string{"month": r.Month, "source": r.Source, "provider": r.Provider, "district": r.District, "language": r.Language, "outcome": r.Outcome} {
+		for d, v := range map[string]string{"month": r.Month, "source": r.Source, "program": r.Program, "district": r.District,
+			"language": r.Language, "provider": r.Provider, "outcome": r.Outcome} {
 			if v == "" {
 				v = "unknown"
 			}
-			st.By[d][v]++
+			counts[d][v]++
 		}
 	}
-	s.audit(ctx, a, "read-stats", "")
-	return st, nil
+	rep := &stats.Report{From: from.Format("2006-01"), To: to.Format("2006-01"), SuppressedBelow: stats.MinCount}
+	for _, d := range StatDimensions {
+		rep.Tables = append(rep.Tables, stats.NewTable(d, counts[d]))
+	}
+	if err := s.audit(ctx, a, "read-stats", ""); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return rep, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
+	"github.com/wegweiser-de/wegweiser/internal/stats"
 )
 
 // View is what a template sees: the page, the site and the helpers. Its
@@ -423,8 +424,14 @@ func (v *View) CourseSetTitle(c *site.CourseSet) string {
 	return v.CourseSetName(c)
 }
 
-// StatDimensions are the tables of the statistics page.
-func (v *View) StatDimensions() []string { return site.StatDimensions }
+// StatCount writes a count of the statistics: the number, or the word
+// for a suppressed one.
+func (v *View) StatCount(c stats.Count) string {
+	if c.Suppressed {
+		return v.T("stats_suppressed")
+	}
+	return strconv.Itoa(c.N)
+}
 
 // StatLabel names a value of a statistics dimension in the page's language.
 func (v *View) StatLabel(dim, value string) Localized {
@@ -434,7 +441,7 @@ func (v *View) StatLabel(dim, value string) Localized {
 	switch dim {
 	case "month":
 		return Localized{S: v.Month(value)}
-	case "source", "outcome":
+	case "source", "outcome", "program":
 		return Localized{S: v.T("stats_" + dim + "_" + value)}
 	case "provider":
 		if p := v.Site.Dir.Provider(value); p != nil {

@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -76,6 +77,23 @@ const (
 type Reason struct {
 	Code string `json:"code"` // stable: program, catchment-serves, language-match, capacity-full, …
 	Text string `json:"text"` // in English, for people
+	// Args are the values the text names (ids, numbers), so that an
+	// interface can word the reason in its own language: office, district,
+	// districts (separated by " / "), language, languages (", "), age,
+	// limit, program, assigned, capacity, topic, course, start.
+	Args map[string]string `json:"args,omitempty"`
+}
+
+// reason returns a reason with name/value pairs as its Args.
+func reason(code, text string, pairs ...string) Reason {
+	r := Reason{Code: code, Text: text}
+	if len(pairs) > 0 {
+		r.Args = map[string]string{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			r.Args[pairs[i]] = pairs[i+1]
+		}
+	}
+	return r
 }
 
 // Ranked is one eligible office with its place in the ranking.
@@ -197,7 +215,7 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 	if res.Offices[0].Full {
 		res.AllFull = true
 		if load != nil {
-			res.Reasons = append(res.Reasons, Reason{"all-full", "every eligible office has reached its capacity this month: the least loaded office was chosen"})
+			res.Reasons = append(res.Reasons, reason("all-full", "every eligible office has reached its capacity this month: the least loaded office was chosen"))
 		}
 	}
 	return res, nil
@@ -245,11 +263,11 @@ func programReason(n Need, program string, opts Options) Reason {
 	name := map[string]string{model.ProgramMBE: "MBE (adults)", model.ProgramJMD: "JMD (young people)"}[program]
 	if n.Age != 0 {
 		if program == model.ProgramJMD {
-			return Reason{"program", fmt.Sprintf("age %d is under %d: %s", n.Age, limit, name)}
+			return reason("program", fmt.Sprintf("age %d is under %d: %s", n.Age, limit, name), "age", strconv.Itoa(n.Age), "limit", strconv.Itoa(limit), "program", program)
 		}
-		return Reason{"program", fmt.Sprintf("age %d is %d or over: %s", n.Age, limit, name)}
+		return reason("program", fmt.Sprintf("age %d is %d or over: %s", n.Age, limit, name), "age", strconv.Itoa(n.Age), "limit", strconv.Itoa(limit), "program", program)
 	}
-	return Reason{"program", fmt.Sprintf("age group %s: %s", n.AgeGroup, name)}
+	return reason("program", fmt.Sprintf("age group %s: %s", n.AgeGroup, name), "program", program)
 }
 
 // districtsOf resolves the need's district or postal code.
@@ -292,15 +310,15 @@ func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*mo
 	// Catchment.
 	switch {
 	case len(districts) == 0:
-		r.Reasons = append(r.Reasons, Reason{"catchment-unknown", "no district given: catchment not considered"})
+		r.Reasons = append(r.Reasons, reason("catchment-unknown", "no district given: catchment not considered"))
 	case intersects(o.Serves, districts):
 		r.Catchment = Serves
-		r.Reasons = append(r.Reasons, Reason{"catchment-serves", fmt.Sprintf("%s is responsible for %s", name, strings.Join(districts, " / "))})
+		r.Reasons = append(r.Reasons, reason("catchment-serves", fmt.Sprintf("%s is responsible for %s", name, strings.Join(districts, " / ")), "office", o.ID, "districts", strings.Join(districts, " / ")))
 	case near[o.District]:
 		r.Catchment = Nearby
-		r.Reasons = append(r.Reasons, Reason{"catchment-nearby", fmt.Sprintf("%s is in %s, in or next to %s", name, o.District, strings.Join(districts, " / "))})
+		r.Reasons = append(r.Reasons, reason("catchment-nearby", fmt.Sprintf("%s is in %s, in or next to %s", name, o.District, strings.Join(districts, " / ")), "office", o.ID, "district", o.District, "districts", strings.Join(districts, " / ")))
 	default:
-		r.Reasons = append(r.Reasons, Reason{"catchment-other", fmt.Sprintf("%s is in %s, not near %s", name, o.District, strings.Join(districts, " / "))})
+		r.Reasons = append(r.Reasons, reason("catchment-other", fmt.Sprintf("%s is in %s, not near %s", name, o.District, strings.Join(districts, " / ")), "office", o.ID, "district", o.District, "districts", strings.Join(districts, " / ")))
 	}
 	// Language.
 	if len(n.Languages) > 0 {
@@ -312,9 +330,9 @@ func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*mo
 			}
 		}
 		if r.Language != "" {
-			r.Reasons = append(r.Reasons, Reason{"language-match", fmt.Sprintf("counselling in %s is possible", r.Language)})
+			r.Reasons = append(r.Reasons, reason("language-match", fmt.Sprintf("counselling in %s is possible", r.Language), "language", r.Language))
 		} else {
-			r.Reasons = append(r.Reasons, Reason{"language-mismatch", fmt.Sprintf("nobody speaks %s here: an interpreter is needed", strings.Join(n.Languages, ", "))})
+			r.Reasons = append(r.Reasons, reason("language-mismatch", fmt.Sprintf("nobody speaks %s here: an interpreter is needed", strings.Join(n.Languages, ", ")), "languages", strings.Join(n.Languages, ", ")))
 		}
 	}
 	// Needs.
@@ -327,13 +345,13 @@ func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*mo
 	switch {
 	case r.Capacity == 0:
 		r.Full = true
-		r.Reasons = append(r.Reasons, Reason{"capacity-none", "takes no referrals through the coordination office (no capacity set)"})
+		r.Reasons = append(r.Reasons, reason("capacity-none", "takes no referrals through the coordination office (no capacity set)"))
 	case load == nil:
 	case r.Assigned >= r.Capacity:
 		r.Full = true
-		r.Reasons = append(r.Reasons, Reason{"capacity-full", fmt.Sprintf("full this month: %d of %d referrals assigned", r.Assigned, r.Capacity)})
+		r.Reasons = append(r.Reasons, reason("capacity-full", fmt.Sprintf("full this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
 	default:
-		r.Reasons = append(r.Reasons, Reason{"capacity-room", fmt.Sprintf("room this month: %d of %d referrals assigned", r.Assigned, r.Capacity)})
+		r.Reasons = append(r.Reasons, reason("capacity-room", fmt.Sprintf("room this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
 	}
 	return r
 }
@@ -366,12 +384,12 @@ func needsMet(dir *model.Directory, o *model.Office, offers []*model.Offer, n Ne
 	if n.Topic != "" {
 		if slices.ContainsFunc(offers, func(of *model.Offer) bool { return slices.Contains(of.Topics, n.Topic) }) {
 			met++
-			reasons = append(reasons, Reason{"need-topic", fmt.Sprintf("counsels on %s", n.Topic)})
+			reasons = append(reasons, reason("need-topic", fmt.Sprintf("counsels on %s", n.Topic), "topic", n.Topic))
 		}
 	}
 	if n.WomenOnly && slices.ContainsFunc(offers, func(of *model.Offer) bool { return of.WomenOnly }) {
 		met++
-		reasons = append(reasons, Reason{"need-women-only", "has a women-only offer"})
+		reasons = append(reasons, reason("need-women-only", "has a women-only offer"))
 	}
 	if !n.IntegrationCourse && !n.Literacy && !n.Childcare {
 		return met, reasons
@@ -398,7 +416,7 @@ func needsMet(dir *model.Directory, o *model.Office, offers []*model.Offer, n Ne
 				continue
 			}
 			met++
-			reasons = append(reasons, Reason{"need-course", fmt.Sprintf("a matching course is nearby: %s in %s from %s", c.ID, c.Location.District, c.Start)})
+			reasons = append(reasons, reason("need-course", fmt.Sprintf("a matching course is nearby: %s in %s from %s", c.ID, c.Location.District, c.Start), "course", c.ID, "district", c.Location.District, "start", c.Start.String()))
 			return met, reasons
 		}
 	}

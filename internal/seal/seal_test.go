@@ -2,10 +2,13 @@ package seal
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -60,5 +63,58 @@ func TestLoadKey(t *testing.T) {
 	t.Setenv("WEGWEISER_TEST_KEY", "")
 	if _, err := LoadKey("WEGWEISER_TEST_KEY", ""); err == nil {
 		t.Error("no key accepted")
+	}
+}
+
+// TestRotation: a value carries the id of the key that sealed it; after a
+// rotation the new key seals, the old one still opens (and the value is
+// stale until sealed again), and a Sealer without the old key cannot open
+// it. Values sealed before key ids still open.
+func TestRotation(t *testing.T) {
+	oldKey, _ := base64.StdEncoding.DecodeString(NewKey())
+	newKey, _ := base64.StdEncoding.DecodeString(NewKey())
+	before, _ := New(oldKey)
+	sealed := before.Seal([]byte("contact"), []byte("r1"))
+	if id := before.Current(); !bytes.HasPrefix(sealed, []byte("W1")) || !bytes.Equal(sealed[2:6], id[:]) {
+		t.Fatalf("no key id in %x", sealed[:8])
+	}
+	after, err := New(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := after.Open(sealed, []byte("r1")); err != nil || string(got) != "contact" {
+		t.Errorf("old value after rotation: %q, %v", got, err)
+	}
+	if !after.Stale(sealed) || after.Stale(after.Seal([]byte("x"), nil)) {
+		t.Errorf("Stale is wrong")
+	}
+	onlyNew, _ := New(newKey)
+	if _, err := onlyNew.Open(sealed, []byte("r1")); !errors.Is(err, ErrOpen) {
+		t.Errorf("opened without the old key")
+	}
+	// The format of the first release: nonce ‖ ciphertext ‖ tag.
+	legacy := before.Seal([]byte("legacy"), []byte("r2"))[6:]
+	if got, err := after.Open(legacy, []byte("r2")); err != nil || string(got) != "legacy" {
+		t.Errorf("value without key id: %q, %v", got, err)
+	}
+	if _, err := New(oldKey, oldKey); err == nil {
+		t.Errorf("the same key twice accepted")
+	}
+}
+
+// TestMAC: the keyed hash depends on the key and the data, and is not the
+// plain hash of the data.
+func TestMAC(t *testing.T) {
+	k1, _ := base64.StdEncoding.DecodeString(NewKey())
+	k2, _ := base64.StdEncoding.DecodeString(NewKey())
+	a, _ := New(k1)
+	b, _ := New(k2)
+	data := []byte(`{"contact":{"name":"Amira Haddad"}}`)
+	if a.MAC(data) != a.MAC(data) || a.MAC(data) == b.MAC(data) || a.MAC(data) == a.MAC([]byte("x")) {
+		t.Errorf("MAC does not depend on key and data the right way")
+	}
+	sum := sha256.Sum256(data)
+	if strings.Contains(a.MAC(data), hex.EncodeToString(sum[:])) {
+		t.Errorf("MAC is the plain hash")
 	}
 }

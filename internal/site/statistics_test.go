@@ -6,20 +6,22 @@ import (
 )
 
 func TestParseStatistics(t *testing.T) {
-	good := `{"from":"2025-12","to":"2026-11","total":57,"suppressed_below":5,
-		"by":{"month":{"2026-11":12,"2026-01":"<5","2025-12":40},"source":{"jobcenter":50,"other":"<5"},"outcome":{"closed":"<5"}}}`
+	good := `{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
+		{"dimension":"month","rows":[{"value":"2025-12","count":40},{"value":"2026-01","count":"suppressed"},{"value":"2026-11","count":"suppressed"}],"total":57},
+		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"other","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57}]}`
 	st, err := ParseStatistics(strings.NewReader(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Total != "57" || len(st.By["month"]) != 3 || st.By["month"][0].Value != "2025-12" || st.By["source"][0] != (StatCell{"jobcenter", "50"}) || st.By["source"][1].Count != "<5" {
+	if st.Table("month").Total.N != 57 || len(st.Table("month").Rows) != 3 || !st.Table("source").Rows[1].Count.Suppressed {
 		t.Errorf("parsed: %+v", st)
 	}
 	bad := []struct{ name, json, want string }{
-		{"a small count", `{"total":57,"suppressed_below":5,"by":{"district":{"laim":3}}}`, "district laim shows 3"},
-		{"no suppression", `{"total":57,"suppressed_below":0,"by":{}}`, "suppressed"},
-		{"small total", `{"total":2,"suppressed_below":5,"by":{}}`, "total shows 2"},
-		{"not a count", `{"total":"many","suppressed_below":5,"by":{}}`, "neither a count"},
+		{"a small count", `{"suppressed_below":5,"tables":[{"dimension":"district","rows":[{"value":"laim","count":3}],"total":57}]}`, "count of 3"},
+		{"recoverable", `{"suppressed_below":5,"tables":[{"dimension":"district","rows":[{"value":"laim","count":"suppressed"},{"value":"au","count":54}],"total":57}]}`, "recovered"},
+		{"no suppression", `{"suppressed_below":0,"tables":[]}`, "suppressed"},
+		{"the old format", `{"total":57,"suppressed_below":5,"by":{}}`, "unknown field"},
+		{"not a count", `{"suppressed_below":5,"tables":[{"dimension":"d","rows":[],"total":"many"}]}`, "neither a number"},
 		{"not JSON", `{`, "statistics"},
 	}
 	for _, tt := range bad {

@@ -2,132 +2,142 @@ package sqlite
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/referral"
-	"github.com/wegweiser-de/wegweiser/internal/routing"
+	"github.com/wegweiser-de/wegweiser/internal/referral/storetest"
 )
 
-var t0 = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
-
-func open(t *testing.T, file string) *DB {
-	t.Helper()
-	d, err := Open(context.Background(), file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-// to assigns every referral to the office given.
-func to(office string) referral.Router {
-	return func(routing.Load) (*referral.Assignment, error) {
-		return &referral.Assignment{Office: office, Provider: "p", Status: referral.StatusAssigned, At: t0}, nil
-	}
-}
-
-func create(t *testing.T, d *DB, id, office string) {
-	t.Helper()
-	r := &referral.Referral{ID: id, CreatedAt: t0, Agency: "a", Source: "jobcenter", Program: "mbe", AgeGroup: "adult", SlipLang: "de", ConsentDate: "2026-11-20", Sealed: []byte("sealed")}
-	if _, _, err := d.Create(context.Background(), r, nil, nil, to(office)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestMigrationsOnce(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "r.db")
-	d := open(t, file)
-	create(t, d, "r1", "o1")
-	d.Close()
-	d = open(t, file) // reopening applies nothing twice and keeps the data
-	var n int
-	d.db.QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n)
-	if n != 2 {
-		t.Errorf("%d migrations recorded, want 2", n)
-	}
-	if _, err := d.Get(context.Background(), "r1"); err != nil {
-		t.Errorf("data lost on reopen: %v", err)
-	}
-}
-
-// TestLoadMatchesAssignments keeps the maintained office_load equal to a
-// count of the assignments through creates and declines.
-func TestLoadMatchesAssignments(t *testing.T) {
-	d := open(t, filepath.Join(t.TempDir(), "r.db"))
-	ctx := context.Background()
-	for i := range 12 {
-		create(t, d, fmt.Sprintf("r%d", i), fmt.Sprintf("o%d", i%3))
-	}
-	// Decline half, rerouting to o9.
-	for i := 0; i < 12; i += 2 {
-		_, err := d.SetStatus(ctx, fmt.Sprintf("r%d", i), 1, referral.StatusDeclined, "", t0, nil, func(load routing.Load, declined []string) (*referral.Assignment, error) {
-			return &referral.Assignment{Office: "o9", Provider: "p", Status: referral.StatusAssigned, At: t0}, nil
-		})
+// TestStoreContract runs the store contract on a real SQLite file.
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) referral.Store {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "referrals.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	// A stale sequence number is a conflict.
-	if _, err := d.SetStatus(ctx, "r0", 1, referral.StatusAccepted, "", t0, nil, nil); !errors.Is(err, referral.ErrConflict) {
-		t.Errorf("stale seq: %v", err)
-	}
-	tx, _ := d.db.BeginTx(ctx, nil)
-	got, err := loadOf(ctx, tx, "2026-11")
-	tx.Rollback()
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestFileModes: the database and its write-ahead log are readable by
+// their owner only.
+func TestFileModes(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "referrals.db")
+	s, err := Open(context.Background(), file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := d.db.Query(`SELECT office, COUNT(*) FROM assignments WHERE month = '2026-11' AND status NOT IN ('declined', 'unassigned') GROUP BY office`)
-	want := routing.Load{}
-	for rows.Next() {
-		var o string
-		var n int
-		rows.Scan(&o, &n)
-		want[o] = n
+	defer s.Close()
+	if err := s.AddUser(context.Background(), referral.User{Name: "x", Role: "coordination", PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
 	}
-	rows.Close()
-	for _, o := range []string{"o0", "o1", "o2", "o9"} {
-		if got[o] != want[o] {
-			t.Errorf("load of %s: maintained %d, counted %d", o, got[o], want[o])
+	for _, f := range []string{file, file + "-wal", file + "-shm"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
 		}
-	}
-	if want["o9"] != 6 {
-		t.Errorf("o9 has %d, want 6", want["o9"])
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %o", f, st.Mode().Perm())
+		}
 	}
 }
 
-func TestRetainAndIdempotency(t *testing.T) {
-	d := open(t, filepath.Join(t.TempDir(), "r.db"))
+// TestUpgradeFromFirstRelease opens a database of the first release (its
+// migrations 001 and 002, a referral with needs as a list and a plain
+// decline note): the upgrade keeps the referral, reads its needs, turns the
+// note into the reason "other" and drops its text; opening again applies
+// nothing twice.
+func TestUpgradeFromFirstRelease(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"001_init.sql", "002_office_load.sql"} {
+		src, _ := migrations.ReadFile("migration/" + m)
+		if _, err := db.Exec(string(src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stmts := []string{
+		`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`,
+		`INSERT INTO migrations VALUES ('001_init.sql', 'x'), ('002_office_load.sql', 'x')`,
+		`INSERT INTO referrals (id, seq, number, created_at, agency, source, program, age_group, district, languages, needs, slip_lang, consent_date, contact)
+		 VALUES ('r1', 1, '2026-000001', '2026-11-20T10:00:00.000000000Z', 'jobcenter', 'jobcenter', 'mbe', 'adult', 'maxvorstadt', '["ar"]', '["childcare","topic:work"]', 'ar', '2026-11-20', x'00')`,
+		`INSERT INTO assignments VALUES ('r1', 1, 'o1', 'p1', 'declined', '2026-11', '2026-11-20T10:00:00.000000000Z', '2026-11-20T11:00:00.000000000Z', '[]', 0, 'no room, call Anna')`,
+		`INSERT INTO assignments VALUES ('r1', 2, 'o2', 'p2', 'assigned', '2026-11', '2026-11-20T11:00:00.000000000Z', '2026-11-20T11:00:00.000000000Z', '[]', 0, '')`,
+		`INSERT INTO idempotency VALUES ('jobcenter', 'k', 'sha256-of-the-body', 'r1', '2026-11-20T10:00:00.000000000Z')`,
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	db.Close()
+	for range 2 {
+		s, err := Open(context.Background(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Get(context.Background(), "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Needs != (referral.Needs{Childcare: true, Topic: "work"}) || r.CreatedBy != "jobcenter" || r.Assignments[0].Reason != "other" || r.Assignments[0].Note != nil {
+			t.Errorf("after the upgrade: %+v %+v", r, r.Assignments[0])
+		}
+		var n int
+		s.DB().QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n)
+		if n != 3 {
+			t.Errorf("%d migrations recorded", n)
+		}
+		s.DB().QueryRow(`SELECT COUNT(*) FROM idempotency`).Scan(&n)
+		if n != 0 {
+			t.Errorf("unkeyed idempotency hashes kept")
+		}
+		var old int
+		s.DB().QueryRow(`SELECT COUNT(*) FROM pragma_table_info('assignments') WHERE name = 'old_note'`).Scan(&old)
+		if old != 0 {
+			t.Errorf("the plain notes' column is still there")
+		}
+		s.Close()
+	}
+}
+
+// TestBackup: the copy opens as a store with the same data, is readable by
+// its owner only, and an existing file is never overwritten.
+func TestBackup(t *testing.T) {
 	ctx := context.Background()
-	idem := &referral.Idempotency{Agency: "a", Key: "k", BodyHash: "h1"}
-	r := &referral.Referral{ID: "r1", CreatedAt: t0, Agency: "a", Source: "jobcenter", Program: "mbe", AgeGroup: "adult", Sealed: []byte("sealed")}
-	if _, replayed, err := d.Create(ctx, r, idem, nil, to("o1")); err != nil || replayed {
-		t.Fatalf("create: %v %v", replayed, err)
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "referrals.db"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	r2 := *r
-	r2.ID = "r2"
-	if got, replayed, err := d.Create(ctx, &r2, idem, nil, to("o1")); err != nil || !replayed || got.ID != "r1" {
-		t.Errorf("replay: %v %v %v", got, replayed, err)
+	defer s.Close()
+	if err := s.AddUser(ctx, referral.User{Name: "anna", Role: "agency", Agency: "jobcenter-mitte", PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
 	}
-	if _, _, err := d.Create(ctx, &r2, &referral.Idempotency{Agency: "a", Key: "k", BodyHash: "h2"}, nil, to("o1")); !errors.Is(err, referral.ErrConflict) {
-		t.Errorf("other body: %v", err)
+	out := filepath.Join(dir, "backup.db")
+	if err := Backup(ctx, s, out); err != nil {
+		t.Fatal(err)
 	}
-	if n, err := d.Retain(ctx, t0); err != nil || n != 0 {
-		t.Errorf("retain before creation: %d %v", n, err)
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v", st, err)
 	}
-	if n, err := d.Retain(ctx, t0.Add(time.Second)); err != nil || n != 1 {
-		t.Errorf("retain: %d %v", n, err)
+	b, err := Open(ctx, out)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got, _ := d.Get(ctx, "r1")
-	if got.Sealed != nil {
-		t.Errorf("contact kept after retention")
+	defer b.Close()
+	if u, err := b.User(ctx, "anna"); err != nil || u.Agency != "jobcenter-mitte" {
+		t.Errorf("the backup lacks the account: %+v %v", u, err)
 	}
-	if rows, _ := d.Stats(ctx, t0.Add(-time.Hour), t0.Add(time.Hour)); len(rows) != 1 {
-		t.Errorf("statistics lost: %d rows", len(rows))
+	if err := Backup(ctx, s, out); err == nil {
+		t.Errorf("a backup overwrote an existing file")
 	}
 }

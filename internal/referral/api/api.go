@@ -1,4 +1,15 @@
-package referral
+// Package api is the JSON API of the referral endpoint, for systems: the
+// referring agencies' software, providers' case management, the
+// coordination office's tools. It is described in openapi.yaml (served at
+// /api/v1/openapi.yaml). Every /api/v1 call needs a bearer token, whose
+// role decides what it may do; /healthz and /readyz are open.
+//
+// The handlers only translate between HTTP and referral.Service: they
+// decode and check the request's form (JSON only, one value, no unknown
+// or duplicate keys, bounded size and time), call the service, and map its
+// errors to status codes. Logs name the route, the status and the token,
+// never the person.
+package api
 
 import (
 	"bytes"
@@ -6,36 +17,41 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
+	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/wegweiser-de/wegweiser/internal/referral"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
+	"github.com/wegweiser-de/wegweiser/internal/stats"
 )
 
-//go:embed api/openapi.yaml
+//go:embed openapi.yaml
 var openAPI []byte
 
 // OpenAPI returns the API description served at /api/v1/openapi.yaml.
 func OpenAPI() []byte { return openAPI }
 
-// Handler is the HTTP API. Every /api/v1/ call needs a bearer token; the
-// token's role decides what it may do. /healthz and /readyz are open.
+// Handler is the JSON API.
 type Handler struct {
-	svc      *Service
-	tokens   map[string]Token // by hash
+	svc      *referral.Service
+	tokens   map[string]referral.Token // by hash
 	mux      *http.ServeMux
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter // by token name
 }
 
-// NewHandler returns the API for svc.
-func NewHandler(svc *Service) *Handler {
-	h := &Handler{svc: svc, tokens: map[string]Token{}, mux: http.NewServeMux(), limiters: map[string]*rate.Limiter{}}
+// New returns the API for svc.
+func New(svc *referral.Service) *Handler {
+	h := &Handler{svc: svc, tokens: map[string]referral.Token{}, mux: http.NewServeMux(), limiters: map[string]*rate.Limiter{}}
 	for _, t := range svc.Config.Tokens {
 		h.tokens[t.Hash] = t
 	}
@@ -43,17 +59,20 @@ func NewHandler(svc *Service) *Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	h.mux.HandleFunc("GET /readyz", h.ready)
-	h.mux.Handle("GET /api/v1/openapi.yaml", h.auth(nil, func(w http.ResponseWriter, r *http.Request, _ Actor) {
+	h.mux.Handle("GET /api/v1/openapi.yaml", h.auth(nil, func(w http.ResponseWriter, r *http.Request, _ referral.Actor) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(openAPI)
 	}))
-	h.mux.Handle("POST /api/v1/referrals", h.auth([]string{RoleAgency, RoleCoordination}, h.create))
+	all := []string{referral.RoleAgency, referral.RoleCoordination, referral.RoleProvider}
+	h.mux.Handle("POST /api/v1/referrals", h.auth([]string{referral.RoleAgency, referral.RoleCoordination}, h.create))
 	h.mux.Handle("GET /api/v1/referrals/{id}", h.auth(nil, h.get))
-	h.mux.Handle("GET /api/v1/referrals/{id}/slip", h.auth([]string{RoleAgency, RoleCoordination, RoleProvider}, h.slip))
-	h.mux.Handle("GET /api/v1/referrals/{id}/audit", h.auth([]string{RoleCoordination}, h.auditLog))
-	h.mux.Handle("POST /api/v1/referrals/{id}/status", h.auth([]string{RoleProvider}, h.status))
-	h.mux.Handle("GET /api/v1/inbox", h.auth([]string{RoleProvider}, h.inbox))
-	h.mux.Handle("GET /api/v1/stats", h.auth([]string{RoleCoordination}, h.stats))
+	h.mux.Handle("GET /api/v1/referrals/{id}/slip", h.auth(all, h.slip))
+	h.mux.Handle("GET /api/v1/referrals/{id}/audit", h.auth([]string{referral.RoleCoordination}, h.auditLog))
+	h.mux.Handle("POST /api/v1/referrals/{id}/status", h.auth([]string{referral.RoleProvider}, h.status))
+	h.mux.Handle("POST /api/v1/referrals/{id}/reassign", h.auth([]string{referral.RoleCoordination}, h.reassign))
+	h.mux.Handle("POST /api/v1/referrals/{id}/erase", h.auth([]string{referral.RoleAgency, referral.RoleCoordination}, h.erase))
+	h.mux.Handle("GET /api/v1/inbox", h.auth([]string{referral.RoleProvider}, h.inbox))
+	h.mux.Handle("GET /api/v1/stats", h.auth([]string{referral.RoleCoordination}, h.stats))
 	return h
 }
 
@@ -79,8 +98,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 // ServeHTTP adds the headers every response carries, CORS for configured
-// origins only, and a log line without personal data: method, route
-// pattern, status, duration and the token's name.
+// origins only, a limit on the body, and a log line without personal data:
+// method, route pattern, status, duration and the token's name.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
@@ -121,13 +140,13 @@ func (h *Handler) logRequest(r *http.Request, sw *statusWriter, start time.Time)
 		"ms", time.Since(start).Milliseconds(), "actor", sw.actor)
 }
 
-type actorHandler func(w http.ResponseWriter, r *http.Request, a Actor)
+type actorHandler func(w http.ResponseWriter, r *http.Request, a referral.Actor)
 
 // auth checks the bearer token, its role and its rate limit.
 func (h *Handler) auth(roles []string, next actorHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		t, known := h.tokens[HashToken(strings.TrimSpace(secret))]
+		t, known := h.tokens[referral.HashToken(strings.TrimSpace(secret))]
 		if !ok || !known {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="wegweiser referrals"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid token is required: Authorization: Bearer <token>", nil)
@@ -145,7 +164,11 @@ func (h *Handler) auth(roles []string, next actorHandler) http.Handler {
 			writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("the %s role may not do this", t.Role), nil)
 			return
 		}
-		next(w, r, Actor{Name: t.Name, Role: t.Role, Provider: t.Provider})
+		agency := ""
+		if t.Role == referral.RoleAgency {
+			agency = t.Name
+		}
+		next(w, r, referral.Actor{Name: t.Name, Role: t.Role, Agency: agency, Provider: t.Provider})
 	})
 }
 
@@ -179,40 +202,51 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // apiError is the body of every error response.
 type apiError struct {
 	Error struct {
-		Code    string         `json:"code"`
-		Message string         `json:"message"`
-		Fields  []FieldProblem `json:"fields,omitempty"`
+		Code    string                  `json:"code"`
+		Message string                  `json:"message"`
+		Fields  []referral.FieldProblem `json:"fields,omitempty"`
 	} `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, status int, code, msg string, fields []FieldProblem) {
+func writeError(w http.ResponseWriter, status int, code, msg string, fields []referral.FieldProblem) {
 	var e apiError
 	e.Error.Code, e.Error.Message, e.Error.Fields = code, msg, fields
 	writeJSON(w, status, e)
 }
 
+// errSlowBody is a body that did not arrive in time.
+var errSlowBody = errors.New("the body did not arrive in time")
+
+// errMediaType is a body that is not JSON.
+var errMediaType = errors.New("the body must be JSON: Content-Type: application/json")
+
 // fail maps an error of the service to its HTTP status.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var inv *InvalidError
+	var inv *referral.InvalidError
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit), nil)
+	case errors.Is(err, errSlowBody):
+		w.Header().Set("Connection", "close")
+		writeError(w, http.StatusRequestTimeout, "timeout", err.Error(), nil)
+	case errors.Is(err, errMediaType):
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported-media-type", err.Error(), nil)
 	case errors.As(err, &inv) && inv.Syntax:
 		writeError(w, http.StatusBadRequest, "invalid-json", inv.Message, inv.Fields)
 	case errors.As(err, &inv):
 		code := "invalid"
-		if slices.ContainsFunc(inv.Fields, func(f FieldProblem) bool { return f.Field == "consent.given" }) {
+		if slices.ContainsFunc(inv.Fields, func(f referral.FieldProblem) bool { return f.Field == "consent.given" }) {
 			code = "no-consent"
 		}
 		writeError(w, http.StatusUnprocessableEntity, code, inv.Message, inv.Fields)
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, referral.ErrForbidden):
 		writeError(w, http.StatusForbidden, "forbidden", "your role may not do this", nil)
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, referral.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not-found", "no such referral for this token", nil)
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, referral.ErrConflict):
 		writeError(w, http.StatusConflict, "conflict", err.Error(), nil)
-	case errors.Is(err, ErrNoRoom):
+	case errors.Is(err, referral.ErrNoRoom):
 		writeError(w, http.StatusUnprocessableEntity, "no-office", "no office of the directory offers this program", nil)
 	default:
 		h.svc.Log.Error("request failed", "route", r.Pattern, "err", err)
@@ -220,26 +254,44 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// readJSON decodes the JSON body of r into v: it must say it is JSON, and
+// arrive within the server's read timeout.
+func readJSON(r *http.Request, v any) error {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return errMediaType
+	}
+	var body bytes.Buffer
+	if _, err := body.ReadFrom(r.Body); err != nil {
+		var ne net.Error
+		if errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			return errSlowBody
+		}
+		return err
+	}
+	return referral.Decode(&body, v)
+}
+
 // referralJSON is a referral as the API shows it; Contact only in a
 // provider's inbox.
 type referralJSON struct {
-	ID          string           `json:"id"`
-	Number      string           `json:"number"`
-	CreatedAt   time.Time        `json:"created_at"`
-	Source      string           `json:"source"`
-	Program     string           `json:"program"`
-	AgeGroup    string           `json:"age_group"`
-	District    string           `json:"district,omitempty"`
-	Languages   []string         `json:"languages"`
-	Needs       []string         `json:"needs"`
-	Status      string           `json:"status"`
-	Office      *officeJSON      `json:"office"`
-	AllFull     bool             `json:"all_full"`
-	Reasons     []routing.Reason `json:"reasons"`
-	Assignments []assignmentJSON `json:"assignments"`
-	SlipURL     string           `json:"slip_url"`
-	ConsentDate string           `json:"consent_date,omitempty"`
-	Contact     *Contact         `json:"contact,omitempty"`
+	ID          string            `json:"id"`
+	Number      string            `json:"number"`
+	CreatedAt   time.Time         `json:"created_at"`
+	Source      string            `json:"source"`
+	Program     string            `json:"program"`
+	AgeGroup    string            `json:"age_group"`
+	District    string            `json:"district,omitempty"`
+	Languages   []string          `json:"languages"`
+	Needs       referral.Needs    `json:"needs"`
+	Anonymous   bool              `json:"anonymous"`
+	Status      string            `json:"status"`
+	Office      *officeJSON       `json:"office"`
+	AllFull     bool              `json:"all_full"`
+	Reasons     []routing.Reason  `json:"reasons"`
+	Assignments []assignmentJSON  `json:"assignments"`
+	SlipURL     string            `json:"slip_url"`
+	ConsentDate string            `json:"consent_date,omitempty"`
+	Contact     *referral.Contact `json:"contact,omitempty"`
 }
 
 type officeJSON struct {
@@ -258,20 +310,22 @@ type assignmentJSON struct {
 	Status    string    `json:"status"`
 	At        time.Time `json:"at"`
 	ChangedAt time.Time `json:"changed_at"`
-	Note      string    `json:"note,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	HasNote   bool      `json:"has_note,omitempty"`
 }
 
-func (h *Handler) view(r *Referral) referralJSON {
+func (h *Handler) view(r *referral.Referral) referralJSON {
+	d := h.svc.Directory().Dir
 	v := referralJSON{ID: r.ID, Number: r.Number, CreatedAt: r.CreatedAt, Source: r.Source, Program: r.Program, AgeGroup: r.AgeGroup,
-		District: r.District, Languages: nonNil(r.Languages), Needs: nonNil(r.Needs), Status: r.Status(),
-		SlipURL: "/api/v1/referrals/" + r.ID + "/slip?lang=" + r.SlipLang}
+		District: r.District, Languages: nonNil(r.Languages), Needs: r.Needs, Anonymous: r.Anonymous(), Status: r.Status(),
+		SlipURL: "/api/v1/referrals/" + r.ID + "/slip?lang=" + r.SlipLang, Assignments: []assignmentJSON{}, Reasons: []routing.Reason{}}
 	for _, a := range r.Assignments {
-		v.Assignments = append(v.Assignments, assignmentJSON{a.Seq, a.Office, a.Provider, a.Status, a.At, a.ChangedAt, a.Note})
+		v.Assignments = append(v.Assignments, assignmentJSON{a.Seq, a.Office, a.Provider, a.Status, a.At, a.ChangedAt, a.Reason, a.Note != nil})
 	}
 	if cur := r.Current(); cur != nil {
 		v.Reasons, v.AllFull = cur.Reasons, cur.AllFull
-		if o := h.svc.Dir.Office(cur.Office); o != nil {
-			name, _ := o.Name.Get(h.svc.Dir.Site.DefaultLanguage, h.svc.Dir.Site.DefaultLanguage)
+		if o := d.Office(cur.Office); o != nil {
+			name, _ := o.Name.Get(d.Site.DefaultLanguage, d.Site.DefaultLanguage)
 			v.Office = &officeJSON{ID: o.ID, Name: name, Provider: o.Provider,
 				Address: fmt.Sprintf("%s, %s %s", o.Address.Street, o.Address.PostalCode, o.Address.City), Phone: string(o.Phone), Email: string(o.Email)}
 		}
@@ -290,24 +344,19 @@ func nonNil(s []string) []string {
 func idempotencyKey(r *http.Request) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
 	if len(k) > 200 || strings.ContainsFunc(k, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
-		return "", &InvalidError{Syntax: true, Message: "Idempotency-Key must be up to 200 printable ASCII characters"}
+		return "", &referral.InvalidError{Syntax: true, Message: "Idempotency-Key must be up to 200 printable ASCII characters"}
 	}
 	return k, nil
 }
 
-func (h *Handler) create(w http.ResponseWriter, r *http.Request, a Actor) {
+func (h *Handler) create(w http.ResponseWriter, r *http.Request, a referral.Actor) {
 	key, err := idempotencyKey(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var body bytes.Buffer
-	if _, err := body.ReadFrom(r.Body); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var req CreateRequest
-	if err := Decode(&body, &req); err != nil {
+	var req referral.CreateRequest
+	if err := readJSON(r, &req); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -323,7 +372,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request, a Actor) {
 	writeJSON(w, http.StatusCreated, h.view(ref))
 }
 
-func (h *Handler) get(w http.ResponseWriter, r *http.Request, a Actor) {
+func (h *Handler) get(w http.ResponseWriter, r *http.Request, a referral.Actor) {
 	ref, err := h.svc.Get(r.Context(), a, r.PathValue("id"), "read")
 	if err != nil {
 		h.fail(w, r, err)
@@ -332,10 +381,10 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, a Actor) {
 	writeJSON(w, http.StatusOK, h.view(ref))
 }
 
-func (h *Handler) slip(w http.ResponseWriter, r *http.Request, a Actor) {
+func (h *Handler) slip(w http.ResponseWriter, r *http.Request, a referral.Actor) {
 	lang := r.URL.Query().Get("lang")
-	if lang != "" && !slices.Contains(h.svc.Dir.Site.Languages, lang) {
-		h.fail(w, r, &InvalidError{Message: "unknown slip language", Fields: []FieldProblem{{"lang", "slips are printed in " + strings.Join(h.svc.Dir.Site.Languages, ", ")}}})
+	if langs := h.svc.Directory().Dir.Site.Languages; lang != "" && !slices.Contains(langs, lang) {
+		h.fail(w, r, &referral.InvalidError{Message: "unknown slip language", Fields: []referral.FieldProblem{{Field: "lang", Message: "slips are printed in " + strings.Join(langs, ", ")}}})
 		return
 	}
 	ref, err := h.svc.Get(r.Context(), a, r.PathValue("id"), "read-slip")
@@ -344,17 +393,17 @@ func (h *Handler) slip(w http.ResponseWriter, r *http.Request, a Actor) {
 		return
 	}
 	var b bytes.Buffer
-	if err := h.svc.WriteSlip(&b, ref, lang); err != nil {
+	if err := h.svc.WriteSlip(&b, ref, "", lang); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", SlipCSP)
+	w.Header().Set("Content-Security-Policy", referral.SlipCSP)
 	w.Write(b.Bytes())
 }
 
-func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, a Actor) {
-	log, err := h.svc.Store.AuditLog(r.Context(), r.PathValue("id"))
+func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, a referral.Actor) {
+	log, err := h.svc.AuditLog(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -372,8 +421,17 @@ func (h *Handler) auditLog(w http.ResponseWriter, r *http.Request, a Actor) {
 	writeJSON(w, http.StatusOK, map[string]any{"referral": r.PathValue("id"), "entries": out})
 }
 
-func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, a Actor) {
-	refs, err := h.svc.Inbox(r.Context(), a)
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, a referral.Actor) {
+	page := 0
+	if p := r.URL.Query().Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 100000 {
+			h.fail(w, r, &referral.InvalidError{Message: "bad page", Fields: []referral.FieldProblem{{Field: "page", Message: "a page number from 1"}}})
+			return
+		}
+		page = n - 1
+	}
+	refs, total, err := h.svc.List(r.Context(), a, page)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -382,20 +440,20 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, a Actor) {
 	for _, ref := range refs {
 		v := h.view(ref)
 		v.ConsentDate = ref.ConsentDate
-		c, err := h.svc.Contact(ref)
-		if err != nil {
+		c, err := h.svc.Contact(r.Context(), a, ref)
+		if err != nil { // fails closed: no contact data without its audit entry
 			h.fail(w, r, fmt.Errorf("referral %s: %w", ref.ID, err))
 			return
 		}
 		v.Contact = c
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"referrals": out})
+	writeJSON(w, http.StatusOK, map[string]any{"referrals": out, "total": total, "page": page + 1, "page_size": referral.PageSize})
 }
 
-func (h *Handler) status(w http.ResponseWriter, r *http.Request, a Actor) {
-	var req StatusRequest
-	if err := Decode(r.Body, &req); err != nil {
+func (h *Handler) status(w http.ResponseWriter, r *http.Request, a referral.Actor) {
+	var req referral.StatusRequest
+	if err := readJSON(r, &req); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -407,9 +465,32 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request, a Actor) {
 	writeJSON(w, http.StatusOK, h.view(ref))
 }
 
-func (h *Handler) stats(w http.ResponseWriter, r *http.Request, a Actor) {
+func (h *Handler) reassign(w http.ResponseWriter, r *http.Request, a referral.Actor) {
+	var req referral.ReassignRequest
+	if err := readJSON(r, &req); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ref, err := h.svc.Reassign(r.Context(), a, r.PathValue("id"), &req)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, h.view(ref))
+}
+
+func (h *Handler) erase(w http.ResponseWriter, r *http.Request, a referral.Actor) {
+	if err := h.svc.Erase(r.Context(), a, r.PathValue("id")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "erased"})
+}
+
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request, a referral.Actor) {
 	now := h.svc.Now().UTC()
 	to, from := now, now.AddDate(0, -11, 0)
+	var fp []referral.FieldProblem
 	for _, p := range []struct {
 		name string
 		t    *time.Time
@@ -417,12 +498,17 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request, a Actor) {
 		if v := r.URL.Query().Get(p.name); v != "" {
 			t, err := time.Parse("2006-01", v)
 			if err != nil {
-				h.fail(w, r, &InvalidError{Message: "bad period", Fields: []FieldProblem{{p.name, "must be a month YYYY-MM"}}})
-				return
+				fp = append(fp, referral.FieldProblem{Field: p.name, Message: "must be a month YYYY-MM"})
+				continue
 			}
 			*p.t = t
 		}
 	}
+	if len(fp) > 0 {
+		h.fail(w, r, &referral.InvalidError{Message: "the period is not valid", Fields: fp})
+		return
+	}
+	var st *stats.Report
 	st, err := h.svc.Stats(r.Context(), a, from, to)
 	if err != nil {
 		h.fail(w, r, err)
