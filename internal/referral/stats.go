@@ -22,22 +22,33 @@ const (
 	statsMaxMonths = 120
 )
 
-// Stats counts the referrals created in the months [from, to] by each of
+// Stats counts the referrals created in the months [from, to] (YYYY-MM;
+// "" for the default period, the twelve months up to this one) by each of
 // StatDimensions, with the suppression of package stats. Only the
 // coordination office may see them.
-func (s *Service) Stats(ctx context.Context, a Actor, from, to time.Time) (*stats.Report, error) {
+func (s *Service) Stats(ctx context.Context, a Actor, fromMonth, toMonth string) (*stats.Report, error) {
 	if a.Role != RoleCoordination {
 		return nil, ErrForbidden
 	}
-	from = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-	to = time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	now := s.Now().UTC()
+	to := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	from := to.AddDate(0, -11, 0)
 	var fp []FieldProblem
 	for _, p := range []struct {
-		name string
-		t    time.Time
-	}{{"from", from}, {"to", to}} {
-		if p.t.Year() < statsFirstYear || p.t.Year() > statsLastYear {
+		name, value string
+		t           *time.Time
+	}{{"from", fromMonth, &from}, {"to", toMonth, &to}} {
+		if p.value == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01", p.value)
+		switch {
+		case err != nil:
+			fp = append(fp, FieldProblem{p.name, "must be a month YYYY-MM"})
+		case t.Year() < statsFirstYear || t.Year() > statsLastYear:
 			fp = append(fp, FieldProblem{p.name, fmt.Sprintf("must be a month between %d-01 and %d-12", statsFirstYear, statsLastYear)})
+		default:
+			*p.t = t
 		}
 	}
 	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month()) + 1

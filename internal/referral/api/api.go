@@ -31,7 +31,6 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/referral"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
-	"github.com/wegweiser-de/wegweiser/internal/stats"
 )
 
 //go:embed openapi.yaml
@@ -488,28 +487,7 @@ func (h *Handler) erase(w http.ResponseWriter, r *http.Request, a referral.Actor
 }
 
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request, a referral.Actor) {
-	now := h.svc.Now().UTC()
-	to, from := now, now.AddDate(0, -11, 0)
-	var fp []referral.FieldProblem
-	for _, p := range []struct {
-		name string
-		t    *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := r.URL.Query().Get(p.name); v != "" {
-			t, err := time.Parse("2006-01", v)
-			if err != nil {
-				fp = append(fp, referral.FieldProblem{Field: p.name, Message: "must be a month YYYY-MM"})
-				continue
-			}
-			*p.t = t
-		}
-	}
-	if len(fp) > 0 {
-		h.fail(w, r, &referral.InvalidError{Message: "the period is not valid", Fields: fp})
-		return
-	}
-	var st *stats.Report
-	st, err := h.svc.Stats(r.Context(), a, from, to)
+	st, err := h.svc.Stats(r.Context(), a, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -526,7 +526,12 @@ type historyRow struct {
 func (h *Handler) detail(w http.ResponseWriter, r *http.Request, s *session) {
 	p := s.page("detail_title", "list")
 	p.Lang = h.lang(r, s.user)
-	ref, err := h.svc.Get(r.Context(), s.actor, r.PathValue("id"), "read")
+	h.showDetail(w, r, s, p, r.PathValue("id"), http.StatusOK)
+}
+
+// showDetail shows a referral's page with status (and the errors of p).
+func (h *Handler) showDetail(w http.ResponseWriter, r *http.Request, s *session, p *page, id string, status int) {
+	ref, err := h.svc.Get(r.Context(), s.actor, id, "read")
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -536,9 +541,9 @@ func (h *Handler) detail(w http.ResponseWriter, r *http.Request, s *session) {
 		h.fail(w, r, p, err)
 		return
 	}
-	dd.Created = r.URL.Query().Get("created") != ""
+	dd.Created = status == http.StatusOK && r.URL.Query().Get("created") != ""
 	p.Data = dd
-	h.render(w, r, http.StatusOK, "detail", p)
+	h.render(w, r, status, "detail", p)
 }
 
 func (h *Handler) detailData(r *http.Request, s *session, lang string, ref *referral.Referral) (*detailData, error) {
@@ -684,7 +689,7 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request, s *session) {
 	ref, err := h.svc.SetStatus(r.Context(), s.actor, id, req)
 	if err != nil {
 		if h.fieldErrors(err, p) {
-			h.redisplay(w, r, s, p, id)
+			h.showDetail(w, r, s, p, id, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, p, err)
@@ -697,22 +702,6 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request, s *session) {
 	http.Redirect(w, r, "/referrals/"+id, http.StatusSeeOther)
 }
 
-// redisplay shows a referral's page again with the errors of p.
-func (h *Handler) redisplay(w http.ResponseWriter, r *http.Request, s *session, p *page, id string) {
-	ref, err := h.svc.Get(r.Context(), s.actor, id, "read")
-	if err != nil {
-		h.fail(w, r, p, err)
-		return
-	}
-	dd, err := h.detailData(r, s, p.Lang, ref)
-	if err != nil {
-		h.fail(w, r, p, err)
-		return
-	}
-	p.Data = dd
-	h.render(w, r, http.StatusUnprocessableEntity, "detail", p)
-}
-
 // reassign takes the coordination office's decision.
 func (h *Handler) reassign(w http.ResponseWriter, r *http.Request, s *session) {
 	p := s.page("detail_title", "list")
@@ -722,7 +711,7 @@ func (h *Handler) reassign(w http.ResponseWriter, r *http.Request, s *session) {
 		Reason: r.PostFormValue("reason"), Note: strings.TrimSpace(r.PostFormValue("note"))})
 	if err != nil {
 		if h.fieldErrors(err, p) {
-			h.redisplay(w, r, s, p, id)
+			h.showDetail(w, r, s, p, id, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, p, err)
@@ -813,28 +802,10 @@ type statsData struct {
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request, s *session) {
 	p := s.page("stats_title", "stats")
 	p.h, p.Lang = h, h.lang(r, s.user)
-	now := h.svc.Now()
-	from, to := now.AddDate(0, -11, 0), now
-	for _, x := range []struct {
-		name string
-		t    *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := r.URL.Query().Get(x.name); v != "" {
-			t, err := time.Parse("2006-01", v)
-			if err != nil {
-				p.Errors = append(p.Errors, fieldError{x.name, p.T("error_month")})
-				continue
-			}
-			*x.t = t
-		}
-	}
-	sd := &statsData{From: from.Format("2006-01"), To: to.Format("2006-01")}
+	q := r.URL.Query()
+	sd := &statsData{From: q.Get("from"), To: q.Get("to")}
 	p.Data = sd
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, "stats", p)
-		return
-	}
-	rep, err := h.svc.Stats(r.Context(), s.actor, from, to)
+	rep, err := h.svc.Stats(r.Context(), s.actor, sd.From, sd.To)
 	if err != nil {
 		if h.fieldErrors(err, p) {
 			h.render(w, r, http.StatusUnprocessableEntity, "stats", p)
@@ -843,6 +814,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request, s *session) {
 		h.fail(w, r, p, err)
 		return
 	}
+	sd.From, sd.To = rep.From, rep.To
 	d := h.svc.Directory()
 	for _, dim := range []string{"month", "program", "district", "language", "source"} {
 		if t := rep.Table(dim); t != nil {

@@ -396,7 +396,7 @@ func TestReferralProcess(t *testing.T) {
 	if st.status != 200 || !strings.Contains(st.body, `<table class="stat"`) || !strings.Contains(st.body, "<td>verborgen</td>") || strings.Contains(st.body, "<svg") {
 		t.Errorf("statistics: %d\n%s", st.status, st.body)
 	}
-	if r := carla.get("/stats?from=9999-01&to=9999-12"); r.status != 422 {
+	if r := carla.get("/stats?from=9999-01&to=9999-12"); r.status != 422 || !strings.Contains(r.body, "Geben Sie einen Monat zwischen 2000-01 und 2100-12 an") || !strings.Contains(r.body, `value="9999-01"`) {
 		t.Errorf("statistics of the year 9999: %d", r.status)
 	}
 	// Roles stay in their lanes.
