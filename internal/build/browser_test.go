@@ -186,8 +186,10 @@ func TestAdvisorFilter(t *testing.T) {
 func TestBrowser(t *testing.T) {
 	chromium, node, dir := browserTools(t)
 	// Relative links: the site works under the test server's address.
-	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","total":57,"suppressed_below":5,
-		"by":{"month":{"2026-11":12,"2025-12":45},"source":{"jobcenter":50,"auslaenderbehoerde":"<5"},"outcome":{"closed":"<5","accepted":54}}}`))
+	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
+		{"dimension":"month","rows":[{"value":"2025-12","count":45},{"value":"2026-11","count":12}],"total":57},
+		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"auslaenderbehoerde","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57},
+		{"dimension":"outcome","rows":[{"value":"closed","count":"suppressed"},{"value":"accepted","count":"suppressed"}],"total":57}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
