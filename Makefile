@@ -6,7 +6,7 @@ BIN     := bin/wegweiser
 SOURCE  ?= .
 FUZZTIME ?= 30s
 
-.PHONY: build test check fmt serve schema fuzz vet clean
+.PHONY: build test check fmt serve schema fuzz vet clean a11y lighthouse
 
 $(BIN): FORCE
 	$(GO) build -o $(BIN) ./cmd/wegweiser
@@ -30,6 +30,28 @@ $(NPM_STAMP): tests/browser/package-lock.json
 test: $(NPM_STAMP)
 	$(GO) vet ./...
 	$(GO) test -timeout 15m ./...
+
+# axe and the layout checks of TestBrowser on every page kind in all
+# fourteen languages and Leichte Sprache (make test covers de, ar, uk, fa,
+# ti and Leichte Sprache); about five minutes on two cores.
+a11y: $(NPM_STAMP)
+	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -timeout 30m -v
+
+# Lighthouse (SEO, accessibility, best practices must be 100) on the home
+# and a district page in German and Arabic: a check run by hand or before a
+# release, not part of make test. Builds with the base URL of its own
+# loopback server so that canonical and hreflang links are absolute.
+LIGHTHOUSE_PORT ?= 8790
+LIGHTHOUSE_OUT  := bin/lighthouse-site
+LIGHTHOUSE_STAMP := tests/lighthouse/node_modules/.installed
+
+$(LIGHTHOUSE_STAMP): tests/lighthouse/package-lock.json
+	npm ci --prefix tests/lighthouse --no-audit --no-fund
+	touch $(LIGHTHOUSE_STAMP)
+
+lighthouse: $(BIN) $(LIGHTHOUSE_STAMP)
+	./$(BIN) build --source $(SOURCE) --base-url http://127.0.0.1:$(LIGHTHOUSE_PORT)/ --out $(LIGHTHOUSE_OUT)
+	node tests/lighthouse/run.mjs $(LIGHTHOUSE_OUT) $(LIGHTHOUSE_PORT) /de/ /ar/ /de/districts/maxvorstadt/ /ar/districts/maxvorstadt/
 
 check: $(BIN)
 	./$(BIN) check --source $(SOURCE)

@@ -2,6 +2,7 @@ package build
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,25 +28,21 @@ func browserTools(t *testing.T) (chromium, node, dir string) {
 }
 
 // serveFiles serves built files on loopback with the site's headers, as a
-// static host would, plus axe-core at /__axe.js so that the CSP ('self')
-// stays enforced while axe runs.
-func serveFiles(t *testing.T, files map[string][]byte, axe []byte) *httptest.Server {
-	srv := httptest.NewServer(filesHandler(files, axe))
+// static host would.
+func serveFiles(t *testing.T, files map[string][]byte) *httptest.Server {
+	srv := httptest.NewServer(filesHandler(files))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// filesHandler serves files with the headers of their _headers file.
-func filesHandler(files map[string][]byte, axe []byte) http.Handler {
+// filesHandler serves files with the headers of their _headers file and,
+// for a missing file, the "not found" page of its language as the
+// _redirects file's 404 rules do (the root's for paths outside one).
+func filesHandler(files map[string][]byte) http.Handler {
 	rules := ParseHeaders(files["_headers"])
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, h := range rules.For(r.URL.Path) {
 			w.Header().Set(h.Name, h.Value)
-		}
-		if r.URL.Path == "/__axe.js" {
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Write(axe)
-			return
 		}
 		name := strings.TrimPrefix(r.URL.Path, "/")
 		if name == "" || strings.HasSuffix(name, "/") {
@@ -52,8 +50,13 @@ func filesHandler(files map[string][]byte, axe []byte) http.Handler {
 		}
 		b, ok := files[name]
 		if !ok {
+			notFound := files["404.html"]
+			if lang, _, ok := strings.Cut(name, "/"); ok && files[lang+"/404.html"] != nil {
+				notFound = files[lang+"/404.html"]
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
-			w.Write(files["404.html"])
+			w.Write(notFound)
 			return
 		}
 		switch path.Ext(name) {
@@ -71,18 +74,21 @@ func filesHandler(files map[string][]byte, axe []byte) http.Handler {
 }
 
 type pageResult struct {
-	Path        string
-	Status      int
-	H1          string
-	Lang, Dir   string
-	Main        int
-	OpenNow     *string
-	ScrollWidth int
-	Errors      []string
-	External    []string
-	Axe         []struct {
+	Path      string
+	Status    int
+	H1        string
+	Lang, Dir string
+	Main      int
+	OpenNow   *string
+	Errors    []string
+	External  []string
+	Axe       []struct {
 		ID, Impact, Help string
 		Nodes            []string
+	}
+	Layout []struct {
+		ScrollWidth, Width, Header int
+		Overflow, Splits, Squeezed []string
 	}
 }
 
@@ -118,7 +124,7 @@ func runScript(t *testing.T, node, chromium, dir, script string, v any, args ...
 // only when none is running, and closed during a closure.
 func TestOpenNow(t *testing.T) {
 	chromium, node, dir := browserTools(t)
-	srv := serveFiles(t, buildExample(t, ""), nil)
+	srv := serveFiles(t, buildExample(t, ""))
 	tests := []struct {
 		path  string
 		times []string // Munich is UTC+1 in winter
@@ -155,7 +161,7 @@ func TestOpenNow(t *testing.T) {
 func TestAdvisorFilter(t *testing.T) {
 	chromium, node, dir := browserTools(t)
 	files := buildExample(t, "")
-	srv := serveFiles(t, files, nil)
+	srv := serveFiles(t, files)
 	var got []struct {
 		Before, After int
 		Output        string
@@ -179,10 +185,34 @@ func TestAdvisorFilter(t *testing.T) {
 	}
 }
 
-// TestBrowser opens every page kind in German, Arabic and Ukrainian in
-// headless Chromium: each renders (status 200, a heading, content, the
-// right lang and dir, no console error or CSP violation, no horizontal
-// scrolling at 360 px) and axe-core finds no WCAG 2.1 A/AA violation.
+// browserLanguages chooses the languages TestBrowser opens every page kind
+// in: by default German, the right-to-left Arabic and Farsi, Ukrainian
+// (Cyrillic, long words), Tigrinya (Ethiopic script) and Leichte Sprache;
+// "all" adds the other eight interface languages (make a11y).
+var browserLanguages = flag.String("browser.languages", "de,ar,uk,fa,ti,de-simple", `languages for TestBrowser, comma-separated, or "all"`)
+
+// pageKinds are the example's pages of every kind, by key; easyKinds those
+// the Leichte Sprache edition has.
+var (
+	pageKinds = []string{"", "find/", "find/ar/", "find/ar/maxvorstadt/", "districts/", "districts/maxvorstadt/",
+		"languages/", "languages/ar/", "topics/", "topics/residence/", "providers/", "providers/caritas-muenchen/",
+		"offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/", "offers/caritas-anerkennung/",
+		"programs/jmd/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
+		"courses/districts/maxvorstadt/", "courses/months/2027-01/", "courses/times/evening/",
+		"advisors/", "advisors/languages/ar/", "advisors/districts/maxvorstadt/",
+		"mbe-jmd/", "integrationskurs/", "ueber-uns/", "statistics/", "open-data/", "search/", "no/such/page/"}
+	easyKinds = []string{"", "find/", "find/ar/maxvorstadt/", "mbe-jmd/", "integrationskurs/", "no/such/page/"}
+)
+
+// TestBrowser opens every page kind in the languages of -browser.languages
+// in headless Chromium, as people would, and fails when a page
+//   - does not render (status, a heading, content, the right lang and dir),
+//     logs a console error or CSP violation, or loads from another host;
+//   - has an axe-core violation (WCAG 2.1 A/AA and best practices);
+//   - at 320, 360 or 1280 px has an element wider than the window, text
+//     squeezed into a column a few letters wide, a phone number, e-mail
+//     address or time split over two lines, or (at 360 × 800) a header
+//     taller than a quarter of the screen.
 func TestBrowser(t *testing.T) {
 	chromium, node, dir := browserTools(t)
 	// Relative links: the site works under the test server's address.
@@ -194,45 +224,43 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := buildExampleWith(t, Config{Statistics: st})
-	axe, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
+	srv := serveFiles(t, files)
+	languages := strings.Split(*browserLanguages, ",")
+	if *browserLanguages == "all" {
+		languages = append(slices.Clone(langs), easy)
 	}
-	srv := serveFiles(t, files, axe)
-	keys := []string{"", "districts/", "districts/maxvorstadt/", "languages/", "languages/ar/", "topics/", "topics/residence/",
-		"providers/", "providers/caritas-muenchen/", "offices/caritas-mbe-maxvorstadt/", "offices/diakonie-mbe-schwabing/",
-		"offers/caritas-anerkennung/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
-		"courses/months/2027-01/", "advisors/", "advisors/languages/ar/", "advisors/districts/maxvorstadt/", "programs/jmd/", "mbe-jmd/", "ueber-uns/", "statistics/", "open-data/", "search/"}
 	var paths []string
-	for _, lang := range []string{"de", "ar", "uk"} {
-		for _, k := range keys {
+	for _, lang := range languages {
+		kinds := pageKinds
+		if lang == easy {
+			kinds = easyKinds
+		}
+		for _, k := range kinds {
 			paths = append(paths, "/"+lang+"/"+k)
 		}
 	}
 	paths = append(paths, "/", "/does-not-exist")
-	var results []pageResult
-	runBrowser(t, node, chromium, dir, &results, append([]string{"check", srv.URL}, paths...)...)
+	results := checkPages(t, node, chromium, dir, srv.URL, paths)
 	// The staff edition's own pages.
-	isrv := serveFiles(t, buildExampleWith(t, Config{Edition: "internal"}), axe)
-	var internal []pageResult
+	isrv := serveFiles(t, buildExampleWith(t, Config{Edition: "internal"}))
 	ipaths := []string{"/de/refer/", "/de/quality/", "/de/advisors/", "/ar/refer/", "/ar/offices/caritas-mbe-maxvorstadt/"}
-	runBrowser(t, node, chromium, dir, &internal, append([]string{"check", isrv.URL}, ipaths...)...)
-	results = append(results, internal...)
+	results = append(results, checkPages(t, node, chromium, dir, isrv.URL, ipaths)...)
 	paths = append(paths, ipaths...)
 	if len(results) != len(paths) {
 		t.Fatalf("%d results for %d pages", len(results), len(paths))
 	}
+	rtl := map[string]bool{"ar": true, "fa": true, "prs": true, "ps": true, "ckb": true}
 	for _, r := range results {
 		lang, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
 		wantStatus := 200
-		if r.Path == "/does-not-exist" {
-			wantStatus, lang = 404, "de"
+		if strings.Contains(r.Path, "does-not-exist") || strings.Contains(r.Path, "/no/such/page/") {
+			wantStatus = 404
 		}
-		if r.Path == "/" {
-			lang = "de"
+		if r.Path == "/" || r.Path == "/does-not-exist" {
+			lang = "de" // the multilingual root pages are German first
 		}
 		wantDir := "ltr"
-		if lang == "ar" {
+		if rtl[lang] {
 			wantDir = "rtl"
 		}
 		if r.Status != wantStatus || r.H1 == "" || r.Main < 20 || r.Lang != lang || r.Dir != wantDir {
@@ -244,19 +272,46 @@ func TestBrowser(t *testing.T) {
 		if len(r.Errors) > 0 {
 			t.Errorf("%s: console errors (CSP violations show here): %v", r.Path, r.Errors)
 		}
-		if r.ScrollWidth > 320 {
-			t.Errorf("%s: %d px wide at a 320 px viewport: the page scrolls sideways", r.Path, r.ScrollWidth)
-		}
 		if len(r.External) > 0 {
 			t.Errorf("%s: requests outside the site: %v", r.Path, r.External)
 		}
 		for _, v := range r.Axe {
 			t.Errorf("%s: axe %s (%s): %s at %v", r.Path, v.ID, v.Impact, v.Help, v.Nodes)
 		}
+		for _, l := range r.Layout {
+			if l.ScrollWidth > l.Width || len(l.Overflow) > 0 {
+				t.Errorf("%s at %d px: %d px wide, sticking out: %v", r.Path, l.Width, l.ScrollWidth, l.Overflow)
+			}
+			if len(l.Squeezed) > 0 {
+				t.Errorf("%s at %d px: text squeezed into a narrow column: %v", r.Path, l.Width, l.Squeezed)
+			}
+			if len(l.Splits) > 0 {
+				t.Errorf("%s at %d px: split over two lines: %v", r.Path, l.Width, l.Splits)
+			}
+			if l.Width == 360 && l.Header > 800/4 {
+				t.Errorf("%s at 360 × 800 px: the header is %d px high, more than a quarter of the screen", r.Path, l.Header)
+			}
+		}
 		// An office with walk-in hours always gets a status line (TestOpenNow checks its words).
 		if strings.Contains(r.Path, "/offices/caritas-mbe-maxvorstadt/") && (r.OpenNow == nil || *r.OpenNow == "") {
 			t.Errorf("%s: the script did not say whether the office is open now", r.Path)
 		}
 	}
-	t.Logf("%d pages checked in Chromium with axe-core", len(results))
+	t.Logf("%d pages checked in Chromium with axe-core at %v px in %s", len(results), layoutWidths, strings.Join(languages, ", "))
+}
+
+// layoutWidths are the window widths TestBrowser measures pages at: a
+// small phone, a common phone, a desktop.
+var layoutWidths = []int{320, 360, 1280}
+
+// checkPages runs pages.mjs check over paths of the site at base.
+func checkPages(t *testing.T, node, chromium, dir, base string, paths []string) []pageResult {
+	t.Helper()
+	arg, err := json.Marshal(map[string]any{"paths": paths, "widths": layoutWidths, "parallel": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []pageResult
+	runBrowser(t, node, chromium, dir, &results, "check", base, string(arg))
+	return results
 }

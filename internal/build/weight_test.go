@@ -25,7 +25,11 @@ func TestPageWeight(t *testing.T) {
 	files := buildExample(t, "")
 	css := regexp.MustCompile(`href="[./]*(assets/style\.[0-9a-f]+\.css)"`)
 	js := regexp.MustCompile(`src="[./]*(assets/site\.[0-9a-f]+\.js)"`)
-	for _, page := range []string{"de/index.html", "ar/index.html", "de/districts/maxvorstadt/index.html", "ar/districts/ramersdorf-perlach/index.html", "uk/offices/caritas-mbe-maxvorstadt/index.html"} {
+	pages := []string{"uk/offices/caritas-mbe-maxvorstadt/index.html", "de/find/ar/maxvorstadt/index.html", "ti/find/ti/berg-am-laim/index.html", "de-simple/index.html"}
+	for _, l := range langs {
+		pages = append(pages, l+"/index.html", l+"/districts/maxvorstadt/index.html", l+"/districts/ramersdorf-perlach/index.html")
+	}
+	for _, page := range pages {
 		html := files[page]
 		m := css.FindSubmatch(html)
 		if m == nil {

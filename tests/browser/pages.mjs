@@ -1,14 +1,20 @@
 // Opens pages of a built site in headless Chromium and reports, for each,
 // what a person would see: the heading, the language and direction of the
 // page, console errors and Content-Security-Policy violations, the result
-// of "open now" and axe-core's WCAG 2.1 A/AA violations.
+// of "open now", axe-core's violations (WCAG 2.1 A/AA and best practices)
+// and the layout at phone and desktop widths (layout.mjs's measure).
 //
 // Usage:
-//   node pages.mjs check <base-url> <path>...          each page as a person sees it
+//   node pages.mjs check <base-url> <json>             each page as a person sees it;
+//       json: {"paths": [...], "widths": [320, 360, 1280], "parallel": 2}
+//       axe runs at the first width; the layout is measured at each width
+//       with an 800 px high window
 //   node pages.mjs status <base-url> <path> <time>...  the hours status line and
 //                                                      today's marked slots at each ISO time
 // Prints one JSON array. Environment: CHROMIUM (default /usr/bin/chromium).
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { measure } from "./layout.mjs";
 
 const [mode, base, ...paths] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -106,30 +112,44 @@ try {
     }
     paths.length = 0;
   }
-  for (const path of paths) {
-    const page = await context.newPage();
-    const errors = [], external = [];
-    page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    page.on("pageerror", (e) => errors.push(String(e)));
-    const response = await page.goto(base + path, { waitUntil: "load" });
-    const seen = await page.evaluate(() => ({
-      status: 0,
-      h1: (document.querySelector("h1") || {}).textContent || "",
-      lang: document.documentElement.lang,
-      dir: document.documentElement.dir,
-      main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
-      openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
-      scrollWidth: document.documentElement.scrollWidth,
-    }));
-    seen.status = response.status();
-    await page.addScriptTag({ url: "/__axe.js" });
-    const axe = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-    });
-    results.push({ path, ...seen, errors, external, axe });
-    await page.close();
+  if (mode === "check") {
+    const { paths: list, widths = [320], parallel = 2 } = JSON.parse(paths[0]);
+    // axe is evaluated in the page (as a test tool, outside the page's CSP)
+    // rather than served, so one copy is read once.
+    const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+    const queue = list.slice();
+    const worker = async () => {
+      const page = await context.newPage();
+      let errors, external;
+      page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
+      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      page.on("pageerror", (e) => errors.push(String(e)));
+      for (let path; (path = queue.shift()) !== undefined;) {
+        errors = []; external = [];
+        await page.setViewportSize({ width: widths[0], height: 800 });
+        const response = await page.goto(base + path, { waitUntil: "load" });
+        const seen = await page.evaluate(() => ({
+          h1: (document.querySelector("h1") || {}).textContent || "",
+          lang: document.documentElement.lang,
+          dir: document.documentElement.dir,
+          main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
+          openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
+        }));
+        await page.evaluate(axeSource);
+        const axe = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+          return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+        });
+        const layout = [];
+        for (const width of widths) {
+          await page.setViewportSize({ width, height: 800 });
+          layout.push({ ...(await page.evaluate(measure)) });
+        }
+        results.push({ path, status: response.status(), ...seen, errors, external, axe, layout });
+      }
+      await page.close();
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
   }
 } finally {
   await browser.close();
