@@ -113,7 +113,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitProblems
 	}
 	prefix(problems, *source)
-	diag.Write(stderr, diag.FormatText, problems)
+	shown, more := briefWarnings(problems, 3)
+	diag.Write(stderr, diag.FormatText, shown)
+	for _, m := range more {
+		fmt.Fprintln(stderr, m)
+	}
 	fmt.Fprintf(stdout, "wegweiser build: %s → %s\n", res.Summary(), *out)
 	if *timings {
 		var parts []string
@@ -135,4 +139,27 @@ func prefix(problems diag.List, source string) {
 	for i := range problems {
 		problems[i].File = filepath.Join(source, problems[i].File)
 	}
+}
+
+// briefWarnings keeps a successful build's output readable: of each kind
+// of warning (rule) it keeps the first n, and says how many more there
+// are (wegweiser check lists them all). A failed build shows everything.
+func briefWarnings(problems diag.List, n int) (diag.List, []string) {
+	count := map[string]int{}
+	var shown diag.List
+	var order []string
+	for _, p := range problems {
+		count[p.Rule]++
+		switch {
+		case count[p.Rule] <= n:
+			shown = append(shown, p)
+		case count[p.Rule] == n+1:
+			order = append(order, p.Rule)
+		}
+	}
+	var more []string
+	for _, rule := range order {
+		more = append(more, fmt.Sprintf("… and %d more `%s` warnings: wegweiser check lists them all", count[rule]-n, rule))
+	}
+	return shown, more
 }

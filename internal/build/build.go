@@ -215,7 +215,7 @@ func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*
 	st.theme = themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
 	s := dir.Site
 	var err error
-	st.strs, err = i18n.Load(s.Languages, s.DefaultLanguage, st.theme, cfg.Source)
+	st.strs, err = i18n.Load(s.Editions(), s.DefaultLanguage, st.theme, cfg.Source)
 	if err != nil {
 		return nil, fmt.Errorf("interface strings: %w", err)
 	}
@@ -289,7 +289,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
 		return nil, err
 	}
-	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base)); err != nil {
+	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base, st.dir.Site.EasyLanguage)); err != nil {
 		return nil, err
 	}
 	if st.base != "" && !st.internal {

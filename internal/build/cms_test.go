@@ -64,7 +64,7 @@ func TestEditorRoundTrip(t *testing.T) {
 	if len(w.files["admin/vendor/decap-cms/decap-cms.js"]) == 0 {
 		t.Fatal("the build wrote no copy of Decap CMS")
 	}
-	srv := httptest.NewUnstartedServer(filesHandler(w.files, nil))
+	srv := httptest.NewUnstartedServer(filesHandler(w.files))
 	srv.Listener.Close()
 	srv.Listener = l
 	srv.Start()

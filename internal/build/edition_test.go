@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -77,9 +78,13 @@ func TestEditions(t *testing.T) {
 	if scanned < 1000 {
 		t.Fatalf("only %d public files", scanned)
 	}
-	all := ""
+	found := map[string]bool{}
 	for name, b := range internal {
-		all += string(b)
+		for _, s := range secrets {
+			if !found[s] && bytes.Contains(b, []byte(s)) {
+				found[s] = true
+			}
+		}
 		// Open data is public even in the staff edition.
 		if strings.HasPrefix(name, "data/") || strings.HasSuffix(name, ".atom") {
 			for _, s := range secrets {
@@ -90,7 +95,7 @@ func TestEditions(t *testing.T) {
 		}
 	}
 	for _, s := range secrets {
-		if !strings.Contains(all, s) {
+		if !found[s] {
 			t.Errorf("the internal edition lacks %q", s)
 		}
 	}

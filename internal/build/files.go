@@ -123,8 +123,10 @@ func headersFile(rules HeaderRules) []byte {
 // asks for the site's root in one of its interface languages goes straight
 // to that language. The rules are forced ("302!"): without that the host
 // serves the index.html at the root (the language chooser) and never
-// redirects. base is the site's address, whose path prefixes the rules.
-func redirectsFile(langs []string, base string) []byte {
+// redirects. A missing page under a language's folder gets that
+// language's 404 page (also for the easy-to-read edition, easy). base is
+// the site's address, whose path prefixes the rules.
+func redirectsFile(langs []string, base string, easy ...string) []byte {
 	prefix := "/"
 	if u, err := url.Parse(base); err == nil && u.Path != "" {
 		prefix = u.Path
@@ -133,6 +135,13 @@ func redirectsFile(langs []string, base string) []byte {
 	b.WriteString("# Accept-Language redirects, written by wegweiser build from the languages of data/site.yaml.\n")
 	for _, l := range langs {
 		fmt.Fprintf(&b, "%s  %s%s/  302!  Language=%s\n", prefix, prefix, l, l)
+	}
+	b.WriteString("# A missing page gets the 404 page of its language.\n")
+	for _, l := range append(slices.Clip(langs), easy...) {
+		if l == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%s/*  %s%s/404.html  404\n", prefix, l, prefix, l)
 	}
 	return b.Bytes()
 }

@@ -107,9 +107,19 @@ func TestRedirectsFile(t *testing.T) {
 			prefix = "/wegweiser/"
 		}
 		rules := map[string]string{}
+		notFound := map[string]bool{}
 		for _, line := range strings.Split(string(files["_redirects"]), "\n") {
 			f := strings.Fields(line)
 			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+				continue
+			}
+			if len(f) == 3 && f[2] == "404" {
+				// A language's own "not found" page at any depth.
+				l := strings.TrimSuffix(strings.TrimPrefix(f[0], prefix), "/*")
+				if f[1] != prefix+l+"/404.html" {
+					t.Errorf("base %q: rule %q", base, line)
+				}
+				notFound[l] = true
 				continue
 			}
 			if len(f) != 4 || f[0] != prefix || f[2] != "302!" || !strings.HasPrefix(f[3], "Language=") {
@@ -121,6 +131,9 @@ func TestRedirectsFile(t *testing.T) {
 		for _, l := range langs {
 			if rules[l] != prefix+l+"/" {
 				t.Errorf("base %q: language %s redirects to %q", base, l, rules[l])
+			}
+			if !notFound[l] {
+				t.Errorf("base %q: language %s has no 404 rule", base, l)
 			}
 		}
 	}

@@ -69,7 +69,7 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 			t.Fatalf("only %d shards split with a limit of %d bytes", split, shardBytes)
 		}
 	}
-	srv := serveFiles(t, files, nil)
+	srv := serveFiles(t, files)
 	var paths []string
 	for _, q := range queries {
 		paths = append(paths, searchURL(q))
@@ -123,7 +123,7 @@ func testDate() model.Date { return model.DateOf(testToday) }
 // the index and the browser must agree.
 func TestFoldMatchesJavaScript(t *testing.T) {
 	chromium, node, dir := browserTools(t)
-	srv := serveFiles(t, buildExample(t, ""), nil)
+	srv := serveFiles(t, buildExample(t, ""))
 	words := []string{"München", "MUENCHEN", "Straße", "Jovanović", "Schwanthalerhöhe", "İstanbul", "ıspanak", "Göç", "danışmanlığı",
 		"الاندماج", "وبالمدرسة", "أُسرة", "مشاوره‌ها", "کوردی", "يی", "Курс", "Ёлка", "Українська", "ї", "Ελληνικά", "Σίσυφος",
 		"français", "Çocuk", "ẞ", "ß", "Łódź", "Dvořák", "ትግርኛ", "中文", "1234", "a"}
@@ -144,7 +144,7 @@ func TestFoldMatchesJavaScript(t *testing.T) {
 // to exactly the count the filter showed, and the address carries both.
 func TestSearchTyping(t *testing.T) {
 	chromium, node, dir := browserTools(t)
-	srv := serveFiles(t, buildExample(t, ""), nil)
+	srv := serveFiles(t, buildExample(t, ""))
 	var got []struct {
 		Dir, Status, AfterStatus, URL string
 		Before, After                 int

@@ -36,7 +36,7 @@ func (l *loader) readPages() {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file", "move it into content/<lang>/, e.g. content/de/", "this page is not in a language folder and is not read")
 			return nil
 		}
-		if len(l.dir.Site.Languages) > 0 && !slices.Contains(l.dir.Site.Languages, lang) {
+		if len(l.dir.Site.Languages) > 0 && !slices.Contains(l.dir.Site.Languages, lang) && (lang != l.dir.Site.EasyLanguage || lang == "") {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file",
 				"add the language to `languages` in data/site.yaml, or move the page", "content/%s/ is not an interface language in site.yaml; this page is not published", lang)
 			return nil

@@ -16,10 +16,28 @@ func TestExampleDirectory(t *testing.T) {
 	if dir == nil {
 		t.Fatalf("example data has errors:\n%s", report(problems))
 	}
-	// One deliberate warning: a German-only closure note, so the site shows
-	// a translation fallback.
-	if len(problems) != 1 || problems[0].Rule != "missing-translation" {
-		t.Errorf("example data should have exactly the one deliberate warning, got:\n%s", report(problems))
+	// Warnings: one deliberate German-only closure note, so the site shows
+	// a translation fallback; and the texts of offers and courses, which
+	// are not yet translated into the six newest interface languages (their
+	// readers see English). Nothing else.
+	newest := []string{"prs", "ps", "kmr", "ckb", "ti", "so"}
+	germanOnly := 0
+	for _, p := range problems {
+		switch {
+		case p.Rule != "missing-translation":
+			t.Errorf("unexpected warning: %s", p)
+		case len(p.Langs) > len(newest):
+			germanOnly++
+		default:
+			for _, l := range p.Langs {
+				if !slices.Contains(newest, l) {
+					t.Errorf("a text lacks %s, which the example translates everything into: %s", l, p)
+				}
+			}
+		}
+	}
+	if germanOnly != 1 {
+		t.Errorf("%d texts in German only, want the one deliberate closure note", germanOnly)
 	}
 
 	spoken := map[string]bool{}

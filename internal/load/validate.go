@@ -622,7 +622,11 @@ func (l *loader) checkTexts(root reflect.Value) {
 		}
 		if f.translate {
 			if missing := t.Missing(others); len(missing) > 0 {
-				l.warnAt(ptr, "missing-translation", fmt.Sprintf("readers in those languages see the %s text with a note", s.DefaultLanguage),
+				shown := s.DefaultLanguage
+				if t["en"] != "" && slices.Contains(s.Languages, "en") && !slices.Contains(missing, "en") {
+					shown = "en" // the site shows English to readers of other languages than the default (site.Fallbacks)
+				}
+				l.warnAt(ptr, "missing-translation", fmt.Sprintf("readers in those languages see the %s text with a note", shown),
 					"`%s` has no translation into %s", f.name, strings.Join(missing, ", "))
 				l.problems[len(l.problems)-1].Langs = missing
 			}

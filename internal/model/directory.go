@@ -1,5 +1,7 @@
 package model
 
+import "slices"
+
 // Programs of counselling offers.
 const (
 	ProgramMBE   = "mbe"   // Migrationsberatung für erwachsene Zugewanderte (27+)
@@ -9,13 +11,18 @@ const (
 
 // Site is data/site.yaml: the directory itself.
 type Site struct {
-	Name            Text          `yaml:"name" wg:"required,translate"`
-	Region          Text          `yaml:"region"`
-	DefaultLanguage string        `yaml:"default_language" wg:"ref=language"` // default: de
-	Languages       []string      `yaml:"languages" wg:"ref=language"`        // default: [DefaultLanguage]
-	BaseURL         URL           `yaml:"base_url"`
-	Coordination    *Coordination `yaml:"coordination"`
-	Referrals       *Referrals    `yaml:"referrals"`
+	Name            Text     `yaml:"name" wg:"required,translate"`
+	Region          Text     `yaml:"region"`
+	DefaultLanguage string   `yaml:"default_language" wg:"ref=language"` // default: de
+	Languages       []string `yaml:"languages" wg:"ref=language"`        // default: [DefaultLanguage]
+	// EasyLanguage is the code of an easy-to-read edition (Leichte
+	// Sprache: de-simple) of the pages newcomers start from: the home page,
+	// the finder and the Markdown pages written in it (content/de-simple/).
+	// Empty: none.
+	EasyLanguage string        `yaml:"easy_language" wg:"ref=language"`
+	BaseURL      URL           `yaml:"base_url"`
+	Coordination *Coordination `yaml:"coordination"`
+	Referrals    *Referrals    `yaml:"referrals"`
 	// State and Country complete postal addresses in open data (HSDS
 	// requires them): e.g. Bayern, DE.
 	State   string `yaml:"state"`
@@ -319,4 +326,13 @@ type PageMeta struct {
 	Menu        string `yaml:"menu" wg:"enum=main|footer"`
 	// Edition is "internal" for pages only the staff edition publishes.
 	Edition string `yaml:"edition" wg:"enum=public|internal"`
+}
+
+// Editions returns the languages pages are published in: the interface
+// languages and, if there is one, the easy-to-read edition's.
+func (s *Site) Editions() []string {
+	if s.EasyLanguage == "" || slices.Contains(s.Languages, s.EasyLanguage) {
+		return s.Languages
+	}
+	return append(slices.Clip(s.Languages), s.EasyLanguage)
 }

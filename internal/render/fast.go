@@ -136,10 +136,10 @@ func courseMain(v *View) (template.HTML, error) {
 		writeHTML(&b, v.T("registration"))
 		b.WriteString("</h2>\n<ul class=\"contact\">")
 		if r.Phone != "" {
-			writeContact(&b, v.T("phone"), v.Tel(r.Phone), string(r.Phone))
+			writeContact(&b, v.T("phone"), "tel", v.Tel(r.Phone), string(r.Phone))
 		}
 		if r.Email != "" {
-			writeContact(&b, v.T("email"), v.Mailto(r.Email), string(r.Email))
+			writeContact(&b, v.T("email"), "mail", v.Mailto(r.Email), string(r.Email))
 		}
 		if r.URL != "" {
 			b.WriteString("<li><a class=\"button\" href=\"")
@@ -196,17 +196,19 @@ func writeSchedule(b *strings.Builder, v *View, c *model.Course, sep string) {
 	writeHTML(b, v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)))
 	b.WriteString(sep)
 	writeHTML(b, v.Days(c.Schedule.Days))
-	b.WriteString(" <span dir=\"ltr\">")
+	b.WriteString(" <span class=\"time\" dir=\"ltr\">")
 	writeHTML(b, v.TimeRange(c.Schedule.From, c.Schedule.To))
 	b.WriteString("</span>")
 }
 
 // writeContact writes a phone number or e-mail address of a course's
-// registration: <li>label: <a href="link" dir="ltr">text</a></li>.
-func writeContact(b *strings.Builder, label string, link template.URL, text string) {
+// registration: <li>label: <a class="class" href="link" dir="ltr">text</a></li>.
+func writeContact(b *strings.Builder, label, class string, link template.URL, text string) {
 	b.WriteString("<li>")
 	writeHTML(b, label)
-	b.WriteString(": <a href=\"")
+	b.WriteString(": <a class=\"")
+	b.WriteString(class)
+	b.WriteString("\" href=\"")
 	writeURL(b, string(link), true)
 	b.WriteString("\" dir=\"ltr\">")
 	writeHTML(b, text)

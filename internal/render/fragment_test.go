@@ -128,13 +128,14 @@ func BenchmarkRender(b *testing.B) {
 }
 
 // TestLanguageLinksMatchTemplate checks the Go-written language links
-// against the template loop they replace, escaping included, on every
-// page of the example.
+// against the template loop they replace (the switcher lists the page's
+// own language first), escaping included, on every page of the example.
 func TestLanguageLinksMatchTemplate(t *testing.T) {
 	s, r := exampleSite(t, "")
 	loop := template.Must(template.New("").Parse(`{{range .Alternates}}
-<link rel="alternate" hreflang="{{.Lang}}" href="{{.URL}}">{{end}}|{{range .Alternates}}
-<li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}"{{if .Current}} aria-current="true"{{end}}>{{.Native}}</a></li>{{end}}`))
+<link rel="alternate" hreflang="{{.Lang}}" href="{{.URL}}">{{end}}|{{range .Alternates}}{{if .Current}}
+<li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}" aria-current="true">{{.Native}}</a></li>{{end}}{{end}}{{range .Alternates}}{{if not .Current}}
+<li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}">{{.Native}}</a></li>{{end}}{{end}}`))
 	for _, p := range s.Pages {
 		v := r.view(s, p)
 		var want strings.Builder

@@ -5,9 +5,13 @@ import (
 	"html/template"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -25,6 +29,8 @@ type View struct {
 	root string // link from the page to the site root: a base URL's path, or "../../"
 	// alternates is the page in every language, once asked for.
 	alternates []Alternate
+	// districts are the districts by name, once asked for.
+	districts []*model.District
 }
 
 func (r *Renderer) view(s *site.Site, p *site.Page) *View {
@@ -33,9 +39,14 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 		lang = s.Dir.Site.DefaultLanguage
 	}
 	v := &View{Site: s, Page: p, Lang: lang, Dir: dirOf(s, lang), r: r}
-	if r.base != nil {
+	switch {
+	case r.base != nil:
 		v.root = r.base.Path
-	} else {
+	case p.Kind == site.KindNotFound:
+		// A 404 page is served at any depth: its links start at the
+		// domain's root (a site in a folder sets base_url).
+		v.root = "/"
+	default:
 		v.root = rootPrefix(p.Path())
 	}
 	return v
@@ -64,11 +75,18 @@ type Localized struct {
 	Note     string
 }
 
-// Text returns a translatable text in the page's language, or in the
-// default language with a note that the translation is missing.
+// Text returns a translatable text in the page's language, or in its
+// first fallback language that has it (site.Fallbacks: English for
+// readers of other languages, then the default language) with a note that
+// the translation is missing.
 func (v *View) Text(t model.Text) Localized {
-	def := v.Site.Dir.Site.DefaultLanguage
-	s, in := t.Get(v.Lang, def)
+	var s, in string
+	for _, l := range v.Site.Fallbacks(v.Lang) {
+		if s = t[l]; s != "" {
+			in = l
+			break
+		}
+	}
 	if s == "" {
 		return Localized{}
 	}
@@ -96,8 +114,10 @@ func (v *View) Plain(t model.Text) string { return v.Text(t).S }
 // langName returns the name of a language in the page's language.
 func (v *View) langName(code string) string {
 	if l := v.Site.Dir.Language(code); l != nil {
-		if s, _ := l.Name.Get(v.Lang, v.Site.Dir.Site.DefaultLanguage); s != "" {
-			return s
+		for _, f := range v.Site.Fallbacks(v.Lang) { // as Text, without the note (which names a language)
+			if s := l.Name[f]; s != "" {
+				return s
+			}
 		}
 		return l.Native
 	}
@@ -147,22 +167,49 @@ func (v *View) Alternates() []Alternate {
 // the template, which base.html did, but written here because every page
 // has them and a template loop over eight languages cost a quarter of a
 // page's rendering. Both escape what they write.
+//
+// Search engines want the alternates' addresses absolute: with a base URL
+// they are; without one (a site opened from files) they are relative, and
+// there is no search engine to read them.
 func (v *View) AlternateLinks() template.HTML {
 	var b strings.Builder
-	for _, a := range v.Alternates() {
+	origin := ""
+	if v.r.base != nil {
+		origin = v.r.base.Scheme + "://" + v.r.base.Host
+	}
+	write := func(lang, url string) {
 		b.WriteString("\n<link rel=\"alternate\" hreflang=\"")
-		b.WriteString(esc(a.Lang))
+		b.WriteString(esc(lang))
 		b.WriteString("\" href=\"")
-		b.WriteString(esc(a.URL))
+		b.WriteString(esc(origin + url))
 		b.WriteString("\">")
+	}
+	for _, a := range v.Alternates() {
+		write(a.Lang, a.URL)
+	}
+	if origin != "" && v.Page.Key == "" {
+		write("x-default", v.Root()) // the language chooser
 	}
 	return template.HTML(b.String())
 }
 
-// LanguageSwitcher: see AlternateLinks.
+// LanguageSwitcher: see AlternateLinks. The page's own language comes
+// first.
 func (v *View) LanguageSwitcher() template.HTML {
 	var b strings.Builder
-	for _, a := range v.Alternates() {
+	alts := v.Alternates()
+	order := make([]Alternate, 0, len(alts))
+	for _, a := range alts {
+		if a.Current {
+			order = append(order, a)
+		}
+	}
+	for _, a := range alts {
+		if !a.Current {
+			order = append(order, a)
+		}
+	}
+	for _, a := range order {
 		b.WriteString("\n<li><a href=\"")
 		b.WriteString(esc(a.URL))
 		b.WriteString("\" hreflang=\"")
@@ -187,7 +234,16 @@ func (v *View) LanguageSwitcher() template.HTML {
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
 // URL returns the link to the page with the key in the page's language.
-func (v *View) URL(key string) string { return v.link(path.Join(v.Lang, key) + "/") }
+//
+// A page of the easy-to-read edition links to a page that edition does not
+// have in the default language.
+func (v *View) URL(key string) string {
+	lang := v.Lang
+	if v.Easy() && key != "" && !v.Site.HasPage(lang, strings.TrimSuffix(key, "/")+"/") {
+		lang = v.Site.Dir.Site.DefaultLanguage
+	}
+	return v.link(path.Join(lang, key) + "/")
+}
 
 // Home returns the link to the home page of the page's language.
 func (v *View) Home() string { return v.URL("") }
@@ -251,7 +307,10 @@ func (v *View) Canonical() string {
 }
 
 // Date formats a date in the page's language.
-func (v *View) Date(d model.Date) string { return v.r.cfg.Strings.Date(v.Lang, d) }
+func (v *View) Date(d model.Date) string {
+	// No-break spaces: a date is never split over two lines.
+	return strings.ReplaceAll(v.r.cfg.Strings.Date(v.Lang, d), " ", "\u00a0")
+}
 
 // Month formats "2026-12" as a month heading, e.g. "Dezember 2026".
 func (v *View) Month(ym string) string {
@@ -490,7 +549,12 @@ func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
 }
 
 // FeedURL links to the Atom feed of the page's language.
-func (v *View) FeedURL() string { return v.file(v.Lang + "/feed.atom") }
+func (v *View) FeedURL() string {
+	if v.Easy() {
+		return v.file(v.Site.Dir.Site.DefaultLanguage + "/feed.atom")
+	}
+	return v.file(v.Lang + "/feed.atom")
+}
 
 // DataURL links to a file below data/.
 func (v *View) DataURL(name string) string { return v.file("data/" + name) }
@@ -532,4 +596,171 @@ func (v *View) RTLCodes() string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// DirOf returns the writing direction of a language: "ltr" or "rtl".
+func (v *View) DirOf(lang string) string { return dirOf(v.Site, lang) }
+
+// Easy reports whether the page is in the easy-to-read edition (Leichte
+// Sprache).
+func (v *View) Easy() bool { return v.Site.Easy(v.Lang) }
+
+// EasyURL returns, on a page in the default language of a site with an
+// easy-to-read edition, the link to the page in it, or to its home page
+// where the page has no easy version; else "".
+func (v *View) EasyURL() string {
+	easy := v.Site.Dir.Site.EasyLanguage
+	if easy == "" || v.Page.Lang != v.Site.Dir.Site.DefaultLanguage {
+		return ""
+	}
+	if v.Site.HasPage(easy, v.Page.Key) {
+		return v.link(path.Join(easy, v.Page.Key) + "/")
+	}
+	return v.link(easy + "/")
+}
+
+// StandardURL returns, on a page of the easy-to-read edition, the link to
+// the same page in the default language; else "".
+func (v *View) StandardURL() string {
+	if !v.Easy() {
+		return ""
+	}
+	return v.link(path.Join(v.Site.Dir.Site.DefaultLanguage, v.Page.Key) + "/")
+}
+
+// CurrentNative returns the page's language in its own name.
+func (v *View) CurrentNative() string {
+	if l := v.Site.Dir.Language(v.Lang); l != nil {
+		return l.Native
+	}
+	return v.Lang
+}
+
+// NeedsReview reports whether the interface strings of the page's
+// language have not been reviewed by a native speaker yet (the key
+// translation_status of its i18n file is not "reviewed"): the page then
+// says so.
+func (v *View) NeedsReview() bool { return v.T("translation_status") != "reviewed" }
+
+// DistrictsByName returns the districts sorted by their names in the
+// page's language, for choosing from a list.
+func (v *View) DistrictsByName() []*model.District {
+	if v.districts != nil {
+		return v.districts
+	}
+	out := make([]*model.District, len(v.Site.Dir.Districts))
+	for i := range v.Site.Dir.Districts {
+		out[i] = &v.Site.Dir.Districts[i]
+	}
+	tag, err := language.Parse(v.Lang)
+	if err != nil {
+		tag = language.Und
+	}
+	c := collate.New(tag, collate.IgnoreCase)
+	slices.SortStableFunc(out, func(a, b *model.District) int { return c.CompareString(v.Plain(a.Name), v.Plain(b.Name)) })
+	v.districts = out
+	return out
+}
+
+// FinderLanguages returns the languages the finder offers, the page's
+// language first.
+func (v *View) FinderLanguages() []string { return v.ownFirst(v.Site.FinderLanguages()) }
+
+// Spoken returns the languages with a page (site.Spoken), the page's
+// language first.
+func (v *View) Spoken() []string { return v.ownFirst(v.Site.Spoken()) }
+
+// ownFirst returns the language codes all with the page's language moved
+// to the front.
+func (v *View) ownFirst(all []string) []string {
+	if !slices.Contains(all, v.Lang) {
+		return all
+	}
+	out := make([]string, 0, len(all))
+	out = append(out, v.Lang)
+	for _, l := range all {
+		if l != v.Lang {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Finding returns what a finder result page shows.
+func (v *View) Finding() *site.Finding { return v.Site.FindingOf(v.Page) }
+
+// PostalCodes returns a district's postal codes separated by spaces.
+func (v *View) PostalCodes(d *model.District) string {
+	var b strings.Builder
+	for i, c := range d.PostalCodes {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(c))
+	}
+	return b.String()
+}
+
+// FinderMask returns, for a language, a "1" or "0" for each district of
+// DistrictsByName: whether the finder has a page for it (find.js reads it
+// to go to the result page or, where there is none, the district's page).
+func (v *View) FinderMask(lang string) string {
+	ds := v.DistrictsByName()
+	b := make([]byte, len(ds))
+	for i, d := range ds {
+		b[i] = '0'
+		if v.Site.FinderHas(lang, d.ID) {
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}
+
+// TH is T for strings whose placeholders take data texts: each value is a
+// string or a Localized, and a Localized in another language than the
+// page's is written inside <span lang dir>, so a German district name in
+// an Arabic sentence is marked as German. Everything is escaped.
+//
+//	{{.TH "finder_result" "language" (.LangName $l.Code) "district" (.Name $d.Name)}}
+func (v *View) TH(key string, pairs ...any) (template.HTML, error) {
+	if len(pairs)%2 != 0 {
+		return "", fmt.Errorf("TH %s: odd number of arguments", key)
+	}
+	// Fill in markers, escape the whole, then put the values in: the
+	// string's own text is escaped once, the values each by their kind.
+	marked := make([]string, 0, len(pairs))
+	values := map[string]string{}
+	for i := 0; i < len(pairs); i += 2 {
+		name, ok := pairs[i].(string)
+		if !ok {
+			return "", fmt.Errorf("TH %s: argument %d is not a name", key, i)
+		}
+		marker := "\x00" + strconv.Itoa(i) + "\x00"
+		marked = append(marked, name, marker)
+		switch x := pairs[i+1].(type) {
+		case string:
+			values[marker] = esc(x)
+		case Localized:
+			var b strings.Builder
+			writeText(&b, x)
+			values[marker] = b.String()
+		default:
+			return "", fmt.Errorf("TH %s: value of %s is a %T", key, name, x)
+		}
+	}
+	s := esc(v.T(key, marked...))
+	for m, h := range values {
+		s = strings.ReplaceAll(s, esc(m), h)
+	}
+	return template.HTML(s), nil
+}
+
+// EasyHome returns, on a page in the default language of a site with an
+// easy-to-read edition, the link to that edition's home page; else "".
+func (v *View) EasyHome() string {
+	easy := v.Site.Dir.Site.EasyLanguage
+	if easy == "" || v.Lang != v.Site.Dir.Site.DefaultLanguage {
+		return ""
+	}
+	return v.link(easy + "/")
 }

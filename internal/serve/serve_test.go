@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 )
 
 // copySite copies the example's data/ and content/ into a temporary
@@ -155,7 +158,8 @@ func TestServe(t *testing.T) {
 	if s.Version != 2 || s.Problems.Errors() != 1 {
 		t.Fatalf("after a bad change: %+v", s)
 	}
-	if p := s.Problems[0]; !strings.HasSuffix(p.File, "data/providers/awo-muenchen.yaml") || p.Line == 0 || !strings.Contains(p.Message, "mosach") {
+	i := slices.IndexFunc(s.Problems, func(p diag.Problem) bool { return p.Severity == diag.Error })
+	if p := s.Problems[max(i, 0)]; i < 0 || !strings.HasSuffix(p.File, "data/providers/awo-muenchen.yaml") || p.Line == 0 || !strings.Contains(p.Message, "mosach") {
 		t.Errorf("problem: %+v", p)
 	}
 	if code, _, body := get(t, base+"/de/offices/awo-mbe-moosach/"); code != 200 || !strings.Contains(body, "Moosach-Nord") {

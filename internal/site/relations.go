@@ -52,6 +52,12 @@ func (s *Site) Languages(o *model.Office) []string {
 			has[l] = true
 		}
 	}
+	return s.inCatalogueOrder(has)
+}
+
+// inCatalogueOrder returns the codes of a set of languages in the order of
+// the language catalogue.
+func (s *Site) inCatalogueOrder(has map[string]bool) []string {
 	var out []string
 	for _, l := range s.Dir.Languages {
 		if has[l.Code] {

@@ -49,6 +49,10 @@ const (
 	KindQuality    = "quality"    // internal edition: data quality
 	KindContent    = "content"    // a Markdown page
 	KindNotFound   = "404"
+	// The finder (finder.go).
+	KindFind         = "find"         // the languages the finder offers
+	KindFindLanguage = "findlanguage" // one language: where do you live?
+	KindFindResult   = "findresult"   // one language and district: the offices
 )
 
 // Page is one page in one language.
@@ -68,6 +72,9 @@ func (p *Page) Path() string {
 	case KindChooser:
 		return "index.html"
 	case KindNotFound:
+		if p.Lang != "" {
+			return p.Lang + "/404.html"
+		}
 		return "404.html"
 	}
 	if p.Lang == "" { // not made by paginate
@@ -105,12 +112,15 @@ type Site struct {
 	menus        map[string][]*Page          // "lang/menu" → pages
 	coursesIn    map[string][]*model.Course  // district → courses held there
 	memo         *sync.Map                   // relations computed on first use (see once)
+	fallbacks    map[string][]string         // language → Fallbacks, read-only after New
+	special      int                         // pages before the languages' blocks (chooser, 404 pages)
 	// Every language has the same pages in the same order (see paginate):
 	// blocks tells where a language's pages start in Pages, and keys the
 	// position of a page key in every block (for Lookup).
-	blocks map[string]int
-	keys   map[string]int
-	paths  func() map[string]*Page // all pages by path, made on first use when the blocks do not tell
+	blocks   map[string]int
+	keys     map[string]int
+	easyKeys map[string]int          // the same for the easy-to-read edition's block
+	paths    func() map[string]*Page // all pages by path, made on first use when the blocks do not tell
 }
 
 // Options control what a site contains.
@@ -131,11 +141,15 @@ const EditionInternal = "internal"
 
 // reserved are the first path segments of data pages; Markdown pages may
 // not use them.
-var reserved = []string{"open-data", "data", "exports", "refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+var reserved = []string{"find", "open-data", "data", "exports", "refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
 	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}, memo: &sync.Map{}}
+	s.fallbacks = map[string][]string{}
+	for _, l := range append(slices.Clone(dir.Site.Languages), dir.Site.EasyLanguage) {
+		s.fallbacks[l] = s.fallbacksOf(l)
+	}
 	s.relate()
 	s.allAdvisors = s.sortAdvisors()
 	s.advisorSets = s.makeAdvisorSets()
@@ -161,6 +175,16 @@ func (s *Site) indexKeys() {
 			s.keys[p.Key] = i
 		}
 	}
+	// The easy-to-read edition has fewer pages: a block of its own.
+	s.easyKeys = map[string]int{}
+	if easy, ok := s.blocks[s.Dir.Site.EasyLanguage]; ok {
+		for i, p := range s.Pages[easy:] {
+			if p.Lang != s.Dir.Site.EasyLanguage {
+				break
+			}
+			s.easyKeys[p.Key] = i
+		}
+	}
 	s.paths = sync.OnceValue(func() map[string]*Page {
 		m := make(map[string]*Page, len(s.Pages))
 		for _, p := range s.Pages {
@@ -175,7 +199,7 @@ func (s *Site) indexKeys() {
 func (s *Site) Lookup(name string) *Page {
 	lang, rest, ok := strings.Cut(name, "/")
 	if !ok || !strings.HasSuffix(rest, "index.html") {
-		for _, p := range s.Pages[:min(2, len(s.Pages))] { // the chooser and the 404 page
+		for _, p := range s.Pages[:min(s.special, len(s.Pages))] { // the chooser and the 404 pages
 			if p.Path() == name {
 				return p
 			}
@@ -183,8 +207,12 @@ func (s *Site) Lookup(name string) *Page {
 		return nil
 	}
 	key := strings.TrimSuffix(rest, "index.html")
+	keys := s.keys
+	if s.easy(lang) {
+		keys = s.easyKeys
+	}
 	start, ok1 := s.blocks[lang]
-	i, ok2 := s.keys[key]
+	i, ok2 := keys[key]
 	if !ok1 || !ok2 {
 		return nil
 	}
@@ -281,7 +309,14 @@ func (s *Site) name(t model.Text) string {
 
 func (s *Site) paginate() error {
 	d := s.Dir
-	s.Pages = append(s.Pages, &Page{Kind: KindChooser}, &Page{Kind: KindNotFound, Lang: d.Site.DefaultLanguage})
+	// Pages outside the languages' blocks: the chooser, the 404 page of
+	// the whole site (in every language) and one per language, which
+	// hosts that can serve a 404 page per folder use (_redirects).
+	s.Pages = append(s.Pages, &Page{Kind: KindChooser}, &Page{Kind: KindNotFound})
+	for _, l := range d.Site.Editions() {
+		s.Pages = append(s.Pages, &Page{Kind: KindNotFound, Lang: l})
+	}
+	s.special = len(s.Pages)
 	for _, p := range s.contentPaths {
 		first, _, _ := strings.Cut(p, "/")
 		if slices.Contains(reserved, first) || p == "index" {
@@ -302,9 +337,9 @@ func (s *Site) paginate() error {
 	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+len(s.offices)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
 	pages := make([]Page, 0, cap(s.Pages)) // one allocation for most pages
 	s.blocks = map[string]int{}
-	for _, lang := range d.Site.Languages {
+	adder := func(lang string) func(kind, key string, data any) {
 		s.blocks[lang] = len(s.Pages)
-		add := func(kind, key string, data any) {
+		return func(kind, key string, data any) {
 			if len(pages) < cap(pages) {
 				pages = append(pages, Page{Kind: kind, Lang: lang, Key: key, Data: data})
 				s.Pages = append(s.Pages, &pages[len(pages)-1])
@@ -312,7 +347,11 @@ func (s *Site) paginate() error {
 			}
 			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: lang, Key: key, Data: data})
 		}
+	}
+	for _, lang := range d.Site.Languages {
+		add := adder(lang)
 		add(KindHome, "", nil)
+		s.finderPages(add)
 		for _, p := range s.Programs() {
 			add(KindProgram, "programs/"+p+"/", p)
 		}
@@ -364,13 +403,59 @@ func (s *Site) paginate() error {
 			s.Pages = append(s.Pages, &Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
 		}
 	}
+	// The easy-to-read edition: the pages newcomers start from, and the
+	// Markdown pages written in it.
+	if easy := d.Site.EasyLanguage; easy != "" {
+		add := adder(easy)
+		add(KindHome, "", nil)
+		s.finderPages(add)
+		for _, p := range s.contentPaths {
+			if page := s.contentIn[[2]string{p, easy}]; page != nil {
+				add(KindContent, p+"/", page)
+			}
+		}
+	}
 	return nil
 }
 
-// content returns the Markdown page at path in lang, or in the default
+// easy reports whether lang is the easy-to-read edition's language.
+func (s *Site) easy(lang string) bool { return lang != "" && lang == s.Dir.Site.EasyLanguage }
+
+// Easy reports whether lang is the easy-to-read edition's language.
+func (s *Site) Easy(lang string) bool { return s.easy(lang) }
+
+// HasPage reports whether the page with key exists in lang.
+func (s *Site) HasPage(lang, key string) bool {
+	return s.Lookup(lang+"/"+key+"index.html") != nil
+}
+
+// Fallbacks returns the languages to show a text or page in when it is
+// missing in lang, best first: lang itself; then, for readers of another
+// language than the default, English where the site has it (more
+// newcomers read English than German); then the default language.
+func (s *Site) Fallbacks(lang string) []string {
+	if f, ok := s.fallbacks[lang]; ok {
+		return f
+	}
+	return s.fallbacksOf(lang)
+}
+
+func (s *Site) fallbacksOf(lang string) []string {
+	def := s.Dir.Site.DefaultLanguage
+	out := []string{lang}
+	if lang != def && lang != "en" && !s.easy(lang) && slices.Contains(s.Dir.Site.Languages, "en") {
+		out = append(out, "en")
+	}
+	if lang != def {
+		out = append(out, def)
+	}
+	return out
+}
+
+// content returns the Markdown page at path in lang, or in a fallback
 // language (then any language) with that language as from.
 func (s *Site) content(p, lang string) (*model.Page, string) {
-	order := append([]string{lang, s.Dir.Site.DefaultLanguage}, s.Dir.Site.Languages...)
+	order := append(s.Fallbacks(lang), s.Dir.Site.Languages...)
 	for _, l := range order {
 		if pg := s.contentIn[[2]string{p, l}]; pg != nil {
 			if l == lang {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -327,6 +328,16 @@ func TestReferralProcess(t *testing.T) {
 	slip := anna.get("/referrals/" + id + "/slip?lang=ar")
 	if slip.status != 200 || !strings.Contains(slip.body, `dir="rtl"`) || strings.Contains(slip.body, "Zarathustra") || slip.header.Get("Content-Security-Policy") != referral.SlipCSP {
 		t.Errorf("slip: %d", slip.status)
+	}
+	// The slip in every interface language of the site: its own words, its
+	// direction, no key left untranslated.
+	dir := s.svc.Directory()
+	for _, l := range dir.Dir.Site.Languages {
+		slip := anna.get("/referrals/" + id + "/slip?lang=" + l)
+		want := fmt.Sprintf(`<html lang="%s" dir="%s">`, l, dir.Dir.Language(l).Dir)
+		if slip.status != 200 || !strings.Contains(slip.body, want) || !dir.Strings.Has(l, "slip_intro") || !strings.Contains(slip.body, html.EscapeString(dir.Strings.T(l, "slip_intro"))) || strings.Contains(slip.body, "slip_") {
+			t.Errorf("slip in %s: %d, want %s and its own words", l, slip.status, want)
+		}
 	}
 	ref, err := s.svc.Store.Get(ctx, id)
 	if err != nil || ref.Sealed == nil || ref.ConsentDate != "2026-11-20" || !slices.Equal(ref.Languages, []string{"ar", "de"}) || ref.Agency != "jobcenter-mitte" || ref.CreatedBy != "anna" {

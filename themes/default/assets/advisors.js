@@ -1,13 +1,24 @@
-// Filters and sorts the advisor directory in place. Without JavaScript the
-// same filters are pre-built pages (the links above the list).
+// Filters and sorts the advisor directory in place. The filter's state
+// lives in the address (?lang=ar&district=laim&program=jmd&sort=office),
+// so a filtered list can be bookmarked and shared. Without JavaScript the
+// same filters are pre-built pages (the links this script hides).
 (function () {
   "use strict";
   var form = document.getElementById("advisor-filter");
   if (!form) return;
   form.hidden = false;
+  var links = document.querySelector("nav.filters");
+  if (links) links.hidden = true;
   var groups = Array.prototype.slice.call(document.querySelectorAll(".district-group"));
   var out = form.elements.count;
-  function apply() {
+  var names = ["lang", "district", "program", "sort"];
+  // The address first: a shared link shows what it showed its sender.
+  var params = new URLSearchParams(location.search);
+  names.forEach(function (n) {
+    var v = params.get(n), el = form.elements[n];
+    if (v && el.querySelector('option[value="' + v.replace(/[^a-z0-9-]/g, "") + '"]')) el.value = v;
+  });
+  function apply(record) {
     var lang = form.elements.lang.value, district = form.elements.district.value,
       program = form.elements.program.value, sort = form.elements.sort.value, shown = 0;
     groups.forEach(function (g) {
@@ -29,7 +40,17 @@
       shown += visible;
     });
     out.value = shown ? out.getAttribute("data-template").replace("{n}", shown) : out.getAttribute("data-none");
+    if (record && window.history && history.replaceState) {
+      var q = new URLSearchParams();
+      names.forEach(function (n) {
+        var v = form.elements[n].value;
+        if (v && !(n === "sort" && v === "name")) q.set(n, v);
+      });
+      var s = q.toString();
+      history.replaceState(null, "", location.pathname + (s ? "?" + s : "") + location.hash);
+    }
   }
-  form.addEventListener("change", apply);
-  apply();
+  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+  apply(false);
 })();

@@ -1,0 +1,162 @@
+package site
+
+import (
+	"slices"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/routing"
+)
+
+// The finder: a newcomer says their language, where they live and their
+// age, and gets the offices responsible for them, in the order the routing
+// core ranks them (without load, as the referral endpoint would route
+// them). It is made of pre-built pages, so it works on any static host and
+// without JavaScript:
+//
+//	find/                       the languages that have a page
+//	find/{language}/            where do you live? (districts, postal codes)
+//	find/{language}/{district}/ the offices: adults (MBE), young people (JMD)
+//
+// A language × district page exists when an office where the language is
+// spoken is in the district, next to it, or serves it; other districts
+// point to the language's page, which lists every office speaking it.
+
+// FinderShown is how many offices a finder page shows per program: the
+// one the routing core proposes and the next ones.
+const FinderShown = 3
+
+// Finding is one finder result page: a language and a district.
+type Finding struct {
+	Language *model.Language
+	District *model.District
+	Programs []FinderProgram // MBE, then JMD; a program without an office is left out
+}
+
+// FinderProgram is the ranked offices of one program for a Finding.
+type FinderProgram struct {
+	Program string // mbe or jmd
+	Offices []FinderOffice
+}
+
+// FinderOffice is an office as the finder shows it (a comparable value,
+// so its card is rendered once per language and page depth).
+type FinderOffice struct {
+	Office   *model.Office
+	Program  string // mbe or jmd
+	Language string // the person's language
+	Speaks   bool   // someone there speaks it
+	Serves   bool   // the district is in the office's catchment
+}
+
+// FinderLanguages returns the codes of the languages spoken at some office,
+// in catalogue order: the languages the finder offers.
+func (s *Site) FinderLanguages() []string {
+	return once(s.memo, [3]string{"finder-languages"}, func() []string {
+		has := map[string]bool{}
+		for _, o := range s.offices {
+			for _, l := range s.Languages(o) {
+				has[l] = true
+			}
+		}
+		return s.inCatalogueOrder(has)
+	})
+}
+
+// FinderHas reports whether the finder has a page for a language and a
+// district: an office speaking the language is in the district, next to
+// it, or serves it.
+func (s *Site) FinderHas(lang, district string) bool {
+	return s.finderPairs()[[2]string{lang, district}]
+}
+
+func (s *Site) finderPairs() map[[2]string]bool {
+	return once(s.memo, [3]string{"finder-pairs"}, func() map[[2]string]bool {
+		pairs := map[[2]string]bool{}
+		for _, o := range s.offices {
+			near := []string{o.District}
+			if d := s.Dir.District(o.District); d != nil {
+				near = append(near, d.Neighbours...)
+			}
+			near = append(near, o.Serves...)
+			for _, l := range s.Languages(o) {
+				for _, d := range near {
+					pairs[[2]string{l, d}] = true
+				}
+			}
+		}
+		return pairs
+	})
+}
+
+// Find returns the finder page of a language and a district: for each
+// program, the first FinderShown offices routing.Route ranks for a person
+// of that age group who lives in the district and speaks the language.
+func (s *Site) Find(lang, district string) *Finding {
+	l, d := s.Dir.Language(lang), s.Dir.District(district)
+	if l == nil || d == nil {
+		return nil
+	}
+	f := &Finding{Language: l, District: d}
+	for _, p := range s.Programs() {
+		group := map[string]string{model.ProgramMBE: "adult", model.ProgramJMD: "young"}[p]
+		res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district, Languages: []string{lang}}, nil, routing.Options{Today: s.Today})
+		if err != nil {
+			continue // no office offers the program
+		}
+		fp := FinderProgram{Program: p}
+		for _, r := range res.Offices[:min(FinderShown, len(res.Offices))] {
+			fp.Offices = append(fp.Offices, FinderOffice{Office: r.Office, Program: p, Language: lang, Speaks: r.Language != "", Serves: r.Catchment == routing.Serves})
+		}
+		f.Programs = append(f.Programs, fp)
+	}
+	return f
+}
+
+// finderPages returns the finder's pages of one language, in order.
+func (s *Site) finderPages(add func(kind, key string, data any)) {
+	add(KindFind, "find/", nil)
+	for _, code := range s.FinderLanguages() {
+		add(KindFindLanguage, "find/"+code+"/", s.Dir.Language(code))
+		for i := range s.Dir.Districts {
+			d := &s.Dir.Districts[i]
+			if s.FinderHas(code, d.ID) {
+				add(KindFindResult, "find/"+code+"/"+d.ID+"/", finderKey{code, d.ID})
+			}
+		}
+	}
+}
+
+// finderKey is the data of a finder result page until a renderer asks for
+// it (FindingOf): the ranking is computed once per pair, not per language.
+type finderKey struct{ Lang, District string }
+
+// FindingOf returns the Finding a finder result page shows.
+func (s *Site) FindingOf(p *Page) *Finding {
+	k, ok := p.Data.(finderKey)
+	if !ok {
+		return nil
+	}
+	return once(s.memo, [3]string{"finding", k.Lang, k.District}, func() *Finding { return s.Find(k.Lang, k.District) })
+}
+
+// FinderDistricts returns the districts sorted for choosing, with whether
+// the finder has a page for them in a language.
+func (s *Site) FinderDistricts(lang string) []FinderDistrict {
+	out := make([]FinderDistrict, 0, len(s.Dir.Districts))
+	for i := range s.Dir.Districts {
+		d := &s.Dir.Districts[i]
+		out = append(out, FinderDistrict{District: d, Has: s.FinderHas(lang, d.ID)})
+	}
+	return out
+}
+
+// FinderDistrict is a district on the finder's "where do you live" page.
+type FinderDistrict struct {
+	*model.District
+	Has bool // the finder has a page for it in the language
+}
+
+// OfficeSpeaks reports whether a language is spoken at an office.
+func (s *Site) OfficeSpeaks(o *model.Office, lang string) bool {
+	return slices.Contains(s.Languages(o), lang)
+}
