@@ -248,11 +248,7 @@ func (h *Handler) refer(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	ref, _, err := h.svc.Create(r.Context(), s.actor, req, "web-"+fd.FormID)
 	if err != nil {
-		if h.fieldErrors(err, p) {
-			h.render(w, r, http.StatusUnprocessableEntity, "refer", p)
-			return
-		}
-		h.fail(w, r, p, err)
+		h.refuse(w, r, p, "refer", err)
 		return
 	}
 	http.Redirect(w, r, "/referrals/"+ref.ID+"?created=1", http.StatusSeeOther)
@@ -807,11 +803,7 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request, s *session) {
 	p.Data = sd
 	rep, err := h.svc.Stats(r.Context(), s.actor, sd.From, sd.To)
 	if err != nil {
-		if h.fieldErrors(err, p) {
-			h.render(w, r, http.StatusUnprocessableEntity, "stats", p)
-			return
-		}
-		h.fail(w, r, p, err)
+		h.refuse(w, r, p, "stats", err)
 		return
 	}
 	sd.From, sd.To = rep.From, rep.To
@@ -872,4 +864,14 @@ func (h *Handler) chart(d *referral.Directory, lang string, t *stats.Table) char
 		c.Total = strconv.Itoa(t.Total.N)
 	}
 	return c
+}
+
+// refuse answers a call the service refused: its field errors on the
+// form's page (422), anything else through fail.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *page, tmpl string, err error) {
+	if h.fieldErrors(err, p) {
+		h.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
+		return
+	}
+	h.fail(w, r, p, err)
 }
