@@ -352,25 +352,19 @@ func (h *Handler) reason(d *referral.Directory, lang string, x routing.Reason) s
 				v = name(o.Name)
 			}
 		case "district", "districts":
-			var names []string
-			for _, id := range strings.Split(v, " / ") {
+			v = nameList(v, " / ", " / ", func(id string) string {
 				if dd := d.Dir.District(id); dd != nil {
-					names = append(names, name(dd.Name))
-				} else {
-					names = append(names, id)
+					return name(dd.Name)
 				}
-			}
-			v = strings.Join(names, " / ")
+				return id
+			})
 		case "language", "languages":
-			var names []string
-			for _, code := range strings.Split(v, ", ") {
+			v = nameList(v, ", ", d.Strings.T(lang, "list_sep"), func(code string) string {
 				if l := d.Dir.Language(code); l != nil {
-					names = append(names, name(l.Name))
-				} else {
-					names = append(names, code)
+					return name(l.Name)
 				}
-			}
-			v = strings.Join(names, d.Strings.T(lang, "list_sep"))
+				return code
+			})
 		case "program":
 			v = h.strs.T(lang, "program_"+v)
 		case "topic":
@@ -874,4 +868,14 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, p *page, tmpl s
 		return
 	}
 	h.fail(w, r, p, err)
+}
+
+// nameList names each id of a list joined by sep (ids the directory does
+// not know stay as they are) and joins the names with join.
+func nameList(list, sep, join string, name func(string) string) string {
+	ids := strings.Split(list, sep)
+	for i, id := range ids {
+		ids[i] = name(id)
+	}
+	return strings.Join(ids, join)
 }
