@@ -123,6 +123,7 @@ func runScript(t *testing.T, node, chromium, dir, script string, v any, args ...
 // hours (never "closed"), nothing at all for an office with appointments
 // only when none is running, and closed during a closure.
 func TestOpenNow(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	srv := serveFiles(t, buildExample(t, ""))
 	tests := []struct {
@@ -159,6 +160,7 @@ func TestOpenNow(t *testing.T) {
 // TestAdvisorFilter uses the directory's instant filter in Chromium: the
 // rows left are exactly those of the pre-built page for the same filter.
 func TestAdvisorFilter(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	files := buildExample(t, "")
 	srv := serveFiles(t, files)
@@ -214,6 +216,7 @@ var (
 //     address or time split over two lines, or (at 360 × 800) a header
 //     taller than a quarter of the screen.
 func TestBrowser(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	// Relative links: the site works under the test server's address.
 	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[

@@ -27,6 +27,7 @@ import (
 // on disk differs from before in that one line only (comments and every
 // other line kept), and the site still passes the check.
 func TestEditorRoundTrip(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, _, dir := browserTools(t)
 	node, _ := testtools.Node(t, "decap-server")
 	site := t.TempDir()

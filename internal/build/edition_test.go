@@ -63,6 +63,7 @@ func staffOnly(t *testing.T) []string {
 // TestEditions builds the public and the internal edition and searches
 // every file of the public one for every staff-only value.
 func TestEditions(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	secrets := staffOnly(t)
 	public := buildExampleWith(t, Config{BaseURL: "https://example.org/"})
 	internal := buildExampleWith(t, Config{BaseURL: "https://example.org/", Edition: "internal"})

@@ -35,6 +35,7 @@ func searchURL(q searchtest.Query) string {
 // search in headless Chromium and reports recall@3 and MRR; below 0.9
 // recall@3 it fails.
 func TestSearchRelevanceStatic(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	queries, err := searchtest.Load("../search/testdata/relevance.yaml")
 	if err != nil {
@@ -143,6 +144,7 @@ func TestFoldMatchesJavaScript(t *testing.T) {
 // results appear right to left as one types; picking a filter narrows them
 // to exactly the count the filter showed, and the address carries both.
 func TestSearchTyping(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	srv := serveFiles(t, buildExample(t, ""))
 	var got []struct {

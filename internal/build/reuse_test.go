@@ -19,6 +19,7 @@ import (
 // byte. A change to a course file renders only that file's course pages
 // among the course pages; a change to site-wide data keeps nothing.
 func TestIncrementalRebuild(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	src := t.TempDir()
 	for _, top := range []string{"data", "content"} {
 		if err := os.CopyFS(filepath.Join(src, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {

@@ -50,6 +50,7 @@ func withoutAdvisorPrograms(t *testing.T) fs.FS {
 // programs its editors wrote by hand, so the advisor directory (by program
 // and in full) and every routing decision come out the same.
 func TestAdvisorsWithoutPrograms(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	site := withoutAdvisorPrograms(t)
 	for _, edition := range []string{"public", "internal"} {
 		var with, without memWriter
