@@ -33,6 +33,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
+	openHistory := historyFlag(fs, site)
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
@@ -45,7 +46,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly, History: openHistory(ctx, stderr)}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}
@@ -119,6 +120,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, m)
 	}
 	fmt.Fprintf(stdout, "wegweiser build: %s → %s\n", res.Summary(), *out)
+	if res.ChangesFrom != "" {
+		fmt.Fprintf(stdout, "changes in the feeds: from %s\n", res.ChangesFrom)
+	}
 	if *timings {
 		var parts []string
 		for _, p := range res.Phases {

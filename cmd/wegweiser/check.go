@@ -7,16 +7,18 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
-func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("check", stderr)
 	format := fs.String("format", diag.FormatText, "report `format`: text, json, github (GitHub Actions annotations) or gitlab (GitLab code-quality JSON)")
-	stale := fs.Int("stale-days", 180, "warn when last_verified is older than `N` days")
+	stale := fs.Int("stale-days", 0, "warn when last_verified is older than `N` days (default: site.yaml's checks.stale_days, else 92)")
 	noWarn := fs.Bool("no-warnings", false, "report errors only")
+	openHistory := historyFlag(fs, site)
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
 	}
@@ -28,7 +30,14 @@ func runCheck(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	problems := loadSite(site.fsys, *site.source, load.Options{StaleDays: *stale, Now: now})
+	opts := load.Options{StaleDays: *stale, Now: now}
+	if repo := openHistory(ctx, stderr); repo != nil {
+		if opts.Now.IsZero() {
+			opts.Now = time.Now()
+		}
+		opts.Lines = repo.Lines(ctx, opts.Now)
+	}
+	problems := loadSite(site.fsys, *site.source, opts)
 	if *noWarn {
 		var errs diag.List
 		for _, p := range problems {

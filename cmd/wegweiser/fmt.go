@@ -11,16 +11,18 @@ import (
 	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/history"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/yamlfmt"
 )
 
 // runFmt rewrites data files in normal form (package yamlfmt), or with
 // --check reports the files that are not.
-func runFmt(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runFmt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, source := newFlags("fmt", stderr)
 	check := fs.Bool("check", false, "change nothing; report files not in normal form and exit 1 if there are any")
 	format := fs.String("format", diag.FormatText, "report `format` of --check: text, json, github or gitlab")
+	checked := fs.Bool("translations-checked", false, "record every translation as made from its current source text (after checking the outdated-translation warnings), in "+load.SumsFile)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: wegweiser fmt [--check] [--source DIR] [file.yaml ...]\n\nWithout files: every YAML file in data/. Flags:")
 		fs.PrintDefaults()
@@ -48,6 +50,11 @@ func runFmt(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		if rewrite {
 			changed++
 			fmt.Fprintln(stdout, file)
+		}
+	}
+	if !*check && len(problems) == 0 {
+		if p := updateSums(ctx, *source, *checked); p != nil {
+			problems = append(problems, *p)
 		}
 	}
 	if err := diag.Write(stdout, *format, problems); err != nil {
@@ -128,11 +135,13 @@ func firstDifference(a, b []byte) int {
 }
 
 // writeFileAtomic replaces file with data through a temporary file in the
-// same directory, keeping its permissions: an interrupted run leaves the
+// same directory, keeping its permissions (0644 for a new file): an interrupted run leaves the
 // old file or the new one, never half of one.
 func writeFileAtomic(file string, data []byte) error {
-	st, err := os.Stat(file)
-	if err != nil {
+	perm := os.FileMode(0o644) // a new file
+	if st, err := os.Stat(file); err == nil {
+		perm = st.Mode().Perm()
+	} else if !os.IsNotExist(err) {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".fmt-*")
@@ -144,7 +153,7 @@ func writeFileAtomic(file string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -152,4 +161,40 @@ func writeFileAtomic(file string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), file)
+}
+
+// updateSums keeps load.SumsFile, the record of the source text each
+// translation was made from, for a site without Git history (a site in a
+// Git work tree has its history; the file is kept there only if it exists
+// already). checked records every translation as made from its current
+// source. A problem is returned when the file cannot be written.
+func updateSums(ctx context.Context, source string, checked bool) *diag.Problem {
+	file := filepath.Join(source, filepath.FromSlash(load.SumsFile))
+	old, err := os.ReadFile(file)
+	exists := err == nil
+	if !exists {
+		if _, err := history.Open(ctx, source); err == nil {
+			return nil
+		}
+	}
+	fsys, err := load.OpenDir(source)
+	if err != nil {
+		return nil
+	}
+	d, _ := load.Load(fsys, load.Options{})
+	if d == nil {
+		return nil // the data has errors: wegweiser check reports them
+	}
+	prev, err := load.ParseSums(old)
+	if err != nil || checked {
+		prev = nil
+	}
+	out := load.UpdateSums(d, prev).Bytes()
+	if exists && string(out) == string(old) {
+		return nil
+	}
+	if err := writeFileAtomic(file, out); err != nil {
+		return &diag.Problem{Pos: diag.Pos{File: file}, Severity: diag.Error, Rule: "io", Message: err.Error()}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@
 //
 //	build    build the site into public/
 //	check    validate data/ and the front matter of content/
+//	due      list the entries due for a check with their provider; keep one issue per provider
 //	fmt      rewrite data files in normal form (--check: only report)
 //	new      write a commented template: provider, office, course-file
 //	referrals serve the referral API (Zuleitungen); manage its tokens and key
@@ -33,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wegweiser-de/wegweiser/internal/history"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
@@ -57,6 +59,7 @@ func commands() []command {
 	return []command{
 		{"build", "build the site into public/", runBuild},
 		{"check", "validate data/ and the front matter of content/", runCheck},
+		{"due", "list the entries due for a check with their provider (--issues: one issue each on GitHub or GitLab)", runDue},
 		{"fmt", "rewrite data files in normal form; --check reports files that are not", runFmt},
 		{"new", "write a commented template: new provider|office|course-file", runNew},
 		{"referrals", "serve the referral API (Zuleitungen); manage its tokens and key", runReferrals},
@@ -153,6 +156,24 @@ func (f *siteFlags) check(stderr io.Writer) (now time.Time, ok bool) {
 	}
 	f.fsys = fsys
 	return now, true
+}
+
+// historyFlag adds --no-history to a command that reads the site's Git
+// history, and returns the function that opens it after parsing: nil when
+// turned off, or when the source is not in a Git work tree (said on
+// stderr when verbose).
+func historyFlag(fs *flag.FlagSet, site *siteFlags) func(ctx context.Context, stderr io.Writer) *history.Repo {
+	off := fs.Bool("no-history", false, "do not read the Git history (translations older than their German text; the \"what changed\" feeds)")
+	return func(ctx context.Context, stderr io.Writer) *history.Repo {
+		if *off {
+			return nil
+		}
+		repo, err := history.Open(ctx, *site.source)
+		if err != nil {
+			return nil
+		}
+		return repo
+	}
 }
 
 // parseFlags parses args, allowing at most maxArgs arguments before,

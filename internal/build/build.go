@@ -27,6 +27,7 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/cms"
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/export"
+	"github.com/wegweiser-de/wegweiser/internal/history"
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -88,8 +89,15 @@ type Config struct {
 	// Edition is "internal" for the staff edition; anything else builds the
 	// public edition, from a directory without anything for staff only.
 	Edition string
-	// Previous is the previous build's output, if any: its
-	// data/changes.json tells which entries changed since (for the feeds).
+	// History is the Git history of the source (internal/history), if it
+	// is in a Git work tree: the loader compares each translation's lines
+	// with its source text's, and the "what changed" feeds are computed
+	// from the history of data/. Nil: neither; the feeds compare with
+	// Previous.
+	History *history.Repo
+	// Previous is the previous build's output, if any: without History,
+	// its data/changes.json tells which entries changed since (for the
+	// feeds).
 	Previous fs.FS
 	// Engine asks for a server-side search engine in the result
 	// (wegweiser serve).
@@ -109,14 +117,26 @@ type Config struct {
 	SearchShardBytes int
 }
 
+// loadOptions are the loader's options for cfg.
+func (cfg Config) loadOptions(ctx context.Context) load.Options {
+	opts := load.Options{Now: cfg.Now}
+	if cfg.History != nil {
+		opts.Lines = cfg.History.Lines(ctx, cfg.Now)
+	}
+	return opts
+}
+
 // Result describes a finished build.
 type Result struct {
-	Problems diag.List      // warnings (a build with errors returns an error)
-	Pages    map[string]int // pages per language ("" for language-neutral pages)
-	Files    int
-	Bytes    int64
-	Duration time.Duration
-	Engine   *search.Engine // when Config.Engine
+	// ChangesFrom says what the "what changed" feeds were computed from,
+	// for the build summary.
+	ChangesFrom string
+	Problems    diag.List      // warnings (a build with errors returns an error)
+	Pages       map[string]int // pages per language ("" for language-neutral pages)
+	Files       int
+	Bytes       int64
+	Duration    time.Duration
+	Engine      *search.Engine // when Config.Engine
 	// Phases is the wall time of each step of the build, in order.
 	Phases []Phase
 }
@@ -152,7 +172,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if cfg.Now.IsZero() {
 		cfg.Now = start
 	}
-	dir, problems := load.Load(cfg.Source, load.Options{Now: cfg.Now})
+	dir, problems := load.Load(cfg.Source, cfg.loadOptions(ctx))
 	if dir == nil {
 		return &Result{Problems: problems}, problems
 	}
@@ -177,7 +197,9 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	if res.Engine, err = st.writeRest(ctx, top, nil, clock); err != nil {
+	res.Engine, err = st.writeRest(ctx, top, nil, clock)
+	res.ChangesFrom = st.changesFrom
+	if err != nil {
 		return nil, err
 	}
 	res.Phases = clock.phases
@@ -199,6 +221,8 @@ type stage struct {
 	r        *render.Renderer
 	problems diag.List
 	adminCSP string // the web editor's policy, "" without the editor
+	// changesFrom says what the feeds' changes were computed from.
+	changesFrom string
 }
 
 // newStage makes the page graph and the renderer of a loaded directory
@@ -270,7 +294,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := writeOpenData(st.public, st.strs, cfg, st.base, w); err != nil {
+	if err := writeOpenData(ctx, st.public, st.strs, cfg, st.base, w, &st.changesFrom); err != nil {
 		return nil, err
 	}
 	clock.phase("open data")
@@ -351,7 +375,7 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 
 // writeOpenData writes the HSDS datasets (one per language), the JSON
 // dump, the GeoJSON, the change state and the Atom feeds.
-func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer) error {
+func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer, changesFrom *string) error {
 	today := model.DateOf(cfg.Now)
 	pageURL := func(lang string) func(kind, id string) string {
 		return func(kind, id string) string {
@@ -369,13 +393,8 @@ func writeOpenData(d *model.Directory, strs *i18n.Bundle, cfg Config, base strin
 		"data/directory.json":  export.Dump(d, cfg.Now, License(d)),
 		"data/offices.geojson": export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage)),
 	}
-	var prev export.Changes
-	if cfg.Previous != nil {
-		if b, err := fs.ReadFile(cfg.Previous, "data/changes.json"); err == nil {
-			json.Unmarshal(b, &prev) // a broken file counts as none
-		}
-	}
-	changes := export.Track(d, prev, cfg.Now)
+	changes, from := trackChanges(ctx, d, cfg)
+	*changesFrom = from
 	b, err := json.MarshalIndent(changes, "", " ")
 	if err != nil {
 		return err
@@ -416,9 +435,31 @@ func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today mo
 			}
 			return strs.T(lang, "feed_course", "date", strs.Date(lang, c.Start), "place", place)
 		},
-		Changed: strs.T(lang, "feed_changed"),
+		Changed: func(c export.Change) string {
+			switch c.What {
+			case "added":
+				return strs.T(lang, "change_added")
+			case "removed":
+				return strs.T(lang, "change_removed")
+			}
+			if len(c.Which) == 0 {
+				return strs.T(lang, "feed_changed")
+			}
+			names := make([]string, len(c.Which))
+			for i, g := range c.Which {
+				names[i] = strs.T(lang, "change_field_"+g)
+			}
+			return strs.T(lang, "change_fields", "fields", strings.Join(names, ", "))
+		},
 	}
-	files[lang+"/feed.atom"] = export.Feed(d, lang, changes, now, fs, pageURL, pageURL("", "")+"feed.atom")
+	files[lang+"/feed.atom"] = export.Feed(d, lang, "", changes, now, fs, pageURL, pageURL("", "")+"feed.atom")
+	for i := range d.Districts {
+		ds := &d.Districts[i]
+		dname, _ := ds.Name.Get(lang, d.Site.DefaultLanguage)
+		fs.Title = strs.T(lang, "feed_district_title", "district", dname)
+		self := pageURL("districts", ds.ID) + "feed.atom"
+		files[lang+"/districts/"+ds.ID+"/feed.atom"] = export.Feed(d, lang, ds.ID, changes, now, fs, pageURL, self)
+	}
 	return files
 }
 

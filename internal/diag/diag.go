@@ -71,6 +71,12 @@ type Problem struct {
 	Hint     string   `json:"hint,omitempty"`
 	// Langs are the languages a problem is about (missing translations).
 	Langs []string `json:"langs,omitempty"`
+	// Entry, Checked and Days describe an entry whose check is due
+	// (rules stale and expired): "provider caritas-muenchen", its
+	// last_verified (empty: never) and that date's age in days.
+	Entry   string `json:"entry,omitempty"`
+	Checked string `json:"last_verified,omitempty"`
+	Days    int    `json:"days,omitempty"`
 }
 
 // String formats p as "file:line:col: severity: message — hint".

@@ -1,94 +1,12 @@
 package export
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
-	"reflect"
 	"slices"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
-
-// Changes records a content hash per entry and when it last changed. Every
-// build writes it into its output (data/changes.json); the next build
-// reads it from the previous output and compares, so change detection
-// needs no state outside the repository and its build output.
-type Changes map[string]Change
-
-// Change is the state of one entry.
-type Change struct {
-	Hash    string `json:"hash"`
-	Changed string `json:"changed,omitempty"` // RFC 3339; "" if unknown (first seen in the first build)
-}
-
-// entity is an entry whose changes are followed.
-type entity struct {
-	key   string // "office:caritas-mitte"
-	kind  string // page kind: offices, offers, courses, providers
-	id    string
-	name  model.Text
-	value any
-}
-
-func entities(d *model.Directory) []entity {
-	var out []entity
-	for i := range d.Providers {
-		p := &d.Providers[i]
-		own := *p // offices, advisors and offers are followed on their own
-		own.Offices, own.Advisors, own.Offers = nil, nil, nil
-		out = append(out, entity{"provider:" + p.ID, "providers", p.ID, p.Name, &own})
-		for j := range p.Offices {
-			o := &p.Offices[j]
-			out = append(out, entity{"office:" + o.ID, "offices", o.ID, o.Name, o})
-		}
-		for j := range p.Offers {
-			o := &p.Offers[j]
-			out = append(out, entity{"offer:" + o.ID, "offers", o.ID, o.Title, o})
-		}
-	}
-	for i := range d.CourseFiles {
-		for j := range d.CourseFiles[i].Courses {
-			c := &d.CourseFiles[i].Courses[j]
-			out = append(out, entity{"course:" + c.ID, "courses", c.ID, c.Title, c})
-		}
-	}
-	return out
-}
-
-// hashOf hashes the JSON form of an entry, leaving out last_verified: a
-// confirmation without change is not a change.
-func hashOf(v any) string {
-	m := value(reflect.ValueOf(v))
-	if mm, ok := m.(map[string]any); ok {
-		delete(mm, "last_verified")
-	}
-	b, _ := json.Marshal(m)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:12])
-}
-
-// Track compares the entries of d with the previous build's changes and
-// returns the new state: an entry whose hash differs, or that is new while
-// a previous state exists, changed now; others keep their time.
-func Track(d *model.Directory, prev Changes, now time.Time) Changes {
-	next := Changes{}
-	for _, e := range entities(d) {
-		h := hashOf(e.value)
-		old, known := prev[e.key]
-		switch {
-		case known && old.Hash == h:
-			next[e.key] = old
-		case prev == nil:
-			next[e.key] = Change{Hash: h} // first build: nothing to compare with
-		default:
-			next[e.key] = Change{Hash: h, Changed: now.UTC().Format(time.RFC3339)}
-		}
-	}
-	return next
-}
 
 // atomFeed is an Atom 1.0 feed (RFC 4287).
 type atomFeed struct {
@@ -129,18 +47,31 @@ type atomCategory struct {
 type FeedStrings struct {
 	Title        string
 	CourseStarts func(c *model.Course) string // the summary of a course entry
-	Changed      string                       // the summary of a changed entry
+	Changed      func(c Change) string        // the summary of a change
 }
 
+// FeedDays is how far back a feed lists changes.
+const FeedDays = 30
+
 // Feed returns the Atom feed of one language: courses that start within
-// the next eight weeks, and entries changed in the last 30 days. pageURL
-// returns the absolute (or root-relative) page of an entry; self is the
-// feed's own address.
-func Feed(d *model.Directory, lang string, changes Changes, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
+// the next eight weeks, and entries added, changed or removed in the last
+// FeedDays days. With a district, only those in it (offices in or serving
+// it, their advisors and offers, courses held there). pageURL returns the
+// absolute (or root-relative) page of an entry; self is the feed's own
+// address.
+func Feed(d *model.Directory, lang, district string, changes Changes, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
 	text := func(t model.Text) string { v, _ := t.Get(lang, d.Site.DefaultLanguage); return v }
-	f := atomFeed{Lang: lang, Title: s.Title, ID: "urn:uuid:" + HSDSID("feed", lang), Updated: now.UTC().Format(time.RFC3339),
-		Links:  []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: pageURL("", "")}},
+	here := func(ds []string) bool { return district == "" || slices.Contains(ds, district) }
+	home := pageURL("", "")
+	if district != "" {
+		home = pageURL("districts", district)
+	}
+	f := atomFeed{Lang: lang, Title: s.Title, ID: "urn:uuid:" + HSDSID("feed", lang, district), Updated: now.UTC().Format(time.RFC3339),
+		Links:  []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: home}},
 		Author: atomAuthor{Name: text(d.Site.Name)}}
+	if district == "" {
+		f.ID = "urn:uuid:" + HSDSID("feed", lang) // as before districts had feeds
+	}
 	today := model.DateOf(now)
 	horizon := model.DateOf(now.AddDate(0, 0, 56))
 	updated := func(key string, fallback time.Time) string {
@@ -153,7 +84,7 @@ func Feed(d *model.Directory, lang string, changes Changes, now time.Time, s Fee
 	for i := range d.CourseFiles {
 		for j := range d.CourseFiles[i].Courses {
 			c := &d.CourseFiles[i].Courses[j]
-			if c.Start.Before(today) || horizon.Before(c.Start) {
+			if c.Start.Before(today) || horizon.Before(c.Start) || !here([]string{c.Location.District}) {
 				continue
 			}
 			fallback := now
@@ -165,15 +96,37 @@ func Feed(d *model.Directory, lang string, changes Changes, now time.Time, s Fee
 				Category: atomCategory{"course-start"}, Summary: s.CourseStarts(c)})
 		}
 	}
-	cutoff := now.AddDate(0, 0, -30)
+	cutoff := now.AddDate(0, 0, -FeedDays)
+	recent := func(c Change) bool {
+		t, err := time.Parse(time.RFC3339, c.Changed)
+		return err == nil && !t.Before(cutoff)
+	}
+	link := func(kind, id string) string {
+		if kind == "advisors" {
+			if a := d.Advisor(id); a != nil {
+				return pageURL("offices", a.Office) + "#a-" + id
+			}
+		}
+		return pageURL(kind, id)
+	}
 	for _, e := range entities(d) {
 		c := changes[e.key]
-		t, err := time.Parse(time.RFC3339, c.Changed)
-		if err != nil || t.Before(cutoff) {
+		if !recent(c) || !here(e.districts) {
 			continue
 		}
 		entries = append(entries, atomEntry{Title: text(e.name), ID: "urn:uuid:" + HSDSID("feed-change", e.key, c.Hash),
-			Updated: c.Changed, Link: atomLink{Href: pageURL(e.kind, e.id)}, Category: atomCategory{"changed"}, Summary: s.Changed})
+			Updated: c.Changed, Link: atomLink{Href: link(e.kind, e.id)}, Category: atomCategory{c.What}, Summary: s.Changed(c)})
+	}
+	for key, c := range changes {
+		if c.What != "removed" || len(c.Name) == 0 || !recent(c) || !here(c.Districts) {
+			continue
+		}
+		href := home
+		if district == "" && len(c.Districts) > 0 {
+			href = pageURL("districts", c.Districts[0])
+		}
+		entries = append(entries, atomEntry{Title: text(c.Name), ID: "urn:uuid:" + HSDSID("feed-change", key, "removed", c.Changed),
+			Updated: c.Changed, Link: atomLink{Href: href}, Category: atomCategory{"removed"}, Summary: s.Changed(c)})
 	}
 	slices.SortStableFunc(entries, func(a, b atomEntry) int {
 		if a.Updated != b.Updated {

@@ -3,8 +3,10 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/paulmach/orb"
@@ -98,9 +100,10 @@ func TestFeedAndChanges(t *testing.T) {
 		}
 		return "https://example.org/de/" + kind + "/" + id + "/"
 	}
-	strs := FeedStrings{Title: "Kurse und Änderungen", CourseStarts: func(c *model.Course) string { return "Beginn " + c.Start.String() }, Changed: "Geändert"}
+	strs := FeedStrings{Title: "Kurse und Änderungen", CourseStarts: func(c *model.Course) string { return "Beginn " + c.Start.String() },
+		Changed: func(c Change) string { return c.What + " " + strings.Join(c.Which, ",") }}
 	// First build: nothing to compare with, nothing changed.
-	first := Track(d, nil, today)
+	first := Track(StateOf(d), nil, nil, today)
 	for k, c := range first {
 		if c.Changed != "" {
 			t.Fatalf("%s changed in the first build", k)
@@ -110,7 +113,7 @@ func TestFeedAndChanges(t *testing.T) {
 	later := today.AddDate(0, 0, 1)
 	d.Providers[0].Offices[0].Name = model.Text{"de": "Umbenannt"}
 	d.Providers[0].LastVerified = model.Date{Year: 2026, Month: 11, Day: 22} // confirming alone is no change
-	second := Track(d, first, later)
+	second := Track(StateOf(d), nil, first, later)
 	var changed []string
 	for k, c := range second {
 		if c.Changed != "" {
@@ -121,12 +124,12 @@ func TestFeedAndChanges(t *testing.T) {
 		t.Errorf("changed: %v", changed)
 	}
 	// A third build keeps the time of the change.
-	third := Track(d, second, later.AddDate(0, 0, 1))
+	third := Track(StateOf(d), nil, second, later.AddDate(0, 0, 1))
 	if third[changed[0]].Changed != second[changed[0]].Changed {
 		t.Errorf("the change time moved")
 	}
 
-	b := Feed(d, "de", third, later, strs, url, "https://example.org/de/feed.atom")
+	b := Feed(d, "de", "", third, later, strs, url, "https://example.org/de/feed.atom")
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		t.Fatalf("not a feed: %v\n%s", err, b)
@@ -162,9 +165,64 @@ func TestFeedAndChanges(t *testing.T) {
 		t.Errorf("%d course starts (want %d), %d changes (want 1)", gotStarts, starts, gotChanged)
 	}
 	// Thirty-one days on, the change is no news.
-	old := Feed(d, "de", third, later.AddDate(0, 0, 31), strs, url, "x")
+	old := Feed(d, "de", "", third, later.AddDate(0, 0, 31), strs, url, "x")
 	if bytes.Contains(old, []byte("Umbenannt</title>")) {
 		t.Errorf("a change from 31 days ago is still in the feed")
 	}
+}
 
+// TestTrackWhat follows an office through states known field by field (as
+// in the Git history): its hours change, an advisor is added, then the
+// office closes; each change says what it was, and the district feed of
+// the office's district lists them while another district's does not.
+func TestTrackWhat(t *testing.T) {
+	d := example(t).Public()
+	p := &d.Providers[0]
+	o := p.Offices[0]
+	url := func(kind, id string) string { return "/de/" + kind + "/" + id + "/" }
+	strs := FeedStrings{Title: "x", CourseStarts: func(*model.Course) string { return "" },
+		Changed: func(c Change) string { return c.What + ":" + strings.Join(c.Which, ",") }}
+	s0 := StateOf(d)
+	ch := Track(s0, nil, nil, today)
+
+	day1 := today.Add(24 * time.Hour)
+	p.Offices[0].Hours = append([]model.Hours(nil), o.Hours[:1]...)
+	p.Offices[0].Phone = "089 999999"
+	p.Advisors = append(p.Advisors, model.Advisor{ID: "neu-beraterin", Name: "Neu Beraterin", Office: o.ID})
+	d.Index()
+	s1 := StateOf(d)
+	ch = Track(s1, s0, ch, day1)
+	if c := ch["office:"+o.ID]; c.What != "changed" || strings.Join(c.Which, ",") != "hours,contact" {
+		t.Errorf("office change: %+v", c)
+	}
+	if c := ch["advisor:neu-beraterin"]; c.What != "added" {
+		t.Errorf("advisor: %+v", c)
+	}
+
+	if feed := string(Feed(d, "de", o.District, ch, day1, strs, url, "self")); !strings.Contains(feed, "added:") || !strings.Contains(feed, "changed:hours,contact") {
+		t.Errorf("the district feed of %s lacks the new advisor or the office's change:\n%s", o.District, feed)
+	}
+
+	day2 := day1.Add(24 * time.Hour)
+	p.Offices = p.Offices[1:]
+	d.Index()
+	ch = Track(StateOf(d), s1, ch, day2)
+	gone := ch["office:"+o.ID]
+	if gone.What != "removed" || len(gone.Name) == 0 || len(gone.Districts) == 0 {
+		t.Fatalf("closed office: %+v", gone)
+	}
+	feed := string(Feed(d, "de", o.District, ch, day2, strs, url, "self"))
+	if !strings.Contains(feed, "removed:") {
+		t.Errorf("the district feed of %s lacks the closing:\n%s", o.District, feed)
+	}
+	other := ""
+	for _, ds := range d.Districts {
+		if !slices.Contains(gone.Districts, ds.ID) {
+			other = ds.ID
+			break
+		}
+	}
+	if f := string(Feed(d, "de", other, ch, day2, strs, url, "self")); strings.Contains(f, "removed:") {
+		t.Errorf("the feed of %s lists the closing in %v", other, gone.Districts)
+	}
 }

@@ -487,6 +487,9 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value, f field) {
 			if val.Value != "" && !d.placeholder(val) {
 				if s, ok := d.scalar(val, f, "a text"); ok {
 					t[k.Value] = s
+					if v.CanAddr() {
+						d.recordSpan(v.Addr().Interface(), k, val, n.Content[i+2:])
+					}
 				}
 			}
 		}
@@ -494,6 +497,31 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value, f field) {
 	default:
 		d.errorf(n, "wrong-type", "write a text, or one `code: text` line per language", "expected a text, found %s", kindName(n))
 	}
+}
+
+// translation is the key of a translation's span in the position map:
+// the Text's address and the language. Its position is the language key's;
+// the span's last line is under translationEnd.
+type translation struct {
+	text any
+	lang string
+}
+
+type translationEnd translation
+
+// recordSpan notes the lines a translation takes, from its key to the
+// line before the next key (rest holds the mapping's later nodes), or, for
+// the last one, to its value's last line.
+func (d *decoder) recordSpan(text any, k, val *yaml.Node, rest []*yaml.Node) {
+	end := val.Line
+	switch {
+	case len(rest) > 0 && rest[0].Line > k.Line:
+		end = rest[0].Line - 1
+	case val.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		end = val.Line + strings.Count(strings.TrimRight(val.Value, "\n"), "\n") + 1
+	}
+	d.pos[translation{text, k.Value}] = d.at(k)
+	d.pos[translationEnd{text, k.Value}] = diag.Pos{File: d.file, Line: end + d.lineOff}
 }
 
 func keys(m map[string]bool) []string {

@@ -46,8 +46,19 @@ type Options struct {
 	// dates are judged. The zero value means the current day.
 	Now time.Time
 	// StaleDays is the age in days after which last_verified is reported
-	// as stale. Zero means 180.
+	// as stale. Zero means site.yaml's checks.stale_days (default 92).
 	StaleDays int
+	// Lines tells when each line of a file last changed (internal/history
+	// reads it from Git). With it, a translation whose source text (in the
+	// default language) changed after it is reported as possibly outdated
+	// and recorded in Directory.Outdated. Nil: not checked.
+	Lines LineTimes
+}
+
+// LineTimes tells when each line of a source file last changed: index 0
+// is line 1.
+type LineTimes interface {
+	LineTimes(file string) ([]time.Time, error)
 }
 
 // Load reads the site in fsys. It returns the directory and any warnings,
@@ -83,9 +94,6 @@ func (o Options) normal() Options {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	if o.StaleDays == 0 {
-		o.StaleDays = 180
-	}
 	return o
 }
 
@@ -108,6 +116,8 @@ type loader struct {
 	problems diag.List
 	langs    map[string]bool // codes in languages.yaml
 	defLang  string
+	lines    map[string][]time.Time // Options.Lines by file, read once
+	trSums   Sums                   // SumsFile, without Options.Lines
 	// sums, if not nil, collects the SHA-256 of each provider and course
 	// file's source (Reload).
 	sums map[string][32]byte
@@ -324,7 +334,7 @@ func (l *loader) yamlFiles(dir string) []string {
 // checkUnknownFiles warns about files in data/ that nothing reads, such as
 // a misspelt districts.yaml.
 func (l *loader) checkUnknownFiles() {
-	known := []string{"site.yaml", "languages.yaml", "districts.yaml", "topics.yaml", "providers", "courses"}
+	known := []string{"site.yaml", "languages.yaml", "districts.yaml", "topics.yaml", "providers", "courses", path.Base(SumsFile)}
 	entries, _ := fs.ReadDir(l.fsys, "data")
 	for _, e := range entries {
 		name := e.Name()

@@ -3,11 +3,13 @@ package load
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"path"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -37,6 +39,7 @@ func (l *loader) warnAt(ptr any, rule, hint, format string, args ...any) {
 // validate runs the checks that need more than one value or file.
 func (l *loader) validate() {
 	d := l.dir
+	l.readSums()
 	l.checkLanguages()
 	l.checkSite()
 	l.checkIDs()
@@ -86,6 +89,20 @@ func (l *loader) checkSite() {
 	s := &l.dir.Site
 	if s.DefaultLanguage != "" && len(s.Languages) > 0 && !slices.Contains(s.Languages, s.DefaultLanguage) {
 		l.errorAt(&s.DefaultLanguage, "unknown-reference", "add it to `languages` as well", "default language `%s` is not one of the site's languages", s.DefaultLanguage)
+	}
+	if c := &s.Checks; c.StaleDays < 0 || c.ExpiredDays < 0 {
+		l.errorAt(c, "bad-value", "write a number of days, e.g. stale_days: 92", "checks: days cannot be negative")
+	} else if c.Expired() <= c.Stale() {
+		l.errorAt(c, "bad-value", "expired_days must be more than stale_days (defaults 365 and 92)",
+			"checks: expired_days (%d) is not more than stale_days (%d)", c.Expired(), c.Stale())
+	}
+	if r := s.Report; r != nil && r.IssueURL != "" {
+		if u, err := url.Parse(strings.NewReplacer("{title}", "t", "{body}", "b").Replace(r.IssueURL)); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			l.errorAt(&r.IssueURL, "bad-value", "write the address of the host's new-issue page with {title} and {body}, e.g. https://github.com/owner/name/issues/new?title={title}&body={body}",
+				"report.issue_url %q is not a web address", r.IssueURL)
+		} else if !strings.Contains(r.IssueURL, "{body}") {
+			l.warnAt(&r.IssueURL, "bad-value", "add {body} where the host takes the issue's text", "report.issue_url has no {body}: reports would not say which entry is wrong")
+		}
 	}
 }
 
@@ -381,7 +398,10 @@ func (l *loader) checkProvider(p *model.Provider) {
 		l.warnAt(&p.ID, "stale", "check the entry with the provider, then add `last_verified: YYYY-MM-DD` with that day",
 			"provider `%s` has no `last_verified`: nobody has confirmed that its entries are current", p.ID)
 	}
-	l.checkVerified(&p.LastVerified)
+	if p.LastVerified.IsZero() && p.ID != "" && !l.written[&p.LastVerified] {
+		l.problems[len(l.problems)-1].Entry = "provider " + p.ID
+	}
+	l.checkVerified(&p.LastVerified, "provider "+p.ID)
 	offices := map[string]bool{}
 	for i := range p.Offices {
 		o := &p.Offices[i]
@@ -537,18 +557,36 @@ func (l *loader) checkPostalCode(pc *model.PostalCode, district string) {
 	}
 }
 
-func (l *loader) checkVerified(d *model.Date) {
+// checkVerified reports a last_verified date that is due: older than the
+// stale days (Options, else site.yaml's checks, else a quarter) as stale,
+// older than the expired days as expired. Both are warnings, so that the
+// site still builds; the internal edition's quality page lists expired
+// entries as errors, and readers see a note on their pages.
+func (l *loader) checkVerified(d *model.Date, entry string) {
 	if d.IsZero() {
 		return
+	}
+	checks := l.dir.Site.Checks
+	stale := checks.Stale()
+	if l.opts.StaleDays > 0 {
+		stale = l.opts.StaleDays
 	}
 	age := d.DaysUntil(l.today)
 	switch {
 	case age < 0:
 		l.warnAt(d, "stale", "write the day the entry was last checked", "last_verified %s is in the future", *d)
-	case age > l.opts.StaleDays:
+		return
+	case age > checks.Expired() && age > stale:
+		l.warnAt(d, "expired", "check the entry with the provider now, then set last_verified to that day; readers are told to call before they go",
+			"last verified %s, %d days ago (more than %d): readers see a note that the entry may be out of date", *d, age, checks.Expired())
+	case age > stale:
 		l.warnAt(d, "stale", "check the entry with the provider, then set last_verified to that day",
-			"last verified %s, %d days ago (more than %d)", *d, age, l.opts.StaleDays)
+			"last verified %s, %d days ago (more than %d)", *d, age, stale)
+	default:
+		return
 	}
+	p := &l.problems[len(l.problems)-1]
+	p.Entry, p.Checked, p.Days = entry, d.String(), age
 }
 
 // courseUnits are the teaching units of the course types the
@@ -578,7 +616,7 @@ func (l *loader) checkCourseFile(f *model.CourseFile) {
 		l.checkTimes(&c.Schedule.From, &c.Schedule.To)
 		l.checkPostalCode(&c.Location.PostalCode, c.Location.District)
 		l.checkGeo(c.Location.Geo)
-		l.checkVerified(&c.LastVerified)
+		l.checkVerified(&c.LastVerified, "course "+c.ID)
 		if _, ok := l.pos[&c.Units]; ok {
 			if r, fixed := courseUnits[c.Type]; c.Units <= 0 {
 				l.errorAt(&c.Units, "bad-value", "write the number of teaching units (UE), e.g. 700", "units must be more than 0")
@@ -620,6 +658,13 @@ func (l *loader) checkTexts(root reflect.Value) {
 				"`%s` has no text in %s, the site's default language", f.name, s.DefaultLanguage)
 			return
 		}
+		switch {
+		case !f.translate:
+		case l.opts.Lines != nil:
+			l.checkOutdated(ptr, f, t)
+		case l.trSums != nil:
+			l.checkSums(ptr, f, t)
+		}
 		if f.translate {
 			if missing := t.Missing(others); len(missing) > 0 {
 				shown := s.DefaultLanguage
@@ -632,4 +677,74 @@ func (l *loader) checkTexts(root reflect.Value) {
 			}
 		}
 	})
+}
+
+// checkOutdated warns at each translation of t whose lines last changed
+// before the lines of its source text (the default language's), by the
+// Git history, and records it in the directory's Outdated.
+func (l *loader) checkOutdated(ptr any, f field, t model.Text) {
+	def := l.dir.Site.DefaultLanguage
+	src, ok := l.pos[translation{ptr, def}]
+	if !ok {
+		return
+	}
+	times := l.lineTimes(src.File)
+	if times == nil {
+		return
+	}
+	changed := func(lang string) time.Time {
+		start, end := l.pos[translation{ptr, lang}].Line, l.pos[translationEnd{ptr, lang}].Line
+		var last time.Time
+		for line := start; line <= end && line <= len(times); line++ {
+			if line >= 1 && times[line-1].After(last) {
+				last = times[line-1]
+			}
+		}
+		return last
+	}
+	srcChanged := changed(def)
+	langs := slices.Sorted(maps.Keys(t))
+	for _, lang := range langs {
+		if lang == def {
+			continue
+		}
+		if _, ok := l.pos[translation{ptr, lang}]; !ok {
+			continue
+		}
+		trChanged := changed(lang)
+		if trChanged.IsZero() || !srcChanged.After(trChanged) {
+			continue
+		}
+		day := model.DateOf(srcChanged)
+		name := lang
+		for _, lg := range l.dir.Languages {
+			if n, _ := lg.Name.Get("en", def); lg.Code == lang && n != "" {
+				name = n
+			}
+		}
+		l.warnAt(translation{ptr, lang}, "outdated-translation",
+			"check the translation against the new text and correct it; if it is still right, change it anyway (even its quoting) so its line is newer",
+			"`%s`: the %s text changed on %s, after this %s translation (last changed %s): it may be out of date", f.name, def, day, name, model.DateOf(trChanged))
+		if l.dir.Outdated == nil {
+			l.dir.Outdated = map[string]model.Date{}
+		}
+		l.dir.Outdated[lang+"\x00"+t[lang]] = day
+	}
+}
+
+// lineTimes returns the line times of file, read once per load; nil when
+// the history has none (a file not committed yet is all "now").
+func (l *loader) lineTimes(file string) []time.Time {
+	if l.lines == nil {
+		l.lines = map[string][]time.Time{}
+	}
+	if times, ok := l.lines[file]; ok {
+		return times
+	}
+	times, err := l.opts.Lines.LineTimes(file)
+	if err != nil {
+		times = nil
+	}
+	l.lines[file] = times
+	return times
 }

@@ -32,6 +32,47 @@ type Site struct {
 	// CMS configures the web editor the build writes to admin/; nil or
 	// not enabled: no admin.
 	CMS *CMS `yaml:"cms"`
+	// Checks sets when an entry's check with its provider is due.
+	Checks Checks `yaml:"checks"`
+	// Report is where readers report a mistake in an entry; nil: to the
+	// provider's editor_email, else to the coordination office, by e-mail.
+	Report *Report `yaml:"report"`
+}
+
+// Checks sets when entries are due for a check with their provider.
+type Checks struct {
+	// StaleDays: a last_verified older than this is a warning (check,
+	// wegweiser due, the scheduled issues). Zero: 92, a quarter.
+	StaleDays int `yaml:"stale_days"`
+	// ExpiredDays: older than this, the internal edition's quality page
+	// lists the entry as an error and readers see a note asking them to
+	// call before they go. Zero: 365.
+	ExpiredDays int `yaml:"expired_days"`
+}
+
+// Stale returns StaleDays or its default.
+func (c Checks) Stale() int {
+	if c.StaleDays > 0 {
+		return c.StaleDays
+	}
+	return 92
+}
+
+// Expired returns ExpiredDays or its default.
+func (c Checks) Expired() int {
+	if c.ExpiredDays > 0 {
+		return c.ExpiredDays
+	}
+	return 365
+}
+
+// Report configures the "report a mistake" link of entry pages.
+type Report struct {
+	// IssueURL opens a new issue on the Git host, pre-filled: {title} and
+	// {body} are replaced by the URL-escaped title and text, e.g.
+	// https://github.com/owner/name/issues/new?title={title}&body={body}
+	// or https://gitlab.com/owner/name/-/issues/new?issue[title]={title}&issue[description]={body}.
+	IssueURL string `yaml:"issue_url"`
 }
 
 // CMS configures the web editor (Decap CMS) at admin/.
@@ -132,17 +173,20 @@ type Topic struct {
 // Provider is data/providers/<id>.yaml: a Träger with its offices, advisors
 // and offers.
 type Provider struct {
-	ID           string    `yaml:"id"` // default: the file name
-	Name         Text      `yaml:"name" wg:"required"`
-	Website      URL       `yaml:"website"`
-	Email        Email     `yaml:"email"`
-	Phone        Phone     `yaml:"phone"`
-	Description  Text      `yaml:"description" wg:"translate,long"`
-	LastVerified Date      `yaml:"last_verified"` // zero: never verified (a warning)
-	Offices      []Office  `yaml:"offices"`
-	Advisors     []Advisor `yaml:"advisors"`
-	Offers       []Offer   `yaml:"offers"`
-	File         string    `yaml:"-"` // path of the file, relative to the source
+	ID           string `yaml:"id"` // default: the file name
+	Name         Text   `yaml:"name" wg:"required"`
+	Website      URL    `yaml:"website"`
+	Email        Email  `yaml:"email"`
+	Phone        Phone  `yaml:"phone"`
+	Description  Text   `yaml:"description" wg:"translate,long"`
+	LastVerified Date   `yaml:"last_verified"` // zero: never verified (a warning)
+	// EditorEmail is who edits the provider's entries: readers' reports
+	// of a mistake go there when the site has no report.issue_url.
+	EditorEmail Email     `yaml:"editor_email"`
+	Offices     []Office  `yaml:"offices"`
+	Advisors    []Advisor `yaml:"advisors"`
+	Offers      []Offer   `yaml:"offers"`
+	File        string    `yaml:"-"` // path of the file, relative to the source
 }
 
 // Address is a postal address.

@@ -10,6 +10,11 @@ type Directory struct {
 	Providers   []Provider
 	CourseFiles []CourseFile
 	Pages       []Page
+	// Outdated holds the translations written before their source text
+	// (the default language's) last changed, as the loader found them in
+	// the Git history: by language and translated text, the day the
+	// source changed. Nil without history.
+	Outdated map[string]Date
 
 	languages map[string]*Language
 	districts map[string]*District
@@ -19,6 +24,13 @@ type Directory struct {
 	advisors  map[string]*Advisor
 	offers    map[string]*Offer
 	courses   map[string]*Course
+}
+
+// OutdatedSince reports whether the translation s into lang is older than
+// its source text, and the day the source changed.
+func (d *Directory) OutdatedSince(lang, s string) (Date, bool) {
+	day, ok := d.Outdated[lang+"\x00"+s]
+	return day, ok
 }
 
 // Index builds the lookup tables of d. The loader calls it once after

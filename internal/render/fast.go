@@ -68,7 +68,12 @@ func courseMain(v *View) (template.HTML, error) {
 	writeHTML(&b, v.T("courses_title"))
 	b.WriteString("</a></p>\n<h1>")
 	writeText(&b, v.Text(c.Title))
-	b.WriteString("</h1>\n<p>")
+	b.WriteString("</h1>\n")
+	check := v.Check(c)
+	if err := v.partial(&b, "entry-warning", check); err != nil {
+		return "", err
+	}
+	b.WriteString("\n<p>")
 	if p := v.CourseProvider(c); p != nil {
 		writeText(&b, v.Name(p.Name))
 	}
@@ -151,13 +156,18 @@ func courseMain(v *View) (template.HTML, error) {
 		b.WriteString("\n</ul>")
 	}
 	b.WriteString("\n")
-	if c.LastVerified.Year != 0 {
-		b.WriteString("<p class=\"meta\">")
-		writeHTML(&b, v.T("last_verified", "date", v.Date(c.LastVerified)))
-		b.WriteString("</p>")
+	if err := v.partial(&b, "entry-foot", check); err != nil {
+		return "", err
 	}
 	b.WriteString("\n")
 	return template.HTML(b.String()), nil
+}
+
+// partial executes the theme's template name for x into b: the parts of
+// the course page that are not on every card (its currency, the report
+// link) stay templates.
+func (v *View) partial(b *strings.Builder, name string, x any) error {
+	return v.r.templates[v.Page.Kind].ExecuteTemplate(b, name, v.With(x))
 }
 
 // fastPartial writes the partial name for x in Go where a fast path
@@ -248,6 +258,11 @@ func writeCourseTags(b *strings.Builder, v *View, c *model.Course) {
 func writeText(b *strings.Builder, l Localized) {
 	if !l.Foreign {
 		writeHTML(b, l.S)
+		if l.Outdated {
+			b.WriteString(" <small class=\"fallback\">(")
+			writeHTML(b, l.Note)
+			b.WriteString(")</small>")
+		}
 		return
 	}
 	b.WriteString("<span lang=\"")

@@ -72,6 +72,9 @@ type Localized struct {
 	Dir      string // direction of S
 	Foreign  bool   // S is not in the page's language: mark it with lang and dir
 	Fallback bool   // S is a fallback for a missing translation: show Note
+	// Outdated: S is a translation older than its source text (by the
+	// Git history): show Note.
+	Outdated bool
 	Note     string
 }
 
@@ -94,6 +97,13 @@ func (v *View) Text(t model.Text) Localized {
 	if in != v.Lang {
 		l.Foreign, l.Fallback = true, true
 		l.Note = v.T("fallback_note", "language", v.langName(in))
+	} else if day, ok := v.Site.Dir.OutdatedSince(in, s); ok {
+		l.Outdated = true
+		if day.IsZero() { // from load.SumsFile: the day is not known
+			l.Note = v.T("outdated_note_undated")
+		} else {
+			l.Note = v.T("outdated_note", "date", v.Date(day))
+		}
 	}
 	return l
 }
@@ -103,7 +113,7 @@ func (v *View) Text(t model.Text) Localized {
 // marked with its language but without a note: names are not translated.
 func (v *View) Name(t model.Text) Localized {
 	l := v.Text(t)
-	l.Fallback, l.Note = false, ""
+	l.Fallback, l.Outdated, l.Note = false, false, ""
 	return l
 }
 
