@@ -52,22 +52,19 @@ func withoutAdvisorPrograms(t *testing.T) fs.FS {
 func TestAdvisorsWithoutPrograms(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	site := withoutAdvisorPrograms(t)
-	for _, edition := range []string{"public", "internal"} {
-		var with, without memWriter
-		for _, b := range []struct {
-			src fs.FS
-			w   *memWriter
-		}{{os.DirFS("../.."), &with}, {site, &without}} {
-			res, err := Build(context.Background(), Config{Source: b.src, Now: testToday, Edition: edition}, b.w)
-			if err != nil {
-				t.Fatalf("%s edition: %v", edition, err)
-			}
-			if res.Problems.Errors() > 0 {
-				t.Fatalf("%s edition: %v", edition, res.Problems)
-			}
+	for _, edition := range []string{"", "internal"} {
+		// The example as it is: the builds other tests share.
+		with := buildExampleWith(t, Config{Edition: edition})
+		var without memWriter
+		res, err := Build(context.Background(), Config{Source: site, Now: testToday, Edition: edition}, &without)
+		if err != nil {
+			t.Fatalf("%s edition: %v", edition, err)
+		}
+		if res.Problems.Errors() > 0 {
+			t.Fatalf("%s edition: %v", edition, res.Problems)
 		}
 		pages := 0
-		for name, b := range with.files {
+		for name, b := range with {
 			if !strings.Contains(name, "/programs/") && !strings.Contains(name, "/advisors/") && !strings.HasPrefix(name, "exports/") {
 				continue
 			}

@@ -119,6 +119,7 @@ func (a *Analyzer) Terms(text, lang string) map[string]int {
 		}
 	}
 	base, _, _ := strings.Cut(lang, "-")
+	text = CaseMap(text, base)
 	stop := a.stop[base]
 	var german analysis.TokenStream
 	for _, tok := range Tokens(text) {
@@ -194,4 +195,26 @@ func (a *Analyzer) stemsOf(an analysis.Analyzer, lang, text string) []string {
 func (a *Analyzer) IsStopWord(word, lang string) bool {
 	base, _, _ := strings.Cut(lang, "-")
 	return a.stop[base] != nil && a.stop[base][strings.ToLower(word)]
+}
+
+// turkishCase and dottedI map the capitals whose lower case depends on the
+// language, before analysis: in Turkish and Azerbaijani İ is i and I is ı
+// (which Fold then makes i, as the browser does); elsewhere İ is i.
+// Unicode's default lower case of İ, i + U+0307, would reach the Turkish
+// stemmer, which cuts the two-byte mark apart into invalid UTF-8.
+var (
+	turkishCase = strings.NewReplacer("İ", "i", "I", "ı")
+	dottedI     = strings.NewReplacer("İ", "i")
+)
+
+// CaseMap applies the case rules of the language base (tr, de, …) to
+// text before it is analysed.
+func CaseMap(text, base string) string {
+	if !strings.ContainsAny(text, "İI") {
+		return text
+	}
+	if base == "tr" || base == "az" {
+		return turkishCase.Replace(text)
+	}
+	return dottedI.Replace(text)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/compound"
@@ -34,6 +35,7 @@ func TestTermsMatchWholeTextAnalysis(t *testing.T) {
 	split := compound.NewDictionaryCompoundFilter(dict, 8, 3, 15, false)
 	// want is the analysis without memos: bleve on the whole text.
 	want := func(a *search.Analyzer, text, lang string) map[string]int {
+		text = search.CaseMap(text, lang)
 		out := map[string]int{}
 		add := func(term string, kind int) {
 			for _, f := range search.Fold(term) {
@@ -79,5 +81,32 @@ func TestTermsMatchWholeTextAnalysis(t *testing.T) {
 	}
 	if texts == 0 {
 		t.Fatal("no texts in the example's search documents")
+	}
+}
+
+// TestTurkishCase indexes Turkish words with the dotted capital İ and the
+// dotless I: every term is valid UTF-8, and a query folded as the browser
+// and the CLI fold it finds them.
+func TestTurkishCase(t *testing.T) {
+	a := search.NewAnalyzer()
+	terms := a.Terms("İngilizce ve İbranice kursları, IŞIK", "tr")
+	for term := range terms {
+		if !utf8.ValidString(term) || strings.ContainsRune(term, utf8.RuneError) {
+			t.Errorf("term %q is not valid text", term)
+		}
+	}
+	for _, q := range []string{"İbranice", "ibranice", "İngilizce", "IŞIK", "ışık"} {
+		found := false
+		for _, f := range search.Fold(q) {
+			if terms[f] > 0 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q (folded %v) is not among the terms %v", q, search.Fold(q), terms)
+		}
+	}
+	if got := a.Terms("İstanbul", "de"); got["istanbul"] == 0 {
+		t.Errorf("German text with İ: %v", got)
 	}
 }
