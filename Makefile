@@ -6,7 +6,7 @@ BIN     := bin/wegweiser
 SOURCE  ?= .
 FUZZTIME ?= 30s
 
-.PHONY: build test check fmt serve schema fuzz vet clean a11y lighthouse
+.PHONY: build test check fmt serve schema fuzz vet clean a11y lighthouse lint
 
 $(BIN): FORCE
 	$(GO) build -o $(BIN) ./cmd/wegweiser
@@ -30,6 +30,13 @@ $(NPM_STAMP): tests/browser/package-lock.json
 test: $(NPM_STAMP)
 	$(GO) vet ./...
 	$(GO) test -timeout 15m ./...
+
+# staticcheck (a tool of go.mod, from the Go module proxy) and
+# actionlint on the workflows; .ci/run runs it after make test.
+lint:
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	$(GO) tool actionlint .github/workflows/*.yml
 
 # axe and the layout checks of TestBrowser on every page kind in all
 # fourteen languages and Leichte Sprache (make test covers de, ar, uk, fa,

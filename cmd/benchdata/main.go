@@ -46,7 +46,7 @@ var words = map[string][]string{
 	"tr": strings.Fields("göçmenler için danışmanlık oturum iş konut aile dil kursu uyum denklik eğitim okul sağlık randevu ücretsiz gizli destek başvuru kurum eşlik çocuklar ebeveynler gençler"),
 	"ru": strings.Fields("консультация для мигрантов пребывание работа жильё семья языковой курс интеграция признание обучение школа здоровье запись бесплатно конфиденциально поддержка заявление ведомство сопровождение дети родители молодёжь"),
 	"uk": strings.Fields("консультація для мігрантів перебування робота житло сім'я мовний курс інтеграція визнання навчання школа здоров'я запис безкоштовно конфіденційно підтримка заява установа супровід діти батьки молодь"),
-	"fa": strings.Fields("مشاوره برای مهاجران اقامت کار مسکن خانواده دوره زبان ادغام به‌رسمیت‌شناختن آموزش مدرسه سلامت وقت رایگان محرمانه حمایت درخواست اداره همراهی کودکان والدین جوانان"),
+	"fa": strings.Fields("مشاوره برای مهاجران اقامت کار مسکن خانواده دوره زبان ادغام به\u200cرسمیت\u200cشناختن آموزش مدرسه سلامت وقت رایگان محرمانه حمایت درخواست اداره همراهی کودکان والدین جوانان"),
 	"fr": strings.Fields("conseil pour personnes immigrées séjour travail logement famille cours de langue intégration reconnaissance formation école santé rendez-vous gratuit confidentiel soutien demande administration accompagnement enfants parents jeunes"),
 }
 

@@ -160,9 +160,6 @@ func (t *timer) phase(name string) {
 	t.mark = now
 }
 
-// ErrProblems is returned, wrapped in a diag.List, when the data has errors.
-var ErrProblems = errors.New("the site has errors")
-
 // Build builds the site into w. If the data has errors it returns them as a
 // diag.List (errors.As) and writes nothing.
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {

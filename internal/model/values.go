@@ -178,9 +178,7 @@ func (p Phone) E164() string {
 	// "+49 (0)89 …": the (0) is dialled only from within Germany.
 	s := strings.ReplaceAll(strings.TrimSpace(string(p)), "(0)", "")
 	intl := strings.HasPrefix(s, "+") || strings.HasPrefix(s, "00")
-	if strings.HasPrefix(s, "00") {
-		s = s[2:]
-	}
+	s = strings.TrimPrefix(s, "00")
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
 			b.WriteRune(r)

@@ -127,13 +127,6 @@ type Result struct {
 	Reasons   []Reason `json:"reasons"`   // about the whole decision
 }
 
-// Chosen returns the best office, or nil if none is eligible.
-func (r *Result) Chosen() *Ranked {
-	if len(r.Offices) == 0 {
-		return nil
-	}
-	return &r.Offices[0]
-}
 
 // FieldError is a need that cannot be routed, naming the field at fault.
 type FieldError struct {

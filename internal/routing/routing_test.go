@@ -255,8 +255,8 @@ func TestRules(t *testing.T) {
 			if tt.allFull && !hasReason(res.Reasons, "all-full") {
 				t.Errorf("the result does not say that every office is full: %v", res.Reasons)
 			}
-			if tt.reason != "" && !hasReason(res.Chosen().Reasons, tt.reason) {
-				t.Errorf("winner's reasons %v lack %s", res.Chosen().Reasons, tt.reason)
+			if tt.reason != "" && !hasReason(res.Offices[0].Reasons, tt.reason) {
+				t.Errorf("winner's reasons %v lack %s", res.Offices[0].Reasons, tt.reason)
 			}
 			if !hasReason(res.Reasons, "program") {
 				t.Errorf("no program reason")

@@ -90,11 +90,8 @@ func article(w string) string {
 	return w
 }
 
-// ShardKey returns the shard of a folded term: its first two characters,
-// as hexadecimal code points ("ku" → "6b-75").
-func ShardKey(term string) string { return shardKey(term, 2) }
-
-// shardKey names the shard of term's first n characters.
+// shardKey names the shard of term's first n characters, as hexadecimal
+// code points ("ku" → "6b-75").
 func shardKey(term string, n int) string {
 	r := []rune(term)
 	if len(r) > n {

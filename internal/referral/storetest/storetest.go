@@ -152,7 +152,7 @@ func testList(t *testing.T, s referral.Store) {
 	if total != 10 || len(refs) != 10 {
 		t.Errorf("provider p2: %d", total)
 	}
-	refs, total, _ = s.List(ctx, referral.Query{Statuses: []string{referral.StatusUnassigned}})
+	_, total, _ = s.List(ctx, referral.Query{Statuses: []string{referral.StatusUnassigned}})
 	if total != 5 {
 		t.Errorf("unassigned: %d", total)
 	}

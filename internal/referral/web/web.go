@@ -150,7 +150,6 @@ type page struct {
 	Path    string
 	Review  bool // the interface strings of Lang need review by a native speaker
 	SignIn  bool // the page is the sign-in page
-	signedI bool
 }
 
 // fieldError is a problem with a form field, shown in the error summary
