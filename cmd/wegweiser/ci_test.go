@@ -119,7 +119,14 @@ func TestScheduledChecks(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not on PATH")
 	}
-	cmd := exec.Command("go", "tool", "actionlint", "-no-color", ".github/workflows/check.yml", ".github/workflows/due.yml")
+	workflows, _ := filepath.Glob("../../.github/workflows/*.yml")
+	if len(workflows) < 3 {
+		t.Fatalf("workflows: %v", workflows)
+	}
+	for i := range workflows {
+		workflows[i] = strings.TrimPrefix(workflows[i], "../../")
+	}
+	cmd := exec.Command("go", append([]string{"tool", "actionlint", "-no-color"}, workflows...)...)
 	cmd.Dir = "../.."
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("actionlint: %v\n%s", err, out)

@@ -12,12 +12,6 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
-// discard is a build.Writer that keeps nothing: `wegweiser search` needs
-// only the engine.
-type discard struct{}
-
-func (discard) WriteFile(string, []byte) error { return nil }
-
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("search", stderr)
 	lang := fs.String("lang", "de", "`language` of the search")
@@ -41,7 +35,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitUsage
 	}
-	res, err := build.Build(ctx, build.Config{Source: site.fsys, Now: now, Engine: true}, discard{})
+	engine, _, err := build.SearchEngine(ctx, build.Config{Source: site.fsys, Now: now})
 	if err != nil {
 		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
 		return exitProblems
@@ -51,7 +45,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		k, v, _ := strings.Cut(kv, "=")
 		f[k] = v
 	}
-	out, err := res.Engine.Search(ctx, *lang, fs.Arg(0), f, *size)
+	out, err := engine.Search(ctx, *lang, fs.Arg(0), f, *size)
 	if err != nil {
 		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
 		return exitUsage

@@ -191,7 +191,12 @@ func TestAdvisorFilter(t *testing.T) {
 // in: by default German, the right-to-left Arabic and Farsi, Ukrainian
 // (Cyrillic, long words), Tigrinya (Ethiopic script) and Leichte Sprache;
 // "all" adds the other eight interface languages (make a11y).
-var browserLanguages = flag.String("browser.languages", "de,ar,uk,fa,ti,de-simple", `languages for TestBrowser, comma-separated, or "all"`)
+var (
+	browserLanguages = flag.String("browser.languages", "de,ar,uk,fa,ti,de-simple", `languages for TestBrowser, comma-separated, or "all"`)
+	// axe is the costliest part of a page's check: make test runs it in
+	// one language of each direction, make a11y (and .ci/run) in all.
+	axeLanguages = flag.String("browser.axe", "de,ar", `languages whose pages TestBrowser checks with axe-core, comma-separated, or "all"`)
+)
 
 // pageKinds are the example's pages of every kind, by key; easyKinds those
 // the Leichte Sprache edition has.
@@ -210,7 +215,8 @@ var (
 // in headless Chromium, as people would, and fails when a page
 //   - does not render (status, a heading, content, the right lang and dir),
 //     logs a console error or CSP violation, or loads from another host;
-//   - has an axe-core violation (WCAG 2.1 A/AA and best practices);
+//   - has an axe-core violation (WCAG 2.1 A/AA and best practices; in the
+//     languages of -browser.axe: de and ar, all in make a11y);
 //   - at 320, 360 or 1280 px has an element wider than the window, text
 //     squeezed into a column a few letters wide, a phone number, e-mail
 //     address or time split over two lines, or (at 360 × 800) a header
@@ -243,11 +249,22 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	paths = append(paths, "/", "/does-not-exist")
-	results := checkPages(t, node, chromium, dir, srv.URL, paths)
+	axeIn := strings.Split(*axeLanguages, ",")
+	noAxe := func(paths []string) []string {
+		var skip []string
+		for _, p := range paths {
+			lang, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+			if *axeLanguages != "all" && !slices.Contains(axeIn, lang) && p != "/" && p != "/does-not-exist" {
+				skip = append(skip, p)
+			}
+		}
+		return skip
+	}
+	results := checkPages(t, node, chromium, dir, srv.URL, paths, noAxe(paths))
 	// The staff edition's own pages.
 	isrv := serveFiles(t, buildExampleWith(t, Config{Edition: "internal"}))
 	ipaths := []string{"/de/refer/", "/de/quality/", "/de/advisors/", "/ar/refer/", "/ar/offices/caritas-mbe-maxvorstadt/"}
-	results = append(results, checkPages(t, node, chromium, dir, isrv.URL, ipaths)...)
+	results = append(results, checkPages(t, node, chromium, dir, isrv.URL, ipaths, noAxe(ipaths))...)
 	paths = append(paths, ipaths...)
 	if len(results) != len(paths) {
 		t.Fatalf("%d results for %d pages", len(results), len(paths))
@@ -300,17 +317,18 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s: the script did not say whether the office is open now", r.Path)
 		}
 	}
-	t.Logf("%d pages checked in Chromium with axe-core at %v px in %s", len(results), layoutWidths, strings.Join(languages, ", "))
+	t.Logf("%d pages checked in Chromium at %v px in %s, with axe-core in %s", len(results), layoutWidths, strings.Join(languages, ", "), *axeLanguages)
 }
 
 // layoutWidths are the window widths TestBrowser measures pages at: a
 // small phone, a common phone, a desktop.
 var layoutWidths = []int{320, 360, 1280}
 
-// checkPages runs pages.mjs check over paths of the site at base.
-func checkPages(t *testing.T, node, chromium, dir, base string, paths []string) []pageResult {
+// checkPages runs pages.mjs check over paths of the site at base, with
+// axe on all but the paths in noAxe.
+func checkPages(t *testing.T, node, chromium, dir, base string, paths, noAxe []string) []pageResult {
 	t.Helper()
-	arg, err := json.Marshal(map[string]any{"paths": paths, "widths": layoutWidths, "parallel": 2})
+	arg, err := json.Marshal(map[string]any{"paths": paths, "widths": layoutWidths, "parallel": 2, "noAxe": noAxe})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,7 +127,6 @@ type Result struct {
 	Reasons   []Reason `json:"reasons"`   // about the whole decision
 }
 
-
 // FieldError is a need that cannot be routed, naming the field at fault.
 type FieldError struct {
 	Field   string

@@ -44,6 +44,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/referral"
+	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 //go:embed templates/*.html i18n/*.yaml assets/*
@@ -101,12 +102,19 @@ func New(svc *referral.Service, opts ...Option) *Handler {
 		h.review[l] = strs.T(l, "translation_status") != "reviewed"
 	}
 	entries, _ := fs.ReadDir(files, "assets")
+	add := func(base string, b []byte) {
+		sum := sha256.Sum256(b)
+		ext := path.Ext(base)
+		name := "/assets/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		h.assets[name], h.assetName[base] = b, name
+	}
 	for _, e := range entries {
 		b, _ := fs.ReadFile(files, "assets/"+e.Name())
-		sum := sha256.Sum256(b)
-		ext := path.Ext(e.Name())
-		name := "/assets/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		h.assets[name], h.assetName[e.Name()] = b, name
+		add(e.Name(), b)
+	}
+	// The site's icon, so browsers find one (and log no 404 for it).
+	if b, err := fs.ReadFile(themes.Default(), "assets/icon.svg"); err == nil {
+		add("icon.svg", b)
 	}
 	base := template.Must(template.New("base").Funcs(funcs).ParseFS(files, "templates/base.html"))
 	pages, _ := fs.Glob(files, "templates/*.html")
@@ -136,20 +144,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // page is what a page's template sees.
 type page struct {
-	h       *Handler
-	Lang    string
-	Dir     string
-	Actor   referral.Actor
-	User    *referral.User
-	CSRF    string
-	Title   string
-	Nav     string // the current navigation item
-	Errors  []fieldError
-	Notice  string
-	Data    any
-	Path    string
-	Review  bool // the interface strings of Lang need review by a native speaker
-	SignIn  bool // the page is the sign-in page
+	h      *Handler
+	Lang   string
+	Dir    string
+	Actor  referral.Actor
+	User   *referral.User
+	CSRF   string
+	Title  string
+	Nav    string // the current navigation item
+	Errors []fieldError
+	Notice string
+	Data   any
+	Path   string
+	Review bool // the interface strings of Lang need review by a native speaker
+	SignIn bool // the page is the sign-in page
 }
 
 // fieldError is a problem with a form field, shown in the error summary
