@@ -521,13 +521,12 @@ func workers(cfg Config) int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// License returns the licence of the open data: site.yaml's, or CC BY 4.0.
+// License returns the licence of the open data (model.Site.DataLicense)
+// as the JSON dump states it.
 func License(d *model.Directory) map[string]string {
-	if l := d.Site.License; l != nil {
-		name, _ := l.Name.Get(d.Site.DefaultLanguage, d.Site.DefaultLanguage)
-		return map[string]string{"name": name, "url": string(l.URL)}
-	}
-	return map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+	l := d.Site.DataLicense()
+	name, _ := l.Name.Get(d.Site.DefaultLanguage, d.Site.DefaultLanguage)
+	return map[string]string{"name": name, "url": string(l.URL)}
 }
 
 // renderAll renders every page on all cores and writes it to w.

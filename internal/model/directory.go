@@ -118,6 +118,15 @@ type License struct {
 	URL  URL  `yaml:"url" wg:"required"`
 }
 
+// DataLicense returns the licence of the open data: site.yaml's, or
+// CC BY 4.0.
+func (s *Site) DataLicense() License {
+	if s.License != nil {
+		return *s.License
+	}
+	return License{Name: Text{s.DefaultLanguage: "CC BY 4.0"}, URL: "https://creativecommons.org/licenses/by/4.0/"}
+}
+
 // Referrals tells staff where to send referrals (the internal edition's
 // "how to refer" page).
 type Referrals struct {

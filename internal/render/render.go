@@ -97,11 +97,7 @@ func newRenderer(cfg Config, fast bool) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse theme: %w", err)
 	}
-	kinds := []string{site.KindChooser, site.KindHome, site.KindDistricts, site.KindDistrict, site.KindLanguages, site.KindLanguage,
-		site.KindTopics, site.KindTopic, site.KindProviders, site.KindProvider, site.KindOffice, site.KindOffer,
-		site.KindCourses, site.KindCourseSet, site.KindCourse, site.KindAdvisors, site.KindAdvisorSet, site.KindOpenData, site.KindSearch, site.KindRefer, site.KindQuality, site.KindProgram, site.KindStatistics, site.KindContent, site.KindNotFound,
-		site.KindFind, site.KindFindLanguage, site.KindFindResult}
-	for _, kind := range kinds {
+	for _, kind := range site.Kinds() {
 		t, err := root.Clone()
 		if err != nil {
 			return nil, err

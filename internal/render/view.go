@@ -572,11 +572,8 @@ func (v *View) DataURL(name string) string { return v.file("data/" + name) }
 // License is the open data's licence: its name in the page's language and
 // its address.
 func (v *View) License() (l struct{ Name, URL string }) {
-	if lic := v.Site.Dir.Site.License; lic != nil {
-		l.Name, l.URL = v.Plain(lic.Name), string(lic.URL)
-		return l
-	}
-	l.Name, l.URL = "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"
+	lic := v.Site.Dir.Site.DataLicense()
+	l.Name, l.URL = v.Plain(lic.Name), string(lic.URL)
 	return l
 }
 

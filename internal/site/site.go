@@ -55,6 +55,14 @@ const (
 	KindFindResult   = "findresult"   // one language and district: the offices
 )
 
+// Kinds returns every page kind: the theme has a template for each.
+func Kinds() []string {
+	return []string{KindChooser, KindHome, KindDistricts, KindDistrict, KindLanguages, KindLanguage,
+		KindTopics, KindTopic, KindProviders, KindProvider, KindOffice, KindOffer,
+		KindCourses, KindCourseSet, KindCourse, KindAdvisors, KindAdvisorSet, KindOpenData, KindSearch, KindRefer, KindQuality,
+		KindProgram, KindStatistics, KindContent, KindNotFound, KindFind, KindFindLanguage, KindFindResult}
+}
+
 // Page is one page in one language.
 type Page struct {
 	Kind string
