@@ -1,10 +1,8 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,68 +10,21 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/history"
+	"github.com/wegweiser-de/wegweiser/internal/history/historytest"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
-// gitRepo is a throw-away Git repository holding a copy of the example.
-type gitRepo struct {
-	t   *testing.T
-	dir string
-}
-
-func newGitRepo(t *testing.T) *gitRepo {
+// exampleRepo is a throw-away Git repository holding a copy of the
+// example's data/ and content/.
+func exampleRepo(t *testing.T) *historytest.Repo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is not installed")
-		}
-		t.Skip("git is not installed")
-	}
-	r := &gitRepo{t, t.TempDir()}
+	r := historytest.New(t)
 	for _, top := range []string{"data", "content"} {
-		if err := os.CopyFS(filepath.Join(r.dir, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
+		if err := os.CopyFS(filepath.Join(r.Dir, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r.git(time.Time{}, "init", "-q", "-b", "main")
 	return r
-}
-
-func (r *gitRepo) git(at time.Time, args ...string) {
-	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Redaktion", "GIT_AUTHOR_EMAIL=redaktion@example.org",
-		"GIT_COMMITTER_NAME=Redaktion", "GIT_COMMITTER_EMAIL=redaktion@example.org", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	if !at.IsZero() {
-		d := at.Format(time.RFC3339)
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		r.t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-// edit replaces old by new in a file of the repository.
-func (r *gitRepo) edit(file, old, new string) {
-	r.t.Helper()
-	p := filepath.Join(r.dir, file)
-	b, err := os.ReadFile(p)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	if !bytes.Contains(b, []byte(old)) {
-		r.t.Fatalf("%s has no %q", file, old)
-	}
-	if err := os.WriteFile(p, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *gitRepo) commit(at time.Time, msg string) {
-	r.t.Helper()
-	r.git(at, "add", "-A")
-	r.git(at, "commit", "-q", "-m", msg)
 }
 
 // lineOf returns the line number of the first line of file holding s.
@@ -104,19 +55,19 @@ func lineOf(t *testing.T, dir, file, s string) int {
 func TestHistory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	r := newGitRepo(t)
+	r := exampleRepo(t)
 	first := testToday.AddDate(0, 0, -50)
 	second := testToday.AddDate(0, 0, -10)
-	r.commit(first, "Beispieldaten")
+	r.Commit(first, "Beispieldaten")
 	const awo = "data/providers/awo-muenchen.yaml"
-	r.edit(awo, `de: "AWO München berät Zugewanderte in München:`, `de: "AWO München berät Zugewanderte in ganz München:`)
-	r.edit(awo, `phone: "089 1234510-10"`, `phone: "089 1234510-77"`)
-	r.edit(awo, `      - {days: [th], from: "13:00"`, `      - {days: [th], from: "14:00"`)
-	r.edit("data/providers/caritas-muenchen.yaml", "\nlast_verified: 2026-10-01\n", "\nlast_verified: "+testToday.AddDate(0, 0, -400).Format(time.DateOnly)+"\n")
-	r.commit(second, "AWO: Beschreibung, Telefon und Zeiten")
+	r.Edit(awo, `de: "AWO München berät Zugewanderte in München:`, `de: "AWO München berät Zugewanderte in ganz München:`)
+	r.Edit(awo, `phone: "089 1234510-10"`, `phone: "089 1234510-77"`)
+	r.Edit(awo, `      - {days: [th], from: "13:00"`, `      - {days: [th], from: "14:00"`)
+	r.Edit("data/providers/caritas-muenchen.yaml", "\nlast_verified: 2026-10-01\n", "\nlast_verified: "+testToday.AddDate(0, 0, -400).Format(time.DateOnly)+"\n")
+	r.Commit(second, "AWO: Beschreibung, Telefon und Zeiten")
 
 	clone := t.TempDir()
-	r.git(time.Time{}, "clone", "-q", r.dir, clone)
+	r.Git(time.Time{}, "clone", "-q", r.Dir, clone)
 	repo, err := history.Open(ctx, clone)
 	if err != nil {
 		t.Fatal(err)
@@ -184,9 +135,9 @@ func TestHistory(t *testing.T) {
 	}
 
 	// The Arabic translation is corrected: its warning goes.
-	r2 := &gitRepo{t, clone}
-	r2.edit(awo, `ar: "تقدم AWO München الاستشارة للمهاجرين في ميونخ:`, `ar: "تقدم AWO München الاستشارة للمهاجرين في كل ميونخ:`)
-	r2.commit(testToday.AddDate(0, 0, -5), "AWO: arabische Übersetzung")
+	r2 := historytest.At(t, clone)
+	r2.Edit(awo, `ar: "تقدم AWO München الاستشارة للمهاجرين في ميونخ:`, `ar: "تقدم AWO München الاستشارة للمهاجرين في كل ميونخ:`)
+	r2.Commit(testToday.AddDate(0, 0, -5), "AWO: arabische Übersetzung")
 	_, problems := load.Load(os.DirFS(clone), load.Options{Now: testToday, Lines: repo.Lines(ctx, testToday)})
 	arLine := lineOf(t, clone, awo, "في كل ميونخ")
 	n := 0

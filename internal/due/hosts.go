@@ -99,22 +99,20 @@ func GitHubFromEnv(getenv func(string) string) (*GitHub, error) {
 	return g, nil
 }
 
-func (g *GitHub) Open(ctx context.Context) ([]Issue, error) {
+// openIssues reads the open issues labelled Label from path (the host's
+// list of issues), 100 a page; state is the host's word for open. issue
+// converts one (ok false: not an issue, e.g. GitHub's pull requests).
+func openIssues[T any](ctx context.Context, c *client, path, state string, issue func(T) (Issue, bool)) ([]Issue, error) {
 	var all []Issue
 	for page := 1; page <= maxPages; page++ {
-		var got []struct {
-			Number      int              `json:"number"`
-			Title       string           `json:"title"`
-			Body        string           `json:"body"`
-			PullRequest *json.RawMessage `json:"pull_request"`
-		}
-		q := url.Values{"labels": {Label}, "state": {"open"}, "per_page": {"100"}, "page": {strconv.Itoa(page)}}
-		if _, err := g.c.do(ctx, "GET", "/repos/"+g.repo+"/issues?"+q.Encode(), nil, &got); err != nil {
+		var got []T
+		q := url.Values{"labels": {Label}, "state": {state}, "per_page": {"100"}, "page": {strconv.Itoa(page)}}
+		if _, err := c.do(ctx, "GET", path+"?"+q.Encode(), nil, &got); err != nil {
 			return nil, err
 		}
-		for _, is := range got {
-			if is.PullRequest == nil {
-				all = append(all, Issue{is.Number, is.Title, is.Body})
+		for _, x := range got {
+			if is, ok := issue(x); ok {
+				all = append(all, is)
 			}
 		}
 		if len(got) < 100 {
@@ -124,6 +122,21 @@ func (g *GitHub) Open(ctx context.Context) ([]Issue, error) {
 	return all, nil
 }
 
+type githubIssue struct {
+	Number      int              `json:"number"`
+	Title       string           `json:"title"`
+	Body        string           `json:"body"`
+	PullRequest *json.RawMessage `json:"pull_request"`
+}
+
+// Open implements Tracker.
+func (g *GitHub) Open(ctx context.Context) ([]Issue, error) {
+	return openIssues(ctx, &g.c, "/repos/"+g.repo+"/issues", "open", func(is githubIssue) (Issue, bool) {
+		return Issue{is.Number, is.Title, is.Body}, is.PullRequest == nil
+	})
+}
+
+// Create implements Tracker.
 func (g *GitHub) Create(ctx context.Context, title, body string) (Issue, error) {
 	var got struct {
 		Number int `json:"number"`
@@ -132,11 +145,13 @@ func (g *GitHub) Create(ctx context.Context, title, body string) (Issue, error) 
 	return Issue{got.Number, title, body}, err
 }
 
+// Update implements Tracker.
 func (g *GitHub) Update(ctx context.Context, number int, body string) error {
 	_, err := g.c.do(ctx, "PATCH", fmt.Sprintf("/repos/%s/issues/%d", g.repo, number), map[string]any{"body": body}, nil)
 	return err
 }
 
+// Close implements Tracker.
 func (g *GitHub) Close(ctx context.Context, number int, comment string) error {
 	if _, err := g.c.do(ctx, "POST", fmt.Sprintf("/repos/%s/issues/%d/comments", g.repo, number), map[string]any{"body": comment}, nil); err != nil {
 		return err
@@ -145,6 +160,7 @@ func (g *GitHub) Close(ctx context.Context, number int, comment string) error {
 	return err
 }
 
+// Link implements Tracker.
 func (g *GitHub) Link(file string, line int) string {
 	u := fmt.Sprintf("%s/%s/blob/%s/%s", g.server, g.repo, g.ref, file)
 	if line > 0 {
@@ -179,28 +195,20 @@ func GitLabFromEnv(getenv func(string) string) (*GitLab, error) {
 	return g, nil
 }
 
-func (g *GitLab) Open(ctx context.Context) ([]Issue, error) {
-	var all []Issue
-	for page := 1; page <= maxPages; page++ {
-		var got []struct {
-			IID         int    `json:"iid"`
-			Title       string `json:"title"`
-			Description string `json:"description"`
-		}
-		q := url.Values{"labels": {Label}, "state": {"opened"}, "per_page": {"100"}, "page": {strconv.Itoa(page)}}
-		if _, err := g.c.do(ctx, "GET", "/projects/"+url.PathEscape(g.project)+"/issues?"+q.Encode(), nil, &got); err != nil {
-			return nil, err
-		}
-		for _, is := range got {
-			all = append(all, Issue{is.IID, is.Title, is.Description})
-		}
-		if len(got) < 100 {
-			break
-		}
-	}
-	return all, nil
+type gitlabIssue struct {
+	IID         int    `json:"iid"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
 }
 
+// Open implements Tracker.
+func (g *GitLab) Open(ctx context.Context) ([]Issue, error) {
+	return openIssues(ctx, &g.c, "/projects/"+url.PathEscape(g.project)+"/issues", "opened", func(is gitlabIssue) (Issue, bool) {
+		return Issue{is.IID, is.Title, is.Description}, true
+	})
+}
+
+// Create implements Tracker.
 func (g *GitLab) Create(ctx context.Context, title, body string) (Issue, error) {
 	var got struct {
 		IID int `json:"iid"`
@@ -209,11 +217,13 @@ func (g *GitLab) Create(ctx context.Context, title, body string) (Issue, error) 
 	return Issue{got.IID, title, body}, err
 }
 
+// Update implements Tracker.
 func (g *GitLab) Update(ctx context.Context, number int, body string) error {
 	_, err := g.c.do(ctx, "PUT", fmt.Sprintf("/projects/%s/issues/%d", url.PathEscape(g.project), number), map[string]any{"description": body}, nil)
 	return err
 }
 
+// Close implements Tracker.
 func (g *GitLab) Close(ctx context.Context, number int, comment string) error {
 	if _, err := g.c.do(ctx, "POST", fmt.Sprintf("/projects/%s/issues/%d/notes", url.PathEscape(g.project), number), map[string]any{"body": comment}, nil); err != nil {
 		return err
@@ -222,6 +232,7 @@ func (g *GitLab) Close(ctx context.Context, number int, comment string) error {
 	return err
 }
 
+// Link implements Tracker.
 func (g *GitLab) Link(file string, line int) string {
 	u := fmt.Sprintf("%s/-/blob/%s/%s", g.web, g.ref, file)
 	if line > 0 {

@@ -4,78 +4,25 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/history/historytest"
 )
-
-// Repo is a throw-away Git repository for tests; commits are dated as
-// given, so tests can reason about history.
-type testRepo struct {
-	t   *testing.T
-	Dir string
-}
-
-// NewTestRepo makes an empty repository in a temporary directory. It
-// fails the test when git is missing under CI and skips it otherwise.
-func newTestRepo(t *testing.T) *testRepo {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is not installed")
-		}
-		t.Skip("git is not installed")
-	}
-	r := &testRepo{t: t, Dir: t.TempDir()}
-	r.run(time.Time{}, "init", "-q", "-b", "main")
-	return r
-}
-
-func (r *testRepo) run(at time.Time, args ...string) {
-	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.Dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.org",
-		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.org", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	if !at.IsZero() {
-		d := at.Format(time.RFC3339)
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		r.t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func (r *testRepo) write(name, content string) {
-	r.t.Helper()
-	p := filepath.Join(r.Dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *testRepo) commit(at time.Time, msg string) {
-	r.t.Helper()
-	r.run(at, "add", "-A")
-	r.run(at, "commit", "-q", "-m", msg)
-}
 
 func TestHistory(t *testing.T) {
 	ctx := context.Background()
-	r := newTestRepo(t)
+	r := historytest.New(t)
 	day1 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	day2 := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
-	r.write("site/data/a.yaml", "one: 1\ntwo: 2\n")
-	r.write("site/content/x.md", "x\n")
-	r.commit(day1, "first")
-	r.write("site/data/a.yaml", "one: 1\ntwo: 22\nthree: 3\n")
-	r.commit(day2, "second")
-	r.write("site/data/a.yaml", "one: 1\ntwo: 22\nthree: 33\n") // not committed
+	r.Write("site/data/a.yaml", "one: 1\ntwo: 2\n")
+	r.Write("site/content/x.md", "x\n")
+	r.Commit(day1, "first")
+	r.Write("site/data/a.yaml", "one: 1\ntwo: 22\nthree: 3\n")
+	r.Commit(day2, "second")
+	r.Write("site/data/a.yaml", "one: 1\ntwo: 22\nthree: 33\n") // not committed
 
 	repo, err := Open(ctx, filepath.Join(r.Dir, "site"))
 	if err != nil {
