@@ -209,6 +209,11 @@ func TestSearchCommand(t *testing.T) {
 			t.Errorf("result %+v", r)
 		}
 	}
+	// Turkish, with the dotted capital İ: the offices that speak Hebrew.
+	code, stdout, stderr = runCLI("search", "--source", repo, "--today", "2026-11-21", "--lang", "tr", "İbranice")
+	if err := json.Unmarshal([]byte(stdout), &res); code != exitOK || err != nil || res.Total == 0 {
+		t.Errorf("search --lang tr İbranice: exit %d, %d results (%v)\n%s", code, res.Total, err, stderr)
+	}
 	if code, _, _ := runCLI("search", "--source", repo, "--filter", "colour=red", "x"); code != exitUsage {
 		t.Errorf("bad filter: exit %d", code)
 	}
