@@ -27,8 +27,9 @@ $(NPM_STAMP): tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund || { echo "make test: npm ci in tests/browser failed (see above); the browser tests need its packages" >&2; exit 1; }
 	touch $(NPM_STAMP)
 
+# go test runs go vet's main checks itself; the full vet, staticcheck and
+# actionlint are make lint.
 test: $(NPM_STAMP)
-	$(GO) vet ./...
 	$(GO) test -timeout 15m ./...
 
 # staticcheck (a tool of go.mod, from the Go module proxy) and
