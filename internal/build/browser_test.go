@@ -133,10 +133,11 @@ func TestOpenNow(t *testing.T) {
 		today []int
 	}{
 		// caritas-mbe-maxvorstadt: Mo 13–17 walk-in; Tu–Th 9–12 by appointment; closed 24 Dec – 6 Jan.
+		// 2027-05-06 (Thursday) is Ascension Day, a public holiday.
 		{"/de/offices/caritas-mbe-maxvorstadt/",
-			[]string{"2026-11-23T13:30:00Z", "2026-11-24T09:30:00Z", "2026-11-28T10:00:00Z", "2026-12-28T13:30:00Z"},
-			[]string{"Jetzt geöffnet", "Nur mit Termin", "Gerade nicht geöffnet", "Gerade nicht geöffnet"},
-			[]int{1, 1, 0, 1}},
+			[]string{"2026-11-23T13:30:00Z", "2026-11-24T09:30:00Z", "2026-11-28T10:00:00Z", "2026-12-28T13:30:00Z", "2027-05-06T08:30:00Z", "2027-05-04T08:30:00Z"},
+			[]string{"Jetzt geöffnet", "Nur mit Termin", "Gerade nicht geöffnet", "Gerade nicht geöffnet", "Gerade nicht geöffnet", "Nur mit Termin"},
+			[]int{1, 1, 0, 1, 1, 1}},
 		// diakonie-mbe-schwabing: appointments only (Mo, We, Fr 9–13).
 		{"/ar/offices/diakonie-mbe-schwabing/",
 			[]string{"2026-11-23T09:00:00Z", "2026-11-28T10:00:00Z"},

@@ -254,3 +254,40 @@ func TestICalStrict(t *testing.T) {
 		t.Errorf("strict parser: %v\n%s", err, out)
 	}
 }
+
+// TestICalHolidays: the office's hours are not held on the public holidays
+// of its Land (Bayern in the example): Ascension Day 2027 is a Thursday of
+// the Tu–Th slot, Easter Monday 2027 a Monday of the Monday slot.
+func TestICalHolidays(t *testing.T) {
+	d := example(t)
+	o := d.Office("caritas-mbe-maxvorstadt")
+	b, err := OfficeICal(d, o, today, "wegweiser.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation(Zone)
+	held := map[string]bool{}
+	for _, ev := range cal.Events() {
+		set, err := ev.RecurrenceSet(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, when := range set.Between(time.Date(2027, 3, 1, 0, 0, 0, 0, loc), time.Date(2027, 6, 1, 0, 0, 0, 0, loc), true) {
+			held[when.In(loc).Format(time.DateOnly)] = true
+		}
+	}
+	for _, day := range []string{"2027-05-06", "2027-03-29"} {
+		if held[day] {
+			t.Errorf("the hours are held on the public holiday %s", day)
+		}
+	}
+	for _, day := range []string{"2027-05-04", "2027-03-22"} {
+		if !held[day] {
+			t.Errorf("the hours are not held on the working day %s", day)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"github.com/wegweiser-de/wegweiser/internal/holidays"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
 
@@ -48,12 +50,14 @@ var kindSummary = map[string]string{
 
 // OfficeICal returns the consultation hours of an office as an iCalendar
 // file: one weekly recurring event per slot, starting in the week of from,
-// with the office's closures left out as exceptions.
+// with the office's closures and the public holidays of the next year in
+// the site's Land left out as exceptions.
 func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string) ([]byte, error) {
 	loc, err := time.LoadLocation(Zone)
 	if err != nil {
 		return nil, err
 	}
+	state, _ := holidays.State(d.Site.State)
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//Sprechzeiten//DE")
@@ -105,8 +109,13 @@ func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string
 			desc = append(desc, "Telefon: "+string(o.Phone))
 		}
 		ev.Props.SetText(ical.PropDescription, strings.Join(desc, "\n"))
-		// Closures: every slot day inside one is an exception.
-		for _, c := range o.Closures {
+		// Closures and public holidays: every slot day inside one is an
+		// exception.
+		closures := slices.Clone(o.Closures)
+		for _, hd := range holidays.Between(state, model.DateOf(from), model.DateOf(from.AddDate(1, 0, 0))) {
+			closures = append(closures, model.Closure{From: hd.Date, To: hd.Date})
+		}
+		for _, c := range closures {
 			for day := c.From.Time(); !day.After(c.To.Time()); day = day.AddDate(0, 0, 1) {
 				local := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
 				if h.OnDay(local.Weekday()) && !local.Before(first) {

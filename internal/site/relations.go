@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
+	"github.com/wegweiser-de/wegweiser/internal/holidays"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
 )
@@ -322,4 +324,28 @@ func (s *Site) ProviderOffices(p *model.Provider) []*model.Office {
 // LanguageOffers returns the offers available in a language.
 func (s *Site) LanguageOffers(code string) []*model.Offer {
 	return s.offersWhere(func(o *model.Offer) bool { return slices.Contains(o.Languages, code) })
+}
+
+// holidayDays is how far ahead pages know the public holidays: a page
+// stays on a host for months between builds.
+const holidayDays = 400
+
+// Holidays returns the public holidays of the site's Land (site.yaml
+// state; national ones only if it names none) from the build date for
+// the next 400 days. Offices are taken to be closed on them.
+func (s *Site) Holidays() []holidays.Holiday {
+	state, _ := holidays.State(s.Dir.Site.State)
+	return holidays.Between(state, s.Today, model.DateOf(s.Today.Time().AddDate(0, 0, holidayDays)))
+}
+
+// HolidayDates returns Holidays as "YYYY-MM-DD …", for the pages' script.
+func (s *Site) HolidayDates() string {
+	var b strings.Builder
+	for i, h := range s.Holidays() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(h.Date.String())
+	}
+	return b.String()
 }

@@ -29,7 +29,8 @@
     walkIn = !!ul.querySelector('li[data-kind="open"]');
     var section = ul.closest("[data-status]");
     if (!section) return;
-    var closed = false;
+    // Public holidays (the build lists them on <body>): offices are closed.
+    var closed = (document.body.getAttribute("data-holidays") || "").split(" ").indexOf(date) >= 0;
     (section.getAttribute("data-closures") || "").split(" ").forEach(function (r) {
       var ft = r.split("/");
       if (ft.length === 2 && date >= ft[0] && date <= ft[1]) closed = true;
