@@ -62,3 +62,24 @@ func TestReportMistake(t *testing.T) {
 		t.Errorf("issue link %s", got)
 	}
 }
+
+// TestNextHolidays lists the Bavarian public holidays of the four weeks
+// after the build date, in the page's language.
+func TestNextHolidays(t *testing.T) {
+	s, r := exampleSite(t, "")
+	var p *site.Page
+	for _, pg := range s.Pages {
+		if pg.Kind == site.KindOffice && pg.Lang == "de" {
+			p = pg
+			break
+		}
+	}
+	s.Today = model.Date{Year: 2026, Month: 12, Day: 10}
+	if got, want := r.view(s, p).NextHolidays(), "25.\u00a0Dezember\u00a02026, 26.\u00a0Dezember\u00a02026, 1.\u00a0Januar\u00a02027, 6.\u00a0Januar\u00a02027"; got != want {
+		t.Errorf("NextHolidays on 10 December: %q, want %q", got, want)
+	}
+	s.Today = model.Date{Year: 2026, Month: 11, Day: 21}
+	if got := r.view(s, p).NextHolidays(); got != "" {
+		t.Errorf("NextHolidays on 21 November: %q, want none", got)
+	}
+}

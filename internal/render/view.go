@@ -771,3 +771,17 @@ func (v *View) EasyHome() string {
 	}
 	return v.link(easy + "/")
 }
+
+// NextHolidays returns the public holidays of the next four weeks from the
+// build date, formatted and joined, for "closed on public holidays; the
+// next: …" ("" when there is none).
+func (v *View) NextHolidays() string {
+	horizon := model.DateOf(v.Site.Today.Time().AddDate(0, 0, 28))
+	var ds []string
+	for _, h := range v.Site.Holidays() {
+		if h.Date.Before(horizon) {
+			ds = append(ds, v.Date(h.Date))
+		}
+	}
+	return strings.Join(ds, v.T("list_sep"))
+}
