@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,8 +11,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -336,4 +339,97 @@ func checkPages(t *testing.T, node, chromium, dir, base string, paths, noAxe []s
 	var results []pageResult
 	runBrowser(t, node, chromium, dir, &results, "check", base, string(arg))
 	return results
+}
+
+// TestOffline opens the site as a person with patchy signal would: a page
+// and a search online, then, with Chromium's network off, the same page
+// (served from the service worker's copy, with the note saying when it was
+// saved) and another search (answered from the kept index); back online
+// after a new deploy, the page comes from the new build, and the new
+// worker replaces the old one's copies.
+func TestOffline(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
+	chromium, node, dir := browserTools(t)
+	first := buildExample(t, "")
+	var w memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday.AddDate(0, 0, 1)}, &w); err != nil {
+		t.Fatal(err)
+	}
+	second := w.files
+	var cur atomic.Pointer[http.Handler]
+	a, b := filesHandler(first), filesHandler(second)
+	cur.Store(&a)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/__switch" {
+			cur.Store(&b)
+			return
+		}
+		(*cur.Load()).ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	var got []struct {
+		Controlled bool
+		Offline    struct {
+			Status       int
+			H1, Note     string
+			Results      int
+			SearchNote   string `json:"searchNote"`
+			SearchStatus string `json:"searchStatus"`
+			Kept         struct{ N, Want int }
+		}
+		Online struct {
+			Footer, Note string
+			Caches       struct {
+				Names   []string
+				Version string
+			}
+		}
+		Errors []string
+	}
+	runBrowser(t, node, chromium, dir, &got, "offline", srv.URL,
+		"/de/offices/caritas-mbe-maxvorstadt/", "/de/search/?q=arabisch", "/de/search/?q=integrationskurs", "/__switch")
+	if len(got) != 1 {
+		t.Fatalf("%d results", len(got))
+	}
+	g := got[0]
+	if !g.Controlled {
+		t.Fatalf("the worker does not control the page")
+	}
+	if g.Offline.Status != 200 || !strings.Contains(g.Offline.H1, "Caritas") || !strings.HasPrefix(g.Offline.Note, "Offline: gespeichert am ") {
+		t.Errorf("offline page: status %d, h1 %q, note %q", g.Offline.Status, g.Offline.H1, g.Offline.Note)
+	}
+	if g.Offline.Kept.N < g.Offline.Kept.Want || g.Offline.Kept.Want < 100 {
+		t.Errorf("the worker kept %d of the %d files of the German search index", g.Offline.Kept.N, g.Offline.Kept.Want)
+	}
+	if g.Offline.Results == 0 || g.Offline.SearchNote == "" {
+		t.Errorf("offline search: %d results (%q), note %q", g.Offline.Results, g.Offline.SearchStatus, g.Offline.SearchNote)
+	}
+	wantDate := "22.\u00a0November\u00a02026" // the second build's date
+	if !strings.Contains(g.Online.Footer, wantDate) || g.Online.Note != "" {
+		t.Errorf("online after the deploy: footer %q (want %s), note %q", g.Online.Footer, wantDate, g.Online.Note)
+	}
+	version := regexp.MustCompile(`VERSION = "([0-9a-f-]+)"`).FindSubmatch(second["sw.js"])
+	if version == nil || g.Online.Caches.Version != string(version[1]) || len(g.Online.Caches.Names) != 1 || g.Online.Caches.Names[0] != "wegweiser-"+string(version[1]) {
+		t.Errorf("after the deploy: caches %v, worker version %q, want only wegweiser-%s", g.Online.Caches.Names, g.Online.Caches.Version, version[1])
+	}
+	if len(g.Errors) > 0 {
+		t.Errorf("script errors: %v", g.Errors)
+	}
+
+	// public/ opened from disk: the search page says why it cannot search.
+	disk := t.TempDir()
+	for name, b := range first {
+		if name == "de/search/index.html" || strings.HasPrefix(name, "assets/") {
+			p := filepath.Join(disk, filepath.FromSlash(name))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var file []struct{ Status string }
+	runBrowser(t, node, chromium, dir, &file, "file", "file://"+filepath.Join(disk, "de", "search", "index.html"))
+	if len(file) != 1 || !strings.HasPrefix(file[0].Status, "Die Suche braucht einen Webserver") {
+		t.Errorf("the search page opened from disk says %q", file)
+	}
 }

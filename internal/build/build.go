@@ -220,6 +220,7 @@ type stage struct {
 	adminCSP string // the web editor's policy, "" without the editor
 	// changesFrom says what the feeds' changes were computed from.
 	changesFrom string
+	assets      map[string]string // theme asset → its fingerprinted name
 }
 
 // newStage makes the page graph and the renderer of a loaded directory
@@ -260,6 +261,7 @@ func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*
 	if err != nil {
 		return nil, err
 	}
+	st.assets = assets
 	edition := ""
 	if st.internal {
 		edition = site.EditionInternal
@@ -311,6 +313,12 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 		return nil, err
 	}
 	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base, st.dir.Site.EasyLanguage)); err != nil {
+		return nil, err
+	}
+	if err := writeServiceWorker(st, w); err != nil {
+		return nil, err
+	}
+	if err := writeManifests(st, w); err != nil {
 		return nil, err
 	}
 	if st.base != "" && !st.internal {

@@ -2,11 +2,17 @@ package build
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
@@ -190,4 +196,53 @@ func sitemap(s *site.Site, base string) []byte {
 	enc.Flush()
 	b.WriteString("\n</urlset>\n")
 	return []byte(strings.ReplaceAll(b.String(), "\n\n", "\n"))
+}
+
+// writeServiceWorker writes the theme's sw.js (if it has one) to the
+// site's root, where its scope is the whole site, with the build's
+// version: a deploy changes the file, so browsers install the new worker,
+// which drops the copies the old one kept. The version is the build time
+// (newer builds win) and a hash of it, the edition and the base URL.
+func writeServiceWorker(st *stage, w Writer) error {
+	b, err := fs.ReadFile(st.theme, "sw.js")
+	if err != nil {
+		return nil // a theme without one: the pages register none
+	}
+	sum := sha256.Sum256([]byte(st.cfg.Now.UTC().Format(time.RFC3339Nano) + "\x00" + st.cfg.Edition + "\x00" + st.base))
+	version := strconv.FormatInt(st.cfg.Now.UnixMilli(), 10) + "-" + hex.EncodeToString(sum[:6])
+	return w.WriteFile("sw.js", bytes.ReplaceAll(b, []byte("__VERSION__"), []byte(version)))
+}
+
+// writeManifests writes a web app manifest per language
+// ({lang}/manifest.webmanifest): the site's name in that language, the
+// language's home page as its start, the whole site as its scope, the
+// theme's icon.
+func writeManifests(st *stage, w Writer) error {
+	icon, ok := st.assets["icon.svg"]
+	for _, lang := range st.dir.Site.Editions() {
+		name, _ := st.dir.Site.Name.Get(lang, st.dir.Site.DefaultLanguage)
+		m := map[string]any{
+			"name": name, "lang": lang, "dir": dirOfLang(st, lang),
+			"start_url": "./", "scope": "../", "display": "minimal-ui",
+			"background_color": "#ffffff", "theme_color": "#0f2e57",
+		}
+		if ok {
+			m["icons"] = []map[string]string{{"src": "../" + icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"}}
+		}
+		b, err := json.MarshalIndent(m, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := w.WriteFile(lang+"/manifest.webmanifest", b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dirOfLang(st *stage, lang string) string {
+	if l := st.dir.Language(lang); l != nil && l.RTL() {
+		return "rtl"
+	}
+	return "ltr"
 }

@@ -785,3 +785,6 @@ func (v *View) NextHolidays() string {
 	}
 	return strings.Join(ds, v.T("list_sep"))
 }
+
+// Manifest links to the web app manifest of the page's language.
+func (v *View) Manifest() string { return v.file(v.Lang + "/manifest.webmanifest") }

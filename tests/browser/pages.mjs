@@ -11,6 +11,11 @@
 //       with an 800 px high window
 //   node pages.mjs status <base-url> <path> <time>...  the hours status line and
 //                                                      today's marked slots at each ISO time
+//   node pages.mjs offline <base-url> <page> <search> <search2> <switch>
+//       visits a page and a search online, goes offline (Chromium's
+//       emulation), opens the page and another search again, goes online,
+//       asks <switch> (the test server then serves a new build) and opens
+//       the page once more
 // Prints one JSON array. Environment: CHROMIUM (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -97,6 +102,78 @@ try {
       names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
     });
     paths.length = 0;
+  }
+  if (mode === "offline") {
+    const [visit, search1, search2, switchPath] = paths;
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + visit, { waitUntil: "load" });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload({ waitUntil: "load" }); // now controlled by the worker
+    const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+    await page.goto(base + search1, { waitUntil: "load" });
+    await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 });
+    // The worker keeps the language's whole index once the search has
+    // fetched its meta.json: wait until every file of it is kept.
+    const lang = search1.split("/")[1];
+    const kept = await page.evaluate(async (lang) => {
+      const meta = await (await fetch("/search/" + lang + "/meta.json")).json();
+      const want = 2 + Math.ceil(meta.docs / meta.chunk) + meta.shards.length;
+      let n = 0;
+      for (let i = 0; i < 120 && n < want; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        n = 0;
+        for (const name of await caches.keys()) {
+          for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
+        }
+      }
+      return { n, want };
+    }, lang);
+    await context.setOffline(true);
+    const offline = {};
+    const r1 = await page.goto(base + visit, { waitUntil: "load" });
+    offline.status = r1 ? r1.status() : 0;
+    offline.h1 = await page.textContent("h1");
+    offline.note = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
+    await page.goto(base + search2, { waitUntil: "load" });
+    await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 }).catch(() => {});
+    offline.results = await page.locator("#search-results li").count();
+    offline.searchStatus = await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "");
+    offline.kept = kept;
+    offline.searchNote = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
+    await context.setOffline(false);
+    await page.request.get(base + switchPath);
+    await page.goto(base + visit, { waitUntil: "load" });
+    const online = {
+      footer: await page.evaluate(() => document.querySelector("footer").textContent),
+      note: await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || ""),
+    };
+    // The new build's worker replaces the old one and its copies.
+    online.caches = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      const changed = new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+      await reg.update();
+      await Promise.race([changed, new Promise((r) => setTimeout(r, 10000))]);
+      const res = await fetch("/sw.js");
+      const version = ((await res.text()).match(/VERSION = "([0-9a-f-]+)"/) || [])[1];
+      // Until the new worker has kept the page (the old one keeps nothing).
+      for (let i = 0; i < 40; i++) {
+        await fetch(location.href);
+        await new Promise((r) => setTimeout(r, 250));
+        const names = await caches.keys();
+        if (names.length === 1 && names[0] === "wegweiser-" + version) break;
+      }
+      return { names: await caches.keys(), version };
+    });
+    results.push({ controlled, offline, online, errors });
+    paths.length = 0;
+  }
+  if (mode === "file") {
+    // base: a file:// address of a search page; reports its status line.
+    const page = await context.newPage();
+    await page.goto(base, { waitUntil: "load" });
+    results.push({ status: await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "") });
   }
   if (mode === "status") {
     const [path, ...times] = paths;

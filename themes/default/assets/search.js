@@ -21,6 +21,12 @@
   var indexHTML = root.getAttribute("data-index-html") === "true";
   var rtl = (root.getAttribute("data-rtl") || "").split(" ");
   var FACETS = ["kind", "district", "language", "program", "type"];
+  if (location.protocol === "file:") {
+    // Opened from disk: browsers refuse to read the index from file:.
+    status.textContent = root.getAttribute("data-file");
+    status.className = "notice";
+    return;
+  }
 
   // --- folding: keep equal to internal/search/fold.go ---
   var LETTERS = [["\u0640", ""], ["\u200c", ""], ["أ", "ا"], ["إ", "ا"], ["آ", "ا"], ["ٱ", "ا"],

@@ -46,3 +46,25 @@
     ul.parentNode.insertBefore(p, ul);
   });
 })();
+
+// Offline use (sw.js): registers the site's service worker, and on a page
+// the worker served from its copy while offline says when it was saved.
+(function () {
+  "use strict";
+  var body = document.body;
+  if ("serviceWorker" in navigator && location.protocol !== "file:" && body.hasAttribute("data-root")) {
+    navigator.serviceWorker.register(body.getAttribute("data-root") + "sw.js").catch(function () {});
+  }
+  var saved = body.getAttribute("data-saved");
+  var main = document.getElementById("main");
+  if (saved === null || !main) return;
+  var when = new Date(saved), text = saved;
+  if (!isNaN(when) && window.Intl) {
+    text = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "long", timeStyle: "short" }).format(when);
+  }
+  var p = document.createElement("p");
+  p.className = "offline-note";
+  p.setAttribute("role", "status");
+  p.textContent = (body.getAttribute("data-offline") || "Offline: {date}").replace("{date}", text);
+  main.insertBefore(p, main.firstChild);
+})();
