@@ -370,6 +370,20 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 			files["exports/ical/office-"+o.ID+".ics"] = cal
 		}
 	}
+	today := model.DateOf(now)
+	for i := range dir.CourseFiles {
+		for j := range dir.CourseFiles[i].Courses {
+			c := &dir.CourseFiles[i].Courses[j]
+			if c.End.Before(today) {
+				continue // ended courses have no page
+			}
+			cal, err := export.CourseICal(dir, c, now, host)
+			if err != nil {
+				return err
+			}
+			files["exports/ical/course-"+c.ID+".ics"] = cal
+		}
+	}
 	for name, b := range files {
 		if err := w.WriteFile(name, b); err != nil {
 			return err

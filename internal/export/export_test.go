@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-ical"
 	"github.com/emersion/go-vcard"
 
+	"github.com/wegweiser-de/wegweiser/internal/holidays"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/testtools"
@@ -245,8 +246,23 @@ func TestICalStrict(t *testing.T) {
 			args = append(args, name)
 		}
 	}
-	if len(args) < 20 {
-		t.Fatalf("only %d calendars", len(args)-1)
+	courses := 0
+	for _, f := range d.CourseFiles {
+		for i := range f.Courses {
+			b, err := CourseICal(d, &f.Courses[i], today, "example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(tmp, "course-"+f.Courses[i].ID+".ics")
+			if err := os.WriteFile(name, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, name)
+			courses++
+		}
+	}
+	if len(args) < 20 || courses < 10 {
+		t.Fatalf("only %d calendars, %d of courses", len(args)-1, courses)
 	}
 	cmd := exec.Command(node, args...)
 	cmd.Dir = dir
@@ -290,4 +306,65 @@ func TestICalHolidays(t *testing.T) {
 			t.Errorf("the hours are not held on the working day %s", day)
 		}
 	}
+}
+
+// TestCourseICal expands a course's calendar: it meets on its days from
+// its first meeting to its end, at its time, and not on public holidays.
+func TestCourseICal(t *testing.T) {
+	d := example(t)
+	loc, _ := time.LoadLocation(Zone)
+	checked := 0
+	for _, f := range d.CourseFiles {
+		for i := range f.Courses {
+			c := &f.Courses[i]
+			b, err := CourseICal(d, c, today, "example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
+			if err != nil {
+				t.Fatalf("%s: %v", c.ID, err)
+			}
+			ev := cal.Events()
+			if len(ev) != 1 {
+				t.Fatalf("%s: %d events", c.ID, len(ev))
+			}
+			set, err := ev[0].RecurrenceSet(loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			occ := set.Between(c.Start.Time().AddDate(0, 0, -7), c.End.Time().AddDate(0, 0, 7), true)
+			// The meetings a person counts: each course day between start
+			// and end that is not a public holiday.
+			want := 0
+			for day := c.Start; !c.End.Before(day); day = model.DateOf(day.Time().AddDate(0, 0, 1)) {
+				if slices.Contains(c.Schedule.Days, day.Time().Weekday()) && !isHoliday(day) {
+					want++
+				}
+			}
+			if len(occ) != want {
+				t.Errorf("%s: %d meetings, want %d", c.ID, len(occ), want)
+			}
+			for _, when := range occ {
+				when = when.In(loc)
+				day := model.DateOf(when)
+				if day.Before(c.Start) || c.End.Before(day) || isHoliday(day) || when.Hour()*60+when.Minute() != int(c.Schedule.From) {
+					t.Errorf("%s meets on %s", c.ID, when)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d courses", checked)
+	}
+}
+
+func isHoliday(d model.Date) bool {
+	for _, h := range holidays.In("BY", d.Year) {
+		if h.Date == d {
+			return true
+		}
+	}
+	return false
 }

@@ -160,3 +160,71 @@ func foldLines(b []byte) []byte {
 	}
 	return out.Bytes()
 }
+
+// CourseICal returns a course's meetings as an iCalendar file: one weekly
+// event from its first meeting day to its end, at its place, with the
+// public holidays of the site's Land left out as exceptions (courses do
+// not meet on them).
+func CourseICal(d *model.Directory, c *model.Course, now time.Time, host string) ([]byte, error) {
+	loc, err := time.LoadLocation(Zone)
+	if err != nil {
+		return nil, err
+	}
+	state, _ := holidays.State(d.Site.State)
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//Kurse//DE")
+	cal.Props.SetText("X-WR-CALNAME", text(d, c.Title))
+	cal.Props.SetText("X-WR-TIMEZONE", Zone)
+	cal.Children = append(cal.Children, vtimezone())
+	at := func(day model.Date, clock model.Clock) time.Time {
+		return time.Date(day.Year, day.Month, day.Day, int(clock)/60, int(clock)%60, 0, 0, loc)
+	}
+	onDay := func(day model.Date) bool { return slices.Contains(c.Schedule.Days, model.Weekday(day.Time().Weekday())) }
+	first := c.Start
+	for !onDay(first) && !c.End.Before(first) {
+		first = model.DateOf(first.Time().AddDate(0, 0, 1))
+	}
+	if c.End.Before(first) || len(c.Schedule.Days) == 0 {
+		return nil, fmt.Errorf("course %s meets on none of its days between %s and %s", c.ID, c.Start, c.End)
+	}
+	ev := ical.NewEvent()
+	ev.Props.SetText(ical.PropUID, "course-"+c.ID+"@"+host)
+	ev.Props.SetDateTime(ical.PropDateTimeStamp, now.UTC())
+	ev.Props.SetDateTime(ical.PropDateTimeStart, at(first, c.Schedule.From))
+	ev.Props.SetDateTime(ical.PropDateTimeEnd, at(first, c.Schedule.To))
+	var days []string
+	for _, wd := range c.Schedule.Days {
+		days = append(days, strings.ToUpper(model.WeekdayCode(wd)))
+	}
+	rule := ical.NewProp(ical.PropRecurrenceRule)
+	// UNTIL in UTC, as RFC 5545 asks when the start has a time zone: the
+	// end of the last day.
+	rule.Value = "FREQ=WEEKLY;BYDAY=" + strings.Join(days, ",") + ";UNTIL=" + at(c.End, 24*60-1).UTC().Format("20060102T150405Z")
+	ev.Props.Set(rule)
+	ev.Props.SetText(ical.PropSummary, text(d, c.Title))
+	ev.Props.SetText(ical.PropLocation, fmt.Sprintf("%s, %s %s", c.Location.Street, c.Location.PostalCode, c.Location.City))
+	var desc []string
+	if r := c.Registration; r != nil {
+		if r.Phone != "" {
+			desc = append(desc, "Anmeldung: "+string(r.Phone))
+		}
+		if r.URL != "" {
+			desc = append(desc, "Anmeldung: "+string(r.URL))
+		}
+	}
+	ev.Props.SetText(ical.PropDescription, strings.Join(desc, "\n"))
+	for _, h := range holidays.Between(state, first, c.End) {
+		if onDay(h.Date) {
+			ex := ical.NewProp(ical.PropExceptionDates)
+			ex.SetDateTime(at(h.Date, c.Schedule.From))
+			ev.Props.Add(ex)
+		}
+	}
+	cal.Children = append(cal.Children, ev.Component)
+	var b bytes.Buffer
+	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
+		return nil, err
+	}
+	return foldLines(b.Bytes()), nil
+}

@@ -136,6 +136,10 @@ func courseMain(v *View) (template.HTML, error) {
 	b.WriteString("\n</dl>\n")
 	writeCourseTags(&b, v, c)
 	b.WriteString("\n")
+	if err := v.partial(&b, "course-exports", c); err != nil {
+		return "", err
+	}
+	b.WriteString("\n")
 	if r := c.Registration; r != nil {
 		b.WriteString("\n<h2>")
 		writeHTML(&b, v.T("registration"))
