@@ -46,7 +46,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly, History: openHistory(ctx, stderr)}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly, History: openHistory(ctx)}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}

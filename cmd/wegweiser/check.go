@@ -31,7 +31,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	opts := load.Options{StaleDays: *stale, Now: now}
-	if repo := openHistory(ctx, stderr); repo != nil {
+	if repo := openHistory(ctx); repo != nil {
 		if opts.Now.IsZero() {
 			opts.Now = time.Now()
 		}

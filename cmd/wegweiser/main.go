@@ -160,11 +160,11 @@ func (f *siteFlags) check(stderr io.Writer) (now time.Time, ok bool) {
 
 // historyFlag adds --no-history to a command that reads the site's Git
 // history, and returns the function that opens it after parsing: nil when
-// turned off, or when the source is not in a Git work tree (said on
-// stderr when verbose).
-func historyFlag(fs *flag.FlagSet, site *siteFlags) func(ctx context.Context, stderr io.Writer) *history.Repo {
+// turned off, or when the source is not in a Git work tree (the build's
+// summary then says where the feeds' changes came from).
+func historyFlag(fs *flag.FlagSet, site *siteFlags) func(ctx context.Context) *history.Repo {
 	off := fs.Bool("no-history", false, "do not read the Git history (translations older than their German text; the \"what changed\" feeds)")
-	return func(ctx context.Context, stderr io.Writer) *history.Repo {
+	return func(ctx context.Context) *history.Repo {
 		if *off {
 			return nil
 		}
