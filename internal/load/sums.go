@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -114,13 +115,7 @@ func UpdateSums(d *model.Directory, old Sums) Sums {
 func (l *loader) checkSums(ptr any, f field, t model.Text) {
 	def := l.dir.Site.DefaultLanguage
 	src := hashText(t[def])
-	for _, lang := range slices.Sorted(func(yield func(string) bool) {
-		for k := range t {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, lang := range slices.Sorted(maps.Keys(t)) {
 		if lang == def {
 			continue
 		}
