@@ -53,17 +53,10 @@ var kindSummary = map[string]string{
 // with the office's closures and the public holidays of the next year in
 // the site's Land left out as exceptions.
 func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string) ([]byte, error) {
-	loc, err := time.LoadLocation(Zone)
+	cal, loc, state, err := newCalendar(d, "Sprechzeiten", text(d, o.Name))
 	if err != nil {
 		return nil, err
 	}
-	state, _ := holidays.State(d.Site.State)
-	cal := ical.NewCalendar()
-	cal.Props.SetText(ical.PropVersion, "2.0")
-	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//Sprechzeiten//DE")
-	cal.Props.SetText("X-WR-CALNAME", text(d, o.Name))
-	cal.Props.SetText("X-WR-TIMEZONE", Zone)
-	cal.Children = append(cal.Children, vtimezone())
 	y, m, dd := from.In(loc).Date()
 	monday := time.Date(y, m, dd, 0, 0, 0, 0, loc)
 	for monday.Weekday() != time.Monday {
@@ -127,11 +120,7 @@ func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string
 		}
 		cal.Children = append(cal.Children, ev.Component)
 	}
-	var b bytes.Buffer
-	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
-		return nil, err
-	}
-	return foldLines(b.Bytes()), nil
+	return encodeCalendar(cal)
 }
 
 // foldLines folds the CRLF-separated content lines of an iCalendar or
@@ -166,21 +155,16 @@ func foldLines(b []byte) []byte {
 // public holidays of the site's Land left out as exceptions (courses do
 // not meet on them).
 func CourseICal(d *model.Directory, c *model.Course, now time.Time, host string) ([]byte, error) {
-	loc, err := time.LoadLocation(Zone)
+	cal, loc, state, err := newCalendar(d, "Kurse", text(d, c.Title))
 	if err != nil {
 		return nil, err
 	}
-	state, _ := holidays.State(d.Site.State)
-	cal := ical.NewCalendar()
-	cal.Props.SetText(ical.PropVersion, "2.0")
-	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//Kurse//DE")
-	cal.Props.SetText("X-WR-CALNAME", text(d, c.Title))
-	cal.Props.SetText("X-WR-TIMEZONE", Zone)
-	cal.Children = append(cal.Children, vtimezone())
 	at := func(day model.Date, clock model.Clock) time.Time {
 		return time.Date(day.Year, day.Month, day.Day, int(clock)/60, int(clock)%60, 0, 0, loc)
 	}
-	onDay := func(day model.Date) bool { return slices.Contains(c.Schedule.Days, model.Weekday(day.Time().Weekday())) }
+	onDay := func(day model.Date) bool {
+		return slices.Contains(c.Schedule.Days, model.Weekday(day.Time().Weekday()))
+	}
 	first := c.Start
 	for !onDay(first) && !c.End.Before(first) {
 		first = model.DateOf(first.Time().AddDate(0, 0, 1))
@@ -222,6 +206,29 @@ func CourseICal(d *model.Directory, c *model.Course, now time.Time, host string)
 		}
 	}
 	cal.Children = append(cal.Children, ev.Component)
+	return encodeCalendar(cal)
+}
+
+// newCalendar starts a calendar of the site: its product id names what it
+// holds (Sprechzeiten, Kurse), name is its title; it returns the time zone
+// of its events and the site's Land, for the public holidays.
+func newCalendar(d *model.Directory, what, name string) (*ical.Calendar, *time.Location, string, error) {
+	loc, err := time.LoadLocation(Zone)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	state, _ := holidays.State(d.Site.State)
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, "-//Wegweiser//"+what+"//DE")
+	cal.Props.SetText("X-WR-CALNAME", name)
+	cal.Props.SetText("X-WR-TIMEZONE", Zone)
+	cal.Children = append(cal.Children, vtimezone())
+	return cal, loc, state, nil
+}
+
+// encodeCalendar writes a calendar with its long lines folded.
+func encodeCalendar(cal *ical.Calendar) ([]byte, error) {
 	var b bytes.Buffer
 	if err := ical.NewEncoder(&b).Encode(cal); err != nil {
 		return nil, err
