@@ -293,9 +293,11 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := writeOpenData(ctx, st.public, st.strs, cfg, st.base, w, &st.changesFrom); err != nil {
+	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.base, w)
+	if err != nil {
 		return nil, err
 	}
+	st.changesFrom = from
 	clock.phase("open data")
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -393,8 +395,9 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 }
 
 // writeOpenData writes the HSDS datasets (one per language), the JSON
-// dump, the GeoJSON, the change state and the Atom feeds.
-func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer, changesFrom *string) error {
+// dump, the GeoJSON, the change state and the Atom feeds, and says what the
+// feeds' changes were computed from.
+func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer) (changesFrom string, err error) {
 	today := model.DateOf(cfg.Now)
 	pageURL := func(lang string) func(kind, id string) string {
 		return func(kind, id string) string {
@@ -413,10 +416,9 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 		"data/offices.geojson": export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage)),
 	}
 	changes, from := trackChanges(ctx, d, cfg)
-	*changesFrom = from
 	b, err := json.MarshalIndent(changes, "", " ")
 	if err != nil {
-		return err
+		return from, err
 	}
 	files["data/changes.json"] = b
 	// The languages' HSDS exports and feeds are independent: one per core
@@ -431,10 +433,10 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	})
 	for name, data := range files {
 		if err := w.WriteFile(name, data); err != nil {
-			return err
+			return from, err
 		}
 	}
-	return nil
+	return from, nil
 }
 
 // openData returns the HSDS export and the feed of one language.

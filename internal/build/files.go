@@ -222,7 +222,7 @@ func writeManifests(st *stage, w Writer) error {
 	for _, lang := range st.dir.Site.Editions() {
 		name, _ := st.dir.Site.Name.Get(lang, st.dir.Site.DefaultLanguage)
 		m := map[string]any{
-			"name": name, "lang": lang, "dir": dirOfLang(st, lang),
+			"name": name, "lang": lang, "dir": st.dir.Direction(lang),
 			"start_url": "./", "scope": "../", "display": "minimal-ui",
 			"background_color": "#ffffff", "theme_color": "#0f2e57",
 		}
@@ -238,11 +238,4 @@ func writeManifests(st *stage, w Writer) error {
 		}
 	}
 	return nil
-}
-
-func dirOfLang(st *stage, lang string) string {
-	if l := st.dir.Language(lang); l != nil && l.RTL() {
-		return "rtl"
-	}
-	return "ltr"
 }

@@ -26,6 +26,15 @@ type Directory struct {
 	courses   map[string]*Course
 }
 
+// Direction returns the writing direction of the language code, "rtl" or
+// "ltr" (also for a code not in languages.yaml).
+func (d *Directory) Direction(code string) string {
+	if l := d.Language(code); l != nil && l.RTL() {
+		return "rtl"
+	}
+	return "ltr"
+}
+
 // OutdatedSince reports whether the translation s into lang is older than
 // its source text, and the day the source changed.
 func (d *Directory) OutdatedSince(lang, s string) (Date, bool) {

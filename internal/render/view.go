@@ -52,12 +52,7 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 	return v
 }
 
-func dirOf(s *site.Site, lang string) string {
-	if l := s.Dir.Language(lang); l != nil && l.RTL() {
-		return "rtl"
-	}
-	return "ltr"
-}
+func dirOf(s *site.Site, lang string) string { return s.Dir.Direction(lang) }
 
 // Data returns what the page shows (a *model.District, *model.Office, …).
 func (v *View) Data() any { return v.Page.Data }

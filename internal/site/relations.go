@@ -333,19 +333,24 @@ const holidayDays = 400
 // Holidays returns the public holidays of the site's Land (site.yaml
 // state; national ones only if it names none) from the build date for
 // the next 400 days. Offices are taken to be closed on them.
+// Every page asks for them: they are computed once per build date.
 func (s *Site) Holidays() []holidays.Holiday {
-	state, _ := holidays.State(s.Dir.Site.State)
-	return holidays.Between(state, s.Today, model.DateOf(s.Today.Time().AddDate(0, 0, holidayDays)))
+	return once(s.memo, [3]string{"holidays", s.Today.String()}, func() []holidays.Holiday {
+		state, _ := holidays.State(s.Dir.Site.State)
+		return holidays.Between(state, s.Today, model.DateOf(s.Today.Time().AddDate(0, 0, holidayDays)))
+	})
 }
 
 // HolidayDates returns Holidays as "YYYY-MM-DD …", for the pages' script.
 func (s *Site) HolidayDates() string {
-	var b strings.Builder
-	for i, h := range s.Holidays() {
-		if i > 0 {
-			b.WriteByte(' ')
+	return once(s.memo, [3]string{"holiday-dates", s.Today.String()}, func() string {
+		var b strings.Builder
+		for i, h := range s.Holidays() {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(h.Date.String())
 		}
-		b.WriteString(h.Date.String())
-	}
-	return b.String()
+		return b.String()
+	})
 }
