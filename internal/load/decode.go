@@ -41,6 +41,7 @@ type decoder struct {
 	fields  *fieldCache
 	langs   map[string]bool // language codes a Text may use; nil: not checked
 	defLang string          // language of plain-string texts
+	spans   bool            // note the lines of each translation (see recordSpan)
 
 	pos map[any]diag.Pos
 	// written are the fields the file writes, well or badly, or misspells:
@@ -487,7 +488,7 @@ func (d *decoder) text(n *yaml.Node, v reflect.Value, f field) {
 			if val.Value != "" && !d.placeholder(val) {
 				if s, ok := d.scalar(val, f, "a text"); ok {
 					t[k.Value] = s
-					if v.CanAddr() {
+					if d.spans && v.CanAddr() {
 						d.recordSpan(v.Addr().Interface(), k, val, n.Content[i+2:])
 					}
 				}

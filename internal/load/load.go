@@ -118,6 +118,7 @@ type loader struct {
 	defLang  string
 	lines    map[string][]time.Time // Options.Lines by file, read once
 	trSums   Sums                   // SumsFile, without Options.Lines
+	compare  *bool                  // comparesTranslations, once
 	// sums, if not nil, collects the SHA-256 of each provider and course
 	// file's source (Reload).
 	sums map[string][32]byte
@@ -199,6 +200,7 @@ func (l *loader) decodeSource(file string, src []byte, lineOff int, target any) 
 		return fileResult{problems: problems}
 	}
 	d := newDecoder(file, &l.fields, l.langs, l.defLang)
+	d.spans = l.comparesTranslations()
 	d.lineOff = lineOff
 	d.document(root, target)
 	return fileResult{ok: d.budget >= 0, pos: d.pos, written: d.written, problems: d.problems}
@@ -217,6 +219,7 @@ func unwrapPath(err error) error {
 // be checked against it.
 func (l *loader) read() {
 	d := l.dir
+	l.comparesTranslations() // decided before the files are decoded in parallel
 	l.checkTree()
 	l.defLang = l.peekDefaultLanguage("data/site.yaml")
 	if l.merge(l.decodeFile("data/languages.yaml", &d.Languages, true)) {

@@ -152,6 +152,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 	l.dir, l.defLang, l.sums = &d, s.defLang, maps.Clone(s.sums)
 	d.Outdated = maps.Clone(d.Outdated) // the previous snapshot's pages may still read it
 	l.readSums()
+	l.comparesTranslations()
 	l.langs = map[string]bool{}
 	for _, lang := range d.Languages {
 		l.langs[lang.Code] = true

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"maps"
 	"reflect"
 	"slices"
@@ -156,4 +157,16 @@ func (l *loader) readSums() {
 		return
 	}
 	l.trSums = s
+}
+
+// comparesTranslations reports whether this load compares translations
+// with their source (Git history, or a SumsFile): only then does the
+// decoder note the lines of each translation.
+func (l *loader) comparesTranslations() bool {
+	if l.compare == nil {
+		_, err := fs.Stat(l.fsys, SumsFile)
+		c := l.opts.Lines != nil || err == nil
+		l.compare = &c
+	}
+	return *l.compare
 }
