@@ -40,11 +40,14 @@ lint:
 	$(GO) tool actionlint .github/workflows/*.yml
 
 # axe and the layout checks of TestBrowser on every page kind in all
-# fourteen languages and Leichte Sprache (make test checks the layout in
-# de, ar, uk, fa, ti and Leichte Sprache, and runs axe in de and ar);
-# about six minutes on two cores. .ci/run runs it after make test.
+# fourteen languages and Leichte Sprache, at 320, 360 and 1280 px, and the
+# referral server's walk with axe in German and Arabic (make test checks
+# the layout in de, ar, uk, fa, ti and Leichte Sprache at 320 and 1280 px,
+# and runs axe in de and ar on the site, in de on the walk); about seven
+# minutes on two cores. .ci/run runs it after make test.
 a11y: $(NPM_STAMP)
-	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -timeout 30m -v
+	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -browser.widths=320,360,1280 -timeout 30m -v
+	$(GO) test ./internal/referral/web -run 'TestBrowserWalk$$' -walk.axe=all -timeout 10m -v
 
 # Lighthouse (SEO, accessibility, best practices must be 100) on the home
 # and a district page in German and Arabic: a check run by hand or before a

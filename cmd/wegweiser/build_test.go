@@ -39,7 +39,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // TestFailedBuildKeepsPublic builds the example, breaks the data, builds
 // again, and checks that public/ is byte for byte what the good build wrote.
 func TestFailedBuildKeepsPublic(t *testing.T) {
-	dir := copySite(t)
+	dir := copySmallSite(t)
 	out := filepath.Join(dir, "public")
 	code, stdout, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21")
 	if code != exitOK {
@@ -74,7 +74,7 @@ func TestFailedBuildKeepsPublic(t *testing.T) {
 // TestFeedNamesChanges builds twice: the second build's feed lists the
 // office changed in between, and only it.
 func TestFeedNamesChanges(t *testing.T) {
-	dir := copySite(t)
+	dir := copySmallSite(t)
 	if code, _, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21", "--base-url", "https://example.org/"); code != exitOK {
 		t.Fatal(stderr)
 	}

@@ -117,7 +117,7 @@ func TestDueIssues(t *testing.T) {
 // pages mark them; a corrected translation is no longer reported, and
 // --translations-checked records the rest as checked.
 func TestTranslationSums(t *testing.T) {
-	site := copySite(t)
+	site := copySmallSite(t)
 	if code, stdout, stderr := runCLI("fmt", "--source", site); code != exitOK {
 		t.Fatalf("fmt: exit %d\n%s%s", code, stdout, stderr)
 	}

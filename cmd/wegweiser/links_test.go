@@ -20,7 +20,7 @@ func TestLinksOutsideTheSource(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("---\ntitle: "+secret+"\n---\n"+secret+"\nkey: "+secret+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir := copySite(t)
+	dir := copySmallSite(t)
 	out := filepath.Join(t.TempDir(), "public")
 	if code, _, stderr := runCLI("build", "--source", dir, "--out", out, "--today", "2026-11-21"); code != exitOK {
 		t.Fatalf("the copy of the example does not build: %s", stderr)

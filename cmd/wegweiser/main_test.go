@@ -85,6 +85,17 @@ func copySite(t *testing.T) string {
 	return dst
 }
 
+// copySmallSite is copySite with three of the example's interface
+// languages (German, English and the right-to-left Arabic): a build of it
+// takes a third of the CPU time, for tests of what a build does rather than
+// of its languages.
+func copySmallSite(t *testing.T) string {
+	t.Helper()
+	dir := copySite(t)
+	edit(t, dir, "data/site.yaml", "languages: [de, en, ar, tr, ru, uk, fa, fr, prs, ps, kmr, ckb, ti, so]", "languages: [de, en, ar]", 0)
+	return dir
+}
+
 // edit replaces the first occurrence of old in file with new and returns
 // the line and column where new starts, plus offset bytes into new.
 func edit(t *testing.T, dir, file, old, new string, offset int) (line, col int) {

@@ -323,6 +323,9 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := writeManifests(st, w); err != nil {
 		return nil, err
 	}
+	if err := writeCourseFinder(st, w); err != nil {
+		return nil, err
+	}
 	if st.base != "" && !st.internal {
 		if err := w.WriteFile("sitemap.xml", sitemap(st.graph, st.base)); err != nil {
 			return nil, err

@@ -239,3 +239,23 @@ func writeManifests(st *stage, w Writer) error {
 	}
 	return nil
 }
+
+// writeCourseFinder writes the course finder's data of each language
+// that has a course list ({lang}/courses/finder.json, see
+// render.CourseFinderData).
+func writeCourseFinder(st *stage, w Writer) error {
+	for _, lang := range st.dir.Site.Languages {
+		p := st.graph.Lookup(lang + "/courses/index.html")
+		if p == nil {
+			continue
+		}
+		b, err := st.r.CourseFinder(st.graph, p)
+		if err != nil {
+			return err
+		}
+		if err := w.WriteFile(lang+"/courses/finder.json", b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

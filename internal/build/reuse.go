@@ -104,7 +104,7 @@ func owner(p *site.Page) (key string, ok bool) {
 	case *model.Provider:
 		return "provider:" + d.ID, p.Kind == site.KindProvider
 	case *model.Office:
-		return "provider:" + d.Provider, p.Kind == site.KindOffice
+		return "provider:" + d.Provider, p.Kind == site.KindOffice || p.Kind == site.KindFlyer
 	case *model.Offer:
 		return "provider:" + d.Provider, p.Kind == site.KindOffer
 	case *model.Course:

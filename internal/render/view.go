@@ -475,11 +475,14 @@ func (v *View) CourseSetName(c *site.CourseSet) string {
 	return c.Value
 }
 
+// CourseGroups groups courses by type (site.ByType).
+func (v *View) CourseGroups(cs []*model.Course) []site.CourseGroup { return site.ByType(cs) }
+
 // CourseSetTitle is the heading of a course list page.
 func (v *View) CourseSetTitle(c *site.CourseSet) string {
 	switch c.By {
 	case "district":
-		return v.T("courses_in", "district", v.CourseSetName(c))
+		return v.T("courses_in_near", "district", v.CourseSetName(c))
 	case "month":
 		return v.T("courses_starting", "month", v.CourseSetName(c))
 	case "time":

@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -234,50 +233,37 @@ func (s *Site) CourseSets() []*CourseSet {
 
 // CourseSetsBy returns the non-empty course lists of one kind, in a
 // natural order: types as in model.CourseTypes, districts as in
-// districts.yaml, months in time order, morning before evening.
+// districts.yaml, months in time order, morning before evening. A
+// district's list holds the courses in it and in its neighbours: the
+// finder's choice of a district with its neighbours, pre-built for
+// readers without JavaScript.
 func (s *Site) CourseSetsBy(by string) []*CourseSet {
 	return once(s.memo, [2]string{"course-sets", by}, func() []*CourseSet { return s.courseSetsBy(by) })
 }
 
 func (s *Site) courseSetsBy(by string) []*CourseSet {
-	var values []string
-	key := func(c *model.Course) string { return "" }
+	var out []*CourseSet
+	add := func(v string, f CourseFilter) {
+		if cs := s.FindCourses(f); len(cs) > 0 {
+			out = append(out, &CourseSet{By: by, Value: v, Courses: cs})
+		}
+	}
 	switch by {
 	case "type":
-		values = model.CourseTypes()
-		key = func(c *model.Course) string { return c.Type }
+		for _, t := range model.CourseTypes() {
+			add(t, CourseFilter{Type: t})
+		}
 	case "district":
 		for _, d := range s.Dir.Districts {
-			values = append(values, d.ID)
+			add(d.ID, CourseFilter{District: d.ID, Near: true})
 		}
-		key = func(c *model.Course) string { return c.Location.District }
 	case "month":
-		months := map[[2]int]string{}
-		key = func(c *model.Course) string {
-			m := [2]int{c.Start.Year, int(c.Start.Month)}
-			if v, ok := months[m]; ok {
-				return v
-			}
-			months[m] = fmt.Sprintf("%04d-%02d", m[0], m[1])
-			values = append(values, months[m])
-			return months[m]
+		for _, m := range s.CourseMonths() {
+			add(m, CourseFilter{Month: m})
 		}
 	case "time":
-		values = []string{"morning", "afternoon", "evening"}
-		key = TimeOfDay
-	}
-	byValue := map[string][]*model.Course{}
-	for _, c := range s.courses {
-		k := key(c)
-		byValue[k] = append(byValue[k], c)
-	}
-	if by == "month" {
-		slices.Sort(values)
-	}
-	var out []*CourseSet
-	for _, v := range values {
-		if cs := byValue[v]; len(cs) > 0 {
-			out = append(out, &CourseSet{By: by, Value: v, Courses: cs})
+		for _, t := range []string{"morning", "afternoon", "evening"} {
+			add(t, CourseFilter{Time: t})
 		}
 	}
 	return out

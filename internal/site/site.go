@@ -39,6 +39,8 @@ const (
 	KindCourses    = "courses"
 	KindCourseSet  = "courseset" // a filtered list of courses
 	KindCourse     = "course"
+	KindPass       = "pass"  // the printable guide of a district ("Wegweiser-Pass")
+	KindFlyer      = "flyer" // an office's one-page flyer to print, in the page's language, German and the office's languages
 	KindAdvisors   = "advisors"
 	KindProgram    = "program"    // the offices of one program (MBE or JMD)
 	KindStatistics = "statistics" // anonymous referral statistics, from an export file
@@ -60,7 +62,7 @@ func Kinds() []string {
 	return []string{KindChooser, KindHome, KindDistricts, KindDistrict, KindLanguages, KindLanguage,
 		KindTopics, KindTopic, KindProviders, KindProvider, KindOffice, KindOffer,
 		KindCourses, KindCourseSet, KindCourse, KindAdvisors, KindAdvisorSet, KindOpenData, KindSearch, KindRefer, KindQuality,
-		KindProgram, KindStatistics, KindContent, KindNotFound, KindFind, KindFindLanguage, KindFindResult}
+		KindProgram, KindStatistics, KindContent, KindNotFound, KindFind, KindFindLanguage, KindFindResult, KindPass, KindFlyer}
 }
 
 // Page is one page in one language.
@@ -149,7 +151,7 @@ const EditionInternal = "internal"
 
 // reserved are the first path segments of data pages; Markdown pages may
 // not use them.
-var reserved = []string{"find", "open-data", "data", "exports", "refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search"}
+var reserved = []string{"find", "open-data", "data", "exports", "refer", "quality", "statistics", "programs", "districts", "languages", "topics", "providers", "offices", "offers", "courses", "advisors", "assets", "search", "pass"}
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
@@ -342,7 +344,7 @@ func (s *Site) paginate() error {
 	for i, o := range s.offices {
 		officeKeys[i] = key("offices", o.ID)
 	}
-	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+len(s.offices)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
+	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+2*len(s.offices)+len(d.Districts)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
 	pages := make([]Page, 0, cap(s.Pages)) // one allocation for most pages
 	s.blocks = map[string]int{}
 	adder := func(lang string) func(kind, key string, data any) {
@@ -385,6 +387,10 @@ func (s *Site) paginate() error {
 		}
 		for i, o := range s.offices {
 			add(KindOffice, officeKeys[i], o)
+			add(KindFlyer, officeKeys[i]+"flyer/", o)
+		}
+		for i := range d.Districts {
+			add(KindPass, "pass/"+d.Districts[i].ID+"/", &d.Districts[i])
 		}
 		add(KindCourses, "courses/", nil)
 		for i, c := range s.courses {

@@ -55,3 +55,14 @@ func Chromium(t testing.TB) string {
 	}
 	return c
 }
+
+// Program returns the path of a command the test runs, found on $PATH;
+// pkg is the Debian package that has it.
+func Program(t testing.TB, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, name+" (apt-get install "+pkg+")")
+	}
+	return p
+}

@@ -11,6 +11,8 @@
 //       with an 800 px high window
 //   node pages.mjs status <base-url> <path> <time>...  the hours status line and
 //                                                      today's marked slots at each ISO time
+//   node pages.mjs courses <base-url> <path> <query>  the course finder: see below
+//   node pages.mjs pdf <base-url> <folder> <path>...   prints pages to PDF files
 //   node pages.mjs offline <base-url> <page> <search> <search2> <switch>
 //       visits a page and a search online, goes offline (Chromium's
 //       emulation), opens the page and another search again, goes online,
@@ -71,16 +73,40 @@ try {
   }
   if (mode === "search") {
     // paths: search page URLs with ?q=…; reports the first ten result links
-    // and the time from the start of navigation to the first result.
+    // and the time from the start of the search to its results. A query
+    // without filters after one on the same language's page is typed into
+    // the open page's form, as a person searching again would: the page
+    // keeps the index files it has loaded. Others open their address.
     const page = await context.newPage();
+    let open = null; // the path of the page open with no filters, or null
     for (const path of paths) {
-      await page.goto(base + path, { waitUntil: "domcontentloaded" });
-      await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
-      results.push(await page.evaluate(() => ({
-        hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
-        dir: getComputedStyle(document.getElementById("search-results")).direction,
-        ms: performance.now(),
-      })));
+      const u = new URL(path, base);
+      const plain = [...u.searchParams.keys()].every((k) => k === "q");
+      if (plain && open === u.pathname) {
+        const n = await page.evaluate((q) => {
+          const n = performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length;
+          const input = document.getElementById("q");
+          input.value = q;
+          input.form.requestSubmit();
+          return n;
+        }, u.searchParams.get("q"));
+        await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length > n, n, { timeout: 10000 }).catch(() => {});
+      } else {
+        await page.goto(base + path, { waitUntil: "domcontentloaded" });
+        await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
+      }
+      open = plain ? u.pathname : null;
+      results.push(await page.evaluate(() => {
+        const marks = performance.getEntriesByType("mark");
+        const last = (w) => marks.filter((m) => m.name.startsWith("wegweiser-search-" + w + "-")).pop();
+        const start = last("start"), done = last("done");
+        return {
+          hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
+          dir: getComputedStyle(document.getElementById("search-results")).direction,
+          ms: start && done ? done.startTime - start.startTime : -1,
+          nav: performance.now(),
+        };
+      }));
     }
     paths.length = 0;
   }
@@ -101,6 +127,59 @@ try {
       firstName: await page.locator("table.directory tbody tr:visible th").first().getAttribute("scope"),
       names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
     });
+    paths.length = 0;
+  }
+  if (mode === "courses") {
+    // paths: the course list page, then a query to open it with. Chooses
+    // childcare in the form, then runs the page's filter over every
+    // combination of the form's choices: for each type, district, with
+    // and without neighbours, time, month and the 16 combinations of the
+    // four checkboxes (childcare 1, women 2, literacy 4, free 8), the
+    // indexes in finder.json of the courses kept, as "3,17".
+    const [path, query] = paths;
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + path + query, { waitUntil: "load" });
+    await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+    const shown = () => page.evaluate(() => ({
+      hrefs: Array.from(document.querySelectorAll("#cf-results li h3 a")).map((a) => a.getAttribute("href")),
+      status: document.getElementById("cf-status").textContent,
+      query: location.search,
+      options: Object.fromEntries(["type", "district", "time", "month"].map((n) =>
+        [n, Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => [o.value, o.textContent, o.selected])])),
+    }));
+    const opened = await shown();
+    await page.check("#cf-childcare");
+    const checked = await shown();
+    const all = await page.evaluate(async () => {
+      const data = await (await fetch("finder.json")).json();
+      const values = {};
+      for (const n of ["type", "district", "time", "month"]) values[n] = Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => o.value);
+      const index = new Map(data.courses.map((c, i) => [c, i]));
+      const results = [];
+      for (const type of values.type) for (const district of values.district) for (const near of [false, true])
+        for (const time of values.time) for (const month of values.month) for (let m = 0; m < 16; m++) {
+          const q = { type, district, near, time, month, childcare: !!(m & 1), women: !!(m & 2), literacy: !!(m & 4), free: !!(m & 8) };
+          results.push(window.wegweiserCourses.filter(data, q).map((c) => index.get(c)).join(","));
+        }
+      return { values, ids: data.courses.map((c) => c.id), results };
+    });
+    results.push({ opened, checked, all, errors });
+    paths.length = 0;
+  }
+  if (mode === "pdf") {
+    // paths: an output folder, then pages; prints each to <folder>/<n>.pdf
+    // (A4, as the page's CSS asks) as a person choosing "Print → Save as
+    // PDF" would.
+    const [folder, ...list] = paths;
+    const page = await context.newPage();
+    for (const [i, path] of list.entries()) {
+      await page.goto(base + path, { waitUntil: "load" });
+      const file = folder + "/" + i + ".pdf";
+      await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+      results.push({ path, file });
+    }
     paths.length = 0;
   }
   if (mode === "offline") {
@@ -196,17 +275,27 @@ try {
     // rather than served, so one copy is read once.
     const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
     const queue = list.slice();
-    // Added to every document before its own scripts run (outside the
-    // page's CSP): compiled once per renderer, not once per page.
-    await context.addInitScript({ content: axeSource });
+    // Added to every document of a second context before its own scripts
+    // run (outside the page's CSP): compiled once per renderer, not once
+    // per page. Pages without axe open in the first context, which saves
+    // evaluating it there.
+    const axeContext = await browser.newContext({ viewport: { width: 320, height: 740 } });
+    await axeContext.addInitScript({ content: axeSource });
+    const seenBy = new Map(); // page → { errors, external } of its current path
+    const open = async (ctx) => {
+      const page = await ctx.newPage();
+      page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) seenBy.get(page).external.push(r.url()); });
+      page.on("console", (m) => { if (m.type() === "error") seenBy.get(page).errors.push(m.text()); });
+      page.on("pageerror", (e) => seenBy.get(page).errors.push(String(e)));
+      return page;
+    };
     const worker = async () => {
-      const page = await context.newPage();
-      let errors, external;
-      page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
-      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-      page.on("pageerror", (e) => errors.push(String(e)));
+      const pages = {};
       for (let path; (path = queue.shift()) !== undefined;) {
-        errors = []; external = [];
+        const withAxe = !skipAxe.has(path);
+        const page = pages[withAxe] ||= await open(withAxe ? axeContext : context);
+        const errors = [], external = [];
+        seenBy.set(page, { errors, external });
         await page.setViewportSize({ width: widths[0], height: 800 });
         const response = await page.goto(base + path, { waitUntil: "load" });
         const seen = await page.evaluate(() => ({
@@ -216,7 +305,7 @@ try {
           main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
           openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
         }));
-        const axe = skipAxe.has(path) ? [] : await page.evaluate(async () => {
+        const axe = !withAxe ? [] : await page.evaluate(async () => {
           const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
           return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
         });
@@ -227,7 +316,7 @@ try {
         }
         results.push({ path, status: response.status(), ...seen, errors, external, axe, layout });
       }
-      await page.close();
+      for (const page of Object.values(pages)) await page.close();
     };
     await Promise.all(Array.from({ length: parallel }, worker));
   }

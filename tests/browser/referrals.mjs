@@ -60,7 +60,7 @@ const person = async (account) => {
     }));
     info.label = label;
     info.errors = errors.splice(0);
-    if (!noAxe) {
+    if (!noAxe && args.axe !== false) {
       await page.addScriptTag({ url: "/__axe.js" });
       const r = await page.evaluate(() => window.axe.run(document, {
         runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },

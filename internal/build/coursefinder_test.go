@@ -1,0 +1,182 @@
+package build
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+)
+
+// courseLink finds the course ids of links to course pages.
+var courseLink = regexp.MustCompile(`href="[^"]*courses/([a-z0-9-]+)/(?:index\.html)?"`)
+
+// TestCourseFinder runs the course finder's script in Chromium over every
+// combination of its choices on the example (type × district × with or
+// without neighbours × time × month × the four checkboxes) and compares
+// each result with site.FindCourses, the rule the pre-built pages use;
+// then checks that the pre-built lists (a district with its neighbours,
+// by type) hold the same courses as the script for that choice, and that
+// the form reads its choice from the address and writes it back.
+func TestCourseFinder(t *testing.T) {
+	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
+	chromium, node, dir := browserTools(t)
+	files := buildExample(t, "")
+	srv := serveFiles(t, files)
+	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
+	if problems.Errors() > 0 {
+		t.Fatal(problems)
+	}
+	st, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type shown struct {
+		Hrefs   []string
+		Status  string
+		Query   string
+		Options map[string][][3]any
+	}
+	var got []struct {
+		Opened, Checked shown
+		All             struct {
+			Values  map[string][]string
+			IDs     []string
+			Results []string
+		}
+		Errors []string
+	}
+	runBrowser(t, node, chromium, dir, &got, "courses", srv.URL, "/ar/courses/", "?type=general&district=maxvorstadt")
+	if len(got) != 1 {
+		t.Fatalf("results: %v", got)
+	}
+	r := got[0]
+	if len(r.Errors) > 0 {
+		t.Errorf("script errors: %v", r.Errors)
+	}
+	index := map[string]int{}
+	for i, c := range st.Courses() {
+		index[c.ID] = i
+	}
+	if !slices.Equal(r.All.IDs, ids(st.Courses())) {
+		t.Fatalf("finder.json courses %v, want %v", r.All.IDs, ids(st.Courses()))
+	}
+	// The form offers every value there is.
+	var types []string
+	for _, s := range st.CourseSetsBy("type") {
+		types = append(types, s.Value)
+	}
+	var districts []string
+	for _, dd := range d.Districts {
+		districts = append(districts, dd.ID)
+	}
+	want := map[string][]string{"type": types, "district": districts, "time": {"morning", "afternoon", "evening"}, "month": st.CourseMonths()}
+	for n, vs := range want {
+		got := slices.Clone(r.All.Values[n][1:])
+		slices.Sort(got)
+		vs = slices.Clone(vs)
+		slices.Sort(vs)
+		if r.All.Values[n][0] != "" || !slices.Equal(got, vs) {
+			t.Errorf("%s choices %v, want \"\" and %v", n, r.All.Values[n], vs)
+		}
+	}
+	// Every combination: the script keeps what site.FindCourses keeps.
+	i, bad := 0, 0
+	v := r.All.Values
+	for _, typ := range v["type"] {
+		for _, dist := range v["district"] {
+			for _, near := range []bool{false, true} {
+				for _, tm := range v["time"] {
+					for _, month := range v["month"] {
+						for m := range 16 {
+							f := site.CourseFilter{Type: typ, District: dist, Near: near, Time: tm, Month: month,
+								Childcare: m&1 != 0, WomenOnly: m&2 != 0, Literacy: m&4 != 0, FreeSeats: m&8 != 0}
+							var w []string
+							for _, c := range st.FindCourses(f) {
+								w = append(w, fmt.Sprint(index[c.ID]))
+							}
+							if i >= len(r.All.Results) {
+								t.Fatalf("%d results, want more", len(r.All.Results))
+							}
+							if g := r.All.Results[i]; g != strings.Join(w, ",") {
+								if bad++; bad <= 10 {
+									t.Errorf("%+v: script keeps [%s], want [%s]", f, g, strings.Join(w, ","))
+								}
+							}
+							i++
+						}
+					}
+				}
+			}
+		}
+	}
+	if i != len(r.All.Results) || i < 10000 {
+		t.Errorf("%d combinations compared, the script gave %d", i, len(r.All.Results))
+	}
+	// The pre-built lists: a district with its neighbours, by type.
+	sets := 0
+	for _, dist := range districts {
+		page := string(files["ar/courses/districts/"+dist+"/index.html"])
+		for _, typ := range types {
+			wantIDs := ids(st.FindCourses(site.CourseFilter{Type: typ, District: dist, Near: true}))
+			var gotIDs []string
+			if _, sec, ok := strings.Cut(page, `<section aria-labelledby="type-`+typ+`">`); ok {
+				sec, _, _ = strings.Cut(sec, "</section>")
+				for _, m := range courseLink.FindAllStringSubmatch(sec, -1) {
+					gotIDs = append(gotIDs, m[1])
+				}
+				sets++
+			}
+			if !slices.Equal(gotIDs, wantIDs) {
+				t.Errorf("courses/districts/%s/ lists %v for %s, the finder %v", dist, gotIDs, typ, wantIDs)
+			}
+		}
+	}
+	if sets < 20 {
+		t.Errorf("only %d pre-built lists compared", sets)
+	}
+	// The choice in the address is the form's, and back.
+	opened := ids(st.FindCourses(site.CourseFilter{Type: "general", District: "maxvorstadt", Near: true}))
+	checked := ids(st.FindCourses(site.CourseFilter{Type: "general", District: "maxvorstadt", Near: true, Childcare: true}))
+	if g := hrefIDs(r.Opened.Hrefs); !slices.Equal(g, opened) || len(opened) == 0 {
+		t.Errorf("opened with a query: shows %v, want %v", g, opened)
+	}
+	if g := hrefIDs(r.Checked.Hrefs); !slices.Equal(g, checked) || len(checked) == len(opened) {
+		t.Errorf("with childcare: shows %v, want %v (fewer than %v)", g, checked, opened)
+	}
+	if !strings.Contains(r.Checked.Query, "childcare=1") || !strings.Contains(r.Checked.Query, "district=maxvorstadt") {
+		t.Errorf("address after choosing childcare: %q", r.Checked.Query)
+	}
+	// Each choice shows how many courses it would leave.
+	for _, o := range r.Opened.Options["district"] {
+		if o[0] == "maxvorstadt" {
+			n := len(st.FindCourses(site.CourseFilter{Type: "general", District: "maxvorstadt", Near: true}))
+			if o[2] != true || !strings.HasSuffix(o[1].(string), fmt.Sprintf("(%d)", n)) {
+				t.Errorf("district choice %v, want selected and ending in (%d)", o, n)
+			}
+		}
+	}
+}
+
+func ids(cs []*model.Course) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+func hrefIDs(hrefs []string) []string {
+	var out []string
+	for _, h := range hrefs {
+		if m := courseLink.FindStringSubmatch(`href="` + h + `"`); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
