@@ -82,12 +82,22 @@ func firstDiff(a, b string) string {
 
 // exampleSite loads the example site and a renderer for it.
 func exampleSite(tb testing.TB, base string) (*site.Site, *Renderer) {
+	return exampleSiteIn(tb, base)
+}
+
+// exampleSiteIn is exampleSite in some of the example's interface
+// languages only (all without langs): for tests that compare two
+// renderings of every page, where more languages add time, not cases.
+func exampleSiteIn(tb testing.TB, base string, langs ...string) (*site.Site, *Renderer) {
 	tb.Helper()
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 	src := os.DirFS("../..")
 	dir, problems := load.Load(src, load.Options{Now: now})
 	if dir == nil {
 		tb.Fatal(problems)
+	}
+	if len(langs) > 0 {
+		dir.Site.Languages = langs
 	}
 	theme := themes.Default()
 	strs, err := i18n.Load(dir.Site.Languages, dir.Site.DefaultLanguage, theme, src)
