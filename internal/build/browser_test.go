@@ -201,10 +201,9 @@ var (
 	// axe is the costliest part of a page's check: make test runs it in
 	// one language of each direction, make a11y (and .ci/run) in all.
 	axeLanguages = flag.String("browser.axe", "de,ar", `languages whose pages TestBrowser checks with axe-core, comma-separated, or "all"`)
-	// Each width is a layout pass over every page: make test measures at
-	// a small phone's 320 px (the strictest: what fits there fits at 360)
-	// and a desktop's 1280 px; make a11y adds the common phone's 360 px.
-	browserWidths = flag.String("browser.widths", "320,1280", "window widths in px TestBrowser measures every page at, comma-separated")
+	// The widths of a small phone, a common phone and a desktop: a
+	// layout pass over every page each.
+	browserWidths = flag.String("browser.widths", "320,360,1280", "window widths in px TestBrowser measures every page at, comma-separated")
 )
 
 // pageKinds are the example's pages of every kind, by key; easyKinds those

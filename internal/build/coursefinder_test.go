@@ -22,7 +22,9 @@ var courseLink = regexp.MustCompile(`href="[^"]*courses/([a-z0-9-]+)/(?:index\.h
 // each result with site.FindCourses, the rule the pre-built pages use;
 // then checks that the pre-built lists (a district with its neighbours,
 // by type) hold the same courses as the script for that choice, and that
-// the form reads its choice from the address and writes it back.
+// the form reads its choice from the address and writes it back. The
+// pre-built lists' sub-lists (with childcare, in the evening) are checked
+// against site.FindCourses.
 func TestCourseFinder(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
@@ -139,6 +141,31 @@ func TestCourseFinder(t *testing.T) {
 	}
 	if sets < 20 {
 		t.Errorf("only %d pre-built lists compared", sets)
+	}
+	// And their sub-lists: with childcare, in the evening.
+	subs := 0
+	for _, dist := range districts {
+		page := string(files["ar/courses/districts/"+dist+"/index.html"])
+		for id, f := range map[string]site.CourseFilter{
+			"childcare": {District: dist, Near: true, Childcare: true},
+			"evening":   {District: dist, Near: true, Time: "evening"},
+		} {
+			wantIDs := ids(st.FindCourses(f))
+			var gotIDs []string
+			if _, sec, ok := strings.Cut(page, `<section aria-labelledby="`+id+`">`); ok {
+				sec, _, _ = strings.Cut(sec, "</section>")
+				for _, m := range courseLink.FindAllStringSubmatch(sec, -1) {
+					gotIDs = append(gotIDs, m[1])
+				}
+				subs++
+			}
+			if !slices.Equal(gotIDs, wantIDs) {
+				t.Errorf("courses/districts/%s/#%s lists %v, the finder %v", dist, id, gotIDs, wantIDs)
+			}
+		}
+	}
+	if subs < 10 {
+		t.Errorf("only %d sub-lists compared", subs)
 	}
 	// The choice in the address is the form's, and back.
 	opened := ids(st.FindCourses(site.CourseFilter{Type: "general", District: "maxvorstadt", Near: true}))

@@ -53,10 +53,12 @@ func TestAdvisorsWithoutPrograms(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	site := withoutAdvisorPrograms(t)
 	for _, edition := range []string{"", "internal"} {
-		// The example as it is: the builds other tests share.
-		with := buildExampleWith(t, Config{Edition: edition})
+		// The example as it is: the builds other tests share (TestEditions,
+		// TestPrintPages, TestBrowser's staff pages).
+		const base = "https://example.org/"
+		with := buildExampleWith(t, Config{BaseURL: base, Edition: edition})
 		var without memWriter
-		res, err := Build(context.Background(), Config{Source: site, Now: testToday, Edition: edition}, &without)
+		res, err := Build(context.Background(), Config{Source: site, Now: testToday, BaseURL: base, Edition: edition}, &without)
 		if err != nil {
 			t.Fatalf("%s edition: %v", edition, err)
 		}

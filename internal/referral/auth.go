@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -30,15 +31,42 @@ const (
 	MinPassword = 12
 )
 
-// HashPassword returns the argon2id hash of a password in PHC form.
-func HashPassword(password string) string {
+// PasswordCost is the work argon2id does for a new password hash: memory
+// in KiB, passes and lanes. Hashes carry their parameters, so a hash made
+// with one cost is checked with it after the cost changed.
+type PasswordCost struct {
+	Memory, Time uint32
+	Threads      uint8
+}
+
+// DefaultPasswordCost is RFC 9106's second recommended option: 64 MiB,
+// 3 passes, 4 lanes. Tests that sign in many times may set a lower cost
+// on their Service (Service.PasswordCost); nothing else should.
+func DefaultPasswordCost() PasswordCost {
+	return PasswordCost{Memory: argonMemory, Time: argonTime, Threads: argonThreads}
+}
+
+// HashPassword returns the argon2id hash of a password in PHC form, at the
+// default cost.
+func HashPassword(password string) string { return DefaultPasswordCost().Hash(password) }
+
+// Hash returns the argon2id hash of a password in PHC form, at cost c.
+func (c PasswordCost) Hash(password string) string {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		panic(err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, c.Time, c.Memory, c.Threads, argonKeyLen)
 	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key))
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Time, c.Threads, enc.EncodeToString(salt), enc.EncodeToString(key))
+}
+
+// hash hashes a new password at the service's cost.
+func (s *Service) hash(password string) string {
+	if s.PasswordCost == (PasswordCost{}) {
+		return HashPassword(password)
+	}
+	return s.PasswordCost.Hash(password)
 }
 
 // checkPassword reports whether password matches a hash of HashPassword,
@@ -69,8 +97,9 @@ func checkPassword(hash, password string) bool {
 }
 
 // dummyHash is checked when an account does not exist, so that a sign-in
-// takes as long whether the name is known or not.
-var dummyHash = HashPassword("not a password of anyone")
+// takes as long whether the name is known or not. Made on first use: a
+// process that signs nobody in (a site build) does not pay for it.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("not a password of anyone") })
 
 // NewPassword returns a random password of 20 characters for a new
 // account, shown once.
@@ -121,7 +150,7 @@ func (s *Service) AddUser(ctx context.Context, req AddUserRequest) (string, erro
 		pw = NewPassword()
 	}
 	err := s.Store.AddUser(ctx, User{Name: req.Name, Role: req.Role, Agency: req.Agency, Provider: req.Provider, Lang: req.Lang,
-		PasswordHash: HashPassword(pw), CreatedAt: s.Now()})
+		PasswordHash: s.hash(pw), CreatedAt: s.Now()})
 	if err != nil {
 		return "", err
 	}
@@ -157,7 +186,7 @@ func (s *Service) SignIn(ctx context.Context, name, password string) (secret str
 	now := s.Now()
 	u, err = s.Store.User(ctx, name)
 	if errors.Is(err, ErrNotFound) {
-		checkPassword(dummyHash, password) // the same time as for a known name
+		checkPassword(dummyHash(), password) // the same time as for a known name
 		return "", nil, nil, ErrSignIn
 	}
 	if err != nil {
@@ -252,7 +281,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if len([]rune(next)) < MinPassword {
 		return &InvalidError{Message: "password too short", Fields: []FieldProblem{{"new_password", fmt.Sprintf("at least %d characters", MinPassword)}}}
 	}
-	if err := s.Store.SetPassword(ctx, a.Name, HashPassword(next)); err != nil {
+	if err := s.Store.SetPassword(ctx, a.Name, s.hash(next)); err != nil {
 		return err
 	}
 	s.audit(ctx, a, "password-change", "")

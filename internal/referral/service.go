@@ -44,6 +44,9 @@ type Service struct {
 	Config *Config
 	Now    func() time.Time
 	Log    *slog.Logger
+	// PasswordCost is the cost of new password hashes; the zero value is
+	// DefaultPasswordCost.
+	PasswordCost PasswordCost
 
 	dir atomic.Pointer[Directory]
 }

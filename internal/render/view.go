@@ -478,6 +478,16 @@ func (v *View) CourseSetName(c *site.CourseSet) string {
 // CourseGroups groups courses by type (site.ByType).
 func (v *View) CourseGroups(cs []*model.Course) []site.CourseGroup { return site.ByType(cs) }
 
+// CoursesWith returns the courses of cs with childcare ("childcare") or
+// in the evening ("evening"), by the rules of the course finder.
+func (v *View) CoursesWith(cs []*model.Course, what string) []*model.Course {
+	f := site.CourseFilter{Childcare: what == "childcare"}
+	if what == "evening" {
+		f.Time = "evening"
+	}
+	return v.Site.FilterCourses(cs, f)
+}
+
 // CourseSetTitle is the heading of a course list page.
 func (v *View) CourseSetTitle(c *site.CourseSet) string {
 	switch c.By {

@@ -48,7 +48,10 @@ func (s *Site) Near(district string) []string {
 
 // FindCourses returns the courses, not ended, that a filter keeps, by
 // start date.
-func (s *Site) FindCourses(f CourseFilter) []*model.Course {
+func (s *Site) FindCourses(f CourseFilter) []*model.Course { return s.FilterCourses(s.courses, f) }
+
+// FilterCourses returns the courses of cs that a filter keeps, in order.
+func (s *Site) FilterCourses(cs []*model.Course, f CourseFilter) []*model.Course {
 	var places []string
 	if f.District != "" {
 		places = []string{f.District}
@@ -57,7 +60,7 @@ func (s *Site) FindCourses(f CourseFilter) []*model.Course {
 		}
 	}
 	var out []*model.Course
-	for _, c := range s.courses {
+	for _, c := range cs {
 		if (f.Type == "" || c.Type == f.Type) &&
 			(places == nil || slices.Contains(places, c.Location.District)) &&
 			(f.Time == "" || TimeOfDay(c) == f.Time) &&

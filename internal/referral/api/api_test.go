@@ -132,6 +132,9 @@ func start(t *testing.T, configExtra string, opts ...func(*env)) *env {
 		store = e.wrap(store)
 	}
 	e.svc = referral.NewService(referral.Directory{Dir: d, Strings: strs}, store, sealer, cfg, slog.New(slog.NewJSONHandler(e.log, nil)))
+	// Passwords at a low argon2id cost: these tests sign in many times
+	// (TestPasswordCost checks the default).
+	e.svc.PasswordCost = referral.PasswordCost{Memory: 8 << 10, Time: 1, Threads: 1}
 	e.svc.Now = e.clock.Now
 	e.dir = d
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

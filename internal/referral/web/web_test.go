@@ -70,6 +70,9 @@ func newSite(t *testing.T) *site {
 	t.Cleanup(func() { store.Close() })
 	s := &site{t: t, pw: map[string]string{}, log: &strings.Builder{}, logMu: &sync.Mutex{}}
 	s.svc = referral.NewService(referral.Directory{Dir: d, Strings: strs}, store, sealer, cfg, slog.New(slog.NewTextHandler(lockedWriter{s}, nil)))
+	// Passwords at a low argon2id cost: these tests sign in many times
+	// (TestPasswordCost checks the default).
+	s.svc.PasswordCost = referral.PasswordCost{Memory: 8 << 10, Time: 1, Threads: 1}
 	s.svc.Now = func() time.Time { return now }
 	for _, u := range []referral.AddUserRequest{
 		{Name: "anna", Role: referral.RoleAgency, Agency: "jobcenter-mitte"},
