@@ -43,7 +43,7 @@ lint:
 # fourteen languages and Leichte Sprache, at 320, 360 and 1280 px, and the
 # referral server's walk with axe in German and Arabic (make test checks
 # the layout in de, ar, uk, fa, ti and Leichte Sprache at the same widths,
-# and runs axe in de and ar on the site, in de on the walk); about seven
+# and runs axe in de and ar on the site, in de on the walk); about five
 # minutes on two cores. .ci/run runs it after make test.
 a11y: $(NPM_STAMP)
 	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -timeout 30m -v

@@ -120,52 +120,31 @@ func TestCourseFinder(t *testing.T) {
 	if i != len(r.All.Results) || i < 10000 {
 		t.Errorf("%d combinations compared, the script gave %d", i, len(r.All.Results))
 	}
-	// The pre-built lists: a district with its neighbours, by type.
-	sets := 0
+	// The pre-built lists: a district with its neighbours, by type
+	// (#type-general), and the sub-lists with childcare and in the evening.
+	sections := 0
 	for _, dist := range districts {
 		page := string(files["ar/courses/districts/"+dist+"/index.html"])
-		for _, typ := range types {
-			wantIDs := ids(st.FindCourses(site.CourseFilter{Type: typ, District: dist, Near: true}))
-			var gotIDs []string
-			if _, sec, ok := strings.Cut(page, `<section aria-labelledby="type-`+typ+`">`); ok {
-				sec, _, _ = strings.Cut(sec, "</section>")
-				for _, m := range courseLink.FindAllStringSubmatch(sec, -1) {
-					gotIDs = append(gotIDs, m[1])
-				}
-				sets++
-			}
-			if !slices.Equal(gotIDs, wantIDs) {
-				t.Errorf("courses/districts/%s/ lists %v for %s, the finder %v", dist, gotIDs, typ, wantIDs)
-			}
-		}
-	}
-	if sets < 20 {
-		t.Errorf("only %d pre-built lists compared", sets)
-	}
-	// And their sub-lists: with childcare, in the evening.
-	subs := 0
-	for _, dist := range districts {
-		page := string(files["ar/courses/districts/"+dist+"/index.html"])
-		for id, f := range map[string]site.CourseFilter{
+		want := map[string]site.CourseFilter{
 			"childcare": {District: dist, Near: true, Childcare: true},
 			"evening":   {District: dist, Near: true, Time: "evening"},
-		} {
+		}
+		for _, typ := range types {
+			want["type-"+typ] = site.CourseFilter{Type: typ, District: dist, Near: true}
+		}
+		for id, f := range want {
 			wantIDs := ids(st.FindCourses(f))
-			var gotIDs []string
-			if _, sec, ok := strings.Cut(page, `<section aria-labelledby="`+id+`">`); ok {
-				sec, _, _ = strings.Cut(sec, "</section>")
-				for _, m := range courseLink.FindAllStringSubmatch(sec, -1) {
-					gotIDs = append(gotIDs, m[1])
-				}
-				subs++
+			gotIDs, ok := sectionCourses(page, id)
+			if ok {
+				sections++
 			}
 			if !slices.Equal(gotIDs, wantIDs) {
 				t.Errorf("courses/districts/%s/#%s lists %v, the finder %v", dist, id, gotIDs, wantIDs)
 			}
 		}
 	}
-	if subs < 10 {
-		t.Errorf("only %d sub-lists compared", subs)
+	if sections < 30 {
+		t.Errorf("only %d pre-built lists compared", sections)
 	}
 	// The choice in the address is the form's, and back.
 	opened := ids(st.FindCourses(site.CourseFilter{Type: "general", District: "maxvorstadt", Near: true}))
@@ -188,6 +167,20 @@ func TestCourseFinder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sectionCourses returns the ids of the courses a page's section (by the
+// id of its heading) links to, and whether the page has the section.
+func sectionCourses(page, id string) (out []string, ok bool) {
+	_, sec, ok := strings.Cut(page, `<section aria-labelledby="`+id+`">`)
+	if !ok {
+		return nil, false
+	}
+	sec, _, _ = strings.Cut(sec, "</section>")
+	for _, m := range courseLink.FindAllStringSubmatch(sec, -1) {
+		out = append(out, m[1])
+	}
+	return out, true
 }
 
 func ids(cs []*model.Course) []string {
