@@ -360,7 +360,8 @@ func checkPages(t *testing.T, node, chromium, dir, base string, paths, noAxe []s
 // TestOffline opens the site as a person with patchy signal would: a page
 // and a search online, then, with Chromium's network off, the same page
 // (served from the service worker's copy, with the note saying when it was
-// saved) and another search (answered from the kept index); back online
+// saved), another search (answered from the kept index) and the course
+// finder with another choice (from its kept data); back online
 // after a new deploy, the page comes from the new build, and the new
 // worker replaces the old one's copies.
 func TestOffline(t *testing.T) {
@@ -392,6 +393,10 @@ func TestOffline(t *testing.T) {
 			SearchNote   string `json:"searchNote"`
 			SearchStatus string `json:"searchStatus"`
 			Kept         struct{ N, Want int }
+			Finder       struct {
+				Status  string
+				Courses int
+			}
 		}
 		Online struct {
 			Footer, Note string
@@ -403,7 +408,7 @@ func TestOffline(t *testing.T) {
 		Errors []string
 	}
 	runBrowser(t, node, chromium, dir, &got, "offline", srv.URL,
-		"/de/offices/caritas-mbe-maxvorstadt/", "/de/search/?q=arabisch", "/de/search/?q=integrationskurs", "/__switch")
+		"/de/offices/caritas-mbe-maxvorstadt/", "/de/search/?q=arabisch", "/de/search/?q=integrationskurs", "/__switch", "/de/courses/?district=maxvorstadt")
 	if len(got) != 1 {
 		t.Fatalf("%d results", len(got))
 	}
@@ -419,6 +424,10 @@ func TestOffline(t *testing.T) {
 	}
 	if g.Offline.Results == 0 || g.Offline.SearchNote == "" {
 		t.Errorf("offline search: %d results (%q), note %q", g.Offline.Results, g.Offline.SearchStatus, g.Offline.SearchNote)
+	}
+	// The course finder offline: literacy courses from the kept finder.json.
+	if lit := strings.Count(string(first["de/courses/types/literacy/index.html"]), `<li><h3>`); g.Offline.Finder.Courses == 0 || g.Offline.Finder.Courses != lit || !strings.Contains(g.Offline.Finder.Status, fmt.Sprint(lit)) {
+		t.Errorf("offline course finder: %d courses (%q), the literacy list has %d", g.Offline.Finder.Courses, g.Offline.Finder.Status, lit)
 	}
 	wantDate := "22.\u00a0November\u00a02026" // the second build's date
 	if !strings.Contains(g.Online.Footer, wantDate) || g.Online.Note != "" {

@@ -13,11 +13,12 @@
 //                                                      today's marked slots at each ISO time
 //   node pages.mjs courses <base-url> <path> <query>  the course finder: see below
 //   node pages.mjs pdf <base-url> <folder> <path>...   prints pages to PDF files
-//   node pages.mjs offline <base-url> <page> <search> <search2> <switch>
+//   node pages.mjs offline <base-url> <page> <search> <search2> <switch> [<finder>]
 //       visits a page and a search online, goes offline (Chromium's
 //       emulation), opens the page and another search again, goes online,
 //       asks <switch> (the test server then serves a new build) and opens
-//       the page once more
+//       the page once more; with <finder> (the course list with a query),
+//       also opens it online and, offline, with ?type=literacy
 // Prints one JSON array. Environment: CHROMIUM (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -183,7 +184,7 @@ try {
     paths.length = 0;
   }
   if (mode === "offline") {
-    const [visit, search1, search2, switchPath] = paths;
+    const [visit, search1, search2, switchPath, finder] = paths;
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -209,8 +210,20 @@ try {
       }
       return { n, want };
     }, lang);
+    if (finder) { // the course finder, online, with a choice: its data is kept
+      await page.goto(base + finder, { waitUntil: "load" });
+      await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+    }
     await context.setOffline(true);
     const offline = {};
+    if (finder) { // offline, another choice: answered from the kept data
+      await page.goto(base + finder.split("?")[0] + "?type=literacy", { waitUntil: "load" });
+      await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 }).catch(() => {});
+      offline.finder = await page.evaluate(() => ({
+        status: document.getElementById("cf-status").textContent,
+        courses: document.querySelectorAll("#cf-results li").length,
+      }));
+    }
     const r1 = await page.goto(base + visit, { waitUntil: "load" });
     offline.status = r1 ? r1.status() : 0;
     offline.h1 = await page.textContent("h1");
