@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
@@ -35,20 +37,25 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitUsage
 	}
-	engine, _, err := build.SearchEngine(ctx, build.Config{Source: site.fsys, Now: now})
-	if err != nil {
-		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
-		return exitProblems
-	}
 	f := map[string]string{}
 	for _, kv := range filters {
 		k, v, _ := strings.Cut(kv, "=")
 		f[k] = v
 	}
-	out, err := engine.Search(ctx, *lang, fs.Arg(0), f, *size)
+	st, _, err := build.Search(ctx, build.Config{Source: site.fsys, Now: now}, *lang)
+	var problems diag.List
+	if errors.As(err, &problems) {
+		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
+		return exitProblems
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
 		return exitUsage
+	}
+	out, err := st.Search(fs.Arg(0), f, *size)
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser search: %v\n", err)
+		return exitProblems
 	}
 	for i := range out.Results {
 		out.Results[i].URL = "/" + out.Results[i].URL

@@ -99,9 +99,6 @@ type Config struct {
 	// its data/changes.json tells which entries changed since (for the
 	// feeds).
 	Previous fs.FS
-	// Engine asks for a server-side search engine in the result
-	// (wegweiser serve).
-	Engine bool
 	// PagesOnly renders the Markdown pages of content/ and nothing else
 	// (no directory pages, exports, open data, search or editor): the
 	// build benchmark compares it with Hugo on the same pages.
@@ -136,7 +133,6 @@ type Result struct {
 	Files       int
 	Bytes       int64
 	Duration    time.Duration
-	Engine      *search.Engine // when Config.Engine
 	// Phases is the wall time of each step of the build, in order.
 	Phases []Phase
 }
@@ -194,7 +190,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	res.Engine, err = st.writeRest(ctx, top, nil, clock)
+	err = st.writeRest(ctx, top, nil, clock)
 	res.ChangesFrom = st.changesFrom
 	if err != nil {
 		return nil, err
@@ -284,27 +280,26 @@ func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*
 // data, search, robots.txt, sitemap.xml, the web editor and last the
 // _headers of all files written to top. terms are the search analyses to
 // keep and reuse (nil: none). It stops between steps when ctx is done.
-func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, clock *timer) (*search.Engine, error) {
+func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, clock *timer) error {
 	cfg, w := st.cfg, Writer(top)
 	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, w); err != nil {
-		return nil, err
+		return err
 	}
 	clock.phase("exports")
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.base, w)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	st.changesFrom = from
 	clock.phase("open data")
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	engine, err := writeSearch(st.graph, st.strs, cfg, w, terms)
-	if err != nil {
-		return nil, err
+	if err := writeSearch(st.graph, st.strs, cfg, w, terms); err != nil {
+		return err
 	}
 	clock.phase("search")
 	robotsTxt := robots(st.base)
@@ -312,41 +307,41 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 		robotsTxt = []byte("User-agent: *\nDisallow: /\n")
 	}
 	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
-		return nil, err
+		return err
 	}
 	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base, st.dir.Site.EasyLanguage)); err != nil {
-		return nil, err
+		return err
 	}
 	if err := writeServiceWorker(st, w); err != nil {
-		return nil, err
+		return err
 	}
 	if err := writeManifests(st, w); err != nil {
-		return nil, err
+		return err
 	}
 	if err := writeCourseFinder(st, w); err != nil {
-		return nil, err
+		return err
 	}
 	if st.base != "" && !st.internal {
 		if err := w.WriteFile("sitemap.xml", sitemap(st.graph, st.base)); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if st.adminCSP != "" {
 		files, err := cms.Files(st.dir, st.base)
 		if err != nil {
-			return nil, fmt.Errorf("web editor: %w", err)
+			return fmt.Errorf("web editor: %w", err)
 		}
 		for name, b := range files {
 			if err := w.WriteFile(name, b); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	if err := w.WriteFile("_headers", headersFile(headerRules(top.names(), st.adminCSP))); err != nil {
-		return nil, err
+		return err
 	}
 	clock.phase("rest")
-	return engine, nil
+	return nil
 }
 
 // writeExports writes the advisor lists, vCards and calendars below
@@ -494,9 +489,8 @@ type searchTerms struct {
 	prev, next map[string]search.TermCache
 }
 
-// writeSearch writes the static search index of every language and, if
-// asked, returns a server-side engine over the same documents.
-func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *searchTerms) (*search.Engine, error) {
+// writeSearch writes the static search index of every language.
+func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *searchTerms) error {
 	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
 	langs := s.Dir.Site.Languages
 	// With terms, each language keeps the analyses of its texts for the
@@ -509,35 +503,20 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *s
 			prevCaches[i] = terms.prev[lang]
 		}
 	}
-	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
 	parallel.EachOn(workers(cfg), len(langs), func(i int) {
 		lang := langs[i]
-		ds, ls := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-		ix := search.BuildCached(a, lang, ds, prevCaches[i], caches[i])
+		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i])
 		ix.ShardBytes = cfg.SearchShardBytes
-		for name, b := range ix.Files(ls) {
+		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 				errs[i] = err
 				break
 			}
 		}
-		if cfg.Engine { // else the documents go as soon as their index is written
-			docs[i], labels[i] = ds, ls
-		}
 	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if !cfg.Engine {
-		return nil, nil
-	}
-	byLang, labelsByLang := map[string][]search.Doc{}, map[string]map[string]string{}
-	for i, lang := range langs {
-		byLang[lang], labelsByLang[lang] = docs[i], labels[i]
-	}
-	return search.NewEngine(a, byLang, labelsByLang)
+	return errors.Join(errs...)
 }
 
 // workers returns the goroutines cfg gives the open data and search.

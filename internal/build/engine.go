@@ -2,11 +2,13 @@ package build
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
-	"github.com/wegweiser-de/wegweiser/internal/parallel"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
@@ -15,12 +17,12 @@ type discard struct{}
 
 func (discard) WriteFile(string, []byte) error { return nil }
 
-// SearchEngine returns the server-side search engine over the site's
-// search documents, going load → site → documents: no page is rendered,
-// nothing is written (wegweiser search). The documents, their analysis
-// and ranking are the ones a build indexes. If the data has errors it
-// returns them as a diag.List.
-func SearchEngine(ctx context.Context, cfg Config) (*search.Engine, diag.List, error) {
+// Search returns the static search of one language, going load → site →
+// documents → index: no page is rendered, nothing is written (wegweiser
+// search). The documents, their analysis and the ranking are the ones the
+// site's search page uses (search.Static follows search.js). If the data
+// has errors it returns them as a diag.List.
+func Search(ctx context.Context, cfg Config, lang string) (*search.Static, diag.List, error) {
 	if cfg.Now.IsZero() {
 		cfg.Now = time.Now()
 	}
@@ -32,15 +34,17 @@ func SearchEngine(ctx context.Context, cfg Config) (*search.Engine, diag.List, e
 	if err != nil {
 		return nil, problems, err
 	}
-	langs := st.graph.Dir.Site.Languages
-	docs, labels := make([][]search.Doc, len(langs)), make([]map[string]string, len(langs))
-	parallel.EachOn(workers(cfg), len(langs), func(i int) {
-		docs[i], labels[i] = search.Documents(st.graph, st.strs, langs[i]), search.Labels(st.graph, st.strs, langs[i])
-	})
-	byLang, labelsByLang := map[string][]search.Doc{}, map[string]map[string]string{}
-	for i, lang := range langs {
-		byLang[lang], labelsByLang[lang] = docs[i], labels[i]
+	if !slices.Contains(st.graph.Dir.Site.Languages, lang) {
+		return nil, st.problems, fmt.Errorf("no search index for language %q (the site's languages: %s)", lang, strings.Join(st.graph.Dir.Site.Languages, ", "))
 	}
-	e, err := search.NewEngine(search.NewAnalyzer(), byLang, labelsByLang)
-	return e, st.problems, err
+	ix := search.Build(search.NewAnalyzer(), lang, search.Documents(st.graph, st.strs, lang))
+	ix.ShardBytes = cfg.SearchShardBytes
+	files := ix.Files(search.Labels(st.graph, st.strs, lang))
+	s, err := search.OpenStatic(func(name string) ([]byte, error) {
+		if b, ok := files[name]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("no file %s", name)
+	})
+	return s, st.problems, err
 }

@@ -45,7 +45,6 @@ type Preview struct {
 	// Set before done is closed:
 	rest       map[string][]byte
 	headers    HeaderRules
-	engine     *search.Engine
 	restErr    error
 	restPhases []Phase
 	terms      map[string]search.TermCache // search analyses for the next preview
@@ -145,7 +144,7 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 		restTop := &topLevel{Writer: mem, seen: maps.Clone(top.seen)}
 		rc := &timer{mark: time.Now()}
 		terms := &searchTerms{prev: prevTerms, next: map[string]search.TermCache{}}
-		pv.engine, pv.restErr = st.writeRest(ctx, restTop, terms, rc)
+		pv.restErr = st.writeRest(ctx, restTop, terms, rc)
 		pv.rest, pv.restPhases, pv.terms = mem.files, rc.phases, terms.next
 		if pv.restErr != nil {
 			pv.terms = prevTerms
@@ -241,12 +240,4 @@ func (pv *Preview) Headers(urlPath string) []Header {
 	default:
 	}
 	return pv.early.For(urlPath)
-}
-
-// Engine returns the server-side search engine, once it is made.
-func (pv *Preview) Engine(ctx context.Context) (*search.Engine, error) {
-	if _, err := pv.Wait(ctx); err != nil {
-		return nil, err
-	}
-	return pv.engine, nil
 }

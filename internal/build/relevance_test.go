@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,12 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 		if (q.Lang == "ar" || q.Lang == "fa") && len(keys) > 0 && got[i].Dir != "rtl" {
 			t.Errorf("%s %q: results are %s, not right to left", q.Lang, q.Q, got[i].Dir)
 		}
+		// One ranking: the Go query over the same files (what `wegweiser
+		// search` and serve's /api/search answer with) gives the same
+		// results in the same order.
+		if goKeys := staticKeys(t, files, q); !slices.Equal(goKeys, keys) {
+			t.Errorf("%s %q %v: the browser finds %v, search.Static %v", q.Lang, q.Q, q.Filters, keys, goKeys)
+		}
 	}
 	n := float64(len(queries))
 	var ls []string
@@ -115,6 +122,31 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 	if recall/n < 0.9 {
 		t.Errorf("recall@3 %.3f is under 0.9", recall/n)
 	}
+}
+
+// staticKeys answers a query of the relevance set with search.Static over
+// the built files and returns the keys of the first ten results.
+func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []string {
+	t.Helper()
+	st, err := search.OpenStatic(func(name string) ([]byte, error) {
+		b, ok := files["search/"+q.Lang+"/"+name]
+		if !ok {
+			return nil, fmt.Errorf("no file %s", name)
+		}
+		return b, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Search(q.Q, q.Filters, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range res.Results {
+		keys = append(keys, r.Key)
+	}
+	return keys
 }
 
 // TestFoldMatchesJavaScript folds words in Go and in the page's script:

@@ -48,7 +48,7 @@ func TestIncrementalRebuild(t *testing.T) {
 	langs := []string{"de", "en", "ar"}
 	prepare := func(prev *Preview) *Preview {
 		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday, Engine: true}, prev)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, prev)
 		if err != nil {
 			t.Fatalf("prepare: %v", err)
 		}

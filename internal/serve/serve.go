@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -87,7 +88,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		return s.srcErr
 	}
 	pv, err := build.Prepare(ctx, build.Config{Source: s.src, Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
-		Engine: true, Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
+		Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
@@ -240,30 +241,43 @@ func (s *Server) noBuild(w http.ResponseWriter) {
 }
 
 // search answers GET /api/search?q=…&lang=…[&kind=…&district=…&language=…&program=…&type=…]
-// with {"results": [{url, title, kind, snippet}], "facets": {…}}.
+// with {"total": n, "results": [{key, url, title, kind, snippet}], "facets": {…}}:
+// the static index's answer (search.Static), the one the site's search
+// page gives, read from the preview's files.
 func (s *Server) search(w http.ResponseWriter, r *http.Request, pv *build.Preview) {
-	var e *search.Engine
-	if pv != nil {
-		var err error
-		if e, err = pv.Engine(r.Context()); err != nil {
-			e = nil
-		}
-	}
 	q := r.URL.Query()
 	w.Header().Set("Content-Type", "application/json")
-	if e == nil {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(map[string]string{"error": "the site has not been built"})
+	fail := func(code int, msg string) {
+		w.WriteHeader(code)
+		json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	}
+	if pv == nil {
+		fail(http.StatusServiceUnavailable, "the site has not been built")
+		return
+	}
+	lang := q.Get("lang")
+	if !langCode.MatchString(lang) {
+		fail(http.StatusBadRequest, fmt.Sprintf("no search index for language %q", lang))
+		return
+	}
+	st, err := search.OpenStatic(func(name string) ([]byte, error) {
+		b, ok, err := pv.File(r.Context(), "search/"+lang+"/"+name)
+		if err == nil && !ok {
+			err = fmt.Errorf("no search index for language %q", lang)
+		}
+		return b, err
+	})
+	if err != nil {
+		fail(http.StatusBadRequest, err.Error())
 		return
 	}
 	filters := map[string]string{}
 	for _, f := range search.Facets {
 		filters[f] = q.Get(f)
 	}
-	res, err := e.Search(r.Context(), q.Get("lang"), q.Get("q"), filters, 20)
+	res, err := st.Search(q.Get("q"), filters, 20)
 	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+		fail(http.StatusInternalServerError, err.Error())
 		return
 	}
 	for i := range res.Results {
@@ -271,6 +285,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, pv *build.Previe
 	}
 	json.NewEncoder(w).Encode(res)
 }
+
+// langCode is the form of a language code in a request.
+var langCode = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]+)*$`)
 
 // events streams the build state: once on connection, then after every
 // build attempt.

@@ -1,0 +1,419 @@
+package search
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Static answers queries from the files of one language's static index
+// (Index.Files), with the ranking of the browser's search.js: the same
+// words, forms, shards, matches, scores and order. TestStaticQueryMatchesBrowser
+// runs the relevance set through both and compares the results.
+type Static struct {
+	read func(name string) ([]byte, error) // a file below search/{lang}/
+	meta staticMeta
+}
+
+type staticMeta struct {
+	Docs   int               `json:"docs"`
+	Chunk  int               `json:"chunk"`
+	Shards []string          `json:"shards"`
+	Heads  []string          `json:"heads"`
+	Kinds  map[string]string `json:"kinds"`
+}
+
+// OpenStatic reads the index's meta.json through read, which returns a
+// file of the index by its name ("meta.json", "t/6b-75.json", …).
+func OpenStatic(read func(name string) ([]byte, error)) (*Static, error) {
+	s := &Static{read: read}
+	if err := s.load("meta.json", &s.meta); err != nil {
+		return nil, err
+	}
+	if s.meta.Chunk <= 0 {
+		return nil, fmt.Errorf("search index: meta.json has no chunk size")
+	}
+	return s, nil
+}
+
+func (s *Static) load(name string, v any) error {
+	b, err := s.read(name)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("search index %s: %w", name, err)
+	}
+	return nil
+}
+
+// Result is one search result.
+type Result struct {
+	Key     string `json:"key"`
+	URL     string `json:"url"`
+	Title   string `json:"title"`
+	Kind    string `json:"kind"`
+	Snippet string `json:"snippet"`
+}
+
+// FacetCount is a facet value with its number of results.
+type FacetCount struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Response is the answer of a search: the number of results, the first
+// ones, and the filters with their counts.
+type Response struct {
+	Total   int                     `json:"total"`
+	Results []Result                `json:"results"`
+	Facets  map[string][]FacetCount `json:"facets"`
+}
+
+// Facets are the filters a search accepts.
+var Facets = []string{"kind", "district", "language", "program", "type"}
+
+// form is a folded word or a compound's head, with its weight.
+type form struct {
+	s      []rune
+	factor float64
+}
+
+// queryWords returns the words of a query as search.js takes them: two
+// characters or more, or with a digit.
+func queryWords(q string) []string {
+	var out []string
+	for _, w := range Tokens(q) {
+		if utf16Len(w) >= 2 || strings.IndexFunc(w, unicode.IsNumber) >= 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// utf16Len is the length of s as JavaScript counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xffff {
+			n++
+		}
+	}
+	return n
+}
+
+// withHeads adds the heads of compound words at a lower weight.
+func (s *Static) withHeads(forms []string) []form {
+	var out []form
+	for _, f := range forms {
+		out = append(out, form{[]rune(f), 1})
+	}
+	for _, f := range forms {
+		for _, h := range s.meta.Heads {
+			if utf16Len(f) >= utf16Len(h)+3 && strings.HasSuffix(f, h) {
+				out = append(out, form{[]rune(h), 0.7})
+			}
+		}
+	}
+	return out
+}
+
+// shardsFor returns the shards a term's matches can be in.
+func (s *Static) shardsFor(term []rune) []string {
+	var q []string
+	for _, r := range term[:min(len(term), 4)] {
+		q = append(q, strconv.FormatInt(int64(r), 16))
+	}
+	var out []string
+	for _, k := range s.meta.Shards {
+		p := strings.Split(k, "-")
+		ok := true
+		for i := 0; i < min(len(p), len(q)); i++ {
+			if p[i] != q[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// edit1 reports whether a and b differ by at most one insertion,
+// deletion, substitution or swap of neighbours.
+func edit1(a, b []rune) bool {
+	if len(a)-len(b) > 1 || len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := func(x []rune, n int) []rune { return x[min(n, len(x)):] }
+	if len(a) == len(b) {
+		return slices.Equal(from(a, i+1), from(b, i+1)) ||
+			(i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && slices.Equal(from(a, i+2), from(b, i+2)))
+	}
+	if len(a) > len(b) {
+		return slices.Equal(from(a, i+1), from(b, i))
+	}
+	return slices.Equal(from(a, i), from(b, i+1))
+}
+
+// match scores how well an index term t matches a query form q.
+func match(q, t []rune) float64 {
+	switch {
+	case slices.Equal(t, q):
+		return 1
+	case len(q) >= 2 && len(t) >= len(q) && slices.Equal(t[:len(q)], q):
+		return 0.55 + 0.35*float64(len(q))/float64(len(t))
+	case len(t) >= 4 && len(q) >= len(t) && slices.Equal(q[:len(t)], t) && len(q)-len(t) <= 4:
+		return 0.8
+	case len(q) >= 5 && len(t) >= 4 && edit1(q, t):
+		return 0.6
+	}
+	return 0
+}
+
+// scoreWord returns the best score of each document for one query word.
+func (s *Static) scoreWord(forms []form, shards map[string]map[string]json.RawMessage) map[int]float64 {
+	best := map[int]float64{}
+	for _, f := range forms {
+		for _, k := range s.shardsFor(f.s) {
+			shard := shards[k]
+			for t, raw := range shard {
+				m := match(f.s, []rune(t)) * f.factor
+				if m == 0 {
+					continue
+				}
+				var groups [][]int
+				var alias string
+				if json.Unmarshal(raw, &alias) == nil {
+					raw = shard[alias]
+				}
+				if json.Unmarshal(raw, &groups) != nil {
+					continue
+				}
+				count := 0
+				for _, g := range groups {
+					count += len(g) - 1
+				}
+				idf := math.Log(1 + float64(s.meta.Docs)/float64(count))
+				for _, g := range groups {
+					sc, doc := m*float64(g[0])*idf, 0
+					for _, gap := range g[1:] {
+						doc += gap
+						if b, ok := best[doc]; !ok || !(b >= sc) {
+							best[doc] = sc
+						}
+					}
+				}
+			}
+		}
+	}
+	return best
+}
+
+// rank returns the documents matching a query, best first: those with
+// every word; if none has all, those with some, scaled by the share of
+// words they have.
+func (s *Static) rank(q string) ([]int, error) {
+	words := queryWords(q)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var folded [][]form
+	shards := map[string]map[string]json.RawMessage{}
+	for _, w := range words {
+		fs := s.withHeads(Fold(w))
+		folded = append(folded, fs)
+		for _, f := range fs {
+			for _, k := range s.shardsFor(f.s) {
+				if _, ok := shards[k]; ok {
+					continue
+				}
+				var shard map[string]json.RawMessage
+				if err := s.load("t/"+k+".json", &shard); err != nil {
+					return nil, err
+				}
+				shards[k] = shard
+			}
+		}
+	}
+	var per []map[int]float64
+	for _, fs := range folded {
+		if m := s.scoreWord(fs, shards); len(m) > 0 {
+			per = append(per, m)
+		}
+	}
+	score, count := map[int]float64{}, map[int]int{}
+	for _, m := range per {
+		for d, v := range m {
+			score[d] += v
+			count[d]++
+		}
+	}
+	var docs []int
+	for d := range score {
+		if count[d] == len(per) {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		for d := range score {
+			score[d] *= float64(count[d]) / float64(max(1, len(per)))
+			docs = append(docs, d)
+		}
+	}
+	slices.SortFunc(docs, func(a, b int) int {
+		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a, b))
+	})
+	return docs, nil
+}
+
+// staticFacets is f.json: the facets of every document as columns.
+type staticFacets struct {
+	Kinds     []string          `json:"kinds"`
+	Districts []string          `json:"districts"`
+	Programs  []string          `json:"programs"`
+	Types     []string          `json:"types"`
+	Languages []string          `json:"languages"`
+	Kind      [][2]int          `json:"kind"`     // runs [value, count]
+	District  [][2]int          `json:"district"` // runs [value, count]
+	Program   []int             `json:"program"`
+	Type      []int             `json:"type"`
+	Language  [][]int           `json:"language"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// values returns each document's facet values: facet → values.
+func (f *staticFacets) values() []map[string][]string {
+	var kind, district []int
+	for _, col := range []struct {
+		runs [][2]int
+		out  *[]int
+	}{{f.Kind, &kind}, {f.District, &district}} {
+		for _, r := range col.runs {
+			for range r[1] {
+				*col.out = append(*col.out, r[0])
+			}
+		}
+	}
+	one := func(list []string, i int) []string {
+		if i < 0 || i >= len(list) {
+			return nil
+		}
+		return []string{list[i]}
+	}
+	out := make([]map[string][]string, len(kind))
+	for d := range out {
+		v := map[string][]string{"kind": one(f.Kinds, kind[d])}
+		if d < len(district) {
+			v["district"] = one(f.Districts, district[d])
+		}
+		if d < len(f.Program) {
+			v["program"] = one(f.Programs, f.Program[d])
+		}
+		if d < len(f.Type) {
+			v["type"] = one(f.Types, f.Type[d])
+		}
+		if d < len(f.Language) {
+			for _, l := range f.Language[d] {
+				v["language"] = append(v["language"], one(f.Languages, l)...)
+			}
+		}
+		out[d] = v
+	}
+	return out
+}
+
+// Search finds up to size results for q narrowed by filters (facet →
+// value), with the counts of each facet's values among the results that
+// pass the other filters — what the search page shows.
+func (s *Static) Search(q string, filters map[string]string, size int) (*Response, error) {
+	resp := &Response{Results: []Result{}, Facets: map[string][]FacetCount{}}
+	docs, err := s.rank(q)
+	if err != nil || len(docs) == 0 {
+		return resp, err
+	}
+	var f staticFacets
+	if err := s.load("f.json", &f); err != nil {
+		return nil, err
+	}
+	values := f.values()
+	passes := func(d int, except string) bool {
+		for _, k := range Facets {
+			if v := filters[k]; v != "" && k != except && (d >= len(values) || !slices.Contains(values[d][k], v)) {
+				return false
+			}
+		}
+		return true
+	}
+	var shown []int
+	for _, d := range docs {
+		if passes(d, "") {
+			shown = append(shown, d)
+		}
+	}
+	resp.Total = len(shown)
+	chunks := map[int][][]string{}
+	for _, d := range shown[:min(len(shown), size)] {
+		n := d / s.meta.Chunk
+		if chunks[n] == nil {
+			var c [][]string
+			if err := s.load(fmt.Sprintf("d/%d.json", n), &c); err != nil {
+				return nil, err
+			}
+			chunks[n] = c
+		}
+		if d%s.meta.Chunk >= len(chunks[n]) {
+			return nil, fmt.Errorf("search index: no document %d", d)
+		}
+		doc := chunks[n][d%s.meta.Chunk] // [url, title, title language, snippet, kind]
+		if len(doc) < 5 {
+			return nil, fmt.Errorf("search index: document %d has %d fields", d, len(doc))
+		}
+		resp.Results = append(resp.Results, Result{Key: keyOf(doc[4], doc[0]), URL: doc[0], Title: doc[1], Kind: doc[4], Snippet: doc[3]})
+	}
+	for _, k := range Facets {
+		counts := map[string]int{}
+		for _, d := range docs {
+			if d < len(values) && passes(d, k) {
+				for _, v := range values[d][k] {
+					counts[v]++
+				}
+			}
+		}
+		if len(counts) < 2 && filters[k] == "" {
+			continue // as the page: no choice to offer
+		}
+		for v, n := range counts {
+			resp.Facets[k] = append(resp.Facets[k], FacetCount{Value: v, Label: f.Labels[k+":"+v], Count: n})
+		}
+		slices.SortFunc(resp.Facets[k], func(a, b FacetCount) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Value, b.Value)) })
+	}
+	return resp, nil
+}
+
+// keyOf returns a document's key ("office:caritas-mbe-pasing") from its
+// kind and address, as Documents makes it.
+func keyOf(kind, url string) string {
+	url, anchor, _ := strings.Cut(url, "#")
+	if kind == "advisor" {
+		return "advisor:" + strings.TrimPrefix(anchor, "a-")
+	}
+	parts := strings.Split(strings.Trim(url, "/"), "/")
+	if kind == "page" {
+		return "page:" + strings.Join(parts[1:], "/")
+	}
+	return kind + ":" + parts[len(parts)-1]
+}
