@@ -95,6 +95,7 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 	if err != nil {
 		return nil, err
 	}
+	in.ownTemplates = hasOwnTemplates(cfg.Source)
 	clock.phase("fingerprints")
 	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
 		pages: map[string][]byte{}, done: make(chan struct{})}

@@ -25,8 +25,16 @@ import (
 // advisor directories on all provider files and nothing of the courses.
 // Every other page lists things from many files and is rendered again
 // after any change, as are exports, open data and search.
+//
+// What a page reads is known for the default theme's templates only: a
+// site with templates of its own (themes/default/templates/ in its
+// source) can show anything on any page (an office page listing courses),
+// so nothing is kept for it and every page is rendered again after a
+// change (TestCustomThemeRendersAgain).
 type inputs struct {
 	global [32]byte            // fingerprint of the site-wide inputs
+	// ownTemplates: the site has templates of its own; no page is kept.
+	ownTemplates bool
 	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
 }
 
@@ -42,6 +50,13 @@ func fingerprint(vs ...any) ([32]byte, error) {
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum, nil
+}
+
+// hasOwnTemplates reports whether a site's source has templates of its
+// own, which override the default theme's.
+func hasOwnTemplates(source fs.FS) bool {
+	entries, err := fs.ReadDir(source, "themes/default/templates")
+	return err == nil && len(entries) > 0
 }
 
 // filesOf returns the contents of every file of fsys below dir (absent:
@@ -118,7 +133,7 @@ func owner(p *site.Page) (key string, ok bool) {
 // same tells whether page p, rendered from prev's inputs, comes out the
 // same from in's.
 func (in *inputs) same(prev *inputs, p *site.Page) bool {
-	if prev == nil || prev.global != in.global {
+	if prev == nil || prev.global != in.global || in.ownTemplates {
 		return false
 	}
 	key, ok := owner(p)

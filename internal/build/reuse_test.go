@@ -194,3 +194,67 @@ func TestPreviewEarlyHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomThemeRendersAgain: a site's own office template lists the
+// courses, which the default theme's office page does not read. After a
+// change to a course file, `serve` must show the office page with the
+// new data: with templates of its own, nothing is kept.
+func TestCustomThemeRendersAgain(t *testing.T) {
+	t.Parallel()
+	src := t.TempDir()
+	for _, top := range []string{"data", "content"} {
+		if err := os.CopyFS(filepath.Join(src, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := func(file, old, new string) {
+		t.Helper()
+		path := filepath.Join(src, file)
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s has no %q (%v)", file, old, err)
+		}
+		if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("data/site.yaml", "languages: [de, en, ar, tr, ru, uk, fa, fr, prs, ps, kmr, ckb, ti, so]", "languages: [de, en, ar]")
+	tpl := filepath.Join(src, "themes", "default", "templates")
+	if err := os.MkdirAll(tpl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	office := `{{define "title"}}{{.Plain .Data.Name}}{{end}}
+{{define "main"}}<h1>{{.Plain .Data.Name}}</h1>
+<ul>{{range .Site.Courses}}<li>{{.ID}}: {{with .SeatsFree}}{{.}}{{end}}</li>{{end}}</ul>{{end}}
+`
+	if err := os.WriteFile(filepath.Join(tpl, "office.html"), []byte(office), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const page = "de/offices/caritas-mbe-maxvorstadt/index.html"
+	show := func(prev *Preview) (*Preview, string) {
+		t.Helper()
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pv.Close)
+		b, ok, err := pv.File(ctx, page)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v %v", page, ok, err)
+		}
+		return pv, string(b)
+	}
+	first, before := show(nil)
+	if !strings.Contains(before, "mvhs-general-2026-001: 5<") {
+		t.Fatalf("the custom office page does not list the course's 5 places:\n%s", before)
+	}
+	edit("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
+	second, after := show(first)
+	if !strings.Contains(after, "mvhs-general-2026-001: 4<") {
+		t.Errorf("after the course change the office page still shows the old places (kept %d pages)", second.Kept)
+	}
+	if second.Kept != 0 {
+		t.Errorf("%d pages kept with templates of the site's own", second.Kept)
+	}
+}
