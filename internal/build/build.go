@@ -108,10 +108,6 @@ type Config struct {
 	// serve, which makes them in the background, leaves a core to the
 	// pages asked for meanwhile.
 	Workers int
-	// SearchShardBytes is the size above which the static search index
-	// splits a shard of terms; 0 means search.MaxShardBytes. Tests set it
-	// low to run the example's search with split shards.
-	SearchShardBytes int
 }
 
 // loadOptions are the loader's options for cfg.
@@ -508,7 +504,6 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *s
 	parallel.EachOn(workers(cfg), len(langs), func(i int) {
 		lang := langs[i]
 		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i])
-		ix.ShardBytes = cfg.SearchShardBytes
 		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 				errs[i] = err

@@ -38,7 +38,6 @@ func Search(ctx context.Context, cfg Config, lang string) (*search.Static, diag.
 		return nil, st.problems, fmt.Errorf("no search index for language %q (the site's languages: %s)", lang, strings.Join(st.graph.Dir.Site.Languages, ", "))
 	}
 	ix := search.Build(search.NewAnalyzer(), lang, search.Documents(st.graph, st.strs, lang))
-	ix.ShardBytes = cfg.SearchShardBytes
 	files := ix.Files(search.Labels(st.graph, st.strs, lang))
 	s, err := search.OpenStatic(func(name string) ([]byte, error) {
 		if b, ok := files[name]; ok {

@@ -1,8 +1,10 @@
 package build
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -20,6 +22,35 @@ func exampleDocs(t *testing.T) map[string][]search.Doc {
 	t.Helper()
 	docs, _ := searchtest.Example(t, "../..", testToday)
 	return docs
+}
+
+// withShards returns the files of a build with its search indexes made
+// again from the same documents, their shards split above shardBytes (as
+// a national directory's are). Made with 0, the indexes must equal the
+// build's: the test searches the site as built.
+func withShards(t *testing.T, built map[string][]byte, shardBytes int) map[string][]byte {
+	t.Helper()
+	docs, labels := searchtest.Example(t, "../..", testToday)
+	a := search.NewAnalyzer()
+	out := maps.Clone(built)
+	for lang, ds := range docs {
+		ix := search.Build(a, lang, ds)
+		for name, b := range ix.Files(labels[lang]) {
+			if !bytes.Equal(b, built["search/"+lang+"/"+name]) {
+				t.Fatalf("search/%s/%s made from the documents differs from the build's", lang, name)
+			}
+		}
+		for name := range built {
+			if strings.HasPrefix(name, "search/"+lang+"/") {
+				delete(out, name)
+			}
+		}
+		ix.ShardBytes = shardBytes
+		for name, b := range ix.Files(labels[lang]) {
+			out["search/"+lang+"/"+name] = b
+		}
+	}
+	return out
 }
 
 // searchURL is the search page address of a query.
@@ -54,8 +85,9 @@ func TestSearchRelevanceStatic(t *testing.T) {
 }
 
 func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searchtest.Query, shardBytes int) {
-	files := buildExampleWith(t, Config{SearchShardBytes: shardBytes})
+	files := buildExample(t, "")
 	if shardBytes > 0 {
+		files = withShards(t, files, shardBytes)
 		var meta struct{ Shards []string }
 		if err := json.Unmarshal(files["search/de/meta.json"], &meta); err != nil {
 			t.Fatal(err)
