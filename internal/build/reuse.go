@@ -33,9 +33,9 @@ import (
 // change (TestCustomThemeRendersAgain).
 type inputs struct {
 	global [32]byte            // fingerprint of the site-wide inputs
+	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
 	// ownTemplates: the site has templates of its own; no page is kept.
 	ownTemplates bool
-	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
 }
 
 // fingerprint hashes the JSON encoding of vs.
