@@ -46,7 +46,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, PagesOnly: *pagesOnly, History: openHistory(ctx)}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, History: openHistory(ctx)}
+	run := build.Build
+	if *pagesOnly {
+		run = build.BuildPages
+	}
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}
@@ -93,7 +97,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	began := time.Now()
 	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {
 		var err error
-		res, err = build.Build(ctx, cfg, d)
+		res, err = run(ctx, cfg, d)
 		if res != nil {
 			res.Files, res.Bytes = d.Stats()
 		}

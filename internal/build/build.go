@@ -99,10 +99,6 @@ type Config struct {
 	// its data/changes.json tells which entries changed since (for the
 	// feeds).
 	Previous fs.FS
-	// PagesOnly renders the Markdown pages of content/ and nothing else
-	// (no directory pages, exports, open data, search or editor): the
-	// build benchmark compares it with Hugo on the same pages.
-	PagesOnly bool
 	// Workers is the number of goroutines of the open data and search
 	// steps, which take one language each (0: one per core). wegweiser
 	// serve, which makes them in the background, leaves a core to the
@@ -142,6 +138,7 @@ type Phase struct {
 // timer records the phases of a build.
 type timer struct {
 	phases []Phase
+	start  time.Time // of the build
 	mark   time.Time // end of the last phase
 }
 
@@ -155,45 +152,68 @@ func (t *timer) phase(name string) {
 // Build builds the site into w. If the data has errors it returns them as a
 // diag.List (errors.As) and writes nothing.
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
+	st, res, err := renderPages(ctx, cfg, w, nil)
+	if err != nil || st == nil {
+		return res, err
+	}
+	err = st.writeRest(ctx, st.top, nil, st.clock)
+	res.ChangesFrom = st.changesFrom
+	if err != nil {
+		return nil, err
+	}
+	res.Phases = st.clock.phases
+	res.Duration = time.Since(st.clock.start)
+	return res, nil
+}
+
+// BuildPages renders the Markdown pages of content/ and the theme's
+// assets, and nothing else (no directory pages, exports, open data,
+// search or editor): the build benchmark compares it with Hugo on the
+// same pages (wegweiser build --pages-only).
+func BuildPages(ctx context.Context, cfg Config, w Writer) (*Result, error) {
+	st, res, err := renderPages(ctx, cfg, w, func(p *site.Page) bool { return p.Kind == site.KindContent })
+	if err != nil || st == nil {
+		return res, err
+	}
+	res.Phases = st.clock.phases
+	res.Duration = time.Since(st.clock.start)
+	return res, nil
+}
+
+// renderPages loads the site, lays out its page graph and writes the
+// assets and the pages keep accepts (nil: all). With data errors it
+// returns no stage and the problems as the error.
+func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page) bool) (*stage, *Result, error) {
 	start := time.Now()
-	clock := &timer{mark: start}
+	clock := &timer{start: start, mark: start}
 	top := &topLevel{Writer: w, seen: map[string]bool{}}
 	if cfg.Now.IsZero() {
 		cfg.Now = start
 	}
 	dir, problems := load.Load(cfg.Source, cfg.loadOptions(ctx))
 	if dir == nil {
-		return &Result{Problems: problems}, problems
+		return nil, &Result{Problems: problems}, problems
 	}
 	clock.phase("load")
 	st, err := newStage(cfg, dir, problems, top)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	st.top, st.clock = top, clock
 	res := &Result{Problems: st.problems, Pages: map[string]int{}}
-	if cfg.PagesOnly {
-		st.graph.Pages = slices.DeleteFunc(st.graph.Pages, func(p *site.Page) bool { return p.Kind != site.KindContent })
+	pages := st.graph.Pages
+	if keep != nil {
+		pages = slices.DeleteFunc(slices.Clone(pages), func(p *site.Page) bool { return !keep(p) })
 	}
 	clock.phase("model")
-	if err = renderAll(ctx, st.r, st.graph, top); err != nil {
-		return nil, err
+	if err = renderAll(ctx, st.r, st.graph, pages, top); err != nil {
+		return nil, nil, err
 	}
 	clock.phase("pages")
-	for _, p := range st.graph.Pages {
+	for _, p := range pages {
 		res.Pages[p.Lang]++
 	}
-	if cfg.PagesOnly {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	err = st.writeRest(ctx, top, nil, clock)
-	res.ChangesFrom = st.changesFrom
-	if err != nil {
-		return nil, err
-	}
-	res.Phases = clock.phases
-	res.Duration = time.Since(start)
-	return res, nil
+	return st, res, nil
 }
 
 // stage is a build after loading: the page graph, its renderer and what
@@ -212,6 +232,8 @@ type stage struct {
 	adminCSP string // the web editor's policy, "" without the editor
 	// changesFrom says what the feeds' changes were computed from.
 	changesFrom string
+	top         *topLevel // of a build: every name written, for _headers
+	clock       *timer    // of a build: the phases' times
 	assets      map[string]string // theme asset → its fingerprinted name
 }
 
@@ -530,15 +552,15 @@ func License(d *model.Directory) map[string]string {
 	return map[string]string{"name": name, "url": string(l.URL)}
 }
 
-// renderAll renders every page on all cores and writes it to w.
-func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) error {
+// renderAll renders pages of s on all cores and writes them to w.
+func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*site.Page, w Writer) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type file struct {
 		name string
 		data []byte
 	}
-	pages := make(chan *site.Page)
+	queue := make(chan *site.Page)
 	files := make(chan file, 64)
 	// Rendering uses every core; writing waits on the file system, so
 	// more writers than cores keep the cores busy.
@@ -546,7 +568,7 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 	for range runtime.GOMAXPROCS(0) {
 		renderers.Go(func() {
 			var buf bytes.Buffer
-			for p := range pages {
+			for p := range queue {
 				buf.Reset()
 				var err error
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
@@ -572,16 +594,16 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, w Writer) 
 	// The pages come one language after the other: the fragments of a
 	// language are dropped when the next one starts (a page of it still
 	// rendering then renders its fragments again, no more).
-	for i, p := range s.Pages {
+	for i, p := range pages {
 		if ctx.Err() != nil {
 			break
 		}
-		if i > 0 && s.Pages[i-1].Lang != p.Lang && s.Pages[i-1].Lang != "" {
-			r.Forget(s.Pages[i-1].Lang)
+		if i > 0 && pages[i-1].Lang != p.Lang && pages[i-1].Lang != "" {
+			r.Forget(pages[i-1].Lang)
 		}
-		pages <- p
+		queue <- p
 	}
-	close(pages)
+	close(queue)
 	renderers.Wait()
 	for _, lang := range s.Dir.Site.Languages {
 		r.Forget(lang) // the last language's, and those of pages rendered out of order

@@ -372,3 +372,30 @@ func TestSitemap(t *testing.T) {
 		t.Errorf("no canonical link on an office page")
 	}
 }
+
+// TestBuildPages: `wegweiser build --pages-only` writes the Markdown pages
+// and the theme's assets, nothing else.
+func TestBuildPages(t *testing.T) {
+	var w memWriter
+	res, err := BuildPages(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday}, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for name := range w.files {
+		switch {
+		case strings.HasPrefix(name, "assets/"):
+		case strings.HasSuffix(name, "/index.html") && slices.ContainsFunc([]string{"/ueber-uns/", "/mbe-jmd/", "/integrationskurs/"}, func(p string) bool { return strings.Contains(name, p) }):
+			pages++
+		default:
+			t.Errorf("BuildPages wrote %s", name)
+		}
+	}
+	n := 0
+	for _, c := range res.Pages {
+		n += c
+	}
+	if pages == 0 || pages != n || w.files["de/ueber-uns/index.html"] == nil {
+		t.Errorf("%d Markdown pages written, the result counts %d", pages, n)
+	}
+}

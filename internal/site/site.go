@@ -130,7 +130,6 @@ type Site struct {
 	blocks   map[string]int
 	keys     map[string]int
 	easyKeys map[string]int          // the same for the easy-to-read edition's block
-	paths    func() map[string]*Page // all pages by path, made on first use when the blocks do not tell
 }
 
 // Options control what a site contains.
@@ -195,13 +194,6 @@ func (s *Site) indexKeys() {
 			s.easyKeys[p.Key] = i
 		}
 	}
-	s.paths = sync.OnceValue(func() map[string]*Page {
-		m := make(map[string]*Page, len(s.Pages))
-		for _, p := range s.Pages {
-			m[p.Path()] = p
-		}
-		return m
-	})
 }
 
 // Lookup returns the page written to name, a path relative to the site
@@ -231,8 +223,7 @@ func (s *Site) Lookup(name string) *Page {
 			return p
 		}
 	}
-	// Pages no longer as paginate made them (build --pages-only): search.
-	return s.paths()[name]
+	return nil
 }
 
 func (s *Site) relate() {
