@@ -232,8 +232,8 @@ type stage struct {
 	adminCSP string // the web editor's policy, "" without the editor
 	// changesFrom says what the feeds' changes were computed from.
 	changesFrom string
-	top         *topLevel // of a build: every name written, for _headers
-	clock       *timer    // of a build: the phases' times
+	top         *topLevel         // of a build: every name written, for _headers
+	clock       *timer            // of a build: the phases' times
 	assets      map[string]string // theme asset → its fingerprinted name
 }
 

@@ -129,7 +129,7 @@ type Site struct {
 	// position of a page key in every block (for Lookup).
 	blocks   map[string]int
 	keys     map[string]int
-	easyKeys map[string]int          // the same for the easy-to-read edition's block
+	easyKeys map[string]int // the same for the easy-to-read edition's block
 }
 
 // Options control what a site contains.
