@@ -20,32 +20,11 @@ import (
 // among the course pages; a change to site-wide data keeps nothing.
 func TestIncrementalRebuild(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
-	src := t.TempDir()
-	for _, top := range []string{"data", "content"} {
-		if err := os.CopyFS(filepath.Join(src, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx := context.Background()
 	// What is reused does not depend on the number of languages: three of
-	// the example's fourteen (German, English, the right-to-left Arabic)
-	// make each of the builds below a third as long.
-	change := func(file, old, new string) {
-		t.Helper()
-		path := filepath.Join(src, file)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Contains(b, []byte(old)) {
-			t.Fatalf("%s has no %q", file, old)
-		}
-		if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	change("data/site.yaml", "languages: [de, en, ar, tr, ru, uk, fa, fr, prs, ps, kmr, ckb, ti, so]", "languages: [de, en, ar]")
-	langs := []string{"de", "en", "ar"}
+	// the example's fourteen make each of the builds below a third as long.
+	src, change := smallExample(t)
+	langs := smallLanguages
+	ctx := context.Background()
 	prepare := func(prev *Preview) *Preview {
 		t.Helper()
 		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, prev)
@@ -147,6 +126,40 @@ func TestIncrementalRebuild(t *testing.T) {
 	}
 }
 
+// allLanguages and smallLanguages are the example's interface languages as
+// site.yaml lists them, and the three of them (German, English, the
+// right-to-left Arabic) that tests of what a build does use.
+const allLanguages = "languages: [de, en, ar, tr, ru, uk, fa, fr, prs, ps, kmr, ckb, ti, so]"
+
+var smallLanguages = []string{"de", "en", "ar"}
+
+// smallExample copies the example's data/ and content/ to a temporary
+// directory with the interface languages cut to smallLanguages, and
+// returns it with a function that replaces the first occurrence of old
+// in one of its files with new.
+func smallExample(t *testing.T) (dir string, edit func(file, old, new string)) {
+	t.Helper()
+	dir = t.TempDir()
+	for _, top := range []string{"data", "content"} {
+		if err := os.CopyFS(filepath.Join(dir, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit = func(file, old, new string) {
+		t.Helper()
+		path := filepath.Join(dir, file)
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s has no %q (%v)", file, old, err)
+		}
+		if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("data/site.yaml", allLanguages, "languages: ["+strings.Join(smallLanguages, ", ")+"]")
+	return dir, edit
+}
+
 // ownPage tells from its path whether a page of the example shows one
 // thing: a provider, office, offer, course or Markdown page (kind), and
 // which (id); or is a list of courses ("course-lists") or of advisors
@@ -201,24 +214,7 @@ func TestPreviewEarlyHeaders(t *testing.T) {
 // new data: with templates of its own, nothing is kept.
 func TestCustomThemeRendersAgain(t *testing.T) {
 	t.Parallel()
-	src := t.TempDir()
-	for _, top := range []string{"data", "content"} {
-		if err := os.CopyFS(filepath.Join(src, top), os.DirFS(filepath.Join("..", "..", top))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit := func(file, old, new string) {
-		t.Helper()
-		path := filepath.Join(src, file)
-		b, err := os.ReadFile(path)
-		if err != nil || !bytes.Contains(b, []byte(old)) {
-			t.Fatalf("%s has no %q (%v)", file, old, err)
-		}
-		if err := os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit("data/site.yaml", "languages: [de, en, ar, tr, ru, uk, fa, fr, prs, ps, kmr, ckb, ti, so]", "languages: [de, en, ar]")
+	src, edit := smallExample(t)
 	tpl := filepath.Join(src, "themes", "default", "templates")
 	if err := os.MkdirAll(tpl, 0o755); err != nil {
 		t.Fatal(err)

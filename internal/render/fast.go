@@ -283,14 +283,16 @@ func writeText(b *strings.Builder, l Localized) {
 	}
 }
 
+// addressLine is an address on one line, as the "address" partial of the
+// default theme writes it (the course finder's data has it as text).
+func addressLine(street string, postal model.PostalCode, city string) string {
+	return street + ", " + string(postal) + " " + city
+}
+
 // writeAddress writes the partial "address".
 func writeAddress(b *strings.Builder, street string, postal model.PostalCode, city string) {
 	b.WriteString("<span dir=\"ltr\">")
-	writeHTML(b, street)
-	b.WriteString(", ")
-	writeHTML(b, string(postal))
-	b.WriteString(" ")
-	writeHTML(b, city)
+	writeHTML(b, addressLine(street, postal, city))
 	b.WriteString("</span>")
 }
 

@@ -76,7 +76,7 @@ func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, error) {
 			ID: c.ID, URL: v.URL("courses/" + c.ID + "/"), Title: textOf(v.Text(c.Title)),
 			When:  v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)) + " · " + v.Days(c.Schedule.Days),
 			Hours: v.TimeRange(c.Schedule.From, c.Schedule.To),
-			Where: fmt.Sprintf("%s, %s %s", c.Location.Street, c.Location.PostalCode, c.Location.City),
+			Where: addressLine(c.Location.Street, c.Location.PostalCode, c.Location.City),
 			Type:  c.Type, District: c.Location.District, Month: site.StartMonth(c), Time: site.TimeOfDay(c),
 			Childcare: c.Childcare, WomenOnly: c.WomenOnly, Literacy: site.Literacy(c), Free: site.FreeSeats(c), Seats: c.SeatsFree,
 		}

@@ -13,19 +13,12 @@ import (
 
 // Static answers queries from the files of one language's static index
 // (Index.Files), with the ranking of the browser's search.js: the same
-// words, forms, shards, matches, scores and order. TestStaticQueryMatchesBrowser
-// runs the relevance set through both and compares the results.
+// words, forms, shards, matches, scores and order. TestSearchRelevanceStatic
+// (internal/build) runs the relevance set through both and compares the
+// results. The files' formats are defined once, in static.go.
 type Static struct {
 	read func(name string) ([]byte, error) // a file below search/{lang}/
-	meta staticMeta
-}
-
-type staticMeta struct {
-	Docs   int               `json:"docs"`
-	Chunk  int               `json:"chunk"`
-	Shards []string          `json:"shards"`
-	Heads  []string          `json:"heads"`
-	Kinds  map[string]string `json:"kinds"`
+	meta meta
 }
 
 // OpenStatic reads the index's meta.json through read, which returns a
@@ -280,23 +273,8 @@ func (s *Static) rank(q string) ([]int, error) {
 	return docs, nil
 }
 
-// staticFacets is f.json: the facets of every document as columns.
-type staticFacets struct {
-	Kinds     []string          `json:"kinds"`
-	Districts []string          `json:"districts"`
-	Programs  []string          `json:"programs"`
-	Types     []string          `json:"types"`
-	Languages []string          `json:"languages"`
-	Kind      [][2]int          `json:"kind"`     // runs [value, count]
-	District  [][2]int          `json:"district"` // runs [value, count]
-	Program   []int             `json:"program"`
-	Type      []int             `json:"type"`
-	Language  [][]int           `json:"language"`
-	Labels    map[string]string `json:"labels"`
-}
-
 // values returns each document's facet values: facet → values.
-func (f *staticFacets) values() []map[string][]string {
+func (f *facets) values() []map[string][]string {
 	var kind, district []int
 	for _, col := range []struct {
 		runs [][2]int
@@ -345,7 +323,7 @@ func (s *Static) Search(q string, filters map[string]string, size int) (*Respons
 	if err != nil || len(docs) == 0 {
 		return resp, err
 	}
-	var f staticFacets
+	var f facets
 	if err := s.load("f.json", &f); err != nil {
 		return nil, err
 	}

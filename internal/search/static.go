@@ -135,6 +135,18 @@ func sortDocs(docs []Doc) {
 	copy(docs, sorted)
 }
 
+// meta is meta.json: what a search needs before any other file (fields in
+// the order of their names, as the file has always had them).
+type meta struct {
+	Chunk  int               `json:"chunk"` // documents per d/{n}.json
+	Docs   int               `json:"docs"`
+	Format int               `json:"format"`
+	Heads  []string          `json:"heads"` // compound heads (Heads)
+	Kinds  map[string]string `json:"kinds"` // kind → its name in the index's language
+	Lang   string            `json:"lang"`
+	Shards []string          `json:"shards"` // keys of t/{key}.json, sorted
+}
+
 // facets is f.json.
 type facets struct {
 	Kinds     []string          `json:"kinds"`
@@ -315,8 +327,8 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	for _, k := range f.Kinds {
 		kinds[k] = labels["kind:"+k]
 	}
-	out["meta.json"] = mustJSON(map[string]any{"format": FormatVersion, "lang": ix.Lang, "docs": len(ix.Docs), "chunk": ChunkSize,
-		"shards": keys, "heads": Heads(), "kinds": kinds})
+	out["meta.json"] = mustJSON(meta{Format: FormatVersion, Lang: ix.Lang, Docs: len(ix.Docs), Chunk: ChunkSize,
+		Shards: keys, Heads: Heads(), Kinds: kinds})
 	return out
 }
 

@@ -37,8 +37,8 @@ func StartMonth(c *model.Course) string {
 // FreeSeats reports whether a course is known to have free places.
 func FreeSeats(c *model.Course) bool { return c.SeatsFree != nil && *c.SeatsFree > 0 }
 
-// Near returns a district and its neighbours.
-func (s *Site) Near(district string) []string {
+// near returns a district and its neighbours.
+func (s *Site) near(district string) []string {
 	out := []string{district}
 	if d := s.Dir.District(district); d != nil {
 		out = append(out, d.Neighbours...)
@@ -56,7 +56,7 @@ func (s *Site) FilterCourses(cs []*model.Course, f CourseFilter) []*model.Course
 	if f.District != "" {
 		places = []string{f.District}
 		if f.Near {
-			places = s.Near(f.District)
+			places = s.near(f.District)
 		}
 	}
 	var out []*model.Course
