@@ -18,8 +18,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/internal/testtools"
+	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 // browserTools returns the paths of Chromium, node and the browser test
@@ -217,7 +219,7 @@ var (
 		"courses/districts/maxvorstadt/",
 		"pass/maxvorstadt/", "offices/caritas-mbe-maxvorstadt/flyer/",
 		"advisors/", "advisors/districts/maxvorstadt/",
-		"mbe-jmd/", "integrationskurs/", "ueber-uns/", "statistics/", "open-data/", "search/", "no/such/page/"}
+		"mbe-jmd/", "integrationskurs/", "ueber-uns/", "statistics/", "open-data/", "search/", "search/names/", "no/such/page/"}
 	easyKinds = []string{"", "find/", "find/ar/maxvorstadt/", "mbe-jmd/", "integrationskurs/", "no/such/page/"}
 )
 
@@ -356,6 +358,86 @@ func checkPages(t *testing.T, node, chromium, dir, base string, paths, noAxe []s
 	var results []pageResult
 	runBrowser(t, node, chromium, dir, &results, "check", base, string(arg))
 	return results
+}
+
+// TestSearchWithoutJavaScript sends the search form with JavaScript off
+// through Netlify's redirect engine reading the build's _redirects
+// (nojs.mjs): the name of a district, an alias, a postal code of one
+// district, a language or a topic, typed on the search page of any
+// language (or in the header's form of any page), leads to that page in
+// the same language; anything else (a
+// typo, a postal code of several districts, nothing) to the names page,
+// whose address keeps the query and whose links work at that depth. With
+// JavaScript, the script keeps nojs out of the address.
+func TestSearchWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	chromium, node, dir := browserTools(t)
+	files := buildExample(t, "")
+	srv := serveFiles(t, files)
+	rules := filepath.Join(t.TempDir(), "_redirects")
+	if err := os.WriteFile(rules, files["_redirects"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		page, q, want string // want: the path the browser ends up at
+		form          string // the form's selector; "": the search page's
+	}{
+		{"/de/search/", "Maxvorstadt", "/de/districts/maxvorstadt/", ""},
+		{"/de/search/", "maxvorstadt", "/de/districts/maxvorstadt/", ""},
+		{"/de/search/", "Glockenbachviertel", "/de/districts/ludwigsvorstadt-isarvorstadt/", ""},
+		{"/uk/search/", "80331", "/uk/districts/altstadt-lehel/", ""},
+		{"/ar/search/", "العربية", "/ar/languages/ar/", ""},
+		{"/ti/search/", "Tigrinya", "/ti/languages/ti/", ""},
+		{"/fa/search/", "اقامت و مدارک", "/fa/topics/residence/", ""},
+		{"/de/search/", "Maxvorstad", "/de/search/q/Maxvorstad/", ""},
+		{"/ar/search/", "80335", "/ar/search/q/80335/", ""},
+		{"/de/search/", "", "/de/search/q//", ""},
+		{"/tr/districts/", "Maxvorstadt", "/tr/districts/maxvorstadt/", "form.searchbox"}, // the header's form
+	}
+	var searches []map[string]string
+	for _, tt := range tests {
+		searches = append(searches, map[string]string{"page": tt.page, "q": tt.q, "form": tt.form})
+	}
+	arg, _ := json.Marshal(searches)
+	var got struct {
+		Searches []struct {
+			Page, Q, Path, H1 string
+			Status            int
+			Link              *struct {
+				Href   string
+				Status int
+			}
+		}
+		WithScript struct{ Path, Query string }
+	}
+	runScript(t, node, chromium, dir, "nojs.mjs", &got, srv.URL, rules, string(arg))
+	strs, err := i18n.Load(langs, "de", themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Searches) != len(tests) {
+		t.Fatalf("%d searches reported, want %d", len(got.Searches), len(tests))
+	}
+	for i, tt := range tests {
+		r := got.Searches[i]
+		lang := strings.Split(tt.page, "/")[1]
+		names := strings.HasPrefix(tt.want, "/"+lang+"/search/q/")
+		if r.Path != tt.want || r.Status != http.StatusOK {
+			t.Errorf("%s %q: ends at %s (%d), want %s", tt.page, tt.q, r.Path, r.Status, tt.want)
+			continue
+		}
+		if names {
+			if want := strs.T(lang, "search_names_title"); r.H1 != want {
+				t.Errorf("%s %q: heading %q, want the names page's %q", tt.page, tt.q, r.H1, want)
+			}
+			if r.Link == nil || r.Link.Status != http.StatusOK {
+				t.Errorf("%s %q: the names page's first link does not open: %+v", tt.page, tt.q, r.Link)
+			}
+		}
+	}
+	if ws := got.WithScript; ws.Path != tests[0].page || ws.Query != "?q="+tests[0].q {
+		t.Errorf("with JavaScript the search's address is %s%s, want %s?q=%s", ws.Path, ws.Query, tests[0].page, tests[0].q)
+	}
 }
 
 // TestOffline opens the site as a person with patchy signal would: a page

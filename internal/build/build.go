@@ -327,7 +327,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := w.WriteFile("robots.txt", robotsTxt); err != nil {
 		return err
 	}
-	if err := w.WriteFile("_redirects", redirectsFile(st.dir.Site.Languages, st.base, st.dir.Site.EasyLanguage)); err != nil {
+	if err := w.WriteFile("_redirects", redirectsFile(st.graph, st.base)); err != nil {
 		return err
 	}
 	if err := writeServiceWorker(st, w); err != nil {

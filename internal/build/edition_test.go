@@ -118,7 +118,7 @@ func TestEditions(t *testing.T) {
 	if _, ok := internal["sitemap.xml"]; ok {
 		t.Errorf("the internal edition has a sitemap")
 	}
-	if q := string(internal["de/quality/index.html"]); !strings.Contains(q, "Teamfortbildung") && !strings.Contains(q, "diakonie-muenchen.yaml:45:50") {
+	if q := string(internal["de/quality/index.html"]); !strings.Contains(q, "Teamfortbildung") && !strings.Contains(q, "diakonie-muenchen.yaml:57:50") {
 		t.Errorf("the quality page does not list the missing translation")
 	}
 }

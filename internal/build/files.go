@@ -129,27 +129,66 @@ func headersFile(rules HeaderRules) []byte {
 // asks for the site's root in one of its interface languages goes straight
 // to that language. The rules are forced ("302!"): without that the host
 // serves the index.html at the root (the language chooser) and never
-// redirects. A missing page under a language's folder gets that
-// language's 404 page (also for the easy-to-read edition, easy). base is
-// the site's address, whose path prefixes the rules.
-func redirectsFile(langs []string, base string, easy ...string) []byte {
+// redirects. A search sent without JavaScript (the form's nojs=1) goes to
+// search/q/{query}/, and from there to the page of the district, postal
+// code, language or topic of that name (site.SearchNames), or else to the
+// names page, which lists them (Netlify: query parameters and
+// placeholders; other hosts show the search page again, with its links).
+// A missing page under a language's folder gets that language's 404 page
+// (also for the easy-to-read edition). base is the site's address, whose
+// path prefixes the rules.
+func redirectsFile(s *site.Site, base string) []byte {
 	prefix := "/"
 	if u, err := url.Parse(base); err == nil && u.Path != "" {
 		prefix = u.Path
 	}
+	langs := s.Dir.Site.Languages
 	var b bytes.Buffer
 	b.WriteString("# Accept-Language redirects, written by wegweiser build from the languages of data/site.yaml.\n")
 	for _, l := range langs {
 		fmt.Fprintf(&b, "%s  %s%s/  302!  Language=%s\n", prefix, prefix, l, l)
 	}
+	b.WriteString("# Search without JavaScript: a name of a district, postal code, language or topic leads to its page.\n")
+	// The search page as linked with a base URL, and without (index.html).
+	for _, page := range []string{"", "index.html"} {
+		fmt.Fprintf(&b, "%[1]s:lang/search/%[2]s  nojs=:nojs  q=:q  %[1]s:lang/search/q/:q/  302!\n", prefix, page)
+	}
+	for _, n := range s.SearchNames() {
+		fmt.Fprintf(&b, "%[1]s:lang/search/q/%[2]s/  %[1]s:lang/%[3]s  302\n", prefix, formEncode(n.Name), n.Key)
+	}
+	fmt.Fprintf(&b, "%s:lang/search/q/*  %[1]s:lang/%s  200\n", prefix, site.KeySearchNames)
 	b.WriteString("# A missing page gets the 404 page of its language.\n")
-	for _, l := range append(slices.Clip(langs), easy...) {
+	for _, l := range append(slices.Clip(langs), s.Dir.Site.EasyLanguage) {
 		if l == "" {
 			continue
 		}
 		fmt.Fprintf(&b, "%s%s/*  %s%s/404.html  404\n", prefix, l, prefix, l)
 	}
 	return b.Bytes()
+}
+
+// formEncode encodes a form value as browsers send it in a query string
+// (application/x-www-form-urlencoded, UTF-8): letters, digits and *-._
+// stay, a space is "+", every other byte %XX with upper-case digits. A
+// host matches the query's placeholder byte for byte, so a name must be
+// written in the rules exactly so.
+func formEncode(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '*', c == '-', c == '.', c == '_':
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }
 
 func robots(base string) []byte {
@@ -174,7 +213,7 @@ func sitemap(s *site.Site, base string) []byte {
 	var urls []url
 	langs := s.Dir.Site.Languages
 	for _, p := range s.Pages {
-		if p.Lang == "" || p.Kind == site.KindNotFound {
+		if p.Lang == "" || p.Kind == site.KindNotFound || p.Key == site.KeySearchNames {
 			continue
 		}
 		u := url{Loc: base + p.Lang + "/" + p.Key}

@@ -96,7 +96,8 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 	}
 }
 
-// TestRedirectsFile: every interface language has a forced Accept-Language
+// TestRedirectsFile: the rules of the search without JavaScript lead to
+// pages that exist; every interface language has a forced Accept-Language
 // redirect from the root (a rule without "!" never fires while index.html
 // is at the root), under the path of the base URL.
 func TestRedirectsFile(t *testing.T) {
@@ -108,9 +109,24 @@ func TestRedirectsFile(t *testing.T) {
 		}
 		rules := map[string]string{}
 		notFound := map[string]bool{}
+		search := 0
 		for _, line := range strings.Split(string(files["_redirects"]), "\n") {
 			f := strings.Fields(line)
 			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+				continue
+			}
+			if strings.HasPrefix(f[0], prefix+":lang/search/") {
+				// Search without JavaScript: every name leads to a page that
+				// exists in every language (TestSearchWithoutJavaScript
+				// follows the rules in a browser).
+				key, ok := strings.CutPrefix(f[len(f)-2], prefix+":lang/")
+				for _, l := range langs {
+					if ok && files[l+"/"+key+"index.html"] == nil && !strings.Contains(key, ":q") {
+						t.Errorf("base %q: rule %q leads to a missing page in %s", base, line, l)
+						break
+					}
+				}
+				search++
 				continue
 			}
 			if len(f) == 3 && f[2] == "404" {
@@ -127,6 +143,9 @@ func TestRedirectsFile(t *testing.T) {
 				continue
 			}
 			rules[strings.TrimPrefix(f[3], "Language=")] = f[1]
+		}
+		if search < 100 {
+			t.Errorf("base %q: %d rules for the search without JavaScript", base, search)
 		}
 		for _, l := range langs {
 			if rules[l] != prefix+l+"/" {

@@ -19,10 +19,16 @@ type Site struct {
 	// Sprache: de-simple) of the pages newcomers start from: the home page,
 	// the finder and the Markdown pages written in it (content/de-simple/).
 	// Empty: none.
-	EasyLanguage string        `yaml:"easy_language" wg:"ref=language"`
-	BaseURL      URL           `yaml:"base_url"`
-	Coordination *Coordination `yaml:"coordination"`
-	Referrals    *Referrals    `yaml:"referrals"`
+	EasyLanguage string `yaml:"easy_language" wg:"ref=language"`
+	// TranslationsNeedReview lists the languages whose translations in
+	// the data (offices, offers, courses…) were written without a native
+	// speaker and not yet reviewed by one; pages in those languages say
+	// so, as they do for an interface not yet reviewed. Remove a code once
+	// a native speaker has read the texts.
+	TranslationsNeedReview []string      `yaml:"translations_need_review" wg:"ref=language"`
+	BaseURL                URL           `yaml:"base_url"`
+	Coordination           *Coordination `yaml:"coordination"`
+	Referrals              *Referrals    `yaml:"referrals"`
 	// State and Country complete postal addresses in open data (HSDS
 	// requires them): e.g. Bayern, DE.
 	State   string `yaml:"state"`

@@ -42,9 +42,10 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 	switch {
 	case r.base != nil:
 		v.root = r.base.Path
-	case p.Kind == site.KindNotFound:
-		// A 404 page is served at any depth: its links start at the
-		// domain's root (a site in a folder sets base_url).
+	case p.Kind == site.KindNotFound || p.Key == site.KeySearchNames:
+		// A 404 page, and the names page of a search without JavaScript,
+		// are served at any depth: their links start at the domain's root
+		// (a site in a folder sets base_url).
 		v.root = "/"
 	default:
 		v.root = rootPrefix(p.Path())
@@ -651,11 +652,14 @@ func (v *View) CurrentNative() string {
 	return v.Lang
 }
 
-// NeedsReview reports whether the interface strings of the page's
-// language have not been reviewed by a native speaker yet (the key
-// translation_status of its i18n file is not "reviewed"): the page then
-// says so.
-func (v *View) NeedsReview() bool { return v.T("translation_status") != "reviewed" }
+// NeedsReview reports whether the page's texts in its language have not
+// been reviewed by a native speaker yet: its interface strings (the key
+// translation_status of its i18n file is not "reviewed") or the data's
+// translations (site.yaml lists the language in translations_need_review).
+// The page then says so.
+func (v *View) NeedsReview() bool {
+	return v.T("translation_status") != "reviewed" || slices.Contains(v.Site.Dir.Site.TranslationsNeedReview, v.Lang)
+}
 
 // DistrictsByName returns the districts sorted by their names in the
 // page's language, for choosing from a list.

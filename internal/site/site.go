@@ -396,6 +396,7 @@ func (s *Site) paginate() error {
 		}
 		add(KindOpenData, "open-data/", nil)
 		add(KindSearch, "search/", nil)
+		add(KindSearch, KeySearchNames, &SearchNamesPage{})
 		if s.Edition == EditionInternal {
 			add(KindRefer, "refer/", nil)
 			add(KindQuality, "quality/", nil)

@@ -1,3 +1,8 @@
+// Search forms send nojs=1, so that a host with the build's _redirects
+// leads a name to its page without JavaScript; with it, the search page's
+// script answers, and its address carries the query alone.
+document.querySelectorAll('form[role="search"] input[name="nojs"]').forEach(function (e) { e.remove(); });
+
 // Marks today's consultation hours and, for offices, whether they are open
 // now, in Munich time. Pages are complete without it: it only adds.
 (function () {
