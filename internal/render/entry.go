@@ -21,6 +21,9 @@ type EntryCheck struct {
 	// Report is the "report a mistake" link: a pre-filled new issue on the
 	// Git host, or a mailto: address; "" when the site has neither.
 	Report template.URL
+	// The texts in the page's language: the warning at the top ("" unless
+	// Expired), the last check ("" never checked), the report link's label.
+	Warning, Last, ReportLabel string
 }
 
 // Check returns the EntryCheck of x, a *model.Provider, *model.Office,
@@ -66,6 +69,15 @@ func (v *View) Check(x any) EntryCheck {
 		c.Expired = verified.DaysUntil(v.Site.Today) > d.Site.Checks.Expired()
 	}
 	c.Report = v.reportURL(kind, id, v.Plain(name), file, editor)
+	if c.Expired {
+		c.Warning = v.T("verified_long_ago", "date", c.Verified)
+	}
+	if c.Verified != "" {
+		c.Last = v.T("last_verified", "date", c.Verified)
+	}
+	if c.Report != "" {
+		c.ReportLabel = v.T("report_mistake")
+	}
 	return c
 }
 

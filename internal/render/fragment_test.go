@@ -3,10 +3,12 @@ package render
 import (
 	"bytes"
 	"html/template"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
@@ -117,29 +119,68 @@ func exampleSiteIn(tb testing.TB, base string, langs ...string) (*site.Site, *Re
 
 // BenchmarkRender renders the example's pages of one kind per op, in all
 // languages (go test ./internal/render -bench Render -benchmem); the
-// fragment cache is warm after the first op, as in a build.
+// fragment cache is warm after the first op, as in a build. The kinds
+// with "-own-theme" render with a theme whose course page and course card
+// differ from the default theme's: its output changes, its speed does not
+// (there is one rendering path, whatever the theme).
 func BenchmarkRender(b *testing.B) {
 	s, r := exampleSite(b, "")
-	for _, kind := range []string{site.KindCourse, site.KindCourseSet, site.KindOffice, site.KindDistrict, site.KindAdvisorSet} {
+	own := ownTheme(b)
+	ownR, err := New(Config{Theme: own, Strings: r.cfg.Strings})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, run := range []struct {
+		kind, name, marker string
+		r                  *Renderer
+	}{
+		{site.KindCourse, "course", "", r},
+		{site.KindCourse, "course-own-theme", `<p class="own">`, ownR},
+		{site.KindCourseSet, "courseset", "", r},
+		{site.KindCourseSet, "courseset-own-theme", `<h3 class="own">`, ownR},
+		{site.KindOffice, "office", "", r},
+		{site.KindDistrict, "district", "", r},
+		{site.KindAdvisorSet, "advisorset", "", r},
+	} {
 		var pages []*site.Page
 		for _, p := range s.Pages {
-			if p.Kind == kind {
+			if p.Kind == run.kind {
 				pages = append(pages, p)
 			}
 		}
-		b.Run(kind, func(b *testing.B) {
+		b.Run(run.name, func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
 				for _, p := range pages {
 					buf.Reset()
-					if err := r.Render(&buf, s, p); err != nil {
+					if err := run.r.Render(&buf, s, p); err != nil {
 						b.Fatal(err)
+					}
+					if !bytes.Contains(buf.Bytes(), []byte(run.marker)) {
+						b.Fatalf("%s lacks the theme's %s", p.Path(), run.marker)
 					}
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pages)), "ns/page")
 		})
 	}
+}
+
+// ownTheme is the default theme with a line added to the course page and
+// a class to the course card.
+func ownTheme(tb testing.TB) fs.FS {
+	tb.Helper()
+	edit := func(name, old, new string) *fstest.MapFile {
+		b, err := fs.ReadFile(themes.Default(), name)
+		if err != nil || !bytes.Contains(b, []byte(old)) {
+			tb.Fatalf("%s has no %q (%v)", name, old, err)
+		}
+		return &fstest.MapFile{Data: bytes.Replace(b, []byte(old), []byte(new), 1)}
+	}
+	return themes.Overlay(fstest.MapFS{
+		"templates/course.html":   edit("templates/course.html", `<h1>{{template "text" .Title}}</h1>`, `<h1>{{template "text" .Title}}</h1><p class="own">{{.TypeName}}</p>`),
+		"templates/partials.html": edit("templates/partials.html", `{{define "course-card"}}{{with .V.Course .X}}<h3>`, `{{define "course-card"}}{{with .V.Course .X}}<h3 class="own">`),
+	}, themes.Default())
 }
 
 // TestLanguageLinksMatchTemplate checks the Go-written language links

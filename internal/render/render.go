@@ -53,10 +53,8 @@ type Renderer struct {
 	// View.Fragment: language → *sync.Map of fragmentKey → template.HTML;
 	// nil turns the cache off (tests).
 	fragments *sync.Map
-	// fast is set when the theme has the default theme's course.html and
-	// partials.html: course pages and cards are written by courseMain and
-	// courseCard (see fast.go).
-	fast bool
+	// labels holds the *CourseLabels of each language (see View.Course).
+	labels *sync.Map
 }
 
 // fragmentKey names one rendering of a partial template in a language:
@@ -78,11 +76,8 @@ func (r *Renderer) Forget(lang string) {
 }
 
 // New parses the theme's templates.
-func New(cfg Config) (*Renderer, error) { return newRenderer(cfg, fastPathsApply(cfg.Theme)) }
-
-// newRenderer is New with the fast paths on or off (tests compare the two).
-func newRenderer(cfg Config, fast bool) (*Renderer, error) {
-	r := &Renderer{cfg: cfg, templates: map[string]*template.Template{}, fragments: &sync.Map{}, fast: fast}
+func New(cfg Config) (*Renderer, error) {
+	r := &Renderer{cfg: cfg, templates: map[string]*template.Template{}, fragments: &sync.Map{}, labels: &sync.Map{}}
 	if cfg.BaseURL != "" {
 		u, err := url.Parse(cfg.BaseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -104,12 +99,6 @@ func newRenderer(cfg Config, fast bool) (*Renderer, error) {
 		}
 		if _, err := t.ParseFS(cfg.Theme, "templates/"+kind+".html"); err != nil {
 			return nil, fmt.Errorf("parse theme: %w", err)
-		}
-		if kind == site.KindCourse && r.fast {
-			t.Funcs(template.FuncMap{fastMainName: courseMain})
-			if _, err := t.Parse(`{{define "main"}}{{` + fastMainName + ` .}}{{end}}`); err != nil {
-				return nil, err
-			}
 		}
 		r.templates[kind] = t
 	}
@@ -169,17 +158,11 @@ func (v *View) Fragment(name string, x any) (template.HTML, error) {
 	if t == nil {
 		return "", fmt.Errorf("fragment %q: no templates for kind %q", name, v.Page.Kind)
 	}
-	h, fast := template.HTML(""), false
-	if v.r.fast {
-		h, fast = fastPartial(v, name, x)
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, v.With(x)); err != nil {
+		return "", err
 	}
-	if !fast {
-		var b strings.Builder
-		if err := t.ExecuteTemplate(&b, name, v.With(x)); err != nil {
-			return "", err
-		}
-		h = template.HTML(b.String()) // escaped by html/template as it rendered
-	}
+	h := template.HTML(b.String()) // escaped by html/template as it rendered
 	if cache != nil {
 		cache.Store(key, h)
 	}

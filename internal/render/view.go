@@ -760,8 +760,11 @@ func (v *View) TH(key string, pairs ...any) (template.HTML, error) {
 		case string:
 			values[marker] = esc(x)
 		case Localized:
+			// Through the theme's "text" partial, as {{template "text"}}.
 			var b strings.Builder
-			writeText(&b, x)
+			if err := v.r.templates[v.Page.Kind].ExecuteTemplate(&b, "text", x); err != nil {
+				return "", fmt.Errorf("TH %s: %w", key, err)
+			}
 			values[marker] = b.String()
 		default:
 			return "", fmt.Errorf("TH %s: value of %s is a %T", key, name, x)
