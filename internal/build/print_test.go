@@ -82,7 +82,7 @@ func TestPrintPages(t *testing.T) {
 			t.Errorf("%s: the printed page has no %q", tt.path, tt.text)
 		}
 		png := filepath.Join(out, strconv.Itoa(i))
-		if err := exec.Command(pdftoppm, "-r", "200", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, png).Run(); err != nil {
+		if err := exec.Command(pdftoppm, "-r", "100", "-f", "1", "-l", "1", "-png", "-singlefile", pdf, png).Run(); err != nil {
 			t.Fatalf("%s: pdftoppm: %v", tt.path, err)
 		}
 		if qr := decodeQR(t, png+".png"); qr != tt.qr {
