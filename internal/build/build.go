@@ -81,9 +81,6 @@ type Config struct {
 	Source  fs.FS     // the site: data/, content/, i18n/, themes/default/
 	BaseURL string    // overrides base_url of site.yaml when set
 	Now     time.Time // the build date; zero: now
-	// Reload is the path of a live-reload script to add to every page
-	// (wegweiser serve), or "".
-	Reload string
 	// Statistics, if set, are published as a statistics page.
 	Statistics *site.Statistics
 	// Edition is "internal" for the staff edition; anything else builds the
@@ -99,10 +96,18 @@ type Config struct {
 	// its data/changes.json tells which entries changed since (for the
 	// feeds).
 	Previous fs.FS
+}
+
+// PreviewOptions are what a preview (Prepare, for wegweiser serve) needs
+// beyond the site's inputs.
+type PreviewOptions struct {
+	// Reload is the path of a live-reload script to add to every page, or
+	// "".
+	Reload string
 	// Workers is the number of goroutines of the open data and search
-	// steps, which take one language each (0: one per core). wegweiser
-	// serve, which makes them in the background, leaves a core to the
-	// pages asked for meanwhile.
+	// steps, which take one language each (0: one per core): serve, which
+	// makes them in the background, leaves a core to the pages asked for
+	// meanwhile.
 	Workers int
 }
 
@@ -195,7 +200,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		return nil, &Result{Problems: problems}, problems
 	}
 	clock.phase("load")
-	st, err := newStage(cfg, dir, problems, top)
+	st, err := newStage(cfg, PreviewOptions{}, dir, problems, top)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,6 +225,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 // the other files are made from.
 type stage struct {
 	cfg      Config
+	workers  int              // goroutines of open data and search (PreviewOptions.Workers)
 	dir      *model.Directory // of the edition built
 	public   *model.Directory // open data is always the public directory
 	internal bool
@@ -239,8 +245,8 @@ type stage struct {
 
 // newStage makes the page graph and the renderer of a loaded directory
 // and writes the theme's assets to w.
-func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*stage, error) {
-	st := &stage{cfg: cfg, public: dir.Public(), internal: cfg.Edition == site.EditionInternal}
+func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems diag.List, w Writer) (*stage, error) {
+	st := &stage{cfg: cfg, workers: opts.Workers, public: dir.Public(), internal: cfg.Edition == site.EditionInternal}
 	if cfg.Now.IsZero() {
 		st.cfg.Now = time.Now()
 	}
@@ -284,7 +290,7 @@ func newStage(cfg Config, dir *model.Directory, problems diag.List, w Writer) (*
 	if err != nil {
 		return nil, err
 	}
-	st.r, err = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: assets, Reload: cfg.Reload})
+	st.r, err = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: assets, Reload: opts.Reload})
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +313,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.base, w)
+	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.workers, st.base, w)
 	if err != nil {
 		return err
 	}
@@ -316,7 +322,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeSearch(st.graph, st.strs, cfg, w, terms); err != nil {
+	if err := writeSearch(st.graph, st.strs, st.workers, w, terms); err != nil {
 		return err
 	}
 	clock.phase("search")
@@ -413,7 +419,7 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 // writeOpenData writes the HSDS datasets (one per language), the JSON
 // dump, the GeoJSON, the change state and the Atom feeds, and says what the
 // feeds' changes were computed from.
-func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, base string, w Writer) (changesFrom string, err error) {
+func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, workers int, base string, w Writer) (changesFrom string, err error) {
 	today := model.DateOf(cfg.Now)
 	pageURL := func(lang string) func(kind, id string) string {
 		return func(kind, id string) string {
@@ -440,7 +446,7 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	// The languages' HSDS exports and feeds are independent: one per core
 	// at a time.
 	var mu sync.Mutex // files
-	parallel.EachOn(workers(cfg), len(d.Site.Languages), func(i int) {
+	parallel.EachOn(cores(workers), len(d.Site.Languages), func(i int) {
 		lang := d.Site.Languages[i]
 		out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
 		mu.Lock()
@@ -508,7 +514,7 @@ type searchTerms struct {
 }
 
 // writeSearch writes the static search index of every language.
-func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *searchTerms) error {
+func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *searchTerms) error {
 	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
 	langs := s.Dir.Site.Languages
 	// With terms, each language keeps the analyses of its texts for the
@@ -523,7 +529,7 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *s
 	}
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
-	parallel.EachOn(workers(cfg), len(langs), func(i int) {
+	parallel.EachOn(cores(workers), len(langs), func(i int) {
 		lang := langs[i]
 		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i])
 		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
@@ -536,10 +542,11 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, cfg Config, w Writer, terms *s
 	return errors.Join(errs...)
 }
 
-// workers returns the goroutines cfg gives the open data and search.
-func workers(cfg Config) int {
-	if cfg.Workers > 0 {
-		return cfg.Workers
+// cores returns the goroutines of the open data and search: workers, or
+// one per core when 0.
+func cores(workers int) int {
+	if workers > 0 {
+		return workers
 	}
 	return runtime.GOMAXPROCS(0)
 }

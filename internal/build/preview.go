@@ -64,11 +64,11 @@ func (m *memory) WriteFile(name string, data []byte) error {
 	return nil
 }
 
-// Prepare loads the site of cfg and lays it out for serving, reusing prev,
+// Prepare loads the site of cfg and lays it out for serving with opts, reusing prev,
 // the preview of the same site before a change (nil: none). The rest of
 // the files are made in the background until ctx is done or Close is
 // called. If the data has errors it returns them as a diag.List.
-func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
+func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview) (*Preview, error) {
 	start := time.Now()
 	clock := &timer{mark: start}
 	if cfg.Now.IsZero() {
@@ -85,12 +85,12 @@ func Prepare(ctx context.Context, cfg Config, prev *Preview) (*Preview, error) {
 	clock.phase("load")
 	assets := &memory{files: map[string][]byte{}}
 	top := &topLevel{Writer: assets, seen: map[string]bool{}}
-	st, err := newStage(cfg, snap.Dir, problems, top)
+	st, err := newStage(cfg, opts, snap.Dir, problems, top)
 	if err != nil {
 		return nil, err
 	}
 	clock.phase("model")
-	in, err := newInputs(snap, st.base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, cfg.Reload,
+	in, err := newInputs(snap, st.base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, opts.Reload,
 		filesOf(st.theme, "."), filesOf(cfg.Source, "i18n"))
 	if err != nil {
 		return nil, err

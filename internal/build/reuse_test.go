@@ -27,7 +27,7 @@ func TestIncrementalRebuild(t *testing.T) {
 	ctx := context.Background()
 	prepare := func(prev *Preview) *Preview {
 		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, prev)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
 		if err != nil {
 			t.Fatalf("prepare: %v", err)
 		}
@@ -187,7 +187,7 @@ func ownPage(path string) (kind, id string, ok bool) {
 // web editor, so every top-level name has its own rule).
 func TestPreviewEarlyHeaders(t *testing.T) {
 	ctx := context.Background()
-	pv, err := Prepare(ctx, Config{Source: os.DirFS(filepath.Join("..", "..")), Now: testToday}, nil)
+	pv, err := Prepare(ctx, Config{Source: os.DirFS(filepath.Join("..", "..")), Now: testToday}, PreviewOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestCustomThemeRendersAgain(t *testing.T) {
 	const page = "de/offices/caritas-mbe-maxvorstadt/index.html"
 	show := func(prev *Preview) (*Preview, string) {
 		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, prev)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -87,8 +87,8 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	if s.srcErr != nil {
 		return s.srcErr
 	}
-	pv, err := build.Prepare(ctx, build.Config{Source: s.src, Now: s.cfg.Now, Reload: strings.TrimPrefix(prefix, "/") + "reload.js",
-		Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
+	pv, err := build.Prepare(ctx, build.Config{Source: s.src, Now: s.cfg.Now},
+		build.PreviewOptions{Reload: strings.TrimPrefix(prefix, "/") + "reload.js", Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
