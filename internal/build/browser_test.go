@@ -1,10 +1,14 @@
 package build
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,8 +19,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -98,10 +104,152 @@ type pageResult struct {
 	}
 }
 
-// runBrowser runs pages.mjs with args and decodes its JSON output into v.
+// runBrowser runs a command of pages.mjs with args in the browser the
+// package's tests share (sharedPages) and decodes its results into v.
 func runBrowser(t *testing.T, node, chromium, dir string, v any, args ...string) {
 	t.Helper()
-	runScript(t, node, chromium, dir, "pages.mjs", v, args...)
+	out, err := sharedPages.run(node, chromium, dir, args)
+	if err != nil {
+		t.Fatalf("browser run %s failed: %v", args[0], err)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatalf("browser output: %v\n%s", err, out)
+	}
+}
+
+// sharedPages is the one `node pages.mjs serve` process, with one
+// Chromium, that the package's browser tests send their runs to: started
+// by the first, stopped by TestMain. Chromium starts once per test binary
+// instead of once per run, and the runs of parallel tests go on side by
+// side in contexts of their own.
+var sharedPages pagesProcess
+
+type pagesProcess struct {
+	once  sync.Once
+	start error
+	stdin io.WriteCloser
+	done  chan struct{} // closed when the process has ended
+	mu    sync.Mutex
+	next  int
+	wait  map[int]chan pagesReply
+	err   error // why the process ended, once it has
+	logMu sync.Mutex
+	log   bytes.Buffer // its stderr
+}
+
+type pagesReply struct {
+	ID      int
+	Results json.RawMessage
+	Error   string
+}
+
+// run sends one command and waits for its results.
+func (p *pagesProcess) run(node, chromium, dir string, args []string) (json.RawMessage, error) {
+	p.once.Do(func() { p.start = p.launch(node, chromium, dir) })
+	if p.start != nil {
+		return nil, p.start
+	}
+	p.mu.Lock()
+	if p.err != nil {
+		p.mu.Unlock()
+		return nil, p.err
+	}
+	p.next++
+	id, reply := p.next, make(chan pagesReply, 1)
+	p.wait[id] = reply
+	line, _ := json.Marshal(map[string]any{"id": id, "args": args})
+	_, err := p.stdin.Write(append(line, '\n'))
+	p.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("pages.mjs: %w", err)
+	}
+	select {
+	case r := <-reply:
+		if r.Error != "" {
+			return nil, errors.New(r.Error)
+		}
+		return r.Results, nil
+	case <-p.done:
+		p.mu.Lock()
+		err := p.err
+		p.mu.Unlock()
+		p.logMu.Lock()
+		defer p.logMu.Unlock()
+		return nil, fmt.Errorf("pages.mjs ended: %v\n%s", err, p.log.String())
+	}
+}
+
+func (p *pagesProcess) launch(node, chromium, dir string) error {
+	cmd := exec.Command(node, filepath.Join(dir, "pages.mjs"), "serve")
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Dir = dir
+	cmd.Stderr = &lockedWriter{mu: &p.logMu, w: &p.log}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start pages.mjs: %w", err)
+	}
+	p.stdin, p.wait, p.done = stdin, map[int]chan pagesReply{}, make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(nil, 256<<20)
+		for sc.Scan() {
+			var r pagesReply
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				continue // not a reply
+			}
+			p.mu.Lock()
+			if c, ok := p.wait[r.ID]; ok {
+				c <- r
+				delete(p.wait, r.ID)
+			}
+			p.mu.Unlock()
+		}
+		err := cmd.Wait()
+		p.mu.Lock()
+		p.err = fmt.Errorf("pages.mjs exited: %v", err)
+		p.mu.Unlock()
+		close(p.done)
+	}()
+	return nil
+}
+
+// stop ends the process (closing its input lets it finish its runs and
+// close the browser).
+func (p *pagesProcess) stop() {
+	if p.stdin == nil {
+		return
+	}
+	p.stdin.Close()
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+	}
+}
+
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// TestMain stops the shared browser after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sharedPages.stop()
+	os.Exit(code)
 }
 
 // runScript runs a browser script of tests/browser with args and decodes

@@ -20,320 +20,360 @@
 //       the page once more; with <finder> (the course list with a query),
 //       also opens it online and, offline, with ?type=literacy
 // Prints one JSON array. Environment: CHROMIUM (default /usr/bin/chromium).
+//
+//   node pages.mjs serve
+//       one browser for many runs: reads one request per line on stdin,
+//       {"id": 1, "args": ["check", "<base-url>", "<json>"]}, runs it (several
+//       at a time, each in contexts of its own) and writes one line per
+//       request, {"id": 1, "results": [...]} or {"id": 1, "error": "..."};
+//       closes the browser when stdin ends. The Go tests start it once per
+//       test binary (browser_test.go), so Chromium starts once, not once
+//       per test.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 import { measure } from "./layout.mjs";
 
-const [mode, base, ...paths] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const results = [];
-try {
-  const context = await browser.newContext({ viewport: { width: 320, height: 740 } });
-  if (mode === "type") {
-    // paths: a search page, the text to type, then a facet name. Types the
-    // text key by key, then picks the facet's first value and reports the
-    // counts shown and the results left.
-    const [path, text, facet] = paths;
-    const page = await context.newPage();
-    await page.goto(base + path, { waitUntil: "load" });
-    await page.locator("#q").pressSequentially(text, { delay: 60 });
-    await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
-    // All results, through "more results" where there are more than a page.
-    const all = async () => {
-      for (let i = 0; i < 50 && await page.locator("#search-more").isVisible(); i++) {
-        const n = await page.locator("#search-results li").count();
-        await page.click("#search-more");
-        await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length > n, n, { timeout: 5000 });
-      }
-      return page.locator("#search-results li").count();
-    };
-    const before = await all();
-    const status = await page.textContent("#search-status");
-    const sel = page.locator(`#search-filters select[name=${facet}]`);
-    const options = await sel.locator("option").evaluateAll((os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
-    await sel.selectOption(options[0].value);
-    await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length !== n, before, { timeout: 5000 }).catch(() => {});
-    results.push({
-      dir: await page.evaluate(() => getComputedStyle(document.getElementById("search-results")).direction),
-      before, status, option: options[0], after: await all(),
-      afterStatus: await page.textContent("#search-status"), url: page.url(),
-    });
-    paths.length = 0;
-  }
-  if (mode === "fold") {
-    // paths: a search page, then words; reports the page script's folding.
-    const [path, ...words] = paths;
-    const page = await context.newPage();
-    await page.goto(base + path, { waitUntil: "load" });
-    results.push(await page.evaluate((ws) => ws.map((w) => window.wegweiserFold(w)), words));
-    paths.length = 0;
-  }
-  if (mode === "search") {
-    // paths: search page URLs with ?q=…; reports the first ten result links
-    // and the time from the start of the search to its results. A query
-    // without filters after one on the same language's page is typed into
-    // the open page's form, as a person searching again would: the page
-    // keeps the index files it has loaded. Others open their address.
-    const page = await context.newPage();
-    let open = null; // the path of the page open with no filters, or null
-    for (const path of paths) {
-      const u = new URL(path, base);
-      const plain = [...u.searchParams.keys()].every((k) => k === "q");
-      if (plain && open === u.pathname) {
-        const n = await page.evaluate((q) => {
-          const n = performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length;
-          const input = document.getElementById("q");
-          input.value = q;
-          input.form.requestSubmit();
-          return n;
-        }, u.searchParams.get("q"));
-        await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length > n, n, { timeout: 10000 }).catch(() => {});
-      } else {
-        await page.goto(base + path, { waitUntil: "domcontentloaded" });
-        await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
-      }
-      open = plain ? u.pathname : null;
-      results.push(await page.evaluate(() => {
-        const marks = performance.getEntriesByType("mark");
-        const last = (w) => marks.filter((m) => m.name.startsWith("wegweiser-search-" + w + "-")).pop();
-        const start = last("start"), done = last("done");
-        return {
-          hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
-          dir: getComputedStyle(document.getElementById("search-results")).direction,
-          ms: start && done ? done.startTime - start.startTime : -1,
-          nav: performance.now(),
-        };
-      }));
-    }
-    paths.length = 0;
-  }
-  if (mode === "filter") {
-    // paths: <path> then name=value pairs for the advisor filter form.
-    const [path, ...pairs] = paths;
-    const page = await context.newPage();
-    await page.goto(base + path, { waitUntil: "load" });
-    const before = await page.locator("table.directory tbody tr:visible").count();
-    for (const p of pairs) {
-      const [name, value] = p.split("=");
-      await page.selectOption(`#advisor-filter select[name=${name}]`, value);
-    }
-    results.push({
-      before, after: await page.locator("table.directory tbody tr:visible").count(),
-      output: await page.locator("#advisor-filter output").textContent(),
-      formShown: await page.locator("#advisor-filter").isVisible(),
-      firstName: await page.locator("table.directory tbody tr:visible th").first().getAttribute("scope"),
-      names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
-    });
-    paths.length = 0;
-  }
-  if (mode === "courses") {
-    // paths: the course list page, then a query to open it with. Chooses
-    // childcare in the form, then runs the page's filter over every
-    // combination of the form's choices: for each type, district, with
-    // and without neighbours, time, month and the 16 combinations of the
-    // four checkboxes (childcare 1, women 2, literacy 4, free 8), the
-    // indexes in finder.json of the courses kept, as "3,17".
-    const [path, query] = paths;
-    const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + path + query, { waitUntil: "load" });
-    await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
-    const shown = () => page.evaluate(() => ({
-      hrefs: Array.from(document.querySelectorAll("#cf-results li h3 a")).map((a) => a.getAttribute("href")),
-      status: document.getElementById("cf-status").textContent,
-      query: location.search,
-      options: Object.fromEntries(["type", "district", "time", "month"].map((n) =>
-        [n, Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => [o.value, o.textContent, o.selected])])),
-    }));
-    const opened = await shown();
-    await page.check("#cf-childcare");
-    const checked = await shown();
-    const all = await page.evaluate(async () => {
-      const data = await (await fetch("finder.json")).json();
-      const values = {};
-      for (const n of ["type", "district", "time", "month"]) values[n] = Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => o.value);
-      const index = new Map(data.courses.map((c, i) => [c, i]));
-      const results = [];
-      for (const type of values.type) for (const district of values.district) for (const near of [false, true])
-        for (const time of values.time) for (const month of values.month) for (let m = 0; m < 16; m++) {
-          const q = { type, district, near, time, month, childcare: !!(m & 1), women: !!(m & 2), literacy: !!(m & 4), free: !!(m & 8) };
-          results.push(window.wegweiserCourses.filter(data, q).map((c) => index.get(c)).join(","));
-        }
-      return { values, ids: data.courses.map((c) => c.id), results };
-    });
-    results.push({ opened, checked, all, errors });
-    paths.length = 0;
-  }
-  if (mode === "pdf") {
-    // paths: an output folder, then pages; prints each to <folder>/<n>.pdf
-    // (A4, as the page's CSS asks) as a person choosing "Print → Save as
-    // PDF" would.
-    const [folder, ...list] = paths;
-    const page = await context.newPage();
-    for (const [i, path] of list.entries()) {
-      await page.goto(base + path, { waitUntil: "load" });
-      const file = folder + "/" + i + ".pdf";
-      await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
-      results.push({ path, file });
-    }
-    paths.length = 0;
-  }
-  if (mode === "offline") {
-    const [visit, search1, search2, switchPath, finder] = paths;
-    const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + visit, { waitUntil: "load" });
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.reload({ waitUntil: "load" }); // now controlled by the worker
-    const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
-    await page.goto(base + search1, { waitUntil: "load" });
-    await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 });
-    // The worker keeps the language's whole index once the search has
-    // fetched its meta.json: wait until every file of it is kept.
-    const lang = search1.split("/")[1];
-    const kept = await page.evaluate(async (lang) => {
-      const meta = await (await fetch("/search/" + lang + "/meta.json")).json();
-      const want = 2 + Math.ceil(meta.docs / meta.chunk) + meta.shards.length;
-      let n = 0;
-      for (let i = 0; i < 120 && n < want; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        n = 0;
-        for (const name of await caches.keys()) {
-          for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
-        }
-      }
-      return { n, want };
-    }, lang);
-    if (finder) { // the course finder, online, with a choice: its data is kept
-      await page.goto(base + finder, { waitUntil: "load" });
-      await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
-    }
-    await context.setOffline(true);
-    const offline = {};
-    if (finder) { // offline, another choice: answered from the kept data
-      await page.goto(base + finder.split("?")[0] + "?type=literacy", { waitUntil: "load" });
-      await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 }).catch(() => {});
-      offline.finder = await page.evaluate(() => ({
-        status: document.getElementById("cf-status").textContent,
-        courses: document.querySelectorAll("#cf-results li").length,
-      }));
-    }
-    const r1 = await page.goto(base + visit, { waitUntil: "load" });
-    offline.status = r1 ? r1.status() : 0;
-    offline.h1 = await page.textContent("h1");
-    offline.note = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
-    await page.goto(base + search2, { waitUntil: "load" });
-    await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 }).catch(() => {});
-    offline.results = await page.locator("#search-results li").count();
-    offline.searchStatus = await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "");
-    offline.kept = kept;
-    offline.searchNote = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
-    await context.setOffline(false);
-    await page.request.get(base + switchPath);
-    await page.goto(base + visit, { waitUntil: "load" });
-    const online = {
-      footer: await page.evaluate(() => document.querySelector("footer").textContent),
-      note: await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || ""),
-    };
-    // The new build's worker replaces the old one and its copies.
-    online.caches = await page.evaluate(async () => {
-      const reg = await navigator.serviceWorker.getRegistration();
-      const changed = new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
-      await reg.update();
-      await Promise.race([changed, new Promise((r) => setTimeout(r, 10000))]);
-      const res = await fetch("/sw.js");
-      const version = ((await res.text()).match(/VERSION = "([0-9a-f-]+)"/) || [])[1];
-      // Until the new worker has kept the page (the old one keeps nothing).
-      for (let i = 0; i < 40; i++) {
-        await fetch(location.href);
-        await new Promise((r) => setTimeout(r, 250));
-        const names = await caches.keys();
-        if (names.length === 1 && names[0] === "wegweiser-" + version) break;
-      }
-      return { names: await caches.keys(), version };
-    });
-    results.push({ controlled, offline, online, errors });
-    paths.length = 0;
-  }
-  if (mode === "file") {
-    // base: a file:// address of a search page; reports its status line.
-    const page = await context.newPage();
-    await page.goto(base, { waitUntil: "load" });
-    results.push({ status: await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "") });
-  }
-  if (mode === "status") {
-    const [path, ...times] = paths;
-    for (const time of times) {
+
+// run runs one command (see Usage) in contexts of its own and returns its
+// results.
+async function run(mode, base, paths) {
+  const results = [];
+  const opened = [];
+  const newContext = async (options) => {
+    const c = await browser.newContext(options);
+    opened.push(c);
+    return c;
+  };
+  try {
+    const context = await newContext({ viewport: { width: 320, height: 740 } });
+    if (mode === "type") {
+      // paths: a search page, the text to type, then a facet name. Types the
+      // text key by key, then picks the facet's first value and reports the
+      // counts shown and the results left.
+      const [path, text, facet] = paths;
       const page = await context.newPage();
-      await page.clock.setFixedTime(new Date(time));
       await page.goto(base + path, { waitUntil: "load" });
-      results.push(await page.evaluate(() => ({
-        status: (document.querySelector("[data-status] .status") || {}).textContent || "",
-        today: document.querySelectorAll("[data-status] li.today").length,
-      })));
-      await page.close();
-    }
-    paths.length = 0;
-  }
-  if (mode === "check") {
-    const { paths: list, widths = [320], parallel = 2, noAxe = [] } = JSON.parse(paths[0]);
-    const skipAxe = new Set(noAxe);
-    // axe is evaluated in the page (as a test tool, outside the page's CSP)
-    // rather than served, so one copy is read once.
-    const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-    const queue = list.slice();
-    // Added to every document of a second context before its own scripts
-    // run (outside the page's CSP): compiled once per renderer, not once
-    // per page. Pages without axe open in the first context, which saves
-    // evaluating it there.
-    const axeContext = await browser.newContext({ viewport: { width: 320, height: 740 } });
-    await axeContext.addInitScript({ content: axeSource });
-    const seenBy = new Map(); // page → { errors, external } of its current path
-    const open = async (ctx) => {
-      const page = await ctx.newPage();
-      page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) seenBy.get(page).external.push(r.url()); });
-      page.on("console", (m) => { if (m.type() === "error") seenBy.get(page).errors.push(m.text()); });
-      page.on("pageerror", (e) => seenBy.get(page).errors.push(String(e)));
-      return page;
-    };
-    const worker = async () => {
-      const pages = {};
-      for (let path; (path = queue.shift()) !== undefined;) {
-        const withAxe = !skipAxe.has(path);
-        const page = pages[withAxe] ||= await open(withAxe ? axeContext : context);
-        const errors = [], external = [];
-        seenBy.set(page, { errors, external });
-        await page.setViewportSize({ width: widths[0], height: 800 });
-        const response = await page.goto(base + path, { waitUntil: "load" });
-        const seen = await page.evaluate(() => ({
-          h1: (document.querySelector("h1") || {}).textContent || "",
-          lang: document.documentElement.lang,
-          dir: document.documentElement.dir,
-          main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
-          openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
-        }));
-        const axe = !withAxe ? [] : await page.evaluate(async () => {
-          const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
-          return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-        });
-        const layout = [];
-        for (const width of widths) {
-          await page.setViewportSize({ width, height: 800 });
-          layout.push({ ...(await page.evaluate(measure)) });
+      await page.locator("#q").pressSequentially(text, { delay: 60 });
+      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+      // All results, through "more results" where there are more than a page.
+      const all = async () => {
+        for (let i = 0; i < 50 && await page.locator("#search-more").isVisible(); i++) {
+          const n = await page.locator("#search-results li").count();
+          await page.click("#search-more");
+          await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length > n, n, { timeout: 5000 });
         }
-        results.push({ path, status: response.status(), ...seen, errors, external, axe, layout });
+        return page.locator("#search-results li").count();
+      };
+      const before = await all();
+      const status = await page.textContent("#search-status");
+      const sel = page.locator(`#search-filters select[name=${facet}]`);
+      const options = await sel.locator("option").evaluateAll((os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
+      await sel.selectOption(options[0].value);
+      await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length !== n, before, { timeout: 5000 }).catch(() => {});
+      results.push({
+        dir: await page.evaluate(() => getComputedStyle(document.getElementById("search-results")).direction),
+        before, status, option: options[0], after: await all(),
+        afterStatus: await page.textContent("#search-status"), url: page.url(),
+      });
+      paths.length = 0;
+    }
+    if (mode === "fold") {
+      // paths: a search page, then words; reports the page script's folding.
+      const [path, ...words] = paths;
+      const page = await context.newPage();
+      await page.goto(base + path, { waitUntil: "load" });
+      results.push(await page.evaluate((ws) => ws.map((w) => window.wegweiserFold(w)), words));
+      paths.length = 0;
+    }
+    if (mode === "search") {
+      // paths: search page URLs with ?q=…; reports the first ten result links
+      // and the time from the start of the search to its results. A query
+      // without filters after one on the same language's page is typed into
+      // the open page's form, as a person searching again would: the page
+      // keeps the index files it has loaded. Others open their address.
+      const page = await context.newPage();
+      let open = null; // the path of the page open with no filters, or null
+      for (const path of paths) {
+        const u = new URL(path, base);
+        const plain = [...u.searchParams.keys()].every((k) => k === "q");
+        if (plain && open === u.pathname) {
+          const n = await page.evaluate((q) => {
+            const n = performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length;
+            const input = document.getElementById("q");
+            input.value = q;
+            input.form.requestSubmit();
+            return n;
+          }, u.searchParams.get("q"));
+          await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.startsWith("wegweiser-search-done-")).length > n, n, { timeout: 10000 }).catch(() => {});
+        } else {
+          await page.goto(base + path, { waitUntil: "domcontentloaded" });
+          await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
+        }
+        open = plain ? u.pathname : null;
+        results.push(await page.evaluate(() => {
+          const marks = performance.getEntriesByType("mark");
+          const last = (w) => marks.filter((m) => m.name.startsWith("wegweiser-search-" + w + "-")).pop();
+          const start = last("start"), done = last("done");
+          return {
+            hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
+            dir: getComputedStyle(document.getElementById("search-results")).direction,
+            ms: start && done ? done.startTime - start.startTime : -1,
+            nav: performance.now(),
+          };
+        }));
       }
-      for (const page of Object.values(pages)) await page.close();
-    };
-    await Promise.all(Array.from({ length: parallel }, worker));
+      paths.length = 0;
+    }
+    if (mode === "filter") {
+      // paths: <path> then name=value pairs for the advisor filter form.
+      const [path, ...pairs] = paths;
+      const page = await context.newPage();
+      await page.goto(base + path, { waitUntil: "load" });
+      const before = await page.locator("table.directory tbody tr:visible").count();
+      for (const p of pairs) {
+        const [name, value] = p.split("=");
+        await page.selectOption(`#advisor-filter select[name=${name}]`, value);
+      }
+      results.push({
+        before, after: await page.locator("table.directory tbody tr:visible").count(),
+        output: await page.locator("#advisor-filter output").textContent(),
+        formShown: await page.locator("#advisor-filter").isVisible(),
+        firstName: await page.locator("table.directory tbody tr:visible th").first().getAttribute("scope"),
+        names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
+      });
+      paths.length = 0;
+    }
+    if (mode === "courses") {
+      // paths: the course list page, then a query to open it with. Chooses
+      // childcare in the form, then runs the page's filter over every
+      // combination of the form's choices: for each type, district, with
+      // and without neighbours, time, month and the 16 combinations of the
+      // four checkboxes (childcare 1, women 2, literacy 4, free 8), the
+      // indexes in finder.json of the courses kept, as "3,17".
+      const [path, query] = paths;
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(base + path + query, { waitUntil: "load" });
+      await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+      const shown = () => page.evaluate(() => ({
+        hrefs: Array.from(document.querySelectorAll("#cf-results li h3 a")).map((a) => a.getAttribute("href")),
+        status: document.getElementById("cf-status").textContent,
+        query: location.search,
+        options: Object.fromEntries(["type", "district", "time", "month"].map((n) =>
+          [n, Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => [o.value, o.textContent, o.selected])])),
+      }));
+      const opened = await shown();
+      await page.check("#cf-childcare");
+      const checked = await shown();
+      const all = await page.evaluate(async () => {
+        const data = await (await fetch("finder.json")).json();
+        const values = {};
+        for (const n of ["type", "district", "time", "month"]) values[n] = Array.from(document.querySelectorAll("#cf-" + n + " option")).map((o) => o.value);
+        const index = new Map(data.courses.map((c, i) => [c, i]));
+        const results = [];
+        for (const type of values.type) for (const district of values.district) for (const near of [false, true])
+          for (const time of values.time) for (const month of values.month) for (let m = 0; m < 16; m++) {
+            const q = { type, district, near, time, month, childcare: !!(m & 1), women: !!(m & 2), literacy: !!(m & 4), free: !!(m & 8) };
+            results.push(window.wegweiserCourses.filter(data, q).map((c) => index.get(c)).join(","));
+          }
+        return { values, ids: data.courses.map((c) => c.id), results };
+      });
+      results.push({ opened, checked, all, errors });
+      paths.length = 0;
+    }
+    if (mode === "pdf") {
+      // paths: an output folder, then pages; prints each to <folder>/<n>.pdf
+      // (A4, as the page's CSS asks) as a person choosing "Print → Save as
+      // PDF" would.
+      const [folder, ...list] = paths;
+      const page = await context.newPage();
+      for (const [i, path] of list.entries()) {
+        await page.goto(base + path, { waitUntil: "load" });
+        const file = folder + "/" + i + ".pdf";
+        await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+        results.push({ path, file });
+      }
+      paths.length = 0;
+    }
+    if (mode === "offline") {
+      const [visit, search1, search2, switchPath, finder] = paths;
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(base + visit, { waitUntil: "load" });
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.reload({ waitUntil: "load" }); // now controlled by the worker
+      const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+      await page.goto(base + search1, { waitUntil: "load" });
+      await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 });
+      // The worker keeps the language's whole index once the search has
+      // fetched its meta.json: wait until every file of it is kept.
+      const lang = search1.split("/")[1];
+      const kept = await page.evaluate(async (lang) => {
+        const meta = await (await fetch("/search/" + lang + "/meta.json")).json();
+        const want = 2 + Math.ceil(meta.docs / meta.chunk) + meta.shards.length;
+        let n = 0;
+        for (let i = 0; i < 120 && n < want; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          n = 0;
+          for (const name of await caches.keys()) {
+            for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
+          }
+        }
+        return { n, want };
+      }, lang);
+      if (finder) { // the course finder, online, with a choice: its data is kept
+        await page.goto(base + finder, { waitUntil: "load" });
+        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+      }
+      await context.setOffline(true);
+      const offline = {};
+      if (finder) { // offline, another choice: answered from the kept data
+        await page.goto(base + finder.split("?")[0] + "?type=literacy", { waitUntil: "load" });
+        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 }).catch(() => {});
+        offline.finder = await page.evaluate(() => ({
+          status: document.getElementById("cf-status").textContent,
+          courses: document.querySelectorAll("#cf-results li").length,
+        }));
+      }
+      const r1 = await page.goto(base + visit, { waitUntil: "load" });
+      offline.status = r1 ? r1.status() : 0;
+      offline.h1 = await page.textContent("h1");
+      offline.note = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
+      await page.goto(base + search2, { waitUntil: "load" });
+      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 }).catch(() => {});
+      offline.results = await page.locator("#search-results li").count();
+      offline.searchStatus = await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "");
+      offline.kept = kept;
+      offline.searchNote = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
+      await context.setOffline(false);
+      await page.request.get(base + switchPath);
+      await page.goto(base + visit, { waitUntil: "load" });
+      const online = {
+        footer: await page.evaluate(() => document.querySelector("footer").textContent),
+        note: await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || ""),
+      };
+      // The new build's worker replaces the old one and its copies.
+      online.caches = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.getRegistration();
+        const changed = new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+        await reg.update();
+        await Promise.race([changed, new Promise((r) => setTimeout(r, 10000))]);
+        const res = await fetch("/sw.js");
+        const version = ((await res.text()).match(/VERSION = "([0-9a-f-]+)"/) || [])[1];
+        // Until the new worker has kept the page (the old one keeps nothing).
+        for (let i = 0; i < 40; i++) {
+          await fetch(location.href);
+          await new Promise((r) => setTimeout(r, 250));
+          const names = await caches.keys();
+          if (names.length === 1 && names[0] === "wegweiser-" + version) break;
+        }
+        return { names: await caches.keys(), version };
+      });
+      results.push({ controlled, offline, online, errors });
+      paths.length = 0;
+    }
+    if (mode === "file") {
+      // base: a file:// address of a search page; reports its status line.
+      const page = await context.newPage();
+      await page.goto(base, { waitUntil: "load" });
+      results.push({ status: await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "") });
+    }
+    if (mode === "status") {
+      const [path, ...times] = paths;
+      for (const time of times) {
+        const page = await context.newPage();
+        await page.clock.setFixedTime(new Date(time));
+        await page.goto(base + path, { waitUntil: "load" });
+        results.push(await page.evaluate(() => ({
+          status: (document.querySelector("[data-status] .status") || {}).textContent || "",
+          today: document.querySelectorAll("[data-status] li.today").length,
+        })));
+        await page.close();
+      }
+      paths.length = 0;
+    }
+    if (mode === "check") {
+      const { paths: list, widths = [320], parallel = 2, noAxe = [] } = JSON.parse(paths[0]);
+      const skipAxe = new Set(noAxe);
+      // axe is evaluated in the page (as a test tool, outside the page's CSP)
+      // rather than served, so one copy is read once.
+      const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+      const queue = list.slice();
+      // Added to every document of a second context before its own scripts
+      // run (outside the page's CSP): compiled once per renderer, not once
+      // per page. Pages without axe open in the first context, which saves
+      // evaluating it there.
+      const axeContext = await newContext({ viewport: { width: 320, height: 740 } });
+      await axeContext.addInitScript({ content: axeSource });
+      const seenBy = new Map(); // page → { errors, external } of its current path
+      const open = async (ctx) => {
+        const page = await ctx.newPage();
+        page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) seenBy.get(page).external.push(r.url()); });
+        page.on("console", (m) => { if (m.type() === "error") seenBy.get(page).errors.push(m.text()); });
+        page.on("pageerror", (e) => seenBy.get(page).errors.push(String(e)));
+        return page;
+      };
+      const worker = async () => {
+        const pages = {};
+        for (let path; (path = queue.shift()) !== undefined;) {
+          const withAxe = !skipAxe.has(path);
+          const page = pages[withAxe] ||= await open(withAxe ? axeContext : context);
+          const errors = [], external = [];
+          seenBy.set(page, { errors, external });
+          await page.setViewportSize({ width: widths[0], height: 800 });
+          const response = await page.goto(base + path, { waitUntil: "load" });
+          const seen = await page.evaluate(() => ({
+            h1: (document.querySelector("h1") || {}).textContent || "",
+            lang: document.documentElement.lang,
+            dir: document.documentElement.dir,
+            main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
+            openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
+          }));
+          const axe = !withAxe ? [] : await page.evaluate(async () => {
+            const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
+            return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+          });
+          const layout = [];
+          for (const width of widths) {
+            await page.setViewportSize({ width, height: 800 });
+            layout.push({ ...(await page.evaluate(measure)) });
+          }
+          results.push({ path, status: response.status(), ...seen, errors, external, axe, layout });
+        }
+        for (const page of Object.values(pages)) await page.close();
+      };
+      await Promise.all(Array.from({ length: parallel }, worker));
+    }
+  } finally {
+    await Promise.all(opened.map((c) => c.close()));
   }
-} finally {
-  await browser.close();
+  return results;
 }
-console.log(JSON.stringify(results));
+
+const [mode, base, ...paths] = process.argv.slice(2);
+if (mode === "serve") {
+  const pending = [];
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    const { id, args } = JSON.parse(line);
+    pending.push(run(args[0], args[1], args.slice(2)).then(
+      (results) => process.stdout.write(JSON.stringify({ id, results }) + "\n"),
+      (e) => process.stdout.write(JSON.stringify({ id, error: String(e && e.stack || e) }) + "\n")));
+  }
+  await Promise.all(pending);
+  await browser.close();
+} else {
+  try {
+    console.log(JSON.stringify(await run(mode, base, paths)));
+  } finally {
+    await browser.close();
+  }
+}
