@@ -580,7 +580,7 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 				var err error
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
 				// cost of each kind of page: go tool pprof -tags.
-				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { err = r.Render(&buf, s, p) })
+				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { _, err = r.Render(&buf, s, p) })
 				if err != nil {
 					cancel(err)
 					continue

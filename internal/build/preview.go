@@ -21,7 +21,8 @@ import (
 //
 // Prepared again after a change, from the previous Preview, it loads again
 // only the files that changed (load.Reload) and keeps the pages already
-// rendered whose inputs did not change (see inputs); the others are
+// rendered whose inputs did not change (what each page read as it was
+// rendered, see inputs); the others are
 // rendered again when asked for. Every file it serves is the file a full
 // build of the same source would write.
 type Preview struct {
@@ -37,7 +38,8 @@ type Preview struct {
 	Kept int
 
 	mu       sync.Mutex
-	pages    map[string][]byte // rendered so far, or kept
+	pages    map[string][]byte      // rendered so far, or kept
+	reads    map[string]*site.Reads // what each page in pages read
 	rendered []string          // paths rendered by this preview
 
 	cancel context.CancelFunc
@@ -95,10 +97,9 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	if err != nil {
 		return nil, err
 	}
-	in.ownTemplates = hasOwnTemplates(cfg.Source)
 	clock.phase("fingerprints")
 	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
-		pages: map[string][]byte{}, done: make(chan struct{})}
+		pages: map[string][]byte{}, reads: map[string]*site.Reads{}, done: make(chan struct{})}
 	last := "" // the pages' top-level names: a folder per language and a few files
 	for _, p := range st.graph.Pages {
 		switch {
@@ -115,8 +116,8 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	if prev != nil {
 		prev.mu.Lock()
 		for name, b := range prev.pages {
-			if p := st.graph.Lookup(name); p != nil && in.same(prev.in, p) {
-				pv.pages[name] = b
+			if r := prev.reads[name]; st.graph.Lookup(name) != nil && in.same(prev.in, r) {
+				pv.pages[name], pv.reads[name] = b, r
 			}
 		}
 		prev.mu.Unlock()
@@ -218,7 +219,8 @@ func (pv *Preview) page(p *site.Page, name string) ([]byte, error) {
 		return b, nil
 	}
 	var buf bytes.Buffer
-	if err := pv.st.r.Render(&buf, pv.st.graph, p); err != nil {
+	reads, err := pv.st.r.Render(&buf, pv.st.graph, p)
+	if err != nil {
 		return nil, err
 	}
 	pv.mu.Lock()
@@ -226,7 +228,7 @@ func (pv *Preview) page(p *site.Page, name string) ([]byte, error) {
 	if b, ok := pv.pages[name]; ok { // rendered meanwhile by another request
 		return b, nil
 	}
-	pv.pages[name] = buf.Bytes()
+	pv.pages[name], pv.reads[name] = buf.Bytes(), reads
 	pv.rendered = append(pv.rendered, name)
 	return buf.Bytes(), nil
 }

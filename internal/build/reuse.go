@@ -6,7 +6,6 @@ import (
 	"io/fs"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
-	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -14,28 +13,19 @@ import (
 // next build in the same process (wegweiser serve) can tell which pages
 // would come out the same and keep them.
 //
-// The inputs of a page are the site-wide data every page shows (site.yaml,
-// languages, districts, topics, the Markdown pages and their menus, the
-// theme, the interface strings, the date, the base URL) and, for the pages
-// of one provider (the provider, its offices and offers) or of one course
-// provider (its courses), that provider's file. The loader guarantees
-// these pages read nothing else: advisors and offers may only name offices
-// of their own provider. The course lists (courses/ and its filtered
-// lists) depend on all course files and nothing of the providers; the
-// advisor directories on all provider files and nothing of the courses.
-// Every other page lists things from many files and is rendered again
-// after any change, as are exports, open data and search.
-//
-// What a page reads is known for the default theme's templates only: a
-// site with templates of its own (themes/default/templates/ in its
-// source) can show anything on any page (an office page listing courses),
-// so nothing is kept for it and every page is rendered again after a
-// change (TestCustomThemeRendersAgain).
+// Every page may read the site-wide inputs (site.yaml, languages,
+// districts, topics, the Markdown pages and their menus, the theme, the
+// interface strings, the date, the base URL): a change to them renders
+// every page again. Beyond those, a page reads what its rendering recorded
+// in a site.Reads (render.SiteView notes every read of the data as the
+// templates make it, a site's own templates included): the files of some
+// providers or course providers, all files of a kind, or more than files
+// tell. A page is kept when every file it read fingerprints the same.
 type inputs struct {
 	global [32]byte            // fingerprint of the site-wide inputs
-	owners map[string][32]byte // "provider:<id>", "courses:<id>", "providers", "courses" (all files of the kind) → fingerprint
-	// ownTemplates: the site has templates of its own; no page is kept.
-	ownTemplates bool
+	files  map[string][32]byte // site.ProviderFile / site.CourseFile name → fingerprint of its source
+	// providers and courses fingerprint all files of a kind together.
+	providers, courses [32]byte
 }
 
 // fingerprint hashes the JSON encoding of vs.
@@ -50,13 +40,6 @@ func fingerprint(vs ...any) ([32]byte, error) {
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum, nil
-}
-
-// hasOwnTemplates reports whether a site's source has templates of its
-// own, which override the default theme's.
-func hasOwnTemplates(source fs.FS) bool {
-	entries, err := fs.ReadDir(source, "themes/default/templates")
-	return err == nil && len(entries) > 0
 }
 
 // filesOf returns the contents of every file of fsys below dir (absent:
@@ -80,70 +63,48 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 // site-wide inputs besides the directory's own.
 func newInputs(snap *load.Snapshot, globals ...any) (*inputs, error) {
 	d := snap.Dir
-	in := &inputs{owners: map[string][32]byte{}}
+	in := &inputs{files: map[string][32]byte{}}
 	var err error
-	if in.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages}, globals...)...); err != nil {
+	if in.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages, d.Outdated}, globals...)...); err != nil {
 		return nil, err
 	}
 	var providers, courses [][32]byte
 	for i := range d.Providers {
 		sum := snap.Sum(d.Providers[i].File)
-		in.owners["provider:"+d.Providers[i].ID] = sum
+		in.files[site.ProviderFile(d.Providers[i].ID)] = sum
 		providers = append(providers, sum)
 	}
 	for i := range d.CourseFiles {
 		sum := snap.Sum(d.CourseFiles[i].File)
-		in.owners["courses:"+d.CourseFiles[i].Provider.ID] = sum
+		in.files[site.CourseFile(d.CourseFiles[i].Provider.ID)] = sum
 		courses = append(courses, sum)
 	}
-	if in.owners["providers"], err = fingerprint(providers); err != nil {
+	if in.providers, err = fingerprint(providers); err != nil {
 		return nil, err
 	}
-	if in.owners["courses"], err = fingerprint(courses); err != nil {
+	if in.courses, err = fingerprint(courses); err != nil {
 		return nil, err
 	}
 	return in, nil
 }
 
-// owner returns the file a page depends on besides the site-wide inputs
-// ("" for a Markdown page, which depends on those only); ok is false for
-// pages that depend on many files.
-func owner(p *site.Page) (key string, ok bool) {
-	switch p.Kind {
-	case site.KindCourses, site.KindCourseSet:
-		return "courses", true
-	case site.KindAdvisors, site.KindAdvisorSet:
-		return "providers", true
-	}
-	switch d := p.Data.(type) {
-	case *model.Provider:
-		return "provider:" + d.ID, p.Kind == site.KindProvider
-	case *model.Office:
-		return "provider:" + d.Provider, p.Kind == site.KindOffice || p.Kind == site.KindFlyer
-	case *model.Offer:
-		return "provider:" + d.Provider, p.Kind == site.KindOffer
-	case *model.Course:
-		return "courses:" + d.Provider, p.Kind == site.KindCourse
-	case *model.Page:
-		return "", p.Kind == site.KindContent
-	}
-	return "", false
-}
-
-// same tells whether page p, rendered from prev's inputs, comes out the
-// same from in's.
-func (in *inputs) same(prev *inputs, p *site.Page) bool {
-	if prev == nil || prev.global != in.global || in.ownTemplates {
+// same tells whether a page that read r when rendered from prev's inputs
+// comes out the same from in's.
+func (in *inputs) same(prev *inputs, r *site.Reads) bool {
+	switch {
+	case prev == nil || r == nil || r.Everything || prev.global != in.global:
+		return false
+	case r.Providers && prev.providers != in.providers:
+		return false
+	case r.Courses && prev.courses != in.courses:
 		return false
 	}
-	key, ok := owner(p)
-	if !ok {
-		return false
+	for f := range r.Files {
+		now, ok := in.files[f]
+		was, ok2 := prev.files[f]
+		if !ok || !ok2 || was != now {
+			return false
+		}
 	}
-	if key == "" {
-		return true
-	}
-	now, ok := in.owners[key]
-	was, ok2 := prev.owners[key]
-	return ok && ok2 && was == now
+	return true
 }

@@ -13,8 +13,9 @@ import (
 // TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
 // preview renders no page before it is asked for. After one value in one
 // provider file changes, the next preview loads that file alone, keeps
-// every page already rendered but that provider's pages and the pages
-// that list things from many files, renders only those when asked, and
+// every page already rendered that did not read it (site.Reads: at least
+// every page of another provider, every course page, the Markdown pages
+// and the course lists), renders only the others when asked, and
 // every file it serves equals a full build of the changed site byte for
 // byte. A change to a course file renders only that file's course pages
 // among the course pages; a change to site-wide data keeps nothing.
@@ -37,27 +38,7 @@ func TestIncrementalRebuild(t *testing.T) {
 		}
 		return pv
 	}
-	// sameAsFull asks pv for every file of a full build and compares.
-	sameAsFull := func(pv *Preview) {
-		t.Helper()
-		var w memWriter
-		if _, err := Build(ctx, Config{Source: os.DirFS(src), Now: testToday}, &w); err != nil {
-			t.Fatalf("build: %v", err)
-		}
-		pages := 0
-		for name, want := range w.files {
-			got, ok, err := pv.File(ctx, name)
-			if err != nil || !ok || !bytes.Equal(got, want) {
-				t.Errorf("%s differs from a full build (found: %v, err: %v)", name, ok, err)
-			}
-			if pv.IsPage(name) {
-				pages++
-			}
-		}
-		if pages != pv.Pages() {
-			t.Errorf("the preview has %d pages, a full build %d", pv.Pages(), pages)
-		}
-	}
+	sameAsFull := func(pv *Preview) { t.Helper(); previewIsBuild(t, pv, src) }
 
 	first := prepare(nil)
 	sameAsFull(first)
@@ -74,8 +55,10 @@ func TestIncrementalRebuild(t *testing.T) {
 	}
 	sameAsFull(second)
 	rendered := second.Rendered()
-	// Exactly the pages of one provider, offer, office, course or Markdown
-	// page are kept, except AWO's, and the course lists.
+	// At least the pages of one provider, offer, office, course or
+	// Markdown page are kept, except AWO's, and the course lists (pages
+	// that read nothing of the data, such as the open data page, are kept
+	// too; that they come out right, sameAsFull shows).
 	want := 0
 	for _, p := range second.st.graph.Pages {
 		name := p.Path()
@@ -83,8 +66,8 @@ func TestIncrementalRebuild(t *testing.T) {
 			want++
 		}
 	}
-	if len(rendered)+second.Kept != total || second.Kept != want {
-		t.Errorf("provider change: %d rendered, %d kept of %d pages; want %d kept", len(rendered), second.Kept, total, want)
+	if len(rendered)+second.Kept != total || second.Kept < want {
+		t.Errorf("provider change: %d rendered, %d kept of %d pages; want at least %d kept", len(rendered), second.Kept, total, want)
 	}
 	for _, lang := range langs {
 		if p := lang + "/offices/awo-mbe-ludwigsvorstadt/index.html"; !slices.Contains(rendered, p) {
@@ -123,6 +106,30 @@ func TestIncrementalRebuild(t *testing.T) {
 	sameAsFull(fourth)
 	if fourth.Kept != 0 || fourth.Patched() != nil {
 		t.Errorf("a district renamed: %d pages kept, loaded again %v; want none kept and a full load", fourth.Kept, fourth.Patched())
+	}
+}
+
+// previewIsBuild asks pv for every file of a full build of src and
+// compares them byte for byte.
+func previewIsBuild(t *testing.T, pv *Preview, src string) {
+	t.Helper()
+	ctx := context.Background()
+	var w memWriter
+	if _, err := Build(ctx, Config{Source: os.DirFS(src), Now: testToday}, &w); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	pages := 0
+	for name, want := range w.files {
+		got, ok, err := pv.File(ctx, name)
+		if err != nil || !ok || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from a full build (found: %v, err: %v)", name, ok, err)
+		}
+		if pv.IsPage(name) {
+			pages++
+		}
+	}
+	if pages != pv.Pages() {
+		t.Errorf("the preview has %d pages, a full build %d", pv.Pages(), pages)
 	}
 }
 
@@ -208,11 +215,13 @@ func TestPreviewEarlyHeaders(t *testing.T) {
 	}
 }
 
-// TestCustomThemeRendersAgain: a site's own office template lists the
-// courses, which the default theme's office page does not read. After a
-// change to a course file, `serve` must show the office page with the
-// new data: with templates of its own, nothing is kept.
-func TestCustomThemeRendersAgain(t *testing.T) {
+// TestCustomThemeReads: a site's own office template lists the courses,
+// which the default theme's office page does not read. After a change to
+// a course file, serve must show every office page with the new data —
+// what a page read is recorded as its templates run, not looked up in a
+// table of the default theme — and still keeps the pages that read no
+// course (the providers' pages); every file equals a full build's.
+func TestCustomThemeReads(t *testing.T) {
 	t.Parallel()
 	src, edit := smallExample(t)
 	tpl := filepath.Join(src, "themes", "default", "templates")
@@ -228,29 +237,45 @@ func TestCustomThemeRendersAgain(t *testing.T) {
 	}
 	ctx := context.Background()
 	const page = "de/offices/caritas-mbe-maxvorstadt/index.html"
-	show := func(prev *Preview) (*Preview, string) {
+	prepare := func(prev *Preview) *Preview {
 		t.Helper()
 		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(pv.Close)
-		b, ok, err := pv.File(ctx, page)
-		if err != nil || !ok {
-			t.Fatalf("%s: %v %v", page, ok, err)
-		}
-		return pv, string(b)
+		return pv
 	}
-	first, before := show(nil)
-	if !strings.Contains(before, "mvhs-general-2026-001: 5<") {
-		t.Fatalf("the custom office page does not list the course's 5 places:\n%s", before)
+	first := prepare(nil)
+	previewIsBuild(t, first, src) // renders every page
+	if b, _, _ := first.File(ctx, page); !strings.Contains(string(b), "mvhs-general-2026-001: 5<") {
+		t.Fatalf("the custom office page does not list the course's 5 places:\n%s", b)
 	}
 	edit("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
-	second, after := show(first)
-	if !strings.Contains(after, "mvhs-general-2026-001: 4<") {
+	second := prepare(first)
+	rendered := map[string]bool{}
+	previewIsBuild(t, second, src)
+	for _, p := range second.Rendered() {
+		rendered[p] = true
+	}
+	if b, _, _ := second.File(ctx, page); !strings.Contains(string(b), "mvhs-general-2026-001: 4<") {
 		t.Errorf("after the course change the office page still shows the old places (kept %d pages)", second.Kept)
 	}
-	if second.Kept != 0 {
-		t.Errorf("%d pages kept with templates of the site's own", second.Kept)
+	offices, providers := 0, 0
+	for _, p := range second.st.graph.Pages {
+		kind, _, _ := ownPage(p.Path())
+		switch {
+		case p.Kind == "office" && !rendered[p.Path()]:
+			t.Errorf("%s lists the courses but was kept after a course change", p.Path())
+		case p.Kind == "office":
+			offices++
+		case kind == "providers" && rendered[p.Path()]:
+			t.Errorf("%s reads no course but was rendered again", p.Path())
+		case kind == "providers":
+			providers++
+		}
+	}
+	if offices == 0 || providers == 0 {
+		t.Errorf("%d office pages rendered again, %d provider pages kept; want both", offices, providers)
 	}
 }

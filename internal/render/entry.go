@@ -30,7 +30,7 @@ type EntryCheck struct {
 // *model.Offer or *model.Course. Offices and offers are checked with their
 // provider (its last_verified).
 func (v *View) Check(x any) EntryCheck {
-	d := v.Site.Dir
+	d := v.Site.Dir()
 	var (
 		verified model.Date
 		name     model.Text
@@ -55,18 +55,17 @@ func (v *View) Check(x any) EntryCheck {
 		kind, id, name = "offer", e.ID, e.Title
 	case *model.Course:
 		verified, kind, id, name = e.LastVerified, "course", e.ID, e.Title
-		for i := range d.CourseFiles {
-			if d.CourseFiles[i].Provider.ID == e.Provider {
-				file = d.CourseFiles[i].File
-			}
+		if f := d.CourseFile(e.Provider); f != nil {
+			file = f.File
 		}
 	default:
 		return EntryCheck{}
 	}
+	v.reads.Data(x)
 	var c EntryCheck
 	if !verified.IsZero() {
 		c.Verified = v.Date(verified)
-		c.Expired = verified.DaysUntil(v.Site.Today) > d.Site.Checks.Expired()
+		c.Expired = verified.DaysUntil(v.Site.Today()) > d.Site().Checks.Expired()
 	}
 	c.Report = v.reportURL(kind, id, v.Plain(name), file, editor)
 	if c.Expired {
@@ -91,7 +90,7 @@ func (v *View) reportURL(kind, id, name, file string, editor model.Email) templa
 	}
 	title := v.T("report_title", "entry", name)
 	body := v.T("report_body", "entry", name, "page", page, "file", file+" ("+kind+" "+id+")")
-	s := v.Site.Dir.Site
+	s := v.Site.Dir().Site()
 	if r := s.Report; r != nil && r.IssueURL != "" {
 		return template.URL(strings.NewReplacer("{title}", url.QueryEscape(title), "{body}", url.QueryEscape(body)).Replace(r.IssueURL))
 	}

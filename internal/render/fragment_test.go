@@ -58,10 +58,10 @@ func renderBoth(t *testing.T, s *site.Site, a, b *Renderer, keep func(*site.Page
 		}
 		x.Reset()
 		y.Reset()
-		if err := a.Render(&x, s, p); err != nil {
+		if _, err := a.Render(&x, s, p); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Render(&y, s, p); err != nil {
+		if _, err := b.Render(&y, s, p); err != nil {
 			t.Fatal(err)
 		}
 		n++
@@ -153,7 +153,7 @@ func BenchmarkRender(b *testing.B) {
 			for b.Loop() {
 				for _, p := range pages {
 					buf.Reset()
-					if err := run.r.Render(&buf, s, p); err != nil {
+					if _, err := run.r.Render(&buf, s, p); err != nil {
 						b.Fatal(err)
 					}
 					if !bytes.Contains(buf.Bytes(), []byte(run.marker)) {

@@ -175,7 +175,7 @@ func (v *View) officeLD(o *model.Office) ldOffice {
 	if o.Geo != nil {
 		m.Geo = &ldGeo{Type: "GeoCoordinates", Lat: o.Geo.Lat, Lon: o.Geo.Lon}
 	}
-	if p := v.Site.Dir.Provider(o.Provider); p != nil {
+	if p := v.Site.Dir().Provider(o.Provider); p != nil {
 		m.Parent = &ldNamed{Type: "NGO", Name: v.Plain(p.Name)}
 	}
 	for _, h := range o.Hours {
@@ -189,7 +189,7 @@ func (v *View) officeLD(o *model.Office) ldOffice {
 func (v *View) offerLD(o *model.Offer) ldOffer {
 	m := ldOffer{Context: "https://schema.org", Type: "Service", Name: v.Plain(o.Title), ServiceType: v.T("program_" + o.Program),
 		Description: v.Plain(o.Description), URL: v.abs("offers/" + o.ID + "/"), Languages: o.Languages}
-	if p := v.Site.Dir.Provider(o.Provider); p != nil {
+	if p := v.Site.Dir().Provider(o.Provider); p != nil {
 		m.Provider = &ldNamed{Type: "NGO", Name: v.Plain(p.Name)}
 	}
 	if o.Cost == "free" {
@@ -203,7 +203,7 @@ func (v *View) offerLD(o *model.Offer) ldOffer {
 	}
 	var places []ldPlace
 	for _, id := range o.Offices {
-		if of := v.Site.Dir.Office(id); of != nil {
+		if of := v.Site.Dir().Office(id); of != nil {
 			places = append(places, ldPlace{Type: "Place", Name: v.Plain(of.Name),
 				Address: address(of.Address.Street, of.Address.PostalCode, of.Address.City)})
 		}

@@ -80,11 +80,11 @@ func (v *View) PassCourses(district string) []*model.Course {
 func (v *View) FlyerLanguages(o *model.Office) []string {
 	out := []string{v.Lang}
 	add := func(l string) {
-		if len(out) < flyerLangs && !slices.Contains(out, l) && slices.Contains(v.Site.Dir.Site.Languages, l) {
+		if len(out) < flyerLangs && !slices.Contains(out, l) && slices.Contains(v.Site.Dir().Site().Languages, l) {
 			out = append(out, l)
 		}
 	}
-	add(v.Site.Dir.Site.DefaultLanguage)
+	add(v.Site.Dir().Site().DefaultLanguage)
 	for _, l := range v.Site.Languages(o) {
 		add(l)
 	}

@@ -117,18 +117,21 @@ func NewMarkdown() goldmark.Markdown {
 	)
 }
 
-// Render writes page p of s to w. On an error, w may hold the start of
-// the page: callers render into a buffer and drop it (a build renders
-// each page into one reused buffer, so a page costs no buffer of its own).
-func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) error {
+// Render writes page p of s to w and returns which data files the page
+// read (site.Reads, through the View's Site). On an error, w may hold the
+// start of the page: callers render into a buffer and drop it (a build
+// renders each page into one reused buffer, so a page costs no buffer of
+// its own).
+func (r *Renderer) Render(w io.Writer, s *site.Site, p *site.Page) (*site.Reads, error) {
 	t := r.templates[p.Kind]
 	if t == nil {
-		return fmt.Errorf("render %s: no template for kind %q", p.Path(), p.Kind)
+		return nil, fmt.Errorf("render %s: no template for kind %q", p.Path(), p.Kind)
 	}
-	if err := t.ExecuteTemplate(w, "base", r.view(s, p)); err != nil {
-		return fmt.Errorf("render %s: %w", p.Path(), err)
+	v := r.view(s, p)
+	if err := t.ExecuteTemplate(w, "base", v); err != nil {
+		return nil, fmt.Errorf("render %s: %w", p.Path(), err)
 	}
-	return nil
+	return v.reads, nil
 }
 
 // Fragment renders the partial template name with the pair ($.With x), as
@@ -150,23 +153,39 @@ func (v *View) Fragment(name string, x any) (template.HTML, error) {
 			m, _ = v.r.fragments.LoadOrStore(v.Lang, &sync.Map{})
 		}
 		cache, key = m.(*sync.Map), fragmentKey{name, v.root, x}
-		if h, ok := cache.Load(key); ok {
-			return h.(template.HTML), nil
+		if f, ok := cache.Load(key); ok {
+			f := f.(*fragment)
+			v.reads.Add(&f.reads) // the page reads what the fragment read
+			return f.html, nil
 		}
 	}
 	t := v.r.templates[v.Page.Kind]
 	if t == nil {
 		return "", fmt.Errorf("fragment %q: no templates for kind %q", name, v.Page.Kind)
 	}
+	// The fragment records its reads apart from the page's, to hand them
+	// to every page that takes it from the cache.
+	fv := *v
+	f := &fragment{}
+	fv.reads = &f.reads
+	fv.sv = newSiteView(v.sv.s, fv.reads)
+	fv.Site = &fv.sv
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, name, v.With(x)); err != nil {
+	if err := t.ExecuteTemplate(&b, name, fv.With(x)); err != nil {
 		return "", err
 	}
-	h := template.HTML(b.String()) // escaped by html/template as it rendered
+	f.html = template.HTML(b.String()) // escaped by html/template as it rendered
+	v.reads.Add(&f.reads)
 	if cache != nil {
-		cache.Store(key, h)
+		cache.Store(key, f)
 	}
-	return h, nil
+	return f.html, nil
+}
+
+// fragment is a rendered partial template and what it read.
+type fragment struct {
+	html  template.HTML
+	reads site.Reads
 }
 
 // markdown renders a page body.

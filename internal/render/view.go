@@ -21,7 +21,8 @@ import (
 // View is what a template sees: the page, the site and the helpers. Its
 // methods are the template API of a theme.
 type View struct {
-	Site *site.Site
+	// Site is the site, recording what the page reads in reads.
+	Site *SiteView
 	Page *site.Page
 	Lang string // language of the page
 	Dir  string // "ltr" or "rtl"
@@ -31,6 +32,9 @@ type View struct {
 	alternates []Alternate
 	// districts are the districts by name, once asked for.
 	districts []*model.District
+	// reads records the data files the page read (through Site).
+	reads *site.Reads
+	sv    SiteView
 }
 
 func (r *Renderer) view(s *site.Site, p *site.Page) *View {
@@ -38,7 +42,10 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 	if lang == "" {
 		lang = s.Dir.Site.DefaultLanguage
 	}
-	v := &View{Site: s, Page: p, Lang: lang, Dir: dirOf(s, lang), r: r}
+	v := &View{Page: p, Lang: lang, Dir: s.Dir.Direction(lang), r: r, reads: &site.Reads{}}
+	v.sv = newSiteView(s, v.reads)
+	v.Site = &v.sv
+	v.reads.Data(p.Data) // every page reads what it shows
 	switch {
 	case r.base != nil:
 		v.root = r.base.Path
@@ -53,7 +60,7 @@ func (r *Renderer) view(s *site.Site, p *site.Page) *View {
 	return v
 }
 
-func dirOf(s *site.Site, lang string) string { return s.Dir.Direction(lang) }
+func dirOf(s *SiteView, lang string) string { return s.Dir().Direction(lang) }
 
 // Data returns what the page shows (a *model.District, *model.Office, …).
 func (v *View) Data() any { return v.Page.Data }
@@ -93,7 +100,7 @@ func (v *View) Text(t model.Text) Localized {
 	if in != v.Lang {
 		l.Foreign, l.Fallback = true, true
 		l.Note = v.T("fallback_note", "language", v.langName(in))
-	} else if day, ok := v.Site.Dir.OutdatedSince(in, s); ok {
+	} else if day, ok := v.Site.Dir().OutdatedSince(in, s); ok {
 		l.Outdated = true
 		if day.IsZero() { // from load.SumsFile: the day is not known
 			l.Note = v.T("outdated_note_undated")
@@ -119,7 +126,7 @@ func (v *View) Plain(t model.Text) string { return v.Text(t).S }
 
 // langName returns the name of a language in the page's language.
 func (v *View) langName(code string) string {
-	if l := v.Site.Dir.Language(code); l != nil {
+	if l := v.Site.Dir().Language(code); l != nil {
 		for _, f := range v.Site.Fallbacks(v.Lang) { // as Text, without the note (which names a language)
 			if s := l.Name[f]; s != "" {
 				return s
@@ -132,14 +139,14 @@ func (v *View) langName(code string) string {
 
 // LangName returns the name of a language in the page's language.
 func (v *View) LangName(code string) Localized {
-	if l := v.Site.Dir.Language(code); l != nil {
+	if l := v.Site.Dir().Language(code); l != nil {
 		return v.Name(l.Name)
 	}
 	return Localized{S: code}
 }
 
 // Language returns the catalogue entry of a language.
-func (v *View) Language(code string) *model.Language { return v.Site.Dir.Language(code) }
+func (v *View) Language(code string) *model.Language { return v.Site.Dir().Language(code) }
 
 // Alternate is the current page in one interface language.
 type Alternate struct {
@@ -153,11 +160,11 @@ func (v *View) Alternates() []Alternate {
 	if v.alternates != nil {
 		return v.alternates
 	}
-	langs := v.Site.Dir.Site.Languages
+	langs := v.Site.Dir().Site().Languages
 	out := make([]Alternate, 0, len(langs))
 	for _, lang := range langs {
 		a := Alternate{Lang: lang, Dir: dirOf(v.Site, lang), Current: lang == v.Page.Lang}
-		if l := v.Site.Dir.Language(lang); l != nil {
+		if l := v.Site.Dir().Language(lang); l != nil {
 			a.Native = l.Native
 		}
 		a.URL = v.link(path.Join(lang, v.Page.Key) + "/")
@@ -246,7 +253,7 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 func (v *View) URL(key string) string {
 	lang := v.Lang
 	if v.Easy() && key != "" && !v.Site.HasPage(lang, strings.TrimSuffix(key, "/")+"/") {
-		lang = v.Site.Dir.Site.DefaultLanguage
+		lang = v.Site.Dir().Site().DefaultLanguage
 	}
 	return v.link(path.Join(lang, key) + "/")
 }
@@ -393,23 +400,21 @@ func (v *View) ContentDir() string { return dirOf(v.Site, v.Page.From) }
 func (v *View) FromName() string { return v.langName(v.Page.From) }
 
 // District returns a district by id.
-func (v *View) District(id string) *model.District { return v.Site.Dir.District(id) }
+func (v *View) District(id string) *model.District { return v.Site.Dir().District(id) }
 
 // Provider returns a provider by id.
-func (v *View) Provider(id string) *model.Provider { return v.Site.Dir.Provider(id) }
+func (v *View) Provider(id string) *model.Provider { return v.Site.Dir().Provider(id) }
 
 // Office returns an office by id.
-func (v *View) Office(id string) *model.Office { return v.Site.Dir.Office(id) }
+func (v *View) Office(id string) *model.Office { return v.Site.Dir().Office(id) }
 
 // Topic returns a topic by id.
-func (v *View) Topic(id string) *model.Topic { return v.Site.Dir.Topic(id) }
+func (v *View) Topic(id string) *model.Topic { return v.Site.Dir().Topic(id) }
 
-// CourseFile returns the course provider of a course.
+// CourseProvider returns the course provider of a course.
 func (v *View) CourseProvider(c *model.Course) *model.CourseProvider {
-	for i := range v.Site.Dir.CourseFiles {
-		if v.Site.Dir.CourseFiles[i].Provider.ID == c.Provider {
-			return &v.Site.Dir.CourseFiles[i].Provider
-		}
+	if f := v.Site.Dir().CourseFile(c.Provider); f != nil {
+		return &f.Provider
 	}
 	return nil
 }
@@ -418,7 +423,7 @@ func (v *View) CourseProvider(c *model.Course) *model.CourseProvider {
 func (v *View) TimeOfDay(c *model.Course) string { return site.TimeOfDay(c) }
 
 // DataDate is the date the site was built, shown as the data's date.
-func (v *View) DataDate() string { return v.Date(v.Site.Today) }
+func (v *View) DataDate() string { return v.Date(v.Site.Today()) }
 
 // Add returns a+b, for templates.
 func (v *View) Add(a, b int) int { return a + b }
@@ -465,7 +470,7 @@ func (v *View) CourseSetName(c *site.CourseSet) string {
 	case "type":
 		return v.T("course_type_" + c.Value)
 	case "district":
-		if d := v.Site.Dir.District(c.Value); d != nil {
+		if d := v.Site.Dir().District(c.Value); d != nil {
 			return v.Plain(d.Name)
 		}
 	case "month":
@@ -522,11 +527,11 @@ func (v *View) StatLabel(dim, value string) Localized {
 	case "source", "outcome", "program":
 		return Localized{S: v.T("stats_" + dim + "_" + value)}
 	case "provider":
-		if p := v.Site.Dir.Provider(value); p != nil {
+		if p := v.Site.Dir().Provider(value); p != nil {
 			return v.Name(p.Name)
 		}
 	case "district":
-		if d := v.Site.Dir.District(value); d != nil {
+		if d := v.Site.Dir().District(value); d != nil {
 			return v.Name(d.Name)
 		}
 	case "language":
@@ -536,7 +541,7 @@ func (v *View) StatLabel(dim, value string) Localized {
 }
 
 // Internal reports whether this is the staff edition.
-func (v *View) Internal() bool { return v.Site.Edition == site.EditionInternal }
+func (v *View) Internal() bool { return v.Site.Edition() == site.EditionInternal }
 
 // ExportURL links to a file below exports/.
 func (v *View) ExportURL(name string) string { return v.file("exports/" + name) }
@@ -558,7 +563,7 @@ func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
 	case "language":
 		return v.langName(a.Value)
 	case "district":
-		if d := v.Site.Dir.District(a.Value); d != nil {
+		if d := v.Site.Dir().District(a.Value); d != nil {
 			return v.Plain(d.Name)
 		}
 	case "program":
@@ -570,7 +575,7 @@ func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
 // FeedURL links to the Atom feed of the page's language.
 func (v *View) FeedURL() string {
 	if v.Easy() {
-		return v.file(v.Site.Dir.Site.DefaultLanguage + "/feed.atom")
+		return v.file(v.Site.Dir().Site().DefaultLanguage + "/feed.atom")
 	}
 	return v.file(v.Lang + "/feed.atom")
 }
@@ -581,7 +586,7 @@ func (v *View) DataURL(name string) string { return v.file("data/" + name) }
 // License is the open data's licence: its name in the page's language and
 // its address.
 func (v *View) License() (l struct{ Name, URL string }) {
-	lic := v.Site.Dir.Site.DataLicense()
+	lic := v.Site.Dir().Site().DataLicense()
 	l.Name, l.URL = v.Plain(lic.Name), string(lic.URL)
 	return l
 }
@@ -606,7 +611,7 @@ func (v *View) RelativeLinks() bool { return v.r.base == nil }
 // RTLCodes lists the right-to-left language codes, for scripts.
 func (v *View) RTLCodes() string {
 	var out []string
-	for _, l := range v.Site.Dir.Languages {
+	for _, l := range v.Site.Dir().Languages() {
 		if l.RTL() {
 			out = append(out, l.Code)
 		}
@@ -625,8 +630,8 @@ func (v *View) Easy() bool { return v.Site.Easy(v.Lang) }
 // easy-to-read edition, the link to the page in it, or to its home page
 // where the page has no easy version; else "".
 func (v *View) EasyURL() string {
-	easy := v.Site.Dir.Site.EasyLanguage
-	if easy == "" || v.Page.Lang != v.Site.Dir.Site.DefaultLanguage {
+	easy := v.Site.Dir().Site().EasyLanguage
+	if easy == "" || v.Page.Lang != v.Site.Dir().Site().DefaultLanguage {
 		return ""
 	}
 	if v.Site.HasPage(easy, v.Page.Key) {
@@ -641,12 +646,12 @@ func (v *View) StandardURL() string {
 	if !v.Easy() {
 		return ""
 	}
-	return v.link(path.Join(v.Site.Dir.Site.DefaultLanguage, v.Page.Key) + "/")
+	return v.link(path.Join(v.Site.Dir().Site().DefaultLanguage, v.Page.Key) + "/")
 }
 
 // CurrentNative returns the page's language in its own name.
 func (v *View) CurrentNative() string {
-	if l := v.Site.Dir.Language(v.Lang); l != nil {
+	if l := v.Site.Dir().Language(v.Lang); l != nil {
 		return l.Native
 	}
 	return v.Lang
@@ -658,7 +663,7 @@ func (v *View) CurrentNative() string {
 // translations (site.yaml lists the language in translations_need_review).
 // The page then says so.
 func (v *View) NeedsReview() bool {
-	return v.T("translation_status") != "reviewed" || slices.Contains(v.Site.Dir.Site.TranslationsNeedReview, v.Lang)
+	return v.T("translation_status") != "reviewed" || slices.Contains(v.Site.Dir().Site().TranslationsNeedReview, v.Lang)
 }
 
 // DistrictsByName returns the districts sorted by their names in the
@@ -667,9 +672,9 @@ func (v *View) DistrictsByName() []*model.District {
 	if v.districts != nil {
 		return v.districts
 	}
-	out := make([]*model.District, len(v.Site.Dir.Districts))
-	for i := range v.Site.Dir.Districts {
-		out[i] = &v.Site.Dir.Districts[i]
+	out := make([]*model.District, len(v.Site.Dir().Districts()))
+	for i := range v.Site.Dir().Districts() {
+		out[i] = &v.Site.Dir().Districts()[i]
 	}
 	tag, err := language.Parse(v.Lang)
 	if err != nil {
@@ -780,8 +785,8 @@ func (v *View) TH(key string, pairs ...any) (template.HTML, error) {
 // EasyHome returns, on a page in the default language of a site with an
 // easy-to-read edition, the link to that edition's home page; else "".
 func (v *View) EasyHome() string {
-	easy := v.Site.Dir.Site.EasyLanguage
-	if easy == "" || v.Lang != v.Site.Dir.Site.DefaultLanguage {
+	easy := v.Site.Dir().Site().EasyLanguage
+	if easy == "" || v.Lang != v.Site.Dir().Site().DefaultLanguage {
 		return ""
 	}
 	return v.link(easy + "/")
@@ -791,7 +796,7 @@ func (v *View) EasyHome() string {
 // build date, formatted and joined, for "closed on public holidays; the
 // next: …" ("" when there is none).
 func (v *View) NextHolidays() string {
-	horizon := model.DateOf(v.Site.Today.Time().AddDate(0, 0, 28))
+	horizon := model.DateOf(v.Site.Today().Time().AddDate(0, 0, 28))
 	var ds []string
 	for _, h := range v.Site.Holidays() {
 		if h.Date.Before(horizon) {

@@ -1,0 +1,116 @@
+package render
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+)
+
+// TestReadsAreComplete is the proof that a page's site.Reads names every
+// data file its output depends on, which wegweiser serve relies on to keep
+// pages after a change. For each provider and course file of the example
+// it changes every text of that file (in memory), lays the site out again
+// and renders every page in German (and Leichte Sprache): each page that came out
+// different must have recorded the file (or all files of its kind) when
+// rendered before the change. It also shows that the fragment cache hands
+// a page the reads of the fragments it takes from it: the reads with the
+// cache equal those without.
+func TestReadsAreComplete(t *testing.T) {
+	t.Parallel()
+	langs := []string{"de"} // and the easy-to-read edition; other languages read the same
+	s, r := exampleSiteIn(t, "", langs...)
+	plain := *r
+	plain.fragments = nil
+	type page struct {
+		html  []byte
+		reads *site.Reads
+	}
+	renderAll := func(s *site.Site, r *Renderer) map[string]page {
+		t.Helper()
+		out := map[string]page{}
+		for _, p := range s.Pages {
+			var b bytes.Buffer
+			reads, err := r.Render(&b, s, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[p.Path()] = page{b.Bytes(), reads}
+		}
+		return out
+	}
+	before := renderAll(s, r)
+	for name, p := range renderAll(s, &plain) {
+		if !reflect.DeepEqual(before[name].reads, p.reads) {
+			t.Errorf("%s: reads with the fragment cache %+v, without %+v", name, *before[name].reads, *p.reads)
+		}
+	}
+	kept := 0 // pages that would be kept after some change: the test is not empty
+	check := func(file string, all func(*site.Reads) bool, change func(d *model.Directory)) {
+		t.Helper()
+		s2, r2 := exampleSiteIn(t, "", langs...)
+		change(s2.Dir)
+		s3, err := site.New(s2.Dir, site.Options{Today: s2.Today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := 0
+		for name, p := range renderAll(s3, r2) {
+			was, ok := before[name]
+			read := ok && (was.reads.Everything || all(was.reads) || was.reads.Files[file])
+			if !read {
+				kept++
+			}
+			if ok && !bytes.Equal(was.html, p.html) {
+				changed++
+				if !read {
+					t.Errorf("%s changed with %s, but its reads %+v do not name it", name, file, *was.reads)
+				}
+			}
+		}
+		if changed == 0 {
+			t.Errorf("changing the texts of %s changed no page", file)
+		}
+	}
+	for i, p := range s.Dir.Providers {
+		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) {
+			markTexts(reflect.ValueOf(&d.Providers[i]).Elem())
+		})
+	}
+	for i, f := range s.Dir.CourseFiles {
+		check(site.CourseFile(f.Provider.ID), func(r *site.Reads) bool { return r.Courses }, func(d *model.Directory) {
+			markTexts(reflect.ValueOf(&d.CourseFiles[i]).Elem())
+		})
+	}
+	if kept == 0 {
+		t.Error("every page read every file")
+	}
+}
+
+// markTexts appends a mark to every translation of every model.Text in v.
+func markTexts(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			markTexts(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				markTexts(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			markTexts(v.Index(i))
+		}
+	case reflect.Map:
+		if v.Type() == reflect.TypeFor[model.Text]() {
+			for _, k := range v.MapKeys() {
+				v.SetMapIndex(k, reflect.ValueOf(v.MapIndex(k).String()+" ‽"))
+			}
+		}
+	}
+}

@@ -1,0 +1,403 @@
+package render
+
+import (
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/holidays"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+)
+
+// SiteView is the site as a template sees it ({{.Site}}): the methods of
+// site.Site and model.Directory a theme may call, each recording in the
+// page's site.Reads which data files it read. wegweiser serve keeps a page
+// after a change when nothing it read changed, so every way from a
+// template to the data goes through here; the renderer's own helpers
+// (View's methods) use it too.
+//
+// The methods return what the site's do. What a method returns that
+// belongs to one provider (an office, its advisors) records that
+// provider's file; a list drawn from all providers (a district's offices)
+// records all provider files; the course methods likewise for course
+// files. Site-wide data (the site's settings, districts, languages,
+// topics, menus) records nothing: a change to it renders every page again.
+type SiteView struct {
+	s     *site.Site
+	reads *site.Reads
+	dir   DirView
+}
+
+func newSiteView(s *site.Site, reads *site.Reads) SiteView {
+	return SiteView{s: s, reads: reads, dir: DirView{d: s.Dir, reads: reads}}
+}
+
+// office records the file of the provider of office id.
+func (sv *SiteView) office(id string) {
+	if o := sv.s.Dir.Office(id); o != nil {
+		sv.reads.Provider(o.Provider)
+	} else {
+		sv.reads.AllProviders() // which file would add it is unknown
+	}
+}
+
+// Dir is the directory's data (model.Directory).
+func (sv *SiteView) Dir() *DirView { return &sv.dir }
+
+// Today is the build date.
+func (sv *SiteView) Today() model.Date { return sv.s.Today }
+
+// Edition is "internal" or the public edition.
+func (sv *SiteView) Edition() string { return sv.s.Edition }
+
+// Statistics are the referral statistics to publish, or nil.
+func (sv *SiteView) Statistics() *site.Statistics { return sv.s.Statistics }
+
+// Problems are the loader's warnings.
+func (sv *SiteView) Problems() diag.List { sv.reads.All(); return sv.s.Problems }
+
+// Pages are all pages of the site.
+func (sv *SiteView) Pages() []*site.Page { sv.reads.All(); return sv.s.Pages }
+
+// Lookup returns the page at path name, or nil (site.Site.Lookup).
+func (sv *SiteView) Lookup(name string) *site.Page {
+	return sv.s.LookupReads(name, sv.reads)
+}
+
+// HasPage reports whether the site has the page of key in lang.
+func (sv *SiteView) HasPage(lang, key string) bool {
+	return sv.Lookup(lang+"/"+key+"index.html") != nil
+}
+
+// Easy reports whether lang is the easy-to-read edition.
+func (sv *SiteView) Easy(lang string) bool { return sv.s.Easy(lang) }
+
+// Fallbacks returns the languages to show a text in when it is missing
+// in lang, best first.
+func (sv *SiteView) Fallbacks(lang string) []string { return sv.s.Fallbacks(lang) }
+
+// Menu returns the Markdown pages of a menu in lang.
+func (sv *SiteView) Menu(lang, menu string) []*site.Page { return sv.s.Menu(lang, menu) }
+
+// Programs returns the programs, MBE and JMD.
+func (sv *SiteView) Programs() []string { return sv.s.Programs() }
+
+// Holidays returns the public holidays of the site's region ahead.
+func (sv *SiteView) Holidays() []holidays.Holiday { return sv.s.Holidays() }
+
+// HolidayDates returns the holidays ahead as data for the opening hours.
+func (sv *SiteView) HolidayDates() string { return sv.s.HolidayDates() }
+
+// Offices returns all offices, by name.
+func (sv *SiteView) Offices() []*model.Office { sv.reads.AllProviders(); return sv.s.Offices() }
+
+// AllAdvisors returns every advisor of the edition, by name.
+func (sv *SiteView) AllAdvisors() []*model.Advisor {
+	sv.reads.AllProviders()
+	return sv.s.AllAdvisors()
+}
+
+// Advisors returns the public advisors of an office.
+func (sv *SiteView) Advisors(office string) []*model.Advisor {
+	sv.office(office)
+	return sv.s.Advisors(office)
+}
+
+// Offers returns the offers of an office.
+func (sv *SiteView) Offers(office string) []*model.Offer {
+	sv.office(office)
+	return sv.s.Offers(office)
+}
+
+// Languages returns the codes of the languages spoken at an office.
+func (sv *SiteView) Languages(o *model.Office) []string {
+	sv.reads.Provider(o.Provider)
+	return sv.s.Languages(o)
+}
+
+// OfficePrograms returns the programs an office offers.
+func (sv *SiteView) OfficePrograms(o *model.Office) []string {
+	sv.reads.Provider(o.Provider)
+	return sv.s.OfficePrograms(o)
+}
+
+// OfficeSpeaks reports whether someone at office o speaks lang.
+func (sv *SiteView) OfficeSpeaks(o *model.Office, lang string) bool {
+	sv.reads.Provider(o.Provider)
+	return sv.s.OfficeSpeaks(o, lang)
+}
+
+// Closures returns the closures of an office that have not ended.
+func (sv *SiteView) Closures(o *model.Office) []model.Closure {
+	sv.reads.Provider(o.Provider)
+	return sv.s.Closures(o)
+}
+
+// ProviderOffices returns the offices of a provider.
+func (sv *SiteView) ProviderOffices(p *model.Provider) []*model.Office {
+	sv.reads.Provider(p.ID)
+	return sv.s.ProviderOffices(p)
+}
+
+// DistrictOffices returns the offices of a program serving a district.
+func (sv *SiteView) DistrictOffices(district, program string) []site.DistrictOffice {
+	sv.reads.AllProviders()
+	return sv.s.DistrictOffices(district, program)
+}
+
+// ProgramOffices returns the offices of a program, by district.
+func (sv *SiteView) ProgramOffices(program string) []site.DistrictGroup {
+	sv.reads.AllProviders()
+	return sv.s.ProgramOffices(program)
+}
+
+// LanguageOffices returns the offices where a language is spoken, by
+// district.
+func (sv *SiteView) LanguageOffices(code string) []site.DistrictGroup {
+	sv.reads.AllProviders()
+	return sv.s.LanguageOffices(code)
+}
+
+// LanguageAdvisors returns the advisors who speak a language.
+func (sv *SiteView) LanguageAdvisors(code string) []*model.Advisor {
+	sv.reads.AllProviders()
+	return sv.s.LanguageAdvisors(code)
+}
+
+// LanguageOffers returns the offers held in a language.
+func (sv *SiteView) LanguageOffers(code string) []*model.Offer {
+	sv.reads.AllProviders()
+	return sv.s.LanguageOffers(code)
+}
+
+// TopicOffers returns the offers on a topic.
+func (sv *SiteView) TopicOffers(topic string) []*model.Offer {
+	sv.reads.AllProviders()
+	return sv.s.TopicOffers(topic)
+}
+
+// AdvisorGroups returns the advisors keep accepts, grouped.
+func (sv *SiteView) AdvisorGroups(keep func(*model.Advisor) bool) []site.AdvisorGroup {
+	sv.reads.AllProviders()
+	return sv.s.AdvisorGroups(keep)
+}
+
+// AdvisorSets returns the filtered advisor directories.
+func (sv *SiteView) AdvisorSets() []*site.AdvisorSet {
+	sv.reads.AllProviders()
+	return sv.s.AdvisorSets()
+}
+
+// AdvisorSetsBy returns the advisor directories filtered by one
+// dimension.
+func (sv *SiteView) AdvisorSetsBy(by string) []*site.AdvisorSet {
+	sv.reads.AllProviders()
+	return sv.s.AdvisorSetsBy(by)
+}
+
+// FinderLanguages returns the languages the finder offers.
+func (sv *SiteView) FinderLanguages() []string {
+	sv.reads.AllProviders()
+	return sv.s.FinderLanguages()
+}
+
+// FinderHas reports whether the finder has a result page for a language
+// and district.
+func (sv *SiteView) FinderHas(lang, district string) bool {
+	sv.reads.AllProviders()
+	return sv.s.FinderHas(lang, district)
+}
+
+// Find returns the finder's result for a language and district.
+func (sv *SiteView) Find(lang, district string) *site.Finding {
+	sv.reads.AllProviders()
+	return sv.s.Find(lang, district)
+}
+
+// FindingOf returns the finder result a page shows.
+func (sv *SiteView) FindingOf(p *site.Page) *site.Finding {
+	sv.reads.AllProviders()
+	return sv.s.FindingOf(p)
+}
+
+// FinderDistricts returns the districts of the finder for a language.
+func (sv *SiteView) FinderDistricts(lang string) []site.FinderDistrict {
+	sv.reads.AllProviders()
+	return sv.s.FinderDistricts(lang)
+}
+
+// Courses returns the courses not ended, by start date.
+func (sv *SiteView) Courses() []*model.Course { sv.reads.AllCourses(); return sv.s.Courses() }
+
+// FindCourses returns the courses f accepts.
+func (sv *SiteView) FindCourses(f site.CourseFilter) []*model.Course {
+	sv.reads.AllCourses()
+	return sv.s.FindCourses(f)
+}
+
+// FilterCourses returns the courses of cs that f accepts.
+func (sv *SiteView) FilterCourses(cs []*model.Course, f site.CourseFilter) []*model.Course {
+	return sv.s.FilterCourses(cs, f) // reads cs only, which the caller read
+}
+
+// CourseMonths returns the months courses start in.
+func (sv *SiteView) CourseMonths() []string { sv.reads.AllCourses(); return sv.s.CourseMonths() }
+
+// DistrictCourses returns the courses held in a district.
+func (sv *SiteView) DistrictCourses(district string) []*model.Course {
+	sv.reads.AllCourses()
+	return sv.s.DistrictCourses(district)
+}
+
+// LanguageCourses returns the courses for speakers of a language.
+func (sv *SiteView) LanguageCourses(code string) []*model.Course {
+	sv.reads.AllCourses()
+	return sv.s.LanguageCourses(code)
+}
+
+// CourseSets returns the course lists.
+func (sv *SiteView) CourseSets() []*site.CourseSet { sv.reads.AllCourses(); return sv.s.CourseSets() }
+
+// CourseSetsBy returns the course lists of one dimension.
+func (sv *SiteView) CourseSetsBy(by string) []*site.CourseSet {
+	sv.reads.AllCourses()
+	return sv.s.CourseSetsBy(by)
+}
+
+// Spoken returns the languages with something to show.
+func (sv *SiteView) Spoken() []string {
+	sv.reads.AllProviders()
+	sv.reads.AllCourses()
+	return sv.s.Spoken()
+}
+
+// MissingTranslations counts the texts without a translation, by
+// language.
+func (sv *SiteView) MissingTranslations() []site.LangCount {
+	sv.reads.AllProviders()
+	sv.reads.AllCourses()
+	return sv.s.MissingTranslations()
+}
+
+// QualityProblems returns the loader's warnings of a rule.
+func (sv *SiteView) QualityProblems(rule string) diag.List {
+	sv.reads.All()
+	return sv.s.QualityProblems(rule)
+}
+
+// SearchNames returns the names a search without JavaScript leads to a
+// page by.
+func (sv *SiteView) SearchNames() []site.SearchName {
+	sv.reads.AllProviders()
+	sv.reads.AllCourses()
+	return sv.s.SearchNames()
+}
+
+// DirView is the directory's data as a template sees it
+// ({{.Site.Dir}}), recording reads like SiteView.
+type DirView struct {
+	d     *model.Directory
+	reads *site.Reads
+}
+
+// Site is the site's settings (site.yaml).
+func (dv *DirView) Site() *model.Site { return &dv.d.Site }
+
+// Languages are the languages of languages.yaml.
+func (dv *DirView) Languages() []model.Language { return dv.d.Languages }
+
+// Districts are the districts.
+func (dv *DirView) Districts() []model.District { return dv.d.Districts }
+
+// Topics are the topics.
+func (dv *DirView) Topics() []model.Topic { return dv.d.Topics }
+
+// Pages are the Markdown pages of content/.
+func (dv *DirView) Pages() []model.Page { return dv.d.Pages }
+
+// OutdatedSince reports whether the translation s into lang is older than
+// its source text, and the day the source changed.
+func (dv *DirView) OutdatedSince(lang, s string) (model.Date, bool) { return dv.d.OutdatedSince(lang, s) }
+
+// Language returns the language of a code, or nil.
+func (dv *DirView) Language(code string) *model.Language { return dv.d.Language(code) }
+
+// District returns the district id, or nil.
+func (dv *DirView) District(id string) *model.District { return dv.d.District(id) }
+
+// Topic returns the topic id, or nil.
+func (dv *DirView) Topic(id string) *model.Topic { return dv.d.Topic(id) }
+
+// Direction returns "rtl" or "ltr" for a language code.
+func (dv *DirView) Direction(code string) string { return dv.d.Direction(code) }
+
+// Providers are all providers.
+func (dv *DirView) Providers() []model.Provider { dv.reads.AllProviders(); return dv.d.Providers }
+
+// CourseFiles are all course files.
+func (dv *DirView) CourseFiles() []model.CourseFile { dv.reads.AllCourses(); return dv.d.CourseFiles }
+
+// Provider returns the provider id, or nil.
+func (dv *DirView) Provider(id string) *model.Provider {
+	p := dv.d.Provider(id)
+	if p == nil {
+		dv.reads.AllProviders()
+		return nil
+	}
+	dv.reads.Provider(id)
+	return p
+}
+
+// Office returns the office id, or nil.
+func (dv *DirView) Office(id string) *model.Office {
+	o := dv.d.Office(id)
+	if o == nil {
+		dv.reads.AllProviders()
+		return nil
+	}
+	dv.reads.Provider(o.Provider)
+	return o
+}
+
+// Advisor returns the advisor id, or nil.
+func (dv *DirView) Advisor(id string) *model.Advisor {
+	a := dv.d.Advisor(id)
+	if a == nil {
+		dv.reads.AllProviders()
+		return nil
+	}
+	dv.reads.Provider(a.Provider)
+	return a
+}
+
+// Offer returns the offer id, or nil.
+func (dv *DirView) Offer(id string) *model.Offer {
+	o := dv.d.Offer(id)
+	if o == nil {
+		dv.reads.AllProviders()
+		return nil
+	}
+	dv.reads.Provider(o.Provider)
+	return o
+}
+
+// Course returns the course id, or nil.
+func (dv *DirView) Course(id string) *model.Course {
+	c := dv.d.Course(id)
+	if c == nil {
+		dv.reads.AllCourses()
+		return nil
+	}
+	dv.reads.CourseProvider(c.Provider)
+	return c
+}
+
+// CourseFile returns the course file of the course provider id, or nil.
+func (dv *DirView) CourseFile(provider string) *model.CourseFile {
+	for i := range dv.d.CourseFiles {
+		if dv.d.CourseFiles[i].Provider.ID == provider {
+			dv.reads.CourseProvider(provider)
+			return &dv.d.CourseFiles[i]
+		}
+	}
+	dv.reads.AllCourses()
+	return nil
+}

@@ -1,0 +1,127 @@
+package site
+
+import (
+	"strings"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// Reads records which data files a page was rendered from, besides the
+// site-wide ones every page may read (site.yaml, languages, districts,
+// topics, the Markdown pages, the theme, the interface strings): one
+// provider's file, one course provider's file, all files of a kind, or
+// more than files tell (Everything: the loader's warnings, the list of all
+// pages). The renderer fills it as a page's templates call the site
+// (render.SiteView), and wegweiser serve keeps a page after a change when
+// none of what it read changed.
+//
+// The loader guarantees that a provider's file holds everything of its
+// offices, advisors and offers (they may only name offices of their own
+// provider), and a course file everything of its courses; a page that read
+// one office read that office's provider file.
+//
+// The zero value records nothing. A Reads is not safe for concurrent use:
+// each page rendering has its own.
+type Reads struct {
+	Everything bool            // read something no file fingerprint covers: never kept
+	Providers  bool            // all provider files (data/providers/)
+	Courses    bool            // all course files (data/courses/)
+	Files      map[string]bool // ProviderFile and CourseFile names
+}
+
+// ProviderFile names the file of the provider id in Reads.Files.
+func ProviderFile(id string) string { return "provider:" + id }
+
+// CourseFile names the course file of the course provider id in
+// Reads.Files.
+func CourseFile(provider string) string { return "courses:" + provider }
+
+// AllProviders records that the page read every provider file.
+func (r *Reads) AllProviders() { r.Providers = true }
+
+// AllCourses records that the page read every course file.
+func (r *Reads) AllCourses() { r.Courses = true }
+
+// All records that the page read something no file fingerprint covers.
+func (r *Reads) All() { r.Everything = true }
+
+// Provider records that the page read the file of provider id.
+func (r *Reads) Provider(id string) {
+	if !r.Providers && !r.Everything {
+		r.file(ProviderFile(id))
+	}
+}
+
+// CourseProvider records that the page read the course file of course
+// provider id.
+func (r *Reads) CourseProvider(id string) {
+	if !r.Courses && !r.Everything {
+		r.file(CourseFile(id))
+	}
+}
+
+func (r *Reads) file(name string) {
+	if r.Files == nil {
+		r.Files = map[string]bool{}
+	}
+	r.Files[name] = true
+}
+
+// Add records what o recorded.
+func (r *Reads) Add(o *Reads) {
+	r.Everything = r.Everything || o.Everything
+	r.Providers = r.Providers || o.Providers
+	r.Courses = r.Courses || o.Courses
+	for f := range o.Files {
+		r.file(f)
+	}
+}
+
+// Data records the files the value x comes from: the data of a page
+// (Page.Data) or a value a template was given. Values the site makes from
+// one kind of file (course lists, advisor lists, finder results) read all
+// files of that kind; site-wide values read nothing more; a value of a
+// type this function does not know reads Everything.
+func (r *Reads) Data(x any) {
+	switch x := x.(type) {
+	case nil, string, *model.District, *model.Language, *model.Topic, *model.Page, *SearchNamesPage:
+	case *model.Provider:
+		r.Provider(x.ID)
+	case *model.Office:
+		r.Provider(x.Provider)
+	case *model.Offer:
+		r.Provider(x.Provider)
+	case *model.Advisor:
+		r.Provider(x.Provider)
+	case *model.Course:
+		r.CourseProvider(x.Provider)
+	case *CourseSet:
+		r.AllCourses()
+	case *AdvisorSet, *Finding, finderKey:
+		r.AllProviders()
+	default:
+		r.All()
+	}
+}
+
+// LookupReads is Lookup, recording in r what decides its answer: the data
+// of the page found, or, for a page not found, the files that could add
+// it. The easy-to-read edition has the home page, the Markdown pages
+// written in it and the finder's pages, so there only a finder page can
+// come with a provider file; in another language any page not found may
+// come with a provider or course file.
+func (s *Site) LookupReads(name string, r *Reads) *Page {
+	p := s.Lookup(name)
+	switch {
+	case p != nil:
+		r.Data(p.Data)
+	case s.easy(strings.SplitN(name, "/", 2)[0]):
+		if strings.HasPrefix(name, s.Dir.Site.EasyLanguage+"/find/") {
+			r.AllProviders()
+		}
+	default:
+		r.AllProviders()
+		r.AllCourses()
+	}
+	return p
+}
