@@ -40,7 +40,7 @@ type Preview struct {
 	mu       sync.Mutex
 	pages    map[string][]byte      // rendered so far, or kept
 	reads    map[string]*site.Reads // what each page in pages read
-	rendered []string          // paths rendered by this preview
+	rendered []string               // paths rendered by this preview
 
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the rest below is made or given up

@@ -315,7 +315,9 @@ func (dv *DirView) Pages() []model.Page { return dv.d.Pages }
 
 // OutdatedSince reports whether the translation s into lang is older than
 // its source text, and the day the source changed.
-func (dv *DirView) OutdatedSince(lang, s string) (model.Date, bool) { return dv.d.OutdatedSince(lang, s) }
+func (dv *DirView) OutdatedSince(lang, s string) (model.Date, bool) {
+	return dv.d.OutdatedSince(lang, s)
+}
 
 // Language returns the language of a code, or nil.
 func (dv *DirView) Language(code string) *model.Language { return dv.d.Language(code) }
