@@ -33,6 +33,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
+	renderAll := fs.Bool("render-all", false, "render every page, keeping none of the previous output's (which a build otherwise keeps where nothing they read changed)")
 	openHistory := historyFlag(fs, site)
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -46,7 +47,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "wegweiser build: --edition must be public or internal, not %q\n", *edition)
 		return exitUsage
 	}
-	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, History: openHistory(ctx)}
+	cfg := build.Config{BaseURL: *baseURL, Now: now, Source: site.fsys, Edition: *edition, History: openHistory(ctx), RenderAll: *renderAll}
 	run := build.Build
 	if *pagesOnly {
 		run = build.BuildPages
@@ -55,7 +56,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		*out = filepath.Join(*source, "public")
 	}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {
-		cfg.Previous = os.DirFS(*out) // the previous build: what changed since
+		cfg.Previous = os.DirFS(*out) // the previous build: what changed since, and pages to keep
 	}
 	if *stats != "" {
 		f, err := os.Open(*stats)

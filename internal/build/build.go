@@ -95,7 +95,13 @@ type Config struct {
 	// Previous is the previous build's output, if any: without History,
 	// its data/changes.json tells which entries changed since (for the
 	// feeds).
+	//
+	// A full build also keeps the pages of Previous that would come out
+	// the same: those whose recorded reads did not change (see inputs and
+	// ManifestName).
 	Previous fs.FS
+	// RenderAll renders every page, keeping none of Previous.
+	RenderAll bool
 }
 
 // PreviewOptions are what a preview (Prepare, for wegweiser serve) needs
@@ -129,7 +135,9 @@ type Result struct {
 	Pages       map[string]int // pages per language ("" for language-neutral pages)
 	Files       int
 	Bytes       int64
-	Duration    time.Duration
+	// Kept counts the pages taken from the previous build's output.
+	Kept     int
+	Duration time.Duration
 	// Phases is the wall time of each step of the build, in order.
 	Phases []Phase
 }
@@ -195,24 +203,47 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 	if cfg.Now.IsZero() {
 		cfg.Now = start
 	}
-	dir, problems := load.Load(cfg.Source, cfg.loadOptions(ctx))
-	if dir == nil {
+	snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
+	if snap == nil {
 		return nil, &Result{Problems: problems}, problems
 	}
 	clock.phase("load")
-	st, err := newStage(cfg, PreviewOptions{}, dir, problems, top)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
 	if err != nil {
 		return nil, nil, err
 	}
 	st.top, st.clock = top, clock
 	res := &Result{Problems: st.problems, Pages: map[string]int{}}
 	pages := st.graph.Pages
+	var reuse *reuser
 	if keep != nil {
 		pages = slices.DeleteFunc(slices.Clone(pages), func(p *site.Page) bool { return !keep(p) })
+	} else {
+		// A full build keeps the previous output's pages that would come
+		// out the same, and notes what each page read for the next.
+		program, err := programSum()
+		if err != nil {
+			return nil, nil, fmt.Errorf("fingerprint the program: %w", err)
+		}
+		in, err := st.inputs(snap, program)
+		if err != nil {
+			return nil, nil, err
+		}
+		prev := cfg.Previous
+		if cfg.RenderAll {
+			prev = nil
+		}
+		reuse = newReuser(in, prev)
 	}
 	clock.phase("model")
-	if err = renderAll(ctx, st.r, st.graph, pages, top); err != nil {
+	if err = renderAll(ctx, st.r, st.graph, pages, top, reuse); err != nil {
 		return nil, nil, err
+	}
+	if reuse != nil {
+		if err := reuse.write(top); err != nil {
+			return nil, nil, err
+		}
+		res.Kept = reuse.kept
 	}
 	clock.phase("pages")
 	for _, p := range pages {
@@ -559,8 +590,10 @@ func License(d *model.Directory) map[string]string {
 	return map[string]string{"name": name, "url": string(l.URL)}
 }
 
-// renderAll renders pages of s on all cores and writes them to w.
-func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*site.Page, w Writer) error {
+// renderAll renders pages of s on all cores and writes them to w. With a
+// reuser, a page of the previous build that would come out the same is
+// taken from it instead, and every page is noted for the next build.
+func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*site.Page, w Writer, reuse *reuser) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	type file struct {
@@ -576,16 +609,28 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 		renderers.Go(func() {
 			var buf bytes.Buffer
 			for p := range queue {
+				name := p.Path()
+				if reuse != nil {
+					if b, ok := reuse.keep(name); ok {
+						files <- file{name, b}
+						continue
+					}
+				}
 				buf.Reset()
 				var err error
+				var reads *site.Reads
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
 				// cost of each kind of page: go tool pprof -tags.
-				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { _, err = r.Render(&buf, s, p) })
+				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { reads, err = r.Render(&buf, s, p) })
 				if err != nil {
 					cancel(err)
 					continue
 				}
-				files <- file{p.Path(), bytes.Clone(buf.Bytes())}
+				b := bytes.Clone(buf.Bytes())
+				if reuse != nil {
+					reuse.rendered(name, b, reads)
+				}
+				files <- file{name, b}
 			}
 		})
 	}
@@ -686,6 +731,10 @@ func (r *Result) Summary() string {
 	for _, n := range r.Pages {
 		total += n
 	}
-	return fmt.Sprintf("%d pages (%s), %d files, %.1f MB in %s",
-		total, strings.Join(per, ", "), r.Files, float64(r.Bytes)/1e6, r.Duration.Round(time.Millisecond))
+	kept := ""
+	if r.Kept > 0 {
+		kept = fmt.Sprintf(" (%d kept from the previous build)", r.Kept)
+	}
+	return fmt.Sprintf("%d pages%s (%s), %d files, %.1f MB in %s",
+		total, kept, strings.Join(per, ", "), r.Files, float64(r.Bytes)/1e6, r.Duration.Round(time.Millisecond))
 }

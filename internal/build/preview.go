@@ -10,7 +10,6 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
-	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
@@ -92,14 +91,16 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 		return nil, err
 	}
 	clock.phase("model")
-	in, err := newInputs(snap, st.base, model.DateOf(cfg.Now), cfg.Edition, cfg.Statistics, opts.Reload,
-		filesOf(st.theme, "."), filesOf(cfg.Source, "i18n"))
+	in, err := st.inputs(snap, opts.Reload)
 	if err != nil {
 		return nil, err
 	}
 	clock.phase("fingerprints")
 	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
 		pages: map[string][]byte{}, reads: map[string]*site.Reads{}, done: make(chan struct{})}
+	// A build's output has the manifest for the next build, which serve
+	// does not make: its _headers has the same rules all the same.
+	top.note(ManifestName)
 	last := "" // the pages' top-level names: a folder per language and a few files
 	for _, p := range st.graph.Pages {
 		switch {

@@ -1,45 +1,70 @@
 package build
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"io/fs"
+	"os"
+	"sync"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
 // inputs fingerprints what the pages of a build are rendered from, so the
-// next build in the same process (wegweiser serve) can tell which pages
-// would come out the same and keep them.
+// next build can tell which pages would come out the same and keep them:
+// wegweiser serve keeps them in memory (Preview), wegweiser build takes
+// them from the previous output (reuser).
 //
 // Every page may read the site-wide inputs (site.yaml, languages,
 // districts, topics, the Markdown pages and their menus, the theme, the
-// interface strings, the date, the base URL): a change to them renders
-// every page again. Beyond those, a page reads what its rendering recorded
-// in a site.Reads (render.SiteView notes every read of the data as the
-// templates make it, a site's own templates included): the files of some
-// providers or course providers, all files of a kind, or more than files
-// tell. A page is kept when every file it read fingerprints the same.
+// interface strings, the date, the base URL, for build also the program
+// itself): a change to them renders every page again. Beyond those, a
+// page reads what its rendering recorded in a site.Reads (render.SiteView
+// notes every read of the data as the templates make it, a site's own
+// templates included): the files of some providers or course providers,
+// all files of a kind, or more than files tell. A page is kept when every
+// file it read fingerprints the same.
 type inputs struct {
-	global [32]byte            // fingerprint of the site-wide inputs
-	files  map[string][32]byte // site.ProviderFile / site.CourseFile name → fingerprint of its source
-	// providers and courses fingerprint all files of a kind together.
-	providers, courses [32]byte
+	Global sum            `json:"global"` // the site-wide inputs
+	Files  map[string]sum `json:"files"`  // site.ProviderFile / site.CourseFile name → its source
+	// Providers and Courses fingerprint all files of a kind together.
+	Providers sum `json:"providers"`
+	Courses   sum `json:"courses"`
+}
+
+// sum is a SHA-256, written as hex in JSON.
+type sum [32]byte
+
+// MarshalText implements encoding.TextMarshaler.
+func (s sum) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(s[:])), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *sum) UnmarshalText(b []byte) error {
+	if n, err := hex.Decode(s[:], b); err != nil || n != len(s) {
+		return fmt.Errorf("not a SHA-256: %.70q", b)
+	}
+	return nil
 }
 
 // fingerprint hashes the JSON encoding of vs.
-func fingerprint(vs ...any) ([32]byte, error) {
+func fingerprint(vs ...any) (sum, error) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	for _, v := range vs {
 		if err := enc.Encode(v); err != nil {
-			return [32]byte{}, err
+			return sum{}, err
 		}
 	}
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum, nil
+	var s sum
+	h.Sum(s[:0])
+	return s, nil
 }
 
 // filesOf returns the contents of every file of fsys below dir (absent:
@@ -57,32 +82,40 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 	return out
 }
 
+// inputs fingerprints the inputs of the stage's build of snap; more are
+// site-wide inputs besides the site's own (serve's live-reload script,
+// build's program).
+func (st *stage) inputs(snap *load.Snapshot, more ...any) (*inputs, error) {
+	return newInputs(snap, append([]any{st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics,
+		filesOf(st.theme, "."), filesOf(st.cfg.Source, "i18n")}, more...)...)
+}
+
 // newInputs fingerprints the inputs of a build of snap. A provider or
 // course file is fingerprinted by its source (a file that reads the same
 // decodes the same, the site-wide data being equal). globals are the
 // site-wide inputs besides the directory's own.
 func newInputs(snap *load.Snapshot, globals ...any) (*inputs, error) {
 	d := snap.Dir
-	in := &inputs{files: map[string][32]byte{}}
+	in := &inputs{Files: map[string]sum{}}
 	var err error
-	if in.global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages, d.Outdated}, globals...)...); err != nil {
+	if in.Global, err = fingerprint(append([]any{d.Site, d.Languages, d.Districts, d.Topics, d.Pages, d.Outdated}, globals...)...); err != nil {
 		return nil, err
 	}
-	var providers, courses [][32]byte
+	var providers, courses []sum
 	for i := range d.Providers {
-		sum := snap.Sum(d.Providers[i].File)
-		in.files[site.ProviderFile(d.Providers[i].ID)] = sum
-		providers = append(providers, sum)
+		s := sum(snap.Sum(d.Providers[i].File))
+		in.Files[site.ProviderFile(d.Providers[i].ID)] = s
+		providers = append(providers, s)
 	}
 	for i := range d.CourseFiles {
-		sum := snap.Sum(d.CourseFiles[i].File)
-		in.files[site.CourseFile(d.CourseFiles[i].Provider.ID)] = sum
-		courses = append(courses, sum)
+		s := sum(snap.Sum(d.CourseFiles[i].File))
+		in.Files[site.CourseFile(d.CourseFiles[i].Provider.ID)] = s
+		courses = append(courses, s)
 	}
-	if in.providers, err = fingerprint(providers); err != nil {
+	if in.Providers, err = fingerprint(providers); err != nil {
 		return nil, err
 	}
-	if in.courses, err = fingerprint(courses); err != nil {
+	if in.Courses, err = fingerprint(courses); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -92,19 +125,140 @@ func newInputs(snap *load.Snapshot, globals ...any) (*inputs, error) {
 // comes out the same from in's.
 func (in *inputs) same(prev *inputs, r *site.Reads) bool {
 	switch {
-	case prev == nil || r == nil || r.Everything || prev.global != in.global:
+	case prev == nil || r == nil || r.Everything || prev.Global != in.Global:
 		return false
-	case r.Providers && prev.providers != in.providers:
+	case r.Providers && prev.Providers != in.Providers:
 		return false
-	case r.Courses && prev.courses != in.courses:
+	case r.Courses && prev.Courses != in.Courses:
 		return false
 	}
 	for f := range r.Files {
-		now, ok := in.files[f]
-		was, ok2 := prev.files[f]
+		now, ok := in.Files[f]
+		was, ok2 := prev.Files[f]
 		if !ok || !ok2 || was != now {
 			return false
 		}
 	}
 	return true
+}
+
+// ManifestName is the file in a build's output that tells the next build
+// what each page was rendered from: the inputs' fingerprints, and for
+// each page what it read and the SHA-256 of its HTML (gzipped JSON). It holds page paths
+// and hashes of the data files, nothing the site does not publish anyway.
+const ManifestName = ".wegweiser/pages.json.gz"
+
+// manifest is the content of ManifestName.
+type manifest struct {
+	Inputs *inputs                `json:"inputs"`
+	Pages  map[string]*pageRecord `json:"pages"` // page path → what it was made from
+}
+
+// pageRecord is what one page of a build was made from.
+type pageRecord struct {
+	SHA256 sum         `json:"sha256"` // of the page as written
+	Reads  *site.Reads `json:"reads"`
+}
+
+// reuser keeps, in a build, the pages of the previous build's output
+// that would come out the same (see inputs), checking each against the
+// hash the previous build recorded (a page changed by hand since is
+// rendered again), and notes what every page of this build read, for the
+// next one (ManifestName).
+type reuser struct {
+	in   *inputs
+	prev *manifest // nil: nothing to keep
+	out  fs.FS     // the previous output
+
+	mu    sync.Mutex
+	pages map[string]*pageRecord
+	kept  int
+}
+
+// newReuser reads the previous build's manifest from prev (nil, or no
+// manifest: nothing is kept; a damaged one is ignored).
+func newReuser(in *inputs, prev fs.FS) *reuser {
+	r := &reuser{in: in, out: prev, pages: map[string]*pageRecord{}}
+	if prev == nil {
+		return r
+	}
+	f, err := prev.Open(ManifestName)
+	if err != nil {
+		return r
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return r
+	}
+	var m manifest
+	if err := json.NewDecoder(z).Decode(&m); err != nil || m.Inputs == nil {
+		return r
+	}
+	r.prev = &m
+	return r
+}
+
+// keep returns the previous build's page at name if nothing it read
+// changed and the file is as that build wrote it.
+func (r *reuser) keep(name string) ([]byte, bool) {
+	if r.prev == nil {
+		return nil, false
+	}
+	rec := r.prev.Pages[name]
+	if rec == nil || !r.in.same(r.prev.Inputs, rec.Reads) {
+		return nil, false
+	}
+	b, err := fs.ReadFile(r.out, name)
+	if err != nil || sha256.Sum256(b) != rec.SHA256 {
+		return nil, false
+	}
+	r.mu.Lock()
+	r.pages[name] = rec
+	r.kept++
+	r.mu.Unlock()
+	return b, true
+}
+
+// rendered notes a page rendered by this build.
+func (r *reuser) rendered(name string, b []byte, reads *site.Reads) {
+	rec := &pageRecord{SHA256: sha256.Sum256(b), Reads: reads}
+	r.mu.Lock()
+	r.pages[name] = rec
+	r.mu.Unlock()
+}
+
+// write writes the manifest of this build to w.
+func (r *reuser) write(w Writer) error {
+	var b bytes.Buffer
+	z, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // a valid level: no error
+	if err := json.NewEncoder(z).Encode(manifest{Inputs: r.in, Pages: r.pages}); err != nil {
+		return err
+	}
+	if err := z.Close(); err != nil {
+		return err
+	}
+	return w.WriteFile(ManifestName, b.Bytes())
+}
+
+// programSum fingerprints the running program: a page of the previous
+// build is kept only if the same program rendered it (its templates and
+// the Go code behind them are part of what a page is made from).
+func programSum() (sum, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return sum{}, err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return sum{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum{}, err
+	}
+	var s sum
+	h.Sum(s[:0])
+	return s, nil
 }

@@ -3,11 +3,13 @@ package build
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
@@ -120,6 +122,9 @@ func previewIsBuild(t *testing.T, pv *Preview, src string) {
 	}
 	pages := 0
 	for name, want := range w.files {
+		if name == ManifestName { // for the next build only: serve has none
+			continue
+		}
 		got, ok, err := pv.File(ctx, name)
 		if err != nil || !ok || !bytes.Equal(got, want) {
 			t.Errorf("%s differs from a full build (found: %v, err: %v)", name, ok, err)
@@ -277,5 +282,78 @@ func TestCustomThemeReads(t *testing.T) {
 	}
 	if offices == 0 || providers == 0 {
 		t.Errorf("%d office pages rendered again, %d provider pages kept; want both", offices, providers)
+	}
+}
+
+// TestBuildKeepsPages: a build keeps the pages of the previous build's
+// output that read nothing that changed, and its output is byte for byte
+// the output of a build that renders every page (RenderAll) — pages,
+// feeds, search, the manifest for the next build, everything. A page of
+// the previous output changed by hand is rendered again (its hash no
+// longer matches the manifest); a damaged manifest keeps nothing.
+func TestBuildKeepsPages(t *testing.T) {
+	t.Parallel()
+	src, edit := smallExample(t)
+	ctx := context.Background()
+	build := func(prev map[string][]byte, all bool) (*Result, map[string][]byte) {
+		t.Helper()
+		cfg := Config{Source: os.DirFS(src), Now: testToday, RenderAll: all}
+		if prev != nil {
+			m := fstest.MapFS{}
+			for name, b := range prev {
+				m[name] = &fstest.MapFile{Data: b}
+			}
+			cfg.Previous = m
+		}
+		var w memWriter
+		res, err := Build(ctx, cfg, &w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, w.files
+	}
+	_, first := build(nil, false)
+	if _, ok := first[ManifestName]; !ok {
+		t.Fatalf("no %s in the output", ManifestName)
+	}
+
+	// One office's phone number in one provider file, and a kept page
+	// changed by hand in the previous output.
+	edit("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
+	const touched = "de/offices/caritas-mbe-maxvorstadt/index.html"
+	prev := maps.Clone(first)
+	prev[touched] = append(slices.Clone(prev[touched]), "<!-- by hand -->"...)
+	kept, got := build(prev, false)
+	all, want := build(prev, true)
+	if all.Kept != 0 {
+		t.Errorf("RenderAll kept %d pages", all.Kept)
+	}
+	pages := 0
+	for _, n := range kept.Pages {
+		pages += n
+	}
+	if kept.Kept == 0 || kept.Kept >= pages-1 {
+		t.Errorf("kept %d of %d pages; want most but not the changed provider's", kept.Kept, pages)
+	}
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs between a build keeping pages and one rendering all", name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files kept, %d rendering all", len(got), len(want))
+	}
+	if !strings.Contains(string(got["de/offices/awo-mbe-ludwigsvorstadt/index.html"]), "1234510-99") {
+		t.Error("the changed office's page does not show the new number")
+	}
+
+	// A damaged manifest: nothing kept, the same output.
+	prev[ManifestName] = []byte("not gzip")
+	damaged, again := build(prev, false)
+	if damaged.Kept != 0 {
+		t.Errorf("kept %d pages with a damaged manifest", damaged.Kept)
+	}
+	if !maps.EqualFunc(again, want, bytes.Equal) {
+		t.Error("with a damaged manifest the output differs")
 	}
 }

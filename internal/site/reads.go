@@ -23,27 +23,56 @@ import (
 // The zero value records nothing. A Reads is not safe for concurrent use:
 // each page rendering has its own.
 type Reads struct {
-	Everything bool            // read something no file fingerprint covers: never kept
-	Providers  bool            // all provider files (data/providers/)
-	Courses    bool            // all course files (data/courses/)
-	Files      map[string]bool // ProviderFile and CourseFile names
+	Everything bool            `json:"everything,omitempty"` // read something no file fingerprint covers: never kept
+	Providers  bool            `json:"providers,omitempty"`  // all provider files (data/providers/)
+	Courses    bool            `json:"courses,omitempty"`    // all course files (data/courses/)
+	Files      map[string]bool `json:"files,omitempty"`      // ProviderFile and CourseFile names
 }
 
 // ProviderFile names the file of the provider id in Reads.Files.
-func ProviderFile(id string) string { return "provider:" + id }
+func ProviderFile(id string) string { return providerPrefix + id }
 
 // CourseFile names the course file of the course provider id in
 // Reads.Files.
-func CourseFile(provider string) string { return "courses:" + provider }
+func CourseFile(provider string) string { return coursePrefix + provider }
+
+const (
+	providerPrefix = "provider:"
+	coursePrefix   = "courses:"
+)
 
 // AllProviders records that the page read every provider file.
-func (r *Reads) AllProviders() { r.Providers = true }
+func (r *Reads) AllProviders() {
+	if !r.Providers {
+		r.Providers = true
+		r.drop(providerPrefix)
+	}
+}
 
 // AllCourses records that the page read every course file.
-func (r *Reads) AllCourses() { r.Courses = true }
+func (r *Reads) AllCourses() {
+	if !r.Courses {
+		r.Courses = true
+		r.drop(coursePrefix)
+	}
+}
 
-// All records that the page read something no file fingerprint covers.
-func (r *Reads) All() { r.Everything = true }
+// drop forgets the files whose names start with prefix, which a read of
+// all files of their kind covers (a record stays small).
+func (r *Reads) drop(prefix string) {
+	for f := range r.Files {
+		if strings.HasPrefix(f, prefix) {
+			delete(r.Files, f)
+		}
+	}
+	if len(r.Files) == 0 {
+		r.Files = nil
+	}
+}
+
+// All records that the page read something no file fingerprint covers
+// (which covers every file).
+func (r *Reads) All() { r.Everything, r.Providers, r.Courses, r.Files = true, false, false, nil }
 
 // Provider records that the page read the file of provider id.
 func (r *Reads) Provider(id string) {
@@ -61,6 +90,9 @@ func (r *Reads) CourseProvider(id string) {
 }
 
 func (r *Reads) file(name string) {
+	if r.Everything {
+		return
+	}
 	if r.Files == nil {
 		r.Files = map[string]bool{}
 	}
@@ -69,11 +101,20 @@ func (r *Reads) file(name string) {
 
 // Add records what o recorded.
 func (r *Reads) Add(o *Reads) {
-	r.Everything = r.Everything || o.Everything
-	r.Providers = r.Providers || o.Providers
-	r.Courses = r.Courses || o.Courses
+	if o.Everything || r.Everything {
+		r.All()
+		return
+	}
+	if o.Providers {
+		r.AllProviders()
+	}
+	if o.Courses {
+		r.AllCourses()
+	}
 	for f := range o.Files {
-		r.file(f)
+		if !(r.Providers && strings.HasPrefix(f, providerPrefix)) && !(r.Courses && strings.HasPrefix(f, coursePrefix)) {
+			r.file(f)
+		}
 	}
 }
 
