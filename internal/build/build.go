@@ -233,7 +233,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		if cfg.RenderAll {
 			prev = nil
 		}
-		reuse = newReuser(in, prev)
+		reuse = newReuser(in, st.graph, prev)
 	}
 	clock.phase("model")
 	if err = renderAll(ctx, st.r, st.graph, pages, top, reuse); err != nil {

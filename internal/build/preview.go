@@ -117,7 +117,7 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	if prev != nil {
 		prev.mu.Lock()
 		for name, b := range prev.pages {
-			if r := prev.reads[name]; st.graph.Lookup(name) != nil && in.same(prev.in, r) {
+			if r := prev.reads[name]; st.graph.Lookup(name) != nil && in.same(prev.in, r, st.graph) {
 				pv.pages[name], pv.reads[name] = b, r
 			}
 		}

@@ -122,8 +122,9 @@ func newInputs(snap *load.Snapshot, globals ...any) (*inputs, error) {
 }
 
 // same tells whether a page that read r when rendered from prev's inputs
-// comes out the same from in's.
-func (in *inputs) same(prev *inputs, r *site.Reads) bool {
+// comes out the same from in's, whose site s computes the values r read
+// (site.Reads.Values) anew.
+func (in *inputs) same(prev *inputs, r *site.Reads, s *site.Site) bool {
 	switch {
 	case prev == nil || r == nil || r.Everything || prev.Global != in.Global:
 		return false
@@ -136,6 +137,14 @@ func (in *inputs) same(prev *inputs, r *site.Reads) bool {
 		now, ok := in.Files[f]
 		was, ok2 := prev.Files[f]
 		if !ok || !ok2 || was != now {
+			return false
+		}
+	}
+	for name, was := range r.Values {
+		if r.Providers {
+			break // all provider files are the same: so is what they make
+		}
+		if now, ok := s.ValueSum(name); !ok || now != was {
 			return false
 		}
 	}
@@ -167,7 +176,8 @@ type pageRecord struct {
 // next one (ManifestName).
 type reuser struct {
 	in   *inputs
-	prev *manifest // nil: nothing to keep
+	site *site.Site // of this build
+	prev *manifest  // nil: nothing to keep
 	out  fs.FS     // the previous output
 
 	mu    sync.Mutex
@@ -177,8 +187,8 @@ type reuser struct {
 
 // newReuser reads the previous build's manifest from prev (nil, or no
 // manifest: nothing is kept; a damaged one is ignored).
-func newReuser(in *inputs, prev fs.FS) *reuser {
-	r := &reuser{in: in, out: prev, pages: map[string]*pageRecord{}}
+func newReuser(in *inputs, s *site.Site, prev fs.FS) *reuser {
+	r := &reuser{in: in, site: s, out: prev, pages: map[string]*pageRecord{}}
 	if prev == nil {
 		return r
 	}
@@ -206,7 +216,7 @@ func (r *reuser) keep(name string) ([]byte, bool) {
 		return nil, false
 	}
 	rec := r.prev.Pages[name]
-	if rec == nil || !r.in.same(r.prev.Inputs, rec.Reads) {
+	if rec == nil || !r.in.same(r.prev.Inputs, rec.Reads, r.site) {
 		return nil, false
 	}
 	b, err := fs.ReadFile(r.out, name)

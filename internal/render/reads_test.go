@@ -10,11 +10,14 @@ import (
 )
 
 // TestReadsAreComplete is the proof that a page's site.Reads names every
-// data file its output depends on, which wegweiser serve relies on to keep
-// pages after a change. For each provider and course file of the example
-// it changes every text of that file (in memory), lays the site out again
-// and renders every page in German (and Leichte Sprache): each page that came out
-// different must have recorded the file (or all files of its kind) when
+// data file its output depends on, which wegweiser serve and build rely
+// on to keep pages after a change. For each provider and course file of
+// the example it changes every text of that file (in memory) — and, for
+// providers, in another round, the advisors' languages and the districts
+// the offices serve, which the finder ranks by — lays the site out again
+// and renders every page in German (and Leichte Sprache): each page that
+// came out different must have recorded the file (or all files of its
+// kind, or a value computed from them whose fingerprint changed) when
 // rendered before the change. It also shows that the fragment cache hands
 // a page the reads of the fragments it takes from it: the reads with the
 // cache equal those without.
@@ -59,11 +62,19 @@ func TestReadsAreComplete(t *testing.T) {
 		changed := 0
 		for name, p := range renderAll(s3, r2) {
 			was, ok := before[name]
-			read := ok && (was.reads.Everything || all(was.reads) || was.reads.Files[file])
+			if !ok {
+				continue // a new page: nothing to keep
+			}
+			read := was.reads.Everything || all(was.reads) || was.reads.Files[file]
+			for v, sum := range was.reads.Values { // a value computed from all files, which changed
+				if now, ok := s3.ValueSum(v); !ok || now != sum {
+					read = true
+				}
+			}
 			if !read {
 				kept++
 			}
-			if ok && !bytes.Equal(was.html, p.html) {
+			if !bytes.Equal(was.html, p.html) {
 				changed++
 				if !read {
 					t.Errorf("%s changed with %s, but its reads %+v do not name it", name, file, *was.reads)
@@ -71,12 +82,32 @@ func TestReadsAreComplete(t *testing.T) {
 			}
 		}
 		if changed == 0 {
-			t.Errorf("changing the texts of %s changed no page", file)
+			t.Errorf("changing %s changed no page", file)
 		}
 	}
 	for i, p := range s.Dir.Providers {
 		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) {
 			markTexts(reflect.ValueOf(&d.Providers[i]).Elem())
+		})
+		// What the finder ranks by: who speaks which language, which
+		// districts an office serves.
+		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) {
+			// Everyone there speaks every language, every office serves
+			// every district: the provider's offices climb the rankings.
+			var langs, districts []string
+			for _, l := range d.Languages {
+				langs = append(langs, l.Code)
+			}
+			for _, x := range d.Districts {
+				districts = append(districts, x.ID)
+			}
+			p := &d.Providers[i]
+			for j := range p.Advisors {
+				p.Advisors[j].Languages = langs
+			}
+			for j := range p.Offices {
+				p.Offices[j].Serves = districts
+			}
 		})
 	}
 	for i, f := range s.Dir.CourseFiles {

@@ -206,16 +206,16 @@ func (sv *SiteView) FinderHas(lang, district string) bool {
 	return sv.s.FinderHas(lang, district)
 }
 
-// Find returns the finder's result for a language and district.
+// Find returns the finder's result for a language and district. It
+// records the ranking (site.Reads.Values) and the files of the offices
+// shown, not every provider file.
 func (sv *SiteView) Find(lang, district string) *site.Finding {
-	sv.reads.AllProviders()
-	return sv.s.Find(lang, district)
+	return sv.s.FindReads(lang, district, sv.reads)
 }
 
 // FindingOf returns the finder result a page shows.
 func (sv *SiteView) FindingOf(p *site.Page) *site.Finding {
-	sv.reads.AllProviders()
-	return sv.s.FindingOf(p)
+	return sv.s.FindingOfReads(p, sv.reads)
 }
 
 // FinderDistricts returns the districts of the finder for a language.

@@ -1,7 +1,11 @@
 package site
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
@@ -130,13 +134,75 @@ func (s *Site) finderPages(add func(kind, key string, data any)) {
 // it (FindingOf): the ranking is computed once per pair, not per language.
 type finderKey struct{ Lang, District string }
 
+// FindingOfReads is FindingOf, recording what it read like FindReads.
+func (s *Site) FindingOfReads(p *Page, r *Reads) *Finding {
+	k, ok := p.Data.(finderKey)
+	if !ok {
+		return nil
+	}
+	return s.FindReads(k.Lang, k.District, r)
+}
+
 // FindingOf returns the Finding a finder result page shows.
 func (s *Site) FindingOf(p *Page) *Finding {
 	k, ok := p.Data.(finderKey)
 	if !ok {
 		return nil
 	}
-	return once(s.memo, [3]string{"finding", k.Lang, k.District}, func() *Finding { return s.Find(k.Lang, k.District) })
+	return s.finding(k.Lang, k.District)
+}
+
+// FindReads is Find, recording in r that the page read the ranking (a
+// value computed from all provider files: ValueSum) and the files of the
+// offices it shows, whose data the page then shows.
+func (s *Site) FindReads(lang, district string, r *Reads) *Finding {
+	f := s.finding(lang, district)
+	if f == nil {
+		r.AllProviders()
+		return nil
+	}
+	name := findingValue + lang + "/" + district
+	sum, _ := s.ValueSum(name)
+	r.value(name, sum)
+	for _, p := range f.Programs {
+		for _, o := range p.Offices {
+			r.Provider(o.Office.Provider)
+		}
+	}
+	return f
+}
+
+// finding returns Find(lang, district), computed once per site.
+func (s *Site) finding(lang, district string) *Finding {
+	return once(s.memo, [3]string{"finding", lang, district}, func() *Finding { return s.Find(lang, district) })
+}
+
+// findingValue starts the name of a finder ranking in Reads.Values.
+const findingValue = "finding:"
+
+// ValueSum returns the fingerprint of a value named in Reads.Values as
+// the site computes it now; ok is false for a value it does not have
+// (which a page that read it must not outlive). A finder ranking's
+// fingerprint covers, per program, the offices shown in order and
+// whether each speaks the language and serves the district.
+func (s *Site) ValueSum(name string) (sum string, ok bool) {
+	rest, ok := strings.CutPrefix(name, findingValue)
+	if !ok {
+		return "", false
+	}
+	lang, district, _ := strings.Cut(rest, "/")
+	f := s.finding(lang, district)
+	if f == nil {
+		return "", false
+	}
+	h := sha256.New()
+	for _, p := range f.Programs {
+		fmt.Fprintf(h, "%s\n", p.Program)
+		for _, o := range p.Offices {
+			fmt.Fprintf(h, "%s %t %t\n", o.Office.ID, o.Speaks, o.Serves)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
 }
 
 // FinderDistricts returns the districts sorted for choosing, with whether

@@ -27,6 +27,11 @@ type Reads struct {
 	Providers  bool            `json:"providers,omitempty"`  // all provider files (data/providers/)
 	Courses    bool            `json:"courses,omitempty"`    // all course files (data/courses/)
 	Files      map[string]bool `json:"files,omitempty"`      // ProviderFile and CourseFile names
+	// Values are values the site computes from all provider files (a
+	// finder result's ranking) that the page read, by name
+	// (Site.ValueSum), with a fingerprint of each: the page depends on the
+	// value, not on every file it was computed from.
+	Values map[string]string `json:"values,omitempty"`
 }
 
 // ProviderFile names the file of the provider id in Reads.Files.
@@ -46,6 +51,7 @@ func (r *Reads) AllProviders() {
 	if !r.Providers {
 		r.Providers = true
 		r.drop(providerPrefix)
+		r.Values = nil // computed from provider files
 	}
 }
 
@@ -72,7 +78,9 @@ func (r *Reads) drop(prefix string) {
 
 // All records that the page read something no file fingerprint covers
 // (which covers every file).
-func (r *Reads) All() { r.Everything, r.Providers, r.Courses, r.Files = true, false, false, nil }
+func (r *Reads) All() {
+	r.Everything, r.Providers, r.Courses, r.Files, r.Values = true, false, false, nil, nil
+}
 
 // Provider records that the page read the file of provider id.
 func (r *Reads) Provider(id string) {
@@ -99,6 +107,18 @@ func (r *Reads) file(name string) {
 	r.Files[name] = true
 }
 
+// value records that the page read the value of name, with fingerprint
+// sum.
+func (r *Reads) value(name, sum string) {
+	if r.Everything || r.Providers {
+		return
+	}
+	if r.Values == nil {
+		r.Values = map[string]string{}
+	}
+	r.Values[name] = sum
+}
+
 // Add records what o recorded.
 func (r *Reads) Add(o *Reads) {
 	if o.Everything || r.Everything {
@@ -116,11 +136,14 @@ func (r *Reads) Add(o *Reads) {
 			r.file(f)
 		}
 	}
+	for name, sum := range o.Values {
+		r.value(name, sum)
+	}
 }
 
 // Data records the files the value x comes from: the data of a page
 // (Page.Data) or a value a template was given. Values the site makes from
-// one kind of file (course lists, advisor lists, finder results) read all
+// one kind of file (course lists, advisor lists) read all
 // files of that kind; site-wide values read nothing more; a value of a
 // type this function does not know reads Everything.
 func (r *Reads) Data(x any) {
@@ -138,7 +161,8 @@ func (r *Reads) Data(x any) {
 		r.CourseProvider(x.Provider)
 	case *CourseSet:
 		r.AllCourses()
-	case *AdvisorSet, *Finding, finderKey:
+	case finderKey: // the finder result is read through FindingOf
+	case *AdvisorSet, *Finding:
 		r.AllProviders()
 	default:
 		r.All()
