@@ -178,7 +178,7 @@ type reuser struct {
 	in   *inputs
 	site *site.Site // of this build
 	prev *manifest  // nil: nothing to keep
-	out  fs.FS     // the previous output
+	out  fs.FS      // the previous output
 
 	mu    sync.Mutex
 	pages map[string]*pageRecord
