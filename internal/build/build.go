@@ -477,9 +477,10 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	// The languages' HSDS exports and feeds are independent: one per core
 	// at a time.
 	var mu sync.Mutex // files
+	feeds := export.NewFeedSource(d, changes)
 	parallel.EachOn(cores(workers), len(d.Site.Languages), func(i int) {
 		lang := d.Site.Languages[i]
-		out := openData(d, strs, lang, base, today, cfg.Now, changes, pageURL(lang))
+		out := openData(d, strs, lang, base, today, cfg.Now, feeds, pageURL(lang))
 		mu.Lock()
 		maps.Copy(files, out)
 		mu.Unlock()
@@ -493,7 +494,7 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 }
 
 // openData returns the HSDS export and the feed of one language.
-func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today model.Date, now time.Time, changes export.Changes, pageURL func(kind, id string) string) map[string][]byte {
+func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today model.Date, now time.Time, feeds *export.FeedSource, pageURL func(kind, id string) string) map[string][]byte {
 	files := map[string][]byte{}
 	h := export.BuildHSDS(d, lang, base, today)
 	for name, data := range h.Files() {
@@ -526,13 +527,13 @@ func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today mo
 			return strs.T(lang, "change_fields", "fields", strings.Join(names, ", "))
 		},
 	}
-	files[lang+"/feed.atom"] = export.Feed(d, lang, "", changes, now, fs, pageURL, pageURL("", "")+"feed.atom")
+	files[lang+"/feed.atom"] = feeds.Feed(lang, "", now, fs, pageURL, pageURL("", "")+"feed.atom")
 	for i := range d.Districts {
 		ds := &d.Districts[i]
 		dname, _ := ds.Name.Get(lang, d.Site.DefaultLanguage)
 		fs.Title = strs.T(lang, "feed_district_title", "district", dname)
 		self := pageURL("districts", ds.ID) + "feed.atom"
-		files[lang+"/districts/"+ds.ID+"/feed.atom"] = export.Feed(d, lang, ds.ID, changes, now, fs, pageURL, self)
+		files[lang+"/districts/"+ds.ID+"/feed.atom"] = feeds.Feed(lang, ds.ID, now, fs, pageURL, self)
 	}
 	return files
 }

@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/xml"
+	"maps"
 	"slices"
 	"time"
 
@@ -58,10 +59,66 @@ const FeedDays = 30
 // FeedDays days. With a district, only those in it (offices in or serving
 // it, their advisors and offers, courses held there). pageURL returns the
 // absolute (or root-relative) page of an entry; self is the feed's own
-// address.
+// address. A build making the feeds of many districts and languages
+// makes a FeedSource once and calls its Feed.
 func Feed(d *model.Directory, lang, district string, changes Changes, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
+	return NewFeedSource(d, changes).Feed(lang, district, now, s, pageURL, self)
+}
+
+// FeedSource is what the feeds of a directory are made from, sorted by
+// district once: the courses, the entities with a change and the removed
+// entries of each district. Each feed then reads its district's share
+// only (a national site has thousands of district feeds in each
+// language, and every entity would otherwise be looked at for each).
+type FeedSource struct {
+	d       *model.Directory
+	changes Changes
+	// By district ("" for all), in the directory's order: courses held
+	// there; entities with a change concerning it; keys of removed
+	// entries with a name concerning it, sorted.
+	courses  map[string][]*model.Course
+	entities map[string][]entity
+	removed  map[string][]string
+}
+
+// NewFeedSource sorts d's courses and changes by district.
+func NewFeedSource(d *model.Directory, changes Changes) *FeedSource {
+	fs := &FeedSource{d: d, changes: changes, courses: map[string][]*model.Course{},
+		entities: map[string][]entity{}, removed: map[string][]string{}}
+	for i := range d.CourseFiles {
+		for j := range d.CourseFiles[i].Courses {
+			c := &d.CourseFiles[i].Courses[j]
+			fs.courses[""] = append(fs.courses[""], c)
+			fs.courses[c.Location.District] = append(fs.courses[c.Location.District], c)
+		}
+	}
+	for _, e := range entities(d) {
+		if _, ok := changes[e.key]; !ok {
+			continue
+		}
+		fs.entities[""] = append(fs.entities[""], e)
+		for _, ds := range e.districts {
+			fs.entities[ds] = append(fs.entities[ds], e)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(changes)) {
+		c := changes[key]
+		if c.What != "removed" || len(c.Name) == 0 {
+			continue
+		}
+		fs.removed[""] = append(fs.removed[""], key)
+		for _, ds := range unique(slices.Clone(c.Districts)) {
+			fs.removed[ds] = append(fs.removed[ds], key)
+		}
+	}
+	return fs
+}
+
+// Feed returns the feed of one language and district ("": all), as the
+// function Feed describes.
+func (fs *FeedSource) Feed(lang, district string, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
+	d, changes := fs.d, fs.changes
 	text := func(t model.Text) string { v, _ := t.Get(lang, d.Site.DefaultLanguage); return v }
-	here := func(ds []string) bool { return district == "" || slices.Contains(ds, district) }
 	home := pageURL("", "")
 	if district != "" {
 		home = pageURL("districts", district)
@@ -81,20 +138,17 @@ func Feed(d *model.Directory, lang, district string, changes Changes, now time.T
 		return fallback.UTC().Format(time.RFC3339)
 	}
 	var entries []atomEntry
-	for i := range d.CourseFiles {
-		for j := range d.CourseFiles[i].Courses {
-			c := &d.CourseFiles[i].Courses[j]
-			if c.Start.Before(today) || horizon.Before(c.Start) || !here([]string{c.Location.District}) {
-				continue
-			}
-			fallback := now
-			if !c.LastVerified.IsZero() {
-				fallback = c.LastVerified.Time()
-			}
-			entries = append(entries, atomEntry{Title: text(c.Title), ID: "urn:uuid:" + HSDSID("feed-course", c.ID),
-				Updated: updated("course:"+c.ID, fallback), Link: atomLink{Href: pageURL("courses", c.ID)},
-				Category: atomCategory{"course-start"}, Summary: s.CourseStarts(c)})
+	for _, c := range fs.courses[district] {
+		if c.Start.Before(today) || horizon.Before(c.Start) {
+			continue
 		}
+		fallback := now
+		if !c.LastVerified.IsZero() {
+			fallback = c.LastVerified.Time()
+		}
+		entries = append(entries, atomEntry{Title: text(c.Title), ID: "urn:uuid:" + HSDSID("feed-course", c.ID),
+			Updated: updated("course:"+c.ID, fallback), Link: atomLink{Href: pageURL("courses", c.ID)},
+			Category: atomCategory{"course-start"}, Summary: s.CourseStarts(c)})
 	}
 	cutoff := now.AddDate(0, 0, -FeedDays)
 	recent := func(c Change) bool {
@@ -109,16 +163,17 @@ func Feed(d *model.Directory, lang, district string, changes Changes, now time.T
 		}
 		return pageURL(kind, id)
 	}
-	for _, e := range entities(d) {
+	for _, e := range fs.entities[district] {
 		c := changes[e.key]
-		if !recent(c) || !here(e.districts) {
+		if !recent(c) {
 			continue
 		}
 		entries = append(entries, atomEntry{Title: text(e.name), ID: "urn:uuid:" + HSDSID("feed-change", e.key, c.Hash),
 			Updated: c.Changed, Link: atomLink{Href: link(e.kind, e.id)}, Category: atomCategory{c.What}, Summary: s.Changed(c)})
 	}
-	for key, c := range changes {
-		if c.What != "removed" || len(c.Name) == 0 || !recent(c) || !here(c.Districts) {
+	for _, key := range fs.removed[district] {
+		c := changes[key]
+		if !recent(c) {
 			continue
 		}
 		href := home
