@@ -140,10 +140,10 @@ func (in *inputs) same(prev *inputs, r *site.Reads, s *site.Site) bool {
 			return false
 		}
 	}
+	if len(r.Values) == 0 || prev.Providers == in.Providers && prev.Courses == in.Courses {
+		return true // the values are made from the data files and site-wide data, all the same
+	}
 	for name, was := range r.Values {
-		if r.Providers {
-			break // all provider files are the same: so is what they make
-		}
 		if now, ok := s.ValueSum(name); !ok || now != was {
 			return false
 		}
