@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -13,8 +15,8 @@ import (
 // data file its output depends on, which wegweiser serve and build rely
 // on to keep pages after a change. For each provider and course file of
 // the example it changes every text of that file (in memory) — and, for
-// providers, in another round, the advisors' languages and the districts
-// the offices serve, which the finder ranks by — lays the site out again
+// providers, the advisors' languages and the districts the offices serve,
+// which the finder ranks by — lays the site out again
 // and renders every page in German (and Leichte Sprache): each page that
 // came out different must have recorded the file (or all files of its
 // kind, or a value computed from them whose fingerprint changed) when
@@ -51,11 +53,17 @@ func TestReadsAreComplete(t *testing.T) {
 		}
 	}
 	kept := 0 // pages that would be kept after some change: the test is not empty
-	check := func(file string, all func(*site.Reads) bool, change func(d *model.Directory)) {
+	// change changes the directory in place and returns a function that
+	// undoes it.
+	check := func(file string, all func(*site.Reads) bool, change func(d *model.Directory) (undo func())) {
 		t.Helper()
-		s2, r2 := exampleSiteIn(t, "", langs...)
-		change(s2.Dir)
-		s3, err := site.New(s2.Dir, site.Options{Today: s2.Today})
+		undo := change(s.Dir)
+		defer undo()
+		s3, err := site.New(s.Dir, site.Options{Today: s.Today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, err := New(r.cfg) // a fragment cache of its own
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,12 +94,10 @@ func TestReadsAreComplete(t *testing.T) {
 		}
 	}
 	for i, p := range s.Dir.Providers {
-		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) {
-			markTexts(reflect.ValueOf(&d.Providers[i]).Elem())
-		})
-		// What the finder ranks by: who speaks which language, which
-		// districts an office serves.
-		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) {
+		// Every text, and what the finder ranks by: who speaks which
+		// language, which districts an office serves.
+		check(site.ProviderFile(p.ID), func(r *site.Reads) bool { return r.Providers }, func(d *model.Directory) func() {
+			unmark := markTexts(reflect.ValueOf(&d.Providers[i]).Elem())
 			// Everyone there speaks every language, every office serves
 			// every district: the provider's offices climb the rankings.
 			var langs, districts []string
@@ -102,17 +108,21 @@ func TestReadsAreComplete(t *testing.T) {
 				districts = append(districts, x.ID)
 			}
 			p := &d.Providers[i]
+			was := *p
+			p.Advisors, p.Offices = slices.Clone(p.Advisors), slices.Clone(p.Offices)
 			for j := range p.Advisors {
 				p.Advisors[j].Languages = langs
 			}
 			for j := range p.Offices {
 				p.Offices[j].Serves = districts
 			}
+			d.Index() // the index points into the slices
+			return func() { *p = was; d.Index(); unmark() }
 		})
 	}
 	for i, f := range s.Dir.CourseFiles {
-		check(site.CourseFile(f.Provider.ID), func(r *site.Reads) bool { return r.Courses }, func(d *model.Directory) {
-			markTexts(reflect.ValueOf(&d.CourseFiles[i]).Elem())
+		check(site.CourseFile(f.Provider.ID), func(r *site.Reads) bool { return r.Courses }, func(d *model.Directory) func() {
+			return markTexts(reflect.ValueOf(&d.CourseFiles[i]).Elem())
 		})
 	}
 	if kept == 0 {
@@ -120,27 +130,44 @@ func TestReadsAreComplete(t *testing.T) {
 	}
 }
 
-// markTexts appends a mark to every translation of every model.Text in v.
-func markTexts(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			markTexts(v.Elem())
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				markTexts(v.Field(i))
+// markTexts appends a mark to every translation of every model.Text in v
+// and returns a function that takes the marks off again.
+func markTexts(v reflect.Value) (undo func()) {
+	var texts []reflect.Value
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			if v.Type() == reflect.TypeFor[model.Text]() {
+				texts = append(texts, v)
 			}
 		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			markTexts(v.Index(i))
+	}
+	walk(v)
+	const mark = " ‽"
+	for _, t := range texts {
+		for _, k := range t.MapKeys() {
+			t.SetMapIndex(k, reflect.ValueOf(t.MapIndex(k).String()+mark))
 		}
-	case reflect.Map:
-		if v.Type() == reflect.TypeFor[model.Text]() {
-			for _, k := range v.MapKeys() {
-				v.SetMapIndex(k, reflect.ValueOf(v.MapIndex(k).String()+" ‽"))
+	}
+	return func() {
+		for _, t := range texts {
+			for _, k := range t.MapKeys() {
+				t.SetMapIndex(k, reflect.ValueOf(strings.TrimSuffix(t.MapIndex(k).String(), mark)))
 			}
 		}
 	}
