@@ -253,8 +253,10 @@ func (r *reuser) write(w Writer) error {
 
 // programSum fingerprints the running program: a page of the previous
 // build is kept only if the same program rendered it (its templates and
-// the Go code behind them are part of what a page is made from).
-func programSum() (sum, error) {
+// the Go code behind them are part of what a page is made from). The
+// program does not change while it runs, so it is hashed once per
+// process, a constant computed on first use.
+var programSum = sync.OnceValues(func() (sum, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return sum{}, err
@@ -271,4 +273,4 @@ func programSum() (sum, error) {
 	var s sum
 	h.Sum(s[:0])
 	return s, nil
-}
+})
