@@ -31,13 +31,7 @@ func newSiteView(s *site.Site, reads *site.Reads) SiteView {
 }
 
 // office records the file of the provider of office id.
-func (sv *SiteView) office(id string) {
-	if o := sv.s.Dir.Office(id); o != nil {
-		sv.reads.Provider(o.Provider)
-	} else {
-		sv.reads.AllProviders() // which file would add it is unknown
-	}
-}
+func (sv *SiteView) office(id string) { sv.dir.Office(id) }
 
 // Dir is the directory's data (model.Directory).
 func (sv *SiteView) Dir() *DirView { return &sv.dir }
@@ -337,59 +331,41 @@ func (dv *DirView) Providers() []model.Provider { dv.reads.AllProviders(); retur
 // CourseFiles are all course files.
 func (dv *DirView) CourseFiles() []model.CourseFile { dv.reads.AllCourses(); return dv.d.CourseFiles }
 
-// Provider returns the provider id, or nil.
-func (dv *DirView) Provider(id string) *model.Provider {
-	p := dv.d.Provider(id)
-	if p == nil {
-		dv.reads.AllProviders()
+// found returns x, the answer of a lookup by id, recording the file it
+// comes from (site.Reads.Data); for no answer, none records the files
+// that could add it.
+func found[T any](reads *site.Reads, x *T, none func()) *T {
+	if x == nil {
+		none()
 		return nil
 	}
-	dv.reads.Provider(id)
-	return p
+	reads.Data(x)
+	return x
+}
+
+// Provider returns the provider id, or nil.
+func (dv *DirView) Provider(id string) *model.Provider {
+	return found(dv.reads, dv.d.Provider(id), dv.reads.AllProviders)
 }
 
 // Office returns the office id, or nil.
 func (dv *DirView) Office(id string) *model.Office {
-	o := dv.d.Office(id)
-	if o == nil {
-		dv.reads.AllProviders()
-		return nil
-	}
-	dv.reads.Provider(o.Provider)
-	return o
+	return found(dv.reads, dv.d.Office(id), dv.reads.AllProviders)
 }
 
 // Advisor returns the advisor id, or nil.
 func (dv *DirView) Advisor(id string) *model.Advisor {
-	a := dv.d.Advisor(id)
-	if a == nil {
-		dv.reads.AllProviders()
-		return nil
-	}
-	dv.reads.Provider(a.Provider)
-	return a
+	return found(dv.reads, dv.d.Advisor(id), dv.reads.AllProviders)
 }
 
 // Offer returns the offer id, or nil.
 func (dv *DirView) Offer(id string) *model.Offer {
-	o := dv.d.Offer(id)
-	if o == nil {
-		dv.reads.AllProviders()
-		return nil
-	}
-	dv.reads.Provider(o.Provider)
-	return o
+	return found(dv.reads, dv.d.Offer(id), dv.reads.AllProviders)
 }
 
 // Course returns the course id, or nil.
 func (dv *DirView) Course(id string) *model.Course {
-	c := dv.d.Course(id)
-	if c == nil {
-		dv.reads.AllCourses()
-		return nil
-	}
-	dv.reads.CourseProvider(c.Provider)
-	return c
+	return found(dv.reads, dv.d.Course(id), dv.reads.AllCourses)
 }
 
 // CourseFile returns the course file of the course provider id, or nil.
