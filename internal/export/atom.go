@@ -54,17 +54,6 @@ type FeedStrings struct {
 // FeedDays is how far back a feed lists changes.
 const FeedDays = 30
 
-// Feed returns the Atom feed of one language: courses that start within
-// the next eight weeks, and entries added, changed or removed in the last
-// FeedDays days. With a district, only those in it (offices in or serving
-// it, their advisors and offers, courses held there). pageURL returns the
-// absolute (or root-relative) page of an entry; self is the feed's own
-// address. A build making the feeds of many districts and languages
-// makes a FeedSource once and calls its Feed.
-func Feed(d *model.Directory, lang, district string, changes Changes, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
-	return NewFeedSource(d, changes).Feed(lang, district, now, s, pageURL, self)
-}
-
 // FeedSource is what the feeds of a directory are made from, sorted by
 // district once: the courses, the entities with a change and the removed
 // entries of each district. Each feed then reads its district's share
@@ -114,8 +103,12 @@ func NewFeedSource(d *model.Directory, changes Changes) *FeedSource {
 	return fs
 }
 
-// Feed returns the feed of one language and district ("": all), as the
-// function Feed describes.
+// Feed returns the Atom feed of one language: courses that start within
+// the next eight weeks, and entries added, changed or removed in the last
+// FeedDays days. With a district (else ""), only those in it (offices in
+// or serving it, their advisors and offers, courses held there). pageURL
+// returns the absolute (or root-relative) page of an entry; self is the
+// feed's own address.
 func (fs *FeedSource) Feed(lang, district string, now time.Time, s FeedStrings, pageURL func(kind, id string) string, self string) []byte {
 	d, changes := fs.d, fs.changes
 	text := func(t model.Text) string { v, _ := t.Get(lang, d.Site.DefaultLanguage); return v }

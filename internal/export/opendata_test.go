@@ -129,7 +129,7 @@ func TestFeedAndChanges(t *testing.T) {
 		t.Errorf("the change time moved")
 	}
 
-	b := Feed(d, "de", "", third, later, strs, url, "https://example.org/de/feed.atom")
+	b := NewFeedSource(d, third).Feed("de", "", later, strs, url, "https://example.org/de/feed.atom")
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(b))
 	if err != nil {
 		t.Fatalf("not a feed: %v\n%s", err, b)
@@ -165,7 +165,7 @@ func TestFeedAndChanges(t *testing.T) {
 		t.Errorf("%d course starts (want %d), %d changes (want 1)", gotStarts, starts, gotChanged)
 	}
 	// Thirty-one days on, the change is no news.
-	old := Feed(d, "de", "", third, later.AddDate(0, 0, 31), strs, url, "x")
+	old := NewFeedSource(d, third).Feed("de", "", later.AddDate(0, 0, 31), strs, url, "x")
 	if bytes.Contains(old, []byte("Umbenannt</title>")) {
 		t.Errorf("a change from 31 days ago is still in the feed")
 	}
@@ -199,7 +199,7 @@ func TestTrackWhat(t *testing.T) {
 		t.Errorf("advisor: %+v", c)
 	}
 
-	if feed := string(Feed(d, "de", o.District, ch, day1, strs, url, "self")); !strings.Contains(feed, "added:") || !strings.Contains(feed, "changed:hours,contact") {
+	if feed := string(NewFeedSource(d, ch).Feed("de", o.District, day1, strs, url, "self")); !strings.Contains(feed, "added:") || !strings.Contains(feed, "changed:hours,contact") {
 		t.Errorf("the district feed of %s lacks the new advisor or the office's change:\n%s", o.District, feed)
 	}
 
@@ -211,7 +211,7 @@ func TestTrackWhat(t *testing.T) {
 	if gone.What != "removed" || len(gone.Name) == 0 || len(gone.Districts) == 0 {
 		t.Fatalf("closed office: %+v", gone)
 	}
-	feed := string(Feed(d, "de", o.District, ch, day2, strs, url, "self"))
+	feed := string(NewFeedSource(d, ch).Feed("de", o.District, day2, strs, url, "self"))
 	if !strings.Contains(feed, "removed:") {
 		t.Errorf("the district feed of %s lacks the closing:\n%s", o.District, feed)
 	}
@@ -222,7 +222,7 @@ func TestTrackWhat(t *testing.T) {
 			break
 		}
 	}
-	if f := string(Feed(d, "de", other, ch, day2, strs, url, "self")); strings.Contains(f, "removed:") {
+	if f := string(NewFeedSource(d, ch).Feed("de", other, day2, strs, url, "self")); strings.Contains(f, "removed:") {
 		t.Errorf("the feed of %s lists the closing in %v", other, gone.Districts)
 	}
 }
