@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"fmt"
+	"reflect"
 	"html/template"
 	"io/fs"
 	"os"
@@ -21,7 +23,9 @@ import (
 // TestFragmentsArePure renders every page of the example twice, with the
 // fragment cache and without it, in both link modes: a partial rendered
 // through View.Fragment that depended on the page (not only on its value,
-// language and link prefix) would differ between the two. Every page kind
+// language and link prefix) would differ between the two. What each page
+// read must not differ either: a fragment from the cache hands the page
+// the reads it recorded when rendered. Every page kind
 // is rendered in five of the fourteen languages, which cover both
 // directions, the English and German fallbacks and Leichte Sprache; the
 // fragments do not differ by language otherwise (make test's time).
@@ -47,8 +51,8 @@ func TestFragmentsArePure(t *testing.T) {
 }
 
 // renderBoth renders the pages of s that keep accepts (nil: all) with a
-// and with b, and returns how many it rendered and, for each that differs,
-// its path and where the two part.
+// and with b, and returns how many it rendered and, for each that differs
+// in its HTML or in what it read (site.Reads), its path and how.
 func renderBoth(t *testing.T, s *site.Site, a, b *Renderer, keep func(*site.Page) bool) (n int, diffs []string) {
 	t.Helper()
 	var x, y bytes.Buffer
@@ -58,15 +62,20 @@ func renderBoth(t *testing.T, s *site.Site, a, b *Renderer, keep func(*site.Page
 		}
 		x.Reset()
 		y.Reset()
-		if _, err := a.Render(&x, s, p); err != nil {
+		ra, err := a.Render(&x, s, p)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.Render(&y, s, p); err != nil {
+		rb, err := b.Render(&y, s, p)
+		if err != nil {
 			t.Fatal(err)
 		}
 		n++
 		if !bytes.Equal(x.Bytes(), y.Bytes()) {
 			diffs = append(diffs, p.Path()+":\n"+firstDiff(x.String(), y.String()))
+		}
+		if !reflect.DeepEqual(ra, rb) {
+			diffs = append(diffs, fmt.Sprintf("%s: reads %+v and %+v", p.Path(), *ra, *rb))
 		}
 	}
 	return n, diffs
