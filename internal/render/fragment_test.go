@@ -3,10 +3,10 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"html/template"
 	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
