@@ -131,25 +131,17 @@ func (s *Site) finderPages(add func(kind, key string, data any)) {
 }
 
 // finderKey is the data of a finder result page until a renderer asks for
-// it (FindingOf): the ranking is computed once per pair, not per language.
+// it (FindingOfReads): the ranking is computed once per pair, not per language.
 type finderKey struct{ Lang, District string }
 
-// FindingOfReads is FindingOf, recording what it read like FindReads.
+// FindingOfReads returns the Finding a finder result page shows (nil for
+// another page), recording what it read like FindReads.
 func (s *Site) FindingOfReads(p *Page, r *Reads) *Finding {
 	k, ok := p.Data.(finderKey)
 	if !ok {
 		return nil
 	}
 	return s.FindReads(k.Lang, k.District, r)
-}
-
-// FindingOf returns the Finding a finder result page shows.
-func (s *Site) FindingOf(p *Page) *Finding {
-	k, ok := p.Data.(finderKey)
-	if !ok {
-		return nil
-	}
-	return s.finding(k.Lang, k.District)
 }
 
 // FindReads is Find, recording in r that the page read the ranking (a
@@ -191,18 +183,23 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		return "", false
 	}
 	lang, district, _ := strings.Cut(rest, "/")
-	f := s.finding(lang, district)
-	if f == nil {
-		return "", false
-	}
-	h := sha256.New()
-	for _, p := range f.Programs {
-		fmt.Fprintf(h, "%s\n", p.Program)
-		for _, o := range p.Offices {
-			fmt.Fprintf(h, "%s %t %t\n", o.Office.ID, o.Speaks, o.Serves)
+	// Once per pair, like the ranking: every language's page of the pair
+	// records it.
+	sum = once(s.memo, [3]string{"finding-sum", lang, district}, func() string {
+		f := s.finding(lang, district)
+		if f == nil {
+			return ""
 		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), true
+		h := sha256.New()
+		for _, p := range f.Programs {
+			fmt.Fprintf(h, "%s\n", p.Program)
+			for _, o := range p.Offices {
+				fmt.Fprintf(h, "%s %t %t\n", o.Office.ID, o.Speaks, o.Serves)
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	})
+	return sum, sum != ""
 }
 
 // FinderDistricts returns the districts sorted for choosing, with whether

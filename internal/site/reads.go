@@ -12,8 +12,8 @@ import (
 // provider's file, one course provider's file, all files of a kind, or
 // more than files tell (Everything: the loader's warnings, the list of all
 // pages). The renderer fills it as a page's templates call the site
-// (render.SiteView), and wegweiser serve keeps a page after a change when
-// none of what it read changed.
+// (render.SiteView); wegweiser serve, and build with the previous output,
+// keep a page after a change when none of what it read changed.
 //
 // The loader guarantees that a provider's file holds everything of its
 // offices, advisors and offers (they may only name offices of their own
@@ -84,7 +84,7 @@ func (r *Reads) All() {
 
 // Provider records that the page read the file of provider id.
 func (r *Reads) Provider(id string) {
-	if !r.Providers && !r.Everything {
+	if !r.Providers {
 		r.file(ProviderFile(id))
 	}
 }
@@ -92,7 +92,7 @@ func (r *Reads) Provider(id string) {
 // CourseProvider records that the page read the course file of course
 // provider id.
 func (r *Reads) CourseProvider(id string) {
-	if !r.Courses && !r.Everything {
+	if !r.Courses {
 		r.file(CourseFile(id))
 	}
 }
@@ -161,7 +161,7 @@ func (r *Reads) Data(x any) {
 		r.CourseProvider(x.Provider)
 	case *CourseSet:
 		r.AllCourses()
-	case finderKey: // the finder result is read through FindingOf
+	case finderKey: // the finder result is read through FindingOfReads
 	case *AdvisorSet, *Finding:
 		r.AllProviders()
 	default:
