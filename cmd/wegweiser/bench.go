@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -32,6 +33,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs, f := referralFlags("referrals bench", stderr)
 	clients := fs.Int("clients", 8, "concurrent `clients`")
 	duration := fs.Duration("duration", 10*time.Second, "how long to send")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the referral phase (server and clients) to `file` (for go tool pprof)")
 	*f.db = ""
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -59,6 +61,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitProblems
 	}
 	defer svc.Store.Close()
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "wegweiser referrals bench: %v\n", err)
+			return exitUsage
+		}
+		defer pf.Close()
+		pprof.StartCPUProfile(pf)    // stopped when the referrals are sent
+		defer pprof.StopCPUProfile() // on the paths that return before
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -102,6 +114,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	})
 	stop()
 	<-done
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
 
 	// The anchor: durable single-row inserts, one transaction each.
 	type dber interface{ DB() *sql.DB }

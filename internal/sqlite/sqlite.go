@@ -9,7 +9,11 @@
 // lock at the start of their transaction (BEGIN IMMEDIATE) and go through
 // one connection, so writers queue in Go instead of sleeping in SQLite's
 // busy handler; reads use a pool of their own (WAL lets them run beside a
-// write). secure_delete overwrites deleted contact data in the file. The
+// write). Savepoint journals stay in memory (temp_store=MEMORY), and the
+// write-ahead log is copied into the database by checkpoints on the read
+// pool between groups of creates (sqlstore's Dialect.Checkpoint), the
+// writer's automatic checkpoint being only a backstop at 8,000 pages.
+// secure_delete overwrites deleted contact data in the file. The
 // database file, its write-ahead log and shared memory file are created
 // readable by the owner only. Migrations in migration/*.sql are embedded
 // and applied in order, each in its own transaction, and recorded.
@@ -35,6 +39,8 @@ var migrations embed.FS
 // Dialect is SQLite's: it serialises writers itself.
 var Dialect = sqlstore.Dialect{
 	Name:        "sqlite",
+	Prepare:     true,
+	Checkpoint:  `PRAGMA wal_checkpoint(PASSIVE)`,
 	Unique:      func(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") },
 	AfterRetain: `PRAGMA wal_checkpoint(TRUNCATE)`, // move the overwritten pages out of the WAL into the file
 }
@@ -51,7 +57,7 @@ func Open(ctx context.Context, file string) (*sqlstore.Store, error) {
 	f.Close()
 	dsn := "file:" + file + "?_txlock=immediate" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)"
+		"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(8000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)

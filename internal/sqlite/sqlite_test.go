@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/referral"
@@ -93,8 +95,24 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 		}
 		var n int
 		s.DB().QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n)
-		if n != 3 {
-			t.Errorf("%d migrations recorded", n)
+		if all, _ := fs.Glob(migrations, "migration/*.sql"); n != len(all) {
+			t.Errorf("%d migrations recorded, want %d", n, len(all))
+		}
+		// 004: the index that repeated the primary key's is gone; the
+		// primary key's serves a referral's assignments.
+		var plan string
+		s.DB().QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'assignments_referral'`).Scan(&n)
+		if rows, err := s.DB().Query(`EXPLAIN QUERY PLAN SELECT seq, office FROM assignments WHERE referral_id = 'r1' ORDER BY seq`); err == nil {
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				rows.Scan(&id, &parent, &unused, &detail)
+				plan += detail + "; "
+			}
+			rows.Close()
+		}
+		if n != 0 || !strings.Contains(plan, "sqlite_autoindex_assignments_1") {
+			t.Errorf("assignments_referral left: %d; plan %q", n, plan)
 		}
 		s.DB().QueryRow(`SELECT COUNT(*) FROM idempotency`).Scan(&n)
 		if n != 0 {

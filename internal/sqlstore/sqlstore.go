@@ -10,7 +10,8 @@
 // (Dialect.Lock): SQLite's single writer (BEGIN IMMEDIATE), PostgreSQL's
 // transaction-scoped advisory lock, which every process sharing the
 // database waits for, so two instances never assign more referrals to an
-// office than its capacity allows.
+// office than its capacity allows. Creates are committed in groups, each
+// in a savepoint of its own (see Store.Create).
 //
 // Times are stored as text of fixed width (UTC, nanoseconds), so they sort
 // as text in both databases; lists (languages, reasons) and the needs as
@@ -28,6 +29,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/referral"
@@ -56,6 +59,14 @@ type Dialect struct {
 	Lock string
 	// Unique reports whether err is a violated unique constraint.
 	Unique func(err error) bool
+	// Prepare: a group of creates prepares its statements once (SQLite,
+	// whose driver parses each statement anew; pgx caches them itself).
+	Prepare bool
+	// Checkpoint, run on the read pool after every checkpointEvery groups
+	// of creates, copies the write-ahead log into the database without
+	// blocking the writer ("" for none): SQLite's PASSIVE checkpoint, which
+	// the write connection would otherwise run itself, inside a commit.
+	Checkpoint string
 	// AfterRetain runs after personal data was deleted ("" for none), e.g.
 	// to move overwritten pages out of SQLite's write-ahead log.
 	AfterRetain string
@@ -65,15 +76,31 @@ type Dialect struct {
 type Store struct {
 	db, r *sql.DB // writes; reads (may be the same)
 	d     Dialect
+
+	mu       sync.Mutex
+	queue    []*create // creates waiting for the next group (see Create)
+	draining bool      // a goroutine is committing groups
+	// groups counts the groups committed (by the committing goroutine);
+	// checkpointing is set while a checkpoint runs.
+	groups        int
+	checkpointing atomic.Bool
+	// prepared holds the statements of creates, prepared on the write pool;
+	// only the goroutine committing groups uses it.
+	prepared map[string]*sql.Stmt
 }
 
 var _ referral.Store = (*Store)(nil)
 
 // New returns the store on db (writes) and r (reads, may be db).
-func New(db, r *sql.DB, d Dialect) *Store { return &Store{db: db, r: r, d: d} }
+func New(db, r *sql.DB, d Dialect) *Store {
+	return &Store{db: db, r: r, d: d, prepared: map[string]*sql.Stmt{}}
+}
 
 // Close closes the database pools.
 func (s *Store) Close() error {
+	for _, st := range s.prepared {
+		st.Close()
+	}
 	if s.r != s.db {
 		return errors.Join(s.r.Close(), s.db.Close())
 	}
@@ -174,68 +201,314 @@ func jsonText(v any) string {
 }
 
 // Create implements referral.Store.
+//
+// Creates are committed in groups: while one group's transaction runs, the
+// creates that arrive queue, and the next transaction takes all of them (up
+// to maxBatch) under one write lock and one commit — one flush to the disk
+// for the group instead of one each, which is what bounds durable writes.
+// Each create runs in a savepoint of its own, so one that fails (no office
+// for the person, an Idempotency-Key used for another body) is rolled back
+// alone; each caller gets its answer only after the commit returned. The
+// creates of a group run in the order they arrived, each seeing the load the
+// ones before it took, as if each had had its own transaction.
 func (s *Store) Create(ctx context.Context, r *referral.Referral, idem *referral.Idempotency, a *referral.Audit, route referral.Router) (*referral.Referral, bool, error) {
-	var replayedID string
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
-		if idem != nil {
-			var mac, id string
-			err := tx.QueryRowContext(ctx, s.q(`SELECT body_mac, referral_id FROM idempotency WHERE agency = ? AND idem_key = ?`), idem.Agency, idem.Key).Scan(&mac, &id)
-			switch {
-			case err == nil && mac == idem.BodyMAC:
-				replayedID = id
-				return nil
-			case err == nil:
-				return fmt.Errorf("%w: the Idempotency-Key was used for another referral", referral.ErrConflict)
-			case !errors.Is(err, sql.ErrNoRows):
+	c := &create{ctx: ctx, r: r, idem: idem, audit: a, route: route, done: make(chan struct{})}
+	s.mu.Lock()
+	s.queue = append(s.queue, c)
+	if !s.draining {
+		s.draining = true
+		go s.drain()
+	}
+	s.mu.Unlock()
+	<-c.done // not ctx.Done(): a create that has started is answered after its commit
+	if c.err != nil {
+		return nil, false, c.err
+	}
+	if c.replayed != "" {
+		stored, err := s.Get(ctx, c.replayed)
+		return stored, true, err
+	}
+	return readBack(r, c.first), false, nil
+}
+
+// maxBatch is the most creates one transaction takes. batchTimeout bounds a
+// group's transaction (a create's own context ends with its request, and it
+// must not end the others').
+const (
+	maxBatch     = 128
+	batchTimeout = 30 * time.Second
+)
+
+// create is one call of Create waiting for its group.
+type create struct {
+	ctx      context.Context
+	r        *referral.Referral
+	idem     *referral.Idempotency
+	audit    *referral.Audit
+	route    referral.Router
+	replayed string               // the referral an idempotency key already named
+	first    *referral.Assignment // else the assignment stored with it
+	err      error
+	done     chan struct{} // closed when the group's commit returned
+}
+
+// drain commits the queued creates, group by group, until none is left.
+func (s *Store) drain() {
+	for {
+		s.mu.Lock()
+		n := min(len(s.queue), maxBatch)
+		if n == 0 {
+			s.draining = false
+			s.mu.Unlock()
+			return
+		}
+		batch := s.queue[:n:n]
+		s.queue = s.queue[n:]
+		if len(s.queue) == 0 {
+			s.queue = nil
+		}
+		s.mu.Unlock()
+		s.commit(batch)
+		if s.groups++; s.d.Checkpoint != "" && s.groups%checkpointEvery == 0 && s.checkpointing.CompareAndSwap(false, true) {
+			go s.checkpoint(context.WithoutCancel(batch[0].ctx))
+		}
+	}
+}
+
+// checkpointEvery is how many groups of creates run between checkpoints:
+// at about 15 pages a group, SQLite's default of 1,000 pages.
+const checkpointEvery = 64
+
+// checkpoint runs the dialect's checkpoint on the read pool. If it fails,
+// the write connection's automatic checkpoint remains.
+func (s *Store) checkpoint(ctx context.Context) {
+	defer s.checkpointing.Store(false)
+	ctx, cancel := context.WithTimeout(ctx, batchTimeout)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, s.d.Checkpoint)
+	if err == nil {
+		rows.Close()
+	}
+}
+
+// commit runs a group of creates in one transaction and answers each.
+func (s *Store) commit(batch []*create) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), batchTimeout)
+	defer cancel()
+	var tx *stmtTx
+	err := s.tx(ctx, true, func(sqltx *sql.Tx) error {
+		tx = &stmtTx{Tx: sqltx, prepare: s.d.Prepare, cache: s.prepared}
+		g := &group{loads: map[string]routing.Load{}}
+		for _, c := range batch {
+			if c.err = c.ctx.Err(); c.err != nil {
+				continue // its sender gave up before it started
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT referral`); err != nil {
+				return err
+			}
+			if c.err = s.createOne(ctx, tx, g, c); c.err != nil {
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT referral`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT referral`); err != nil {
 				return err
 			}
 		}
-		month := r.CreatedAt.UTC().Format("2006-01")
-		load, err := s.loadOf(ctx, tx, month)
-		if err != nil {
+		return nil
+	})
+	for _, c := range batch {
+		if err != nil && c.err == nil {
+			c.err = err // not committed
+		}
+		close(c.done)
+	}
+	if tx != nil {
+		for _, q := range tx.missing {
+			if st, err := s.db.PrepareContext(ctx, q); err == nil {
+				s.prepared[q] = st
+			}
+		}
+	}
+}
+
+// group is what the creates of one transaction read once and then keep up
+// to date themselves: each month's load and the last referral number.
+type group struct {
+	loads map[string]routing.Load // by month
+	seq   int                     // 0 before the group's first referral
+}
+
+// createOne writes one referral of a group inside its savepoint; only when
+// it succeeds does it change g.
+func (s *Store) createOne(ctx context.Context, tx dbtx, g *group, c *create) (err error) {
+	defer func() {
+		if p := recover(); p != nil { // a panic in route must not stop the group's goroutine
+			err = fmt.Errorf("creating referral: %v", p)
+		}
+	}()
+	r, idem := c.r, c.idem
+	if idem != nil {
+		var mac, id string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT body_mac, referral_id FROM idempotency WHERE agency = ? AND idem_key = ?`), idem.Agency, idem.Key).Scan(&mac, &id)
+		switch {
+		case err == nil && mac == idem.BodyMAC:
+			c.replayed = id
+			return nil
+		case err == nil:
+			return fmt.Errorf("%w: the Idempotency-Key was used for another referral", referral.ErrConflict)
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		first, err := route(load)
-		if err != nil {
+	}
+	month := r.CreatedAt.UTC().Format("2006-01")
+	load, ok := g.loads[month]
+	if !ok {
+		if load, err = s.loadOf(ctx, tx, month); err != nil {
 			return err
 		}
-		var seq int
+		g.loads[month] = load
+	}
+	first, err := c.route(load)
+	if err != nil {
+		return err
+	}
+	seq := g.seq + 1
+	if g.seq == 0 {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM referrals`).Scan(&seq); err != nil {
 			return err
 		}
-		r.Number = fmt.Sprintf("%d-%06d", r.CreatedAt.UTC().Year(), seq)
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO referrals (id, seq, number, created_at, agency, created_by, source, program, age_group, district, languages, needs, slip_lang, consent_date, contact)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			r.ID, seq, r.Number, ts(r.CreatedAt), r.Agency, r.CreatedBy, r.Source, r.Program, r.AgeGroup, r.District,
-			jsonText(r.Languages), jsonText(r.Needs), r.SlipLang, r.ConsentDate, r.Sealed)
+	}
+	r.Number = fmt.Sprintf("%d-%06d", r.CreatedAt.UTC().Year(), seq)
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO referrals (id, seq, number, created_at, agency, created_by, source, program, age_group, district, languages, needs, slip_lang, consent_date, contact)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, seq, r.Number, ts(r.CreatedAt), r.Agency, r.CreatedBy, r.Source, r.Program, r.AgeGroup, r.District,
+		jsonText(r.Languages), jsonText(r.Needs), r.SlipLang, r.ConsentDate, r.Sealed)
+	if err != nil {
+		return err
+	}
+	first.Seq, first.Month = 1, month
+	if err := s.insertAssignment(ctx, tx, r.ID, first); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, c.audit); err != nil {
+		return err
+	}
+	if idem != nil {
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO idempotency (agency, idem_key, body_mac, referral_id, created_at) VALUES (?, ?, ?, ?, ?)`),
+			idem.Agency, idem.Key, idem.BodyMAC, r.ID, ts(r.CreatedAt))
 		if err != nil {
 			return err
 		}
-		first.Seq, first.Month = 1, month
-		if err := s.insertAssignment(ctx, tx, r.ID, first); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, a); err != nil {
-			return err
-		}
-		if idem != nil {
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO idempotency (agency, idem_key, body_mac, referral_id, created_at) VALUES (?, ?, ?, ?, ?)`),
-				idem.Agency, idem.Key, idem.BodyMAC, r.ID, ts(r.CreatedAt))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, false, err
 	}
-	id := r.ID
-	if replayedID != "" {
-		id = replayedID
+	g.seq = seq
+	if first.Office != "" {
+		load[first.Office]++ // as insertAssignment counted it in office_load
 	}
-	stored, err := s.Get(ctx, id)
-	return stored, replayedID != "", err
+	c.first = first
+	return nil
 }
 
-func (s *Store) insertAssignment(ctx context.Context, tx *sql.Tx, referralID string, a *referral.Assignment) error {
+// readBack returns the referral r with its first assignment a as Get reads
+// them from the rows createOne wrote, without reading them: times as
+// stored (UTC, nanoseconds), lists and needs through their JSON text.
+func readBack(r *referral.Referral, a *referral.Assignment) *referral.Referral {
+	out := *r
+	out.CreatedAt = parseTS(ts(r.CreatedAt))
+	out.Languages, out.Needs = nil, referral.Needs{}
+	as := *a
+	as.At = parseTS(ts(a.At))
+	as.ChangedAt, as.Reasons = as.At, nil
+	err := errors.Join(
+		json.Unmarshal([]byte(jsonText(r.Languages)), &out.Languages),
+		json.Unmarshal([]byte(jsonText(r.Needs)), &out.Needs),
+		json.Unmarshal([]byte(jsonText(a.Reasons)), &as.Reasons))
+	if err != nil {
+		panic(err) // written by jsonText from the same types
+	}
+	out.Assignments = []referral.Assignment{as}
+	return &out
+}
+
+// dbtx is what the statements of a write transaction run on: a *sql.Tx or
+// a stmtTx.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// stmtTx is a transaction that runs its statements prepared (when
+// prepare is set): a group of creates runs the same few statements many
+// times, and parsing them was a tenth of a create's CPU on SQLite (pgx
+// caches prepared statements itself). The statements are prepared once on
+// the write pool (cache) and bound to each transaction.
+type stmtTx struct {
+	*sql.Tx
+	prepare bool
+	cache   map[string]*sql.Stmt // the pool's statements (Store.prepared)
+	missing []string             // queries the cache did not have
+	stmts   map[string]*sql.Stmt // bound to this transaction, closed with it
+}
+
+func (t *stmtTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if pool, ok := t.cache[query]; ok {
+		st = t.Tx.StmtContext(ctx, pool) // on SQLite's one write connection: the pool's statement itself
+	} else {
+		// The pool's only connection is this transaction's: prepare here,
+		// and on the pool once the transaction is over.
+		var err error
+		if st, err = t.Tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		t.missing = append(t.missing, query)
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+// ExecContext runs query as a prepared statement.
+func (t *stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !t.prepare {
+		return t.Tx.ExecContext(ctx, query, args...)
+	}
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryContext runs query as a prepared statement.
+func (t *stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !t.prepare {
+		return t.Tx.QueryContext(ctx, query, args...)
+	}
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs query as a prepared statement.
+func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if t.prepare {
+		if st, err := t.stmt(ctx, query); err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...) // unprepared, or to report the error
+}
+
+func (s *Store) insertAssignment(ctx context.Context, tx dbtx, referralID string, a *referral.Assignment) error {
 	at := ts(a.At)
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO assignments (referral_id, seq, office, provider, status, month, at, changed_at, reasons, all_full, reason, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -254,14 +527,14 @@ func boolInt(b bool) int {
 }
 
 // addLoad changes an office's count for a month.
-func (s *Store) addLoad(ctx context.Context, tx *sql.Tx, month, office string, delta int) error {
+func (s *Store) addLoad(ctx context.Context, tx dbtx, month, office string, delta int) error {
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO office_load (month, office, n) VALUES (?, ?, ?)
 		ON CONFLICT (month, office) DO UPDATE SET n = office_load.n + excluded.n`), month, office, delta)
 	return err
 }
 
 // audit appends an audit entry inside a transaction.
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, a *referral.Audit) error {
+func (s *Store) audit(ctx context.Context, tx dbtx, a *referral.Audit) error {
 	if a == nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -38,6 +39,7 @@ func Run(t *testing.T, open Open) {
 		{"Accounts", testAccounts},
 		{"Sessions", testSessions},
 		{"ConcurrentCapacity", testConcurrentCapacity},
+		{"GroupOfCreates", testGroupOfCreates},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -425,5 +427,142 @@ func testConcurrentCapacity(t *testing.T, s referral.Store) {
 	_, total, _ := s.List(ctx, referral.Query{Limit: 1})
 	if total != n {
 		t.Errorf("%d referrals stored", total)
+	}
+}
+
+// testGroupOfCreates sends creates that succeed, replay or fail in
+// different ways at once, while the first holds the write lock, so that a
+// store that commits creates in groups (package sqlstore) takes them into
+// one transaction: each must get its own answer, a failed one must leave
+// nothing behind and not disturb the others (on PostgreSQL a failed
+// statement aborts the whole transaction unless it is rolled back to its
+// savepoint), the numbers must have no gaps and the load must count
+// exactly the stored referrals. What Create returns must equal what Get
+// reads.
+func testGroupOfCreates(t *testing.T, s referral.Store) {
+	ctx := context.Background()
+	const capacity, n = 9, 60
+	cet := time.FixedZone("CET", 3600)
+	errNoOffice := errors.New("no office for this person")
+	create(t, s, newReferral("taken", "jc", t0), to("elsewhere", "p3"))
+	if _, _, err := s.Create(ctx, newReferral("used", "jc", t0), &referral.Idempotency{Agency: "jc", Key: "used", BodyMAC: "A"}, nil, to("elsewhere", "p3")); err != nil {
+		t.Fatal(err)
+	}
+	capped := func(load routing.Load) (*referral.Assignment, error) {
+		office, provider := "full-soon", "p1"
+		if load[office] >= capacity {
+			office, provider = "other", "p2"
+		}
+		return &referral.Assignment{Office: office, Provider: provider, Status: referral.StatusAssigned, At: t0.In(cet),
+			Reasons: []routing.Reason{{Code: "capacity", Text: "x", Args: map[string]string{"office": office}}}}, nil
+	}
+	type answer struct {
+		got      *referral.Referral
+		replayed bool
+		err      error
+	}
+	answers := make([]answer, n)
+	started := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := newReferral(fmt.Sprintf("g%02d", i), "jc", t0.Add(time.Duration(i)*time.Second).In(cet))
+			var idem *referral.Idempotency
+			route := capped
+			switch i % 6 {
+			case 0:
+				if i == 0 { // holds the write lock while the others queue
+					route = func(load routing.Load) (*referral.Assignment, error) {
+						close(started)
+						time.Sleep(100 * time.Millisecond)
+						return capped(load)
+					}
+				}
+			case 1:
+				route = func(routing.Load) (*referral.Assignment, error) { return nil, errNoOffice }
+			case 2:
+				route = func(routing.Load) (*referral.Assignment, error) { panic("a bug in routing") }
+			case 3:
+				r.ID = "taken" // the insert fails: after routing, with the lock held
+			case 4:
+				idem = &referral.Idempotency{Agency: "jc", Key: "used", BodyMAC: "B"}
+			case 5:
+				idem = &referral.Idempotency{Agency: "jc", Key: "same", BodyMAC: "S"}
+			}
+			if i != 0 {
+				<-started
+			}
+			var a answer
+			a.got, a.replayed, a.err = s.Create(ctx, r, idem, &referral.Audit{At: t0, Actor: "jc", Role: "agency", Action: "create", Referral: r.ID}, route)
+			answers[i] = a
+		})
+	}
+	wg.Wait()
+
+	stored, sameID := 0, ""
+	for i, a := range answers {
+		id := fmt.Sprintf("g%02d", i)
+		switch i % 6 {
+		case 0:
+			if a.err != nil || a.replayed {
+				t.Errorf("%s: %v (replayed %v)", id, a.err, a.replayed)
+				continue
+			}
+			stored++
+			if back, err := s.Get(ctx, id); err != nil || !reflect.DeepEqual(back, a.got) {
+				t.Errorf("%s: Create returned\n%+v\nGet reads\n%+v (%v)", id, a.got, back, err)
+			}
+		case 1, 2, 3, 4:
+			want := map[int]error{1: errNoOffice, 4: referral.ErrConflict}[i%6]
+			if a.err == nil || (want != nil && !errors.Is(a.err, want)) {
+				t.Errorf("%s: got %v, want an error (%v)", id, a.err, want)
+			}
+			if i%6 != 3 {
+				if _, err := s.Get(ctx, id); !errors.Is(err, referral.ErrNotFound) {
+					t.Errorf("%s failed but was stored (%v)", id, err)
+				}
+			}
+			if log, err := s.AuditLog(ctx, id); err != nil || (i%6 != 3 && len(log) != 0) {
+				t.Errorf("%s failed but has an audit trail %v (%v)", id, log, err)
+			}
+		case 5:
+			if a.err != nil {
+				t.Errorf("%s: %v", id, a.err)
+				continue
+			}
+			if !a.replayed {
+				stored++
+				if sameID != "" {
+					t.Errorf("the key \"same\" stored %s and %s", sameID, a.got.ID)
+				}
+				sameID = a.got.ID
+			}
+		}
+	}
+	for i, a := range answers {
+		if i%6 == 5 && a.err == nil && a.got.ID != sameID {
+			t.Errorf("g%02d: the key \"same\" answered %s, not %s", i, a.got.ID, sameID)
+		}
+	}
+	if taken, err := s.Get(ctx, "taken"); err != nil || taken.Current().Office != "elsewhere" {
+		t.Errorf("the referral whose id was used again: %+v %v", taken, err)
+	}
+	all, total, err := s.List(ctx, referral.Query{Limit: 1000})
+	if err != nil || total != stored+2 {
+		t.Fatalf("%d referrals stored, want %d (%v)", total, stored+2, err)
+	}
+	var numbers []string
+	for _, r := range all {
+		numbers = append(numbers, r.Number)
+	}
+	slices.Sort(numbers)
+	for k, num := range numbers {
+		if want := fmt.Sprintf("2026-%06d", k+1); num != want {
+			t.Fatalf("numbers %v: want %s at %d, no gaps", numbers, want, k)
+		}
+	}
+	load, err := s.Load(ctx, "2026-11")
+	if err != nil || load["full-soon"] != capacity || load["other"] != stored-capacity || load["elsewhere"] != 2 {
+		t.Errorf("load %v (%v), want full-soon %d, other %d, elsewhere 2", load, err, capacity, stored-capacity)
 	}
 }
