@@ -115,6 +115,13 @@ type PreviewOptions struct {
 	// makes them in the background, leaves a core to the pages asked for
 	// meanwhile.
 	Workers int
+	// Spill is a directory in which each preview writes the rest of the
+	// files (exports, open data, search: 680 MB at national scale) into a
+	// directory of its own, read when asked for, instead of keeping them in
+	// memory ("": in memory). When a preview's rest is made, it removes
+	// the other directories in Spill (of the previews it replaced); the
+	// caller removes Spill at the end.
+	Spill string
 }
 
 // loadOptions are the loader's options for cfg.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -44,11 +46,60 @@ type Preview struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the rest below is made or given up
 	// Set before done is closed:
-	rest       map[string][]byte
+	rest       map[string][]byte // the files, or with spill their names (nil values)
+	spill      string            // the directory holding the rest's files ("": in memory)
 	headers    HeaderRules
 	restErr    error
 	restPhases []Phase
 	terms      map[string]search.TermCache // search analyses for the next preview
+}
+
+// removeOthers removes the directories in spill but mine: those of the
+// previews before this one, which replaced them (a newer preview makes its
+// directory only once this one is done).
+// They are removed in the background: deleting tens of thousands of files
+// takes seconds on a slow disk.
+func removeOthers(spill, mine string) {
+	entries, _ := os.ReadDir(spill)
+	var old []string
+	for _, e := range entries {
+		if p := filepath.Join(spill, e.Name()); p != mine {
+			old = append(old, p)
+		}
+	}
+	if len(old) > 0 {
+		go func() {
+			for _, p := range old {
+				os.RemoveAll(p)
+			}
+		}()
+	}
+}
+
+// spilled writes files into a directory and notes their names.
+type spilled struct {
+	ctx   context.Context // no more writes once done: the directory may be removed
+	dir   string
+	mu    sync.Mutex
+	names map[string][]byte // name → nil
+}
+
+// WriteFile implements Writer.
+func (d *spilled) WriteFile(name string, data []byte) error {
+	if err := d.ctx.Err(); err != nil {
+		return err
+	}
+	full := filepath.Join(d.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(full, data, 0o600); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.names[name] = nil
+	d.mu.Unlock()
+	return nil
 }
 
 // memory collects files.
@@ -143,17 +194,31 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 				return
 			}
 		}
-		mem := &memory{files: map[string][]byte{}}
-		restTop := &topLevel{Writer: mem, seen: maps.Clone(top.seen)}
+		prev = nil // its rest need not stay in memory while this one's is made
+		var w Writer
+		files := map[string][]byte{}
+		if opts.Spill != "" {
+			if pv.spill, pv.restErr = os.MkdirTemp(opts.Spill, "rest-"); pv.restErr != nil {
+				return
+			}
+			w = &spilled{ctx: ctx, dir: pv.spill, names: files}
+		} else {
+			w = &memory{files: files}
+		}
+		restTop := &topLevel{Writer: w, seen: maps.Clone(top.seen)}
 		rc := &timer{mark: time.Now()}
 		terms := &searchTerms{prev: prevTerms, next: map[string]search.TermCache{}}
 		pv.restErr = st.writeRest(ctx, restTop, terms, rc)
-		pv.rest, pv.restPhases, pv.terms = mem.files, rc.phases, terms.next
+		pv.rest, pv.restPhases, pv.terms = files, rc.phases, terms.next
 		if pv.restErr != nil {
 			pv.terms = prevTerms
 			return
 		}
-		pv.headers = ParseHeaders(mem.files["_headers"])
+		h, err := pv.restFile("_headers")
+		pv.headers, pv.restErr = ParseHeaders(h), err
+		if pv.spill != "" {
+			removeOthers(opts.Spill, pv.spill)
+		}
 	}()
 	return pv, nil
 }
@@ -207,8 +272,19 @@ func (pv *Preview) File(ctx context.Context, name string) (b []byte, ok bool, er
 	if _, err := pv.Wait(ctx); err != nil {
 		return nil, false, err
 	}
-	b, ok = pv.rest[name]
-	return b, ok, nil
+	if _, ok := pv.rest[name]; !ok {
+		return nil, false, nil
+	}
+	b, err = pv.restFile(name)
+	return b, err == nil, err
+}
+
+// restFile returns one of the rest's files, which exists.
+func (pv *Preview) restFile(name string) ([]byte, error) {
+	if pv.spill == "" {
+		return pv.rest[name], nil
+	}
+	return os.ReadFile(filepath.Join(pv.spill, filepath.FromSlash(name)))
 }
 
 // page returns page p, at path name, rendering it if it was not yet.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
@@ -28,9 +29,10 @@ func TestIncrementalRebuild(t *testing.T) {
 	src, change := smallExample(t)
 	langs := smallLanguages
 	ctx := context.Background()
+	spill := t.TempDir() // as serve does: the rest of the files on disk
 	prepare := func(prev *Preview) *Preview {
 		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{Spill: spill}, prev)
 		if err != nil {
 			t.Fatalf("prepare: %v", err)
 		}
@@ -108,6 +110,18 @@ func TestIncrementalRebuild(t *testing.T) {
 	sameAsFull(fourth)
 	if fourth.Kept != 0 || fourth.Patched() != nil {
 		t.Errorf("a district renamed: %d pages kept, loaded again %v; want none kept and a full load", fourth.Kept, fourth.Patched())
+	}
+	// The files of the previews replaced are removed from the disk (in
+	// the background: wait for it).
+	var entries []os.DirEntry
+	for range 200 {
+		if entries, _ = os.ReadDir(spill); len(entries) == 1 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(entries) != 1 || filepath.Join(spill, entries[0].Name()) != fourth.spill {
+		t.Errorf("spill directory holds %v, want the last preview's only", entries)
 	}
 }
 

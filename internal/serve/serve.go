@@ -21,6 +21,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -47,6 +48,10 @@ type Config struct {
 	Source string    // the site directory
 	Now    time.Time // build date; zero: the real date at each build
 	Log    *slog.Logger
+	// Spill is where the builds write the files made in the background
+	// (build.PreviewOptions.Spill); "": they stay in memory. Run uses a
+	// temporary directory.
+	Spill string
 }
 
 // Server holds the last good build in memory and serves it.
@@ -88,7 +93,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		return s.srcErr
 	}
 	pv, err := build.Prepare(ctx, build.Config{Source: s.src, Now: s.cfg.Now},
-		build.PreviewOptions{Reload: strings.TrimPrefix(prefix, "/") + "reload.js", Workers: max(1, runtime.GOMAXPROCS(0)-1)}, prev)
+		build.PreviewOptions{Reload: strings.TrimPrefix(prefix, "/") + "reload.js", Workers: max(1, runtime.GOMAXPROCS(0)-1), Spill: s.cfg.Spill}, prev)
 	s.mu.Lock()
 	var problems diag.List
 	switch {
@@ -129,6 +134,17 @@ func (s *Server) Rebuild(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// stop stops the background work of the last build and waits for it.
+func (s *Server) stop() {
+	s.mu.RLock()
+	pv := s.preview
+	s.mu.RUnlock()
+	if pv != nil {
+		pv.Close()
+		pv.Wait(context.Background())
+	}
 }
 
 // phases formats the wall times of build phases for the log.
@@ -346,7 +362,19 @@ func (s *Server) Watch(ctx context.Context) error {
 // is done, then shuts down gracefully. ready, if not nil, receives the
 // address listened on.
 func Run(ctx context.Context, cfg Config, addr string, ready func(net.Addr)) error {
+	if cfg.Spill == "" {
+		// The exports, open data and search index are read from disk
+		// when asked for rather than held in memory (680 MB at national
+		// scale, twice while a rebuild makes them again).
+		dir, err := os.MkdirTemp("", "wegweiser-serve-")
+		if err != nil {
+			return err
+		}
+		cfg.Spill = dir
+		defer os.RemoveAll(dir) // after the deferred wait below
+	}
 	s := New(cfg)
+	defer s.stop()
 	if err := s.Rebuild(ctx); err != nil {
 		var problems diag.List
 		if !errors.As(err, &problems) {

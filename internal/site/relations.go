@@ -254,8 +254,29 @@ func (s *Site) courseSetsBy(by string) []*CourseSet {
 			add(t, CourseFilter{Type: t})
 		}
 	case "district":
+		// What FindCourses(CourseFilter{District: d, Near: true}) returns
+		// for each district d, in one pass over the courses rather than
+		// one per district (400 × 20,000 at national scale): the courses
+		// of d and its neighbours, in the order of s.courses.
+		in := map[string][]int{} // district → indexes in s.courses
+		for i, c := range s.courses {
+			in[c.Location.District] = append(in[c.Location.District], i)
+		}
 		for _, d := range s.Dir.Districts {
-			add(d.ID, CourseFilter{District: d.ID, Near: true})
+			var idx []int
+			for _, p := range s.near(d.ID) {
+				idx = append(idx, in[p]...)
+			}
+			if len(idx) == 0 {
+				continue
+			}
+			slices.Sort(idx)
+			idx = slices.Compact(idx) // a neighbour named twice
+			cs := make([]*model.Course, len(idx))
+			for k, i := range idx {
+				cs[k] = s.courses[i]
+			}
+			out = append(out, &CourseSet{By: by, Value: d.ID, Courses: cs})
 		}
 	case "month":
 		for _, m := range s.CourseMonths() {

@@ -98,6 +98,10 @@ func TestCourseSets(t *testing.T) {
 		seen := map[string]int{}
 		prev := ""
 		for _, set := range s.CourseSetsBy(by) {
+			f := map[string]CourseFilter{"type": {Type: set.Value}, "district": {District: set.Value, Near: true}, "month": {Month: set.Value}, "time": {Time: set.Value}}[by]
+			if want := s.FindCourses(f); !slices.Equal(set.Courses, want) {
+				t.Errorf("by %s %s: %d courses, the filter finds %d (or another order)", by, set.Value, len(set.Courses), len(want))
+			}
 			if by == "month" && set.Value <= prev {
 				t.Errorf("months out of order: %s after %s", set.Value, prev)
 			}
