@@ -42,7 +42,7 @@ lint:
 # axe and the layout checks of TestBrowser on every page kind in all
 # fourteen languages and Leichte Sprache, at 320, 360 and 1280 px, and the
 # referral server's walk with axe in German and Arabic (make test checks
-# the layout in de, ar, uk, fa, ti and Leichte Sprache at the same widths,
+# the layout in de, ar, uk, ti and Leichte Sprache at the same widths,
 # and runs axe in de and ar on the site, in de on the walk); about five
 # minutes on two cores. .ci/run runs it after make test.
 a11y: $(NPM_STAMP)

@@ -347,7 +347,10 @@ func TestAdvisorFilter(t *testing.T) {
 // (Cyrillic, long words), Tigrinya (Ethiopic script) and Leichte Sprache;
 // "all" adds the other eight interface languages (make a11y).
 var (
-	browserLanguages = flag.String("browser.languages", "de,ar,uk,fa,ti,de-simple", `languages for TestBrowser, comma-separated, or "all"`)
+	// make test: German, Arabic (right to left), Ukrainian (long words in
+	// Cyrillic), Tigrinya (Ethiopic) and Leichte Sprache; make a11y (run
+	// by .ci/run) all fourteen.
+	browserLanguages = flag.String("browser.languages", "de,ar,uk,ti,de-simple", `languages for TestBrowser, comma-separated, or "all"`)
 	// axe is the costliest part of a page's check: make test runs it in
 	// one language of each direction, make a11y (and .ci/run) in all.
 	axeLanguages = flag.String("browser.axe", "de,ar", `languages whose pages TestBrowser checks with axe-core, comma-separated, or "all"`)
