@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -61,16 +60,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitProblems
 	}
 	defer svc.Store.Close()
-	if *cpuprofile != "" {
-		pf, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintf(stderr, "wegweiser referrals bench: %v\n", err)
-			return exitUsage
-		}
-		defer pf.Close()
-		pprof.StartCPUProfile(pf)    // stopped when the referrals are sent
-		defer pprof.StopCPUProfile() // on the paths that return before
+	stopProfile, err := startCPUProfile(*cpuprofile) // stopped when the referrals are sent
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser referrals bench: %v\n", err)
+		return exitUsage
 	}
+	defer stopProfile()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -114,9 +109,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	})
 	stop()
 	<-done
-	if *cpuprofile != "" {
-		pprof.StopCPUProfile()
-	}
+	stopProfile()
 
 	// The anchor: durable single-row inserts, one transaction each.
 	type dber interface{ DB() *sql.DB }

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/build"
@@ -71,16 +72,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitProblems
 		}
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintf(stderr, "wegweiser build: %v\n", err)
-			return exitUsage
-		}
-		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser build: %v\n", err)
+		return exitUsage
 	}
+	defer stopProfile()
 	// A soft memory limit keeps a national build under 2 GiB: the
 	// collector works harder near it instead of letting the heap double.
 	// Below it, the collector runs when the heap has grown by gcPercent
@@ -96,7 +93,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var res *build.Result
 	began := time.Now()
-	err := publish.Publish(ctx, *out, func(d *publish.Dir) error {
+	err = publish.Publish(ctx, *out, func(d *publish.Dir) error {
 		var err error
 		res, err = run(ctx, cfg, d)
 		if res != nil {
@@ -171,4 +168,27 @@ func briefWarnings(problems diag.List, n int) (diag.List, []string) {
 		more = append(more, fmt.Sprintf("… and %d more `%s` warnings: wegweiser check lists them all", count[rule]-n, rule))
 	}
 	return shown, more
+}
+
+// startCPUProfile starts a CPU profile written to file ("": none) and
+// returns the function that stops it (which may be called more than once).
+func startCPUProfile(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}, nil
 }
