@@ -55,10 +55,9 @@ type Preview struct {
 }
 
 // removeOthers removes the directories in spill but mine: those of the
-// previews before this one, which replaced them (a newer preview makes its
-// directory only once this one is done).
-// They are removed in the background: deleting tens of thousands of files
-// takes seconds on a slow disk.
+// previews this one replaced (a newer preview makes its directory only once
+// this one is done). They are removed in the background: deleting tens of
+// thousands of files takes seconds on a slow disk.
 func removeOthers(spill, mine string) {
 	entries, _ := os.ReadDir(spill)
 	var old []string

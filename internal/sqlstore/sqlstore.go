@@ -84,8 +84,9 @@ type Store struct {
 	// checkpointing is set while a checkpoint runs.
 	groups        int
 	checkpointing atomic.Bool
-	// prepared holds the statements of creates, prepared on the write pool;
-	// only the goroutine committing groups uses it.
+	// prepared holds the statements of creates, prepared on the write pool:
+	// read by the goroutine committing groups, which alone adds to it
+	// (holding mu, as Close does to close them).
 	prepared map[string]*sql.Stmt
 }
 
@@ -98,9 +99,11 @@ func New(db, r *sql.DB, d Dialect) *Store {
 
 // Close closes the database pools.
 func (s *Store) Close() error {
+	s.mu.Lock()
 	for _, st := range s.prepared {
 		st.Close()
 	}
+	s.mu.Unlock()
 	if s.r != s.db {
 		return errors.Join(s.r.Close(), s.db.Close())
 	}
@@ -326,7 +329,9 @@ func (s *Store) commit(batch []*create) {
 	if tx != nil {
 		for _, q := range tx.missing {
 			if st, err := s.db.PrepareContext(ctx, q); err == nil {
+				s.mu.Lock() // against Close
 				s.prepared[q] = st
+				s.mu.Unlock()
 			}
 		}
 	}
