@@ -5,14 +5,10 @@
 // (changes the start of the office's first hours starting at 09:00)
 // Prints {saved, errors, steps} as JSON. Environment: CHROMIUM (default
 // /usr/bin/chromium); SHOTS=dir saves a screenshot after each step.
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [admin, provider, officeID, from] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const result = { saved: false, errors: [], steps: [] };
 let n = 0;
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

@@ -18,7 +18,7 @@
 // Environment: CHROMIUM (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import redirector from "netlify-redirector";
 
 const [base, rulesFile, json] = process.argv.slice(2);
@@ -62,11 +62,7 @@ const host = createServer(async (req, res) => {
 await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
 const front = "http://127.0.0.1:" + host.address().port;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const out = { searches: [] };
 try {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -31,14 +31,10 @@
 //       per test.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { measure } from "./layout.mjs";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 
 // run runs one command (see Usage) in contexts of its own and returns its
 // results.

@@ -23,7 +23,7 @@
 // Environment: CHROMIUM (default /usr/bin/chromium); SHOTS, a folder to
 // save screenshots of each page at 360 and 1280 px into.
 import { readFileSync, mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, json] = process.argv.slice(2);
 const args = JSON.parse(json);
@@ -31,11 +31,7 @@ const axe = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.me
 const shots = process.env.SHOTS;
 if (shots) mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const out = { pages: [], result: {} };
 
 // person opens a browser context of its own and signs in as account.

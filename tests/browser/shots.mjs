@@ -11,14 +11,11 @@
 // of the full page (for docs/screenshots/, where 10,000 px pages would not
 // help a reader).
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, out, widths, ...paths] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   for (const w of widths.split(",").map(Number)) {
     const height = Number(process.env.SHOT_HEIGHT) || 800;
