@@ -92,3 +92,37 @@ func TestFeedNamesChanges(t *testing.T) {
 		t.Errorf("second feed lists %d changes:\n%s", n, second)
 	}
 }
+
+// TestBuildUpToDate builds twice with nothing changed in between: the
+// second build says public/ is up to date and leaves it alone (the same
+// folder, not one put in its place). After a change it builds again.
+func TestBuildUpToDate(t *testing.T) {
+	dir := copySmallSite(t)
+	out := filepath.Join(dir, "public")
+	build := func() string {
+		t.Helper()
+		code, stdout, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21")
+		if code != exitOK {
+			t.Fatalf("build: exit %d\n%s", code, stderr)
+		}
+		return stdout
+	}
+	build()
+	before, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout := build(); !strings.Contains(stdout, "is up to date") || strings.Contains(stdout, "pages (") {
+		t.Errorf("second build with nothing changed: %q", stdout)
+	}
+	if after, err := os.Stat(out); err != nil || !os.SameFile(before, after) {
+		t.Errorf("public/ was replaced by a build with nothing to do (%v)", err)
+	}
+	edit(t, dir, "data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", 0)
+	if stdout := build(); !strings.Contains(stdout, "pages (") {
+		t.Errorf("build after a change: %q", stdout)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "de/offices/awo-mbe-moosach/index.html")); !strings.Contains(string(b), "Moosach-Nord") {
+		t.Error("the changed office's page was not built again")
+	}
+}

@@ -162,6 +162,12 @@ type timer struct {
 	mark   time.Time // end of the last phase
 }
 
+// newTimer starts the clock of a build.
+func newTimer() *timer {
+	now := time.Now()
+	return &timer{start: now, mark: now}
+}
+
 // phase records the time since the last phase ended as the phase name.
 func (t *timer) phase(name string) {
 	now := time.Now()
@@ -171,14 +177,34 @@ func (t *timer) phase(name string) {
 
 // Build builds the site into w. If the data has errors it returns them as a
 // diag.List (errors.As) and writes nothing.
+//
+// It writes a stamp of its inputs (StampName) with the output: the next
+// build of the same inputs has nothing to do (UpToDate).
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
-	st, res, err := renderPages(ctx, cfg, w, nil)
+	clock := newTimer()
+	if cfg.Now.IsZero() {
+		cfg.Now = clock.start
+	}
+	// Before loading: a file changed meanwhile makes the next build run.
+	inputs, err := sourceSum(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	clock.phase("fingerprint")
+	st, res, err := renderPages(ctx, cfg, w, nil, clock)
 	if err != nil || st == nil {
 		return res, err
 	}
 	err = st.writeRest(ctx, st.top, nil, st.clock)
 	res.ChangesFrom = st.changesFrom
 	if err != nil {
+		return nil, err
+	}
+	stamp, err := json.Marshal(Stamp{Inputs: inputs, Built: cfg.Now.UTC(), Pages: res.Pages, Warnings: res.Problems.Warnings()})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.top.WriteFile(StampName, stamp); err != nil {
 		return nil, err
 	}
 	res.Phases = st.clock.phases
@@ -191,7 +217,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 // search or editor): the build benchmark compares it with Hugo on the
 // same pages (wegweiser build --pages-only).
 func BuildPages(ctx context.Context, cfg Config, w Writer) (*Result, error) {
-	st, res, err := renderPages(ctx, cfg, w, func(p *site.Page) bool { return p.Kind == site.KindContent })
+	st, res, err := renderPages(ctx, cfg, w, func(p *site.Page) bool { return p.Kind == site.KindContent }, newTimer())
 	if err != nil || st == nil {
 		return res, err
 	}
@@ -203,12 +229,10 @@ func BuildPages(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 // renderPages loads the site, lays out its page graph and writes the
 // assets and the pages keep accepts (nil: all). With data errors it
 // returns no stage and the problems as the error.
-func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page) bool) (*stage, *Result, error) {
-	start := time.Now()
-	clock := &timer{start: start, mark: start}
+func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page) bool, clock *timer) (*stage, *Result, error) {
 	top := &topLevel{Writer: w, seen: map[string]bool{}}
 	if cfg.Now.IsZero() {
-		cfg.Now = start
+		cfg.Now = clock.start
 	}
 	snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
 	if snap == nil {

@@ -136,7 +136,7 @@ func previewIsBuild(t *testing.T, pv *Preview, src string) {
 	}
 	pages := 0
 	for name, want := range w.files {
-		if name == ManifestName { // for the next build only: serve has none
+		if name == ManifestName || name == StampName { // for the next build only: serve has none
 			continue
 		}
 		got, ok, err := pv.File(ctx, name)

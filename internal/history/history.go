@@ -60,6 +60,15 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 // commit stands for all history before it.
 func (r *Repo) Shallow() bool { return r.shallow }
 
+// Head returns the commit checked out (its hash).
+func (r *Repo) Head(ctx context.Context) (string, error) {
+	out, err := r.git(ctx, "rev-parse", "--verify", "HEAD")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 func (r *Repo) git(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = r.dir

@@ -1,0 +1,123 @@
+package build
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// StampName is the file in a build's output that fingerprints everything
+// the build read (see sourceSum). A next build whose inputs fingerprint
+// the same would write the same output: wegweiser build then leaves the
+// output as it is (UpToDate), as make does with a target newer than its
+// prerequisites.
+const StampName = ".wegweiser/inputs.json"
+
+// Stamp is the content of StampName.
+type Stamp struct {
+	Inputs   sum            `json:"inputs"` // SHA-256 of the inputs (sourceSum)
+	Built    time.Time      `json:"built"`  // the build's time (Config.Now)
+	Pages    map[string]int `json:"pages"`  // pages per language, as Result.Pages
+	Warnings int            `json:"warnings"`
+}
+
+// sourceSum fingerprints everything a build with cfg reads: the program
+// itself, the base URL, the date, the edition and the statistics; every
+// file below data/, content/, i18n/ and themes/ of the source (the loader,
+// the interface strings and the theme read nothing else), with the names
+// of its folders and other entries; and, with a Git history, the commit
+// checked out (the line times of the translations and the "what changed"
+// feeds come from the history up to it). Without a history the feeds
+// compare with the previous output, which is the one the stamp is in.
+//
+// Only the date of cfg.Now counts, as the date is all the data is
+// checked and laid out against; so a build on the same day with the same
+// inputs keeps the output (and its build time, in the exports and the
+// service worker's cache name) of the first.
+func sourceSum(ctx context.Context, cfg Config) (sum, error) {
+	program, err := programSum()
+	if err != nil {
+		return sum{}, fmt.Errorf("fingerprint the program: %w", err)
+	}
+	stats, err := json.Marshal(cfg.Statistics)
+	if err != nil {
+		return sum{}, err
+	}
+	head := "no history"
+	if cfg.History != nil {
+		if head, err = cfg.History.Head(ctx); err != nil {
+			return sum{}, err
+		}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "wegweiser build inputs 1\x00%x\x00%s\x00%s\x00%s\x00%s\x00%s\x00", program[:], cfg.BaseURL, model.DateOf(cfg.Now), cfg.Edition, stats, head)
+	for _, dir := range []string{"data", "content", "i18n", "themes"} {
+		err := fs.WalkDir(cfg.Source, dir, func(p string, e fs.DirEntry, err error) error {
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && p == dir:
+				fmt.Fprintf(h, "none %s\x00", p)
+				return nil
+			case err != nil:
+				return err
+			case e.IsDir():
+				fmt.Fprintf(h, "dir %s\x00", p)
+			case e.Type().IsRegular():
+				f, err := cfg.Source.Open(p)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				fmt.Fprintf(h, "file %s\x00", p)
+				n, err := io.Copy(h, f)
+				if err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+				fmt.Fprintf(h, "\x00%d\x00", n)
+			default: // a link or device: the loader refuses it, the name counts
+				fmt.Fprintf(h, "other %s %v\x00", p, e.Type())
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			return sum{}, fmt.Errorf("fingerprint the source: %w", err)
+		}
+	}
+	var s sum
+	h.Sum(s[:0])
+	return s, nil
+}
+
+// UpToDate reports whether cfg.Previous holds the output of a build of
+// the same inputs as cfg's, which a build would write again, and returns
+// that build's stamp. It is false with RenderAll, without a previous
+// output, or with a previous output without a stamp (or a damaged one).
+// The previous output is taken to be as the build left it (a failed
+// build never touches it; --render-all makes it anew).
+func UpToDate(ctx context.Context, cfg Config) (*Stamp, bool, error) {
+	if cfg.RenderAll || cfg.Previous == nil {
+		return nil, false, nil
+	}
+	b, err := fs.ReadFile(cfg.Previous, StampName)
+	if err != nil {
+		return nil, false, nil
+	}
+	var prev Stamp
+	if json.Unmarshal(b, &prev) != nil {
+		return nil, false, nil
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
+	in, err := sourceSum(ctx, cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	return &prev, in == prev.Inputs, nil
+}
