@@ -94,11 +94,11 @@ func (s *Service) audit(ctx context.Context, a Actor, action, ref string) error 
 // assignment turns the routing result into the assignment to its best
 // office, leaving out the offices in skip.
 func assignment(res *routing.Result, skip []string, at time.Time) *Assignment {
-	for _, r := range res.Offices {
+	for i, r := range res.Offices {
 		if slices.Contains(skip, r.OfficeID) {
 			continue
 		}
-		reasons := append(slices.Clone(res.Reasons), r.Reasons...)
+		reasons := append(slices.Clone(res.Reasons), res.Explain(i)...)
 		if r.Full && !slices.ContainsFunc(reasons, func(x routing.Reason) bool { return x.Code == "all-full" }) {
 			reasons = append(reasons, routing.Reason{Code: "all-full", Text: "every eligible office has reached its capacity this month: the least loaded office was chosen"})
 		}
@@ -111,6 +111,13 @@ func assignment(res *routing.Result, skip []string, at time.Time) *Assignment {
 // routingOptions are the options of every routing decision at now.
 func (s *Service) routingOptions(now time.Time) routing.Options {
 	return routing.Options{YouthMaxAge: s.Config.YouthMaxAge, Today: model.DateOf(now)}
+}
+
+// unexplained are opts for a routing of which only the order is used, or
+// the reasons of the office assignment picks (it asks Result.Explain).
+func unexplained(opts routing.Options) routing.Options {
+	opts.Unexplained = true
+	return opts
 }
 
 // Preview returns the routing of a request with this month's load, as it
@@ -149,7 +156,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 		return nil, false, req.invalid(problems)
 	}
 	opts := s.routingOptions(now)
-	res, err := routing.Route(d.Dir, need, nil, opts) // validates; the store routes again with the load
+	res, err := routing.Route(d.Dir, need, nil, unexplained(opts)) // validates; the store routes again with the load
 	if err != nil {
 		return nil, false, routeError(err)
 	}
@@ -179,7 +186,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 	}
 	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "create", Referral: r.ID}
 	stored, replayed, err := s.Store.Create(ctx, r, idem, entry, func(load routing.Load) (*Assignment, error) {
-		res, err := routing.Route(d.Dir, need, load, opts)
+		res, err := routing.Route(d.Dir, need, load, unexplained(opts))
 		if err != nil {
 			return nil, err
 		}
@@ -367,7 +374,7 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, req *Status
 	d := s.Directory()
 	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "status:" + req.Status, Referral: id}
 	return s.Store.Change(ctx, id, cur.Seq, c, now, entry, func(load routing.Load, before []string) (*Assignment, error) {
-		res, err := routing.Route(d.Dir, r.need(), load, s.routingOptions(now))
+		res, err := routing.Route(d.Dir, r.need(), load, unexplained(s.routingOptions(now)))
 		if err != nil {
 			return nil, err
 		}

@@ -60,6 +60,11 @@ type Options struct {
 	YouthMaxAge int
 	// Today is the day by which ended courses are left out.
 	Today model.Date
+	// Unexplained leaves the offices' Reasons out (the result's own
+	// stay), for callers that use the order only or the reasons of the
+	// office they pick (Result.Explain): wording the reasons of every
+	// eligible office was a sixth of a referral's routing.
+	Unexplained bool
 }
 
 // Load is the number of referrals assigned to each office this month, by
@@ -107,7 +112,11 @@ type Ranked struct {
 	Assigned  int           `json:"assigned"`
 	Capacity  int           `json:"capacity"`
 	Full      bool          `json:"full"`
-	Reasons   []Reason      `json:"reasons"`
+	Reasons   []Reason      `json:"reasons"` // nil with Options.Unexplained (see Result.Explain)
+
+	// What the reasons are worded from (rank found them).
+	topic, womenOnly bool          // needs met: an offer on the topic, a women-only offer
+	course           *model.Course // need met: a matching course nearby
 }
 
 // Ratio is assigned ÷ capacity (1 for an office without capacity).
@@ -125,6 +134,9 @@ type Result struct {
 	Offices   []Ranked `json:"offices"`   // best first
 	AllFull   bool     `json:"all_full"`  // no office has room: the first is the least loaded
 	Reasons   []Reason `json:"reasons"`   // about the whole decision
+
+	need   Need // what was ranked for, and with load or not: for Explain
+	loaded bool
 }
 
 // FieldError is a need that cannot be routed, naming the field at fault.
@@ -167,7 +179,7 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Program: program}
+	res := &Result{Program: program, need: n, loaded: load != nil}
 	res.Reasons = append(res.Reasons, programReason(n, program, opts))
 	districts, err := districtsOf(dir, n)
 	if err != nil {
@@ -204,6 +216,11 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 		return nil, ErrNoOffice
 	}
 	slices.SortStableFunc(res.Offices, compare)
+	if !opts.Unexplained {
+		for i := range res.Offices {
+			res.Explain(i)
+		}
+	}
 	if res.Offices[0].Full {
 		res.AllFull = true
 		if load != nil {
@@ -296,23 +313,17 @@ func offersAt(p *model.Provider, office, program string) []*model.Offer {
 	return out
 }
 
+// rank finds where office o stands for the need: its catchment tier, the
+// language spoken, the needs met and its load. Explain words it.
 func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*model.Offer, n Need, districts []string, near map[string]bool, load Load, opts Options) Ranked {
 	r := Ranked{Office: o, OfficeID: o.ID, Provider: p.ID, Catchment: Elsewhere}
-	name := o.ID
-	// Catchment.
 	switch {
 	case len(districts) == 0:
-		r.Reasons = append(r.Reasons, reason("catchment-unknown", "no district given: catchment not considered"))
 	case intersects(o.Serves, districts):
 		r.Catchment = Serves
-		r.Reasons = append(r.Reasons, reason("catchment-serves", fmt.Sprintf("%s is responsible for %s", name, strings.Join(districts, " / ")), "office", o.ID, "districts", strings.Join(districts, " / ")))
 	case near[o.District]:
 		r.Catchment = Nearby
-		r.Reasons = append(r.Reasons, reason("catchment-nearby", fmt.Sprintf("%s is in %s, in or next to %s", name, o.District, strings.Join(districts, " / ")), "office", o.ID, "district", o.District, "districts", strings.Join(districts, " / ")))
-	default:
-		r.Reasons = append(r.Reasons, reason("catchment-other", fmt.Sprintf("%s is in %s, not near %s", name, o.District, strings.Join(districts, " / ")), "office", o.ID, "district", o.District, "districts", strings.Join(districts, " / ")))
 	}
-	// Language.
 	if len(n.Languages) > 0 {
 		spoken := spokenAt(p, o.ID, offers)
 		for _, l := range n.Languages {
@@ -321,31 +332,64 @@ func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*mo
 				break
 			}
 		}
-		if r.Language != "" {
-			r.Reasons = append(r.Reasons, reason("language-match", fmt.Sprintf("counselling in %s is possible", r.Language), "language", r.Language))
-		} else {
-			r.Reasons = append(r.Reasons, reason("language-mismatch", fmt.Sprintf("nobody speaks %s here: an interpreter is needed", strings.Join(n.Languages, ", ")), "languages", strings.Join(n.Languages, ", ")))
-		}
 	}
-	// Needs.
-	r.NeedsMet, r.Reasons = needsMet(dir, o, offers, n, opts, r.Reasons)
-	// Capacity and load.
+	needsMet(dir, o, offers, n, opts, &r)
 	if o.Capacity != nil {
 		r.Capacity = o.Capacity.ReferralsPerMonth
 	}
 	r.Assigned = load[o.ID]
+	r.Full = r.Capacity == 0 || load != nil && r.Assigned >= r.Capacity
+	return r
+}
+
+// Explain returns the reasons of res.Offices[i], worded now if Route left
+// them out (Options.Unexplained): catchment, language, needs met,
+// capacity.
+func (res *Result) Explain(i int) []Reason {
+	r := &res.Offices[i]
+	if r.Reasons != nil {
+		return r.Reasons
+	}
+	n, o := res.need, r.Office
+	districts := strings.Join(res.Districts, " / ")
+	var out []Reason
+	switch {
+	case len(res.Districts) == 0:
+		out = append(out, reason("catchment-unknown", "no district given: catchment not considered"))
+	case r.Catchment == Serves:
+		out = append(out, reason("catchment-serves", fmt.Sprintf("%s is responsible for %s", o.ID, districts), "office", o.ID, "districts", districts))
+	case r.Catchment == Nearby:
+		out = append(out, reason("catchment-nearby", fmt.Sprintf("%s is in %s, in or next to %s", o.ID, o.District, districts), "office", o.ID, "district", o.District, "districts", districts))
+	default:
+		out = append(out, reason("catchment-other", fmt.Sprintf("%s is in %s, not near %s", o.ID, o.District, districts), "office", o.ID, "district", o.District, "districts", districts))
+	}
+	switch {
+	case len(n.Languages) == 0:
+	case r.Language != "":
+		out = append(out, reason("language-match", fmt.Sprintf("counselling in %s is possible", r.Language), "language", r.Language))
+	default:
+		out = append(out, reason("language-mismatch", fmt.Sprintf("nobody speaks %s here: an interpreter is needed", strings.Join(n.Languages, ", ")), "languages", strings.Join(n.Languages, ", ")))
+	}
+	if r.topic {
+		out = append(out, reason("need-topic", fmt.Sprintf("counsels on %s", n.Topic), "topic", n.Topic))
+	}
+	if r.womenOnly {
+		out = append(out, reason("need-women-only", "has a women-only offer"))
+	}
+	if c := r.course; c != nil {
+		out = append(out, reason("need-course", fmt.Sprintf("a matching course is nearby: %s in %s from %s", c.ID, c.Location.District, c.Start), "course", c.ID, "district", c.Location.District, "start", c.Start.String()))
+	}
 	switch {
 	case r.Capacity == 0:
-		r.Full = true
-		r.Reasons = append(r.Reasons, reason("capacity-none", "takes no referrals through the coordination office (no capacity set)"))
-	case load == nil:
-	case r.Assigned >= r.Capacity:
-		r.Full = true
-		r.Reasons = append(r.Reasons, reason("capacity-full", fmt.Sprintf("full this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
+		out = append(out, reason("capacity-none", "takes no referrals through the coordination office (no capacity set)"))
+	case !res.loaded:
+	case r.Full:
+		out = append(out, reason("capacity-full", fmt.Sprintf("full this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
 	default:
-		r.Reasons = append(r.Reasons, reason("capacity-room", fmt.Sprintf("room this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
+		out = append(out, reason("capacity-room", fmt.Sprintf("room this month: %d of %d referrals assigned", r.Assigned, r.Capacity), "assigned", strconv.Itoa(r.Assigned), "capacity", strconv.Itoa(r.Capacity)))
 	}
-	return r
+	r.Reasons = out
+	return out
 }
 
 // spokenAt returns the languages spoken at an office in a program: those of
@@ -371,20 +415,20 @@ func spokenAt(p *model.Provider, office string, offers []*model.Offer) map[strin
 // integrationTypes are the course types of the integration course.
 var integrationTypes = []string{model.CourseGeneral, model.CourseLiteracy, model.CourseSecondScript, model.CourseIntensive, model.CourseSupport}
 
-func needsMet(dir *model.Directory, o *model.Office, offers []*model.Offer, n Need, opts Options, reasons []Reason) (int, []Reason) {
-	met := 0
-	if n.Topic != "" {
-		if slices.ContainsFunc(offers, func(of *model.Offer) bool { return slices.Contains(of.Topics, n.Topic) }) {
-			met++
-			reasons = append(reasons, reason("need-topic", fmt.Sprintf("counsels on %s", n.Topic), "topic", n.Topic))
-		}
+// needsMet counts the needs the office meets into r: an offer on the
+// topic, a women-only offer, a matching integration course in or next to
+// its district.
+func needsMet(dir *model.Directory, o *model.Office, offers []*model.Offer, n Need, opts Options, r *Ranked) {
+	if n.Topic != "" && slices.ContainsFunc(offers, func(of *model.Offer) bool { return slices.Contains(of.Topics, n.Topic) }) {
+		r.NeedsMet++
+		r.topic = true
 	}
 	if n.WomenOnly && slices.ContainsFunc(offers, func(of *model.Offer) bool { return of.WomenOnly }) {
-		met++
-		reasons = append(reasons, reason("need-women-only", "has a women-only offer"))
+		r.NeedsMet++
+		r.womenOnly = true
 	}
 	if !n.IntegrationCourse && !n.Literacy && !n.Childcare {
-		return met, reasons
+		return
 	}
 	area := map[string]bool{o.District: true}
 	if d := dir.District(o.District); d != nil {
@@ -407,12 +451,11 @@ func needsMet(dir *model.Directory, o *model.Office, offers []*model.Offer, n Ne
 			if c.SeatsFree != nil && *c.SeatsFree == 0 {
 				continue
 			}
-			met++
-			reasons = append(reasons, reason("need-course", fmt.Sprintf("a matching course is nearby: %s in %s from %s", c.ID, c.Location.District, c.Start), "course", c.ID, "district", c.Location.District, "start", c.Start.String()))
-			return met, reasons
+			r.NeedsMet++
+			r.course = c
+			return
 		}
 	}
-	return met, reasons
 }
 
 func intersects(a, b []string) bool {

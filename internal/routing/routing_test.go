@@ -2,6 +2,8 @@ package routing
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -310,6 +312,57 @@ func TestCourseNeeds(t *testing.T) {
 	}
 }
 
+// TestUnexplained routes needs of every kind with and without the
+// offices' reasons: the order is the same, an unexplained office has none
+// until asked, and Explain words exactly what Route would have.
+func TestUnexplained(t *testing.T) {
+	dir := fixture(
+		office{id: "a", program: "mbe", district: "a", serves: []string{"a"}, capacity: 2, topics: []string{"work"}},
+		office{id: "b", program: "mbe", district: "b", langs: []string{"ar"}, capacity: 10, womenOnly: true},
+		office{id: "c", program: "mbe", district: "c", serves: []string{"a", "c"}, capacity: -1},
+		office{id: "d", program: "mbe", district: "d", langs: []string{"uk"}, capacity: 0},
+		office{id: "y", program: "jmd", district: "a", serves: []string{"b"}, capacity: 5},
+	)
+	dir.CourseFiles = []model.CourseFile{{Provider: model.CourseProvider{ID: "vhs"}, Courses: []model.Course{
+		{ID: "alpha-b", Type: model.CourseLiteracy, Childcare: true, WomenOnly: true, End: model.Date{Year: 2027, Month: 6, Day: 1}, Location: model.CourseLocation{District: "b"}},
+	}}}
+	dir.Index()
+	needs := []Need{
+		{Age: 30},
+		{Age: 30, District: "a", Languages: []string{"ar", "uk"}, Topic: "work"},
+		{Age: 40, PostalCode: "80002", WomenOnly: true, Literacy: true, Childcare: true},
+		{AgeGroup: "adult", District: "d", Languages: []string{"fa"}, IntegrationCourse: true},
+		{Age: 20, District: "b"},
+	}
+	for _, n := range needs {
+		for _, load := range []Load{nil, {}, {"a": 2, "b": 3, "y": 9}} {
+			want, err := Route(dir, n, load, Options{Today: today})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Route(dir, n, load, Options{Today: today, Unexplained: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(order(got), order(want)) {
+				t.Errorf("%+v, load %v: order %v unexplained, %v explained", n, load, order(got), order(want))
+				continue
+			}
+			for i := range got.Offices {
+				if got.Offices[i].Reasons != nil {
+					t.Errorf("%+v: %s has reasons unexplained", n, got.Offices[i].OfficeID)
+				}
+				if r := got.Explain(i); !reflect.DeepEqual(r, want.Offices[i].Reasons) || len(r) == 0 {
+					t.Errorf("%+v, load %v, %s: explained later %v, by Route %v", n, load, got.Offices[i].OfficeID, r, want.Offices[i].Reasons)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%+v, load %v: results differ once explained", n, load)
+			}
+		}
+	}
+}
+
 func TestInvalidNeeds(t *testing.T) {
 	dir := fixture(office{id: "a", program: "mbe", district: "a", serves: []string{"a"}, capacity: 10})
 	tests := []struct {
@@ -342,7 +395,11 @@ func BenchmarkRoute(b *testing.B) {
 	}
 	dir := fixture(offices...)
 	load := Load{}
-	for b.Loop() {
-		Route(dir, Need{Age: 30, District: "b", Languages: []string{"uk", "ar"}}, load, Options{})
+	for _, opts := range []Options{{}, {Unexplained: true}} {
+		b.Run(fmt.Sprintf("unexplained=%v", opts.Unexplained), func(b *testing.B) {
+			for b.Loop() {
+				Route(dir, Need{Age: 30, District: "b", Languages: []string{"uk", "ar"}}, load, opts)
+			}
+		})
 	}
 }

@@ -96,7 +96,7 @@ func (s *Site) DistrictOffices(district, program string) []DistrictOffice {
 
 func (s *Site) districtOffices(district, program string) []DistrictOffice {
 	group := map[string]string{model.ProgramMBE: "adult", model.ProgramJMD: "young"}[program]
-	res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district}, nil, routing.Options{Today: s.Today})
+	res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district}, nil, routing.Options{Today: s.Today, Unexplained: true})
 	if err != nil {
 		return nil // no office offers the program
 	}
