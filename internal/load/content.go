@@ -11,14 +11,21 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 )
 
 // readPages reads content/<lang>/**.md: YAML front matter between two
-// "---" lines, then Markdown.
+// "---" lines, then Markdown. The folders are walked first; the pages are
+// then read and decoded in parallel (a large site has tens of thousands)
+// and added in the order of the walk.
 func (l *loader) readPages() {
 	if l.isRefused("content") {
 		return
 	}
+	type pageFile struct {
+		path, lang, rest string
+	}
+	var files []pageFile
 	err := fs.WalkDir(l.fsys, "content", func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
@@ -46,39 +53,64 @@ func (l *loader) readPages() {
 				"this page's name cannot be published: %s", why)
 			return nil
 		}
-		src, problems, _ := readSource(l.fsys, p)
-		l.problems = append(l.problems, problems...)
-		if src == nil || problems.Errors() > 0 {
-			return nil
-		}
-		if l.sums != nil {
-			l.sums[p] = sha256.Sum256(src)
-		}
-		page := model.Page{Lang: lang, Path: strings.TrimSuffix(rest, ".md"), File: p}
-		front, body, ok := splitFrontMatter(src)
-		if !ok {
-			if bytes.HasPrefix(src, []byte("---")) {
-				l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "front-matter",
-					"end the front matter with a line --- before the text of the page", "the front matter is not closed")
-			} else {
-				l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "front-matter",
-					"start the page with a line ---, then `title: …`, then another line ---", "the page has no front matter")
-			}
-			return nil
-		}
-		page.Body = body
-		l.problems = append(l.problems, markdownProblems(p, body, bytes.Count(src[:len(src)-len(body)], []byte("\n")))...)
-		l.dir.Pages = append(l.dir.Pages, page)
-		r := l.decodeSource(p, front, 1, &l.dir.Pages[len(l.dir.Pages)-1].Meta)
-		if r.ok {
-			// The page value moves when Pages grows: keep only problems.
-			r.pos = nil
-		}
-		l.merge(r)
+		files = append(files, pageFile{p, lang, rest})
 		return nil
 	})
 	if err != nil {
 		l.problem(diag.Error, diag.Pos{File: "content", Line: 1, Col: 1}, "missing-file", "check the folder's permissions", "cannot read content/: %v", err)
+	}
+	// Each page is read and decoded on its own (decodeSource touches no
+	// loader state but the field cache); read tells whether it becomes a
+	// page of the site.
+	type result struct {
+		page     model.Page
+		read     bool
+		problems diag.List
+		decoded  fileResult
+		sum      *[32]byte // of its source, when the loader collects sums
+	}
+	results := make([]result, len(files))
+	parallel.Each(len(files), func(i int) {
+		f, r := files[i], &results[i]
+		src, problems, _ := readSource(l.fsys, f.path)
+		r.problems = problems
+		if src == nil || problems.Errors() > 0 {
+			return
+		}
+		if l.sums != nil {
+			sum := sha256.Sum256(src)
+			r.sum = &sum
+		}
+		front, body, ok := splitFrontMatter(src)
+		if !ok {
+			if bytes.HasPrefix(src, []byte("---")) {
+				r.problems = append(r.problems, diag.Problem{Pos: diag.Pos{File: f.path, Line: 1, Col: 1}, Severity: diag.Error, Rule: "front-matter",
+					Hint: "end the front matter with a line --- before the text of the page", Message: "the front matter is not closed"})
+			} else {
+				r.problems = append(r.problems, diag.Problem{Pos: diag.Pos{File: f.path, Line: 1, Col: 1}, Severity: diag.Error, Rule: "front-matter",
+					Hint: "start the page with a line ---, then `title: …`, then another line ---", Message: "the page has no front matter"})
+			}
+			return
+		}
+		r.read = true
+		r.page = model.Page{Lang: f.lang, Path: strings.TrimSuffix(f.rest, ".md"), File: f.path, Body: body}
+		r.problems = append(r.problems, markdownProblems(f.path, body, bytes.Count(src[:len(src)-len(body)], []byte("\n")))...)
+		r.decoded = l.decodeSource(f.path, front, 1, &r.page.Meta)
+		if r.decoded.ok {
+			// The page value moves into Pages: keep only problems.
+			r.decoded.pos = nil
+		}
+	})
+	for i, r := range results {
+		l.problems = append(l.problems, r.problems...)
+		if r.sum != nil {
+			l.sums[files[i].path] = *r.sum
+		}
+		if !r.read {
+			continue
+		}
+		l.dir.Pages = append(l.dir.Pages, r.page)
+		l.merge(r.decoded)
 	}
 }
 
@@ -86,7 +118,9 @@ func (l *loader) readPages() {
 // src does not start with a front matter block that is closed.
 func splitFrontMatter(src []byte) (front, body []byte, ok bool) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF")) // a byte order mark, as some editors on Windows write it
-	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	if bytes.Contains(src, []byte("\r\n")) {      // a copy only where needed
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
 	rest, found := bytes.CutPrefix(src, []byte("---\n"))
 	if !found {
 		return nil, nil, false
