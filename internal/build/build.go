@@ -592,9 +592,13 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 	}
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
-	parallel.EachOn(cores(workers), len(langs), func(i int) {
+	// With fewer languages than cores, each language's texts are analysed
+	// on the cores left (a site of one language on all of them).
+	n := cores(workers)
+	inner := max(1, n/max(1, len(langs)))
+	parallel.EachOn(n, len(langs), func(i int) {
 		lang := langs[i]
-		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i])
+		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i], inner)
 		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
 			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
 				errs[i] = err

@@ -31,9 +31,10 @@ func OpenDir(dir string) (fs.FS, error) {
 	return root.FS(), nil
 }
 
-// sourceTrees are the folders of a site whose files can reach the output:
-// the loader reads data/ and content/, the build reads i18n/ and themes/.
-var sourceTrees = []string{"data", "content", "i18n", "themes"}
+// SourceTrees returns the folders of a site whose files can reach the
+// output: the loader reads data/ and content/, the build reads i18n/ and
+// themes/. Nothing else of the source is read.
+func SourceTrees() []string { return []string{"data", "content", "i18n", "themes"} }
 
 // checkTree reports every entry of the source trees that is not a plain
 // file or folder: a symbolic link (it could point anywhere, e.g. at
@@ -43,7 +44,7 @@ var sourceTrees = []string{"data", "content", "i18n", "themes"}
 // errors is not built.
 func checkTree(fsys fs.FS) diag.List {
 	var out diag.List
-	for _, root := range sourceTrees {
+	for _, root := range SourceTrees() {
 		fs.WalkDir(fsys, root, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				if p == root && errors.Is(err, fs.ErrNotExist) {

@@ -127,7 +127,13 @@ func (a *Analyzer) Terms(text, lang string) map[string]int {
 		if stop != nil && stop[low] {
 			continue
 		}
-		add(tok, surface)
+		if ascii(tok) { // add's fast path, lowered once
+			if low != "" && surface > out[low] {
+				out[low] = surface
+			}
+		} else {
+			add(tok, surface)
+		}
 		if base == "de" && len([]rune(low)) >= 8 {
 			german = append(german, &analysis.Token{Term: []byte(low), Type: analysis.AlphaNumeric})
 		}

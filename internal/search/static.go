@@ -33,9 +33,13 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 )
 
 // ChunkSize is the number of documents per d/{n}.json file.
@@ -60,8 +64,10 @@ type Posting struct {
 	Weight int
 }
 
-// Build indexes docs (all in one language) with a.
-func Build(a *Analyzer, lang string, docs []Doc) *Index { return BuildCached(a, lang, docs, nil, nil) }
+// Build indexes docs (all in one language) with a, analysing on all cores.
+func Build(a *Analyzer, lang string, docs []Doc) *Index {
+	return BuildCached(a, lang, docs, nil, nil, 0)
+}
 
 // TermCache holds the analyses of texts (their terms) of one index, so a
 // later build of the same index analyses only texts it has not seen.
@@ -69,31 +75,47 @@ type TermCache map[[2]string]map[string]int
 
 // BuildCached is Build with the analyses of an earlier build (prev, may
 // be nil) at hand; into next (if not nil) it puts the analyses of this
-// build, so the cache holds only texts still in use.
-func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache) *Index {
+// build, so the cache holds only texts still in use. The texts not in
+// prev are analysed on workers goroutines (0: one per core): a site of
+// one language has only this index to make, a site of many makes the
+// indexes of its languages side by side (one worker each).
+func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache, workers int) *Index {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	// Texts recur (names, titles): each is analysed once per index; a text
 	// in another language than the index's (a fallback for a missing
 	// translation, recurring in several indexes) once per analyser (see
-	// indexTerms).
+	// indexTerms). First each distinct text, in the documents' order, then
+	// the analyses of those not in prev, in parallel.
 	seen := TermCache{}
-	terms := func(text, textLang string) map[string]int {
-		k := [2]string{text, textLang}
-		if t, ok := seen[k]; ok {
-			return t
+	var todo [][2]string
+	for _, d := range docs {
+		for _, p := range d.Parts {
+			k := [2]string{p.Text, p.Lang}
+			if _, ok := seen[k]; ok {
+				continue
+			}
+			t, ok := prev[k]
+			seen[k] = t
+			if !ok {
+				todo = append(todo, k)
+			}
 		}
-		t, ok := prev[k]
-		switch {
-		case ok:
-		case textLang != lang:
-			t = a.indexTerms(text, textLang)
-		default:
-			t = a.Terms(text, textLang)
+	}
+	analysed := make([]map[string]int, len(todo))
+	parallel.EachOn(workers, len(todo), func(i int) {
+		if text, textLang := todo[i][0], todo[i][1]; textLang != lang {
+			analysed[i] = a.indexTerms(text, textLang)
+		} else {
+			analysed[i] = a.Terms(text, textLang)
 		}
-		seen[k] = t
-		if next != nil {
-			next[k] = t
-		}
-		return t
+	})
+	for i, k := range todo {
+		seen[k] = analysed[i]
+	}
+	if next != nil {
+		maps.Copy(next, seen)
 	}
 	// Order: by kind, so equal scores show offices first, then by
 	// district, so that both come in runs (see f.json).
@@ -103,7 +125,7 @@ func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache) *In
 	for i, d := range docs {
 		clear(w)
 		for _, p := range d.Parts {
-			for term, kind := range terms(p.Text, p.Lang) {
+			for term, kind := range seen[[2]string{p.Text, p.Lang}] {
 				if v := p.Weight * kind; v > w[term] {
 					w[term] = v
 				}
