@@ -96,33 +96,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	var checked time.Duration // the time UpToDate took
-	if !*pagesOnly {
-		t := time.Now()
-		// Nothing the output is made from changed: nothing to do.
-		prev, ok, err := build.UpToDate(ctx, cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "wegweiser build: %v (%s is unchanged)\n", err, *out)
-			return exitProblems
-		}
-		if ok {
-			total := 0
-			for _, n := range prev.Pages {
-				total += n
-			}
-			warnings := fmt.Sprintf("%d warnings", prev.Warnings)
-			if prev.Warnings == 1 {
-				warnings = "1 warning"
-			}
-			fmt.Fprintf(stdout, "wegweiser build: %s is up to date: nothing it is made from changed since the build of %s (%d pages, %s: wegweiser check lists them; --render-all builds anyway)\n",
-				*out, prev.Built.Local().Format("2006-01-02 15:04"), total, warnings)
-			if *timings {
-				fmt.Fprintf(stdout, "phases: up-to-date check %.2fs\n", time.Since(t).Seconds())
-			}
-			return exitOK
-		}
-		checked = time.Since(t)
-	}
 	var res *build.Result
 	began := time.Now()
 	err = publish.Publish(ctx, *out, func(d *publish.Dir) error {
@@ -133,6 +106,24 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		return err
 	})
+	// Nothing the output is made from changed: nothing was written.
+	var utd *build.UpToDateError
+	if errors.As(err, &utd) {
+		total := 0
+		for _, n := range utd.Stamp.Pages {
+			total += n
+		}
+		warnings := fmt.Sprintf("%d warnings", utd.Stamp.Warnings)
+		if utd.Stamp.Warnings == 1 {
+			warnings = "1 warning"
+		}
+		fmt.Fprintf(stdout, "wegweiser build: %s is up to date: nothing it is made from changed since the build of %s (%d pages, %s: wegweiser check lists them; --render-all builds anyway)\n",
+			*out, utd.Stamp.Built.Local().Format("2006-01-02 15:04"), total, warnings)
+		if *timings {
+			fmt.Fprintf(stdout, "phases: fingerprint %.2fs\n", time.Since(began).Seconds())
+		}
+		return exitOK
+	}
 	var problems diag.List
 	if res != nil {
 		problems = res.Problems
@@ -159,9 +150,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if *timings {
 		var parts []string
-		if checked > 0 {
-			parts = append(parts, fmt.Sprintf("up-to-date check %.2fs", checked.Seconds()))
-		}
 		for _, p := range res.Phases {
 			parts = append(parts, fmt.Sprintf("%s %.2fs", p.Name, p.Duration.Seconds()))
 		}

@@ -118,6 +118,12 @@ func TestBuildUpToDate(t *testing.T) {
 	if after, err := os.Stat(out); err != nil || !os.SameFile(before, after) {
 		t.Errorf("public/ was replaced by a build with nothing to do (%v)", err)
 	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("staging directory left behind: %s", e.Name())
+		}
+	}
 	edit(t, dir, "data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", 0)
 	if stdout := build(); !strings.Contains(stdout, "pages (") {
 		t.Errorf("build after a change: %q", stdout)

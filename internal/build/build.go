@@ -179,16 +179,20 @@ func (t *timer) phase(name string) {
 // diag.List (errors.As) and writes nothing.
 //
 // It writes a stamp of its inputs (StampName) with the output: the next
-// build of the same inputs has nothing to do (UpToDate).
+// build of the same inputs into the same place (cfg.Previous) writes
+// nothing and returns an *UpToDateError.
 func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	clock := newTimer()
 	if cfg.Now.IsZero() {
 		cfg.Now = clock.start
 	}
 	// Before loading: a file changed meanwhile makes the next build run.
-	inputs, err := sourceSum(ctx, cfg)
+	inputs, prev, err := upToDate(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if prev != nil {
+		return nil, &UpToDateError{Stamp: prev}
 	}
 	clock.phase("fingerprint")
 	st, res, err := renderPages(ctx, cfg, w, nil, clock)

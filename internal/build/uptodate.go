@@ -18,9 +18,9 @@ import (
 
 // StampName is the file in a build's output that fingerprints everything
 // the build read (see sourceSum). A next build whose inputs fingerprint
-// the same would write the same output: wegweiser build then leaves the
-// output as it is (UpToDate), as make does with a target newer than its
-// prerequisites.
+// the same would write the same output: Build then writes nothing and
+// returns an *UpToDateError, and wegweiser build leaves the output as it
+// is, as make does with a target newer than its prerequisites.
 const StampName = ".wegweiser/inputs.json"
 
 // Stamp is the content of StampName.
@@ -118,30 +118,33 @@ func sourceSum(ctx context.Context, cfg Config) (sum, error) {
 	return s, nil
 }
 
-// UpToDate reports whether cfg.Previous holds the output of a build of
-// the same inputs as cfg's, which a build would write again, and returns
-// that build's stamp. It is false with RenderAll, without a previous
-// output, or with a previous output without a stamp (or a damaged one).
-// The previous output is taken to be as the build left it (a failed
-// build never touches it; --render-all makes it anew).
-func UpToDate(ctx context.Context, cfg Config) (*Stamp, bool, error) {
-	if cfg.RenderAll || cfg.Previous == nil {
-		return nil, false, nil
+// UpToDateError is Build's answer when cfg.Previous holds the output of a
+// build of the same inputs, which the build would write again: it wrote
+// nothing. Stamp is that build's.
+type UpToDateError struct {
+	Stamp *Stamp
+}
+
+func (e *UpToDateError) Error() string {
+	return "the output is up to date: nothing it is made from changed since the build of " + e.Stamp.Built.Format(time.DateOnly)
+}
+
+// upToDate fingerprints cfg's inputs and returns the previous output's
+// stamp when it has the same (else nil): not with RenderAll, without a
+// previous output, or with a previous output without a stamp (or a
+// damaged one). The previous output is taken to be as the build left it
+// (a failed build never touches it; --render-all makes it anew).
+func upToDate(ctx context.Context, cfg Config) (inputs sum, prev *Stamp, err error) {
+	if inputs, err = sourceSum(ctx, cfg); err != nil || cfg.RenderAll || cfg.Previous == nil {
+		return inputs, nil, err
 	}
 	b, err := fs.ReadFile(cfg.Previous, StampName)
 	if err != nil {
-		return nil, false, nil
+		return inputs, nil, nil
 	}
-	var prev Stamp
-	if json.Unmarshal(b, &prev) != nil {
-		return nil, false, nil
+	var st Stamp
+	if json.Unmarshal(b, &st) != nil || st.Inputs != inputs {
+		return inputs, nil, nil
 	}
-	if cfg.Now.IsZero() {
-		cfg.Now = time.Now()
-	}
-	in, err := sourceSum(ctx, cfg)
-	if err != nil {
-		return nil, false, err
-	}
-	return &prev, in == prev.Inputs, nil
+	return inputs, &st, nil
 }

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,7 @@ import (
 )
 
 // TestUpToDate builds the example (German only) from a Git work tree and
-// asks UpToDate of its output after each change to what a build reads —
+// asks upToDate (what Build asks first) of its output after each change to what a build reads —
 // a data file, a Markdown folder, interface strings, a theme file, the
 // date, the base URL, the edition, the statistics, the commit — and after
 // a change to a file it does not read. Each change undone, the output is
@@ -46,18 +47,24 @@ func TestUpToDate(t *testing.T) {
 	base.Previous = prev
 	check := func(what string, cfg Config, want bool) {
 		t.Helper()
-		stamp, ok, err := UpToDate(ctx, cfg)
+		_, stamp, err := upToDate(ctx, cfg)
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
-		if ok != want {
+		if ok := stamp != nil; ok != want {
 			t.Errorf("%s: up to date %v, want %v", what, ok, want)
 		}
-		if ok && (stamp.Pages["de"] != res.Pages["de"] || stamp.Warnings != res.Problems.Warnings() || !stamp.Built.Equal(testToday)) {
+		if stamp != nil && (stamp.Pages["de"] != res.Pages["de"] || stamp.Warnings != res.Problems.Warnings() || !stamp.Built.Equal(testToday)) {
 			t.Errorf("%s: stamp %+v, build %v pages, %d warnings", what, stamp, res.Pages, res.Problems.Warnings())
 		}
 	}
 	check("nothing changed", base, true)
+	// Build itself: nothing written, the previous build's stamp in the error.
+	var none memWriter
+	var utd *UpToDateError
+	if _, err := Build(ctx, base, &none); !errors.As(err, &utd) || len(none.files) != 0 || utd.Stamp.Pages["de"] != res.Pages["de"] {
+		t.Errorf("a build with nothing to do: %v, %d files written", err, len(none.files))
+	}
 	later := base
 	later.Now = testToday.Add(5 * time.Hour)
 	check("later the same day", later, true)
