@@ -47,9 +47,9 @@ type Analyzer struct {
 	compound  *compound.DictionaryCompoundFilter
 	// Memos, shared by the goroutines that index the languages: a word's
 	// analysis does not depend on the words around it, and words recur.
-	folded sync.Map // word → Fold(word), for words beyond ASCII
-	stems  sync.Map // language + "\x00" + token → the analyser's terms of it
-	parts  sync.Map // lower-case German word → its compound analysis
+	folded sync.Map             // word → Fold(word), for words beyond ASCII
+	stems  map[string]*sync.Map // language → token → the analyser's terms of it
+	parts  sync.Map             // lower-case German word → its compound analysis
 	// texts holds the analyses of whole texts for the indexes (Index,
 	// Engine): a text left untranslated is indexed in every language.
 	texts sync.Map // [2]string{text, lang} → map[string]int (shared: read only)
@@ -70,10 +70,11 @@ func (a *Analyzer) indexTerms(text, lang string) map[string]int {
 // NewAnalyzer prepares the analysis of all languages bleve supports.
 func NewAnalyzer() *Analyzer {
 	cache := registry.NewCache()
-	a := &Analyzer{analyzers: map[string]analysis.Analyzer{}, stop: map[string]analysis.TokenMap{}}
+	a := &Analyzer{analyzers: map[string]analysis.Analyzer{}, stop: map[string]analysis.TokenMap{}, stems: map[string]*sync.Map{}}
 	for _, lang := range []string{"ar", "de", "en", "es", "fa", "fr", "it", "ro", "ru", "tr"} {
 		if an, err := cache.AnalyzerNamed(lang); err == nil {
 			a.analyzers[lang] = an
+			a.stems[lang] = &sync.Map{}
 		}
 		if tm, err := cache.TokenMapNamed("stop_" + lang); err == nil {
 			a.stop[lang] = tm
@@ -178,9 +179,10 @@ func (a *Analyzer) stemsOf(an analysis.Analyzer, lang, text string) []string {
 		input = cf.Filter(input)
 	}
 	var out []string
+	memo := a.stems[lang] // one per language with an analyser (NewAnalyzer)
 	for _, tok := range da.Tokenizer.Tokenize(input) {
-		key := lang + "\x00" + string(tok.Term)
-		terms, ok := a.stems.Load(key)
+		key := string(tok.Term)
+		terms, ok := memo.Load(key)
 		if !ok {
 			stream := analysis.TokenStream{tok}
 			for _, f := range da.TokenFilters {
@@ -190,7 +192,7 @@ func (a *Analyzer) stemsOf(an analysis.Analyzer, lang, text string) []string {
 			for i, t := range stream {
 				list[i] = string(t.Term)
 			}
-			terms, _ = a.stems.LoadOrStore(key, list)
+			terms, _ = memo.LoadOrStore(key, list)
 		}
 		out = append(out, terms.([]string)...)
 	}
