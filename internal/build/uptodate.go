@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"strings"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
@@ -64,8 +63,9 @@ func sourceSum(ctx context.Context, cfg Config) (sum, error) {
 	// The entries in the walk's order, each file by its SHA-256: the files
 	// (20,000 pages on a large site) are hashed on all cores.
 	type entry struct {
-		line string // "dir p", "file p", "none p", "other p type"
-		sum  [32]byte
+		line string   // "dir p", "file p", "none p", "other p type"
+		file string   // p of a file, else ""
+		sum  [32]byte // of the file
 	}
 	var entries []entry
 	for _, dir := range load.SourceTrees() {
@@ -78,7 +78,7 @@ func sourceSum(ctx context.Context, cfg Config) (sum, error) {
 			case e.IsDir():
 				entries = append(entries, entry{line: "dir " + p})
 			case e.Type().IsRegular():
-				entries = append(entries, entry{line: "file " + p})
+				entries = append(entries, entry{line: "file " + p, file: p})
 			default: // a link or device: the loader refuses it, the name counts
 				entries = append(entries, entry{line: fmt.Sprintf("other %s %v", p, e.Type())})
 			}
@@ -90,8 +90,8 @@ func sourceSum(ctx context.Context, cfg Config) (sum, error) {
 	}
 	errs := make([]error, len(entries))
 	parallel.Each(len(entries), func(i int) {
-		name, ok := strings.CutPrefix(entries[i].line, "file ")
-		if !ok || ctx.Err() != nil {
+		name := entries[i].file
+		if name == "" || ctx.Err() != nil {
 			return
 		}
 		f, err := cfg.Source.Open(name)

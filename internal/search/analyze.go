@@ -102,11 +102,14 @@ const (
 // highest of its kinds (surface, stem, part).
 func (a *Analyzer) Terms(text, lang string) map[string]int {
 	out := map[string]int{}
+	put := func(f string, kind int) { // a folded term
+		if f != "" && kind > out[f] {
+			out[f] = kind
+		}
+	}
 	add := func(t string, kind int) {
 		if ascii(t) { // Fold's own fast path, without the slice
-			if f := strings.ToLower(t); f != "" && kind > out[f] {
-				out[f] = kind
-			}
+			put(strings.ToLower(t), kind)
 			return
 		}
 		forms, ok := a.folded.Load(t)
@@ -114,9 +117,7 @@ func (a *Analyzer) Terms(text, lang string) map[string]int {
 			forms, _ = a.folded.LoadOrStore(t, Fold(t))
 		}
 		for _, f := range forms.([]string) {
-			if f != "" && kind > out[f] {
-				out[f] = kind
-			}
+			put(f, kind)
 		}
 	}
 	base, _, _ := strings.Cut(lang, "-")
@@ -128,10 +129,8 @@ func (a *Analyzer) Terms(text, lang string) map[string]int {
 		if stop != nil && stop[low] {
 			continue
 		}
-		if ascii(tok) { // add's fast path, lowered once
-			if low != "" && surface > out[low] {
-				out[low] = surface
-			}
+		if ascii(tok) { // add's fast path, with the word lowered once
+			put(low, surface)
 		} else {
 			add(tok, surface)
 		}
