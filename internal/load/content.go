@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 
@@ -26,38 +27,35 @@ func (l *loader) readPages() {
 		path, lang, rest string
 	}
 	var files []pageFile
-	err := fs.WalkDir(l.fsys, "content", func(p string, e fs.DirEntry, err error) error {
+	for _, it := range l.list.tree("content") {
+		p, e, err := it.path, it.entry, it.err
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
-				return fs.SkipAll
+				break
 			}
 			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "missing-file", "check the file's permissions", "cannot read: %v", unwrapPath(err))
-			return nil
+			continue
 		}
 		if e.IsDir() || !strings.HasSuffix(p, ".md") || !e.Type().IsRegular() {
-			return nil // checkTree reports links and other irregular entries
+			continue // checkTree reports links and other irregular entries
 		}
 		rel := strings.TrimPrefix(p, "content/")
 		lang, rest, ok := strings.Cut(rel, "/")
 		if !ok {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file", "move it into content/<lang>/, e.g. content/de/", "this page is not in a language folder and is not read")
-			return nil
+			continue
 		}
 		if len(l.dir.Site.Languages) > 0 && !slices.Contains(l.dir.Site.Languages, lang) && (lang != l.dir.Site.EasyLanguage || lang == "") {
 			l.problem(diag.Warning, diag.Pos{File: p, Line: 1, Col: 1}, "unknown-file",
 				"add the language to `languages` in data/site.yaml, or move the page", "content/%s/ is not an interface language in site.yaml; this page is not published", lang)
-			return nil
+			continue
 		}
 		if why := pagePathProblem(rest); why != "" {
 			l.problem(diag.Error, diag.Pos{File: p, Line: 1, Col: 1}, "bad-file-name", "name pages and their folders like ids: lower-case a–z, digits and dashes, e.g. integrationskurs.md",
 				"this page's name cannot be published: %s", why)
-			return nil
+			continue
 		}
 		files = append(files, pageFile{p, lang, rest})
-		return nil
-	})
-	if err != nil {
-		l.problem(diag.Error, diag.Pos{File: "content", Line: 1, Col: 1}, "missing-file", "check the folder's permissions", "cannot read content/: %v", err)
 	}
 	// Each page is read and decoded on its own (decodeSource touches no
 	// loader state but the field cache); read tells whether it becomes a
@@ -70,9 +68,20 @@ func (l *loader) readPages() {
 		sum      *[32]byte // of its source, when the loader collects sums
 	}
 	results := make([]result, len(files))
+	folders := map[string]*folder{} // each folder opened once (see folder)
+	for _, f := range files {
+		if dir := path.Dir(f.path); folders[dir] == nil {
+			folders[dir] = openFolder(l.fsys, dir)
+		}
+	}
+	defer func() {
+		for _, d := range folders {
+			d.Close()
+		}
+	}()
 	parallel.Each(len(files), func(i int) {
 		f, r := files[i], &results[i]
-		src, problems, _ := readSource(l.fsys, f.path)
+		src, problems, _ := folders[path.Dir(f.path)].read(path.Base(f.path))
 		r.problems = problems
 		if src == nil || problems.Errors() > 0 {
 			return
@@ -172,10 +181,11 @@ func markdownProblems(file string, body []byte, lineOff int) diag.List {
 		return at(1, 1, fmt.Sprintf("the page has %d KiB of text; the limit is %d KiB", len(body)>>10, maxMarkdown>>10),
 			"split it into several pages; readers on phones load every byte")
 	}
-	blockStart, blockBytes, brackets := 0, 0, 0
-	for i, line := range strings.Split(string(body), "\n") {
-		n := i + 1
-		if strings.TrimSpace(line) == "" {
+	blockStart, blockBytes, brackets, n := 0, 0, 0, 0
+	// The lines are slices of body: a page is checked without copying it.
+	for line := range bytes.SplitSeq(body, []byte("\n")) {
+		n++
+		if len(bytes.TrimSpace(line)) == 0 {
 			blockBytes, brackets = 0, 0
 			continue
 		}
@@ -183,7 +193,7 @@ func markdownProblems(file string, body []byte, lineOff int) diag.List {
 			blockStart = n
 		}
 		blockBytes += len(line) + 1
-		brackets += strings.Count(line, "[")
+		brackets += bytes.Count(line, []byte("["))
 		if blockBytes > maxBlockSize {
 			return at(blockStart, 1, fmt.Sprintf("this paragraph is over %d KiB long", maxBlockSize>>10), "put blank lines between paragraphs")
 		}
@@ -202,9 +212,11 @@ func markdownProblems(file string, body []byte, lineOff int) diag.List {
 // space), plus, on a line with a marker, one level per two spaces of
 // indentation before them (a list item nests in the one above it by being
 // indented); and the column after the markers.
-func nesting(line string) (depth, col int) {
-	i := 0
-	indent := len(line) - len(strings.TrimLeft(line, " "))
+func nesting[T string | []byte](line T) (depth, col int) {
+	i, indent := 0, 0
+	for indent < len(line) && line[indent] == ' ' {
+		indent++
+	}
 	for {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			i++
@@ -212,7 +224,7 @@ func nesting(line string) (depth, col int) {
 		switch {
 		case i < len(line) && line[i] == '>':
 			i++
-		case i+1 < len(line) && strings.IndexByte("-*+", line[i]) >= 0 && (line[i+1] == ' ' || line[i+1] == '\t'):
+		case i+1 < len(line) && (line[i] == '-' || line[i] == '*' || line[i] == '+') && (line[i+1] == ' ' || line[i+1] == '\t'):
 			i += 2
 		default:
 			j := i

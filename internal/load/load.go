@@ -66,17 +66,18 @@ type LineTimes interface {
 // warnings), sorted by position. File names in problems are relative to
 // fsys.
 func Load(fsys fs.FS, opts Options) (*model.Directory, diag.List) {
-	l := loadAll(fsys, opts.normal(), false)
+	l := loadAll(fsys, opts.normal(), false, list(fsys))
 	if l.problems.Errors() > 0 {
 		return nil, l.problems
 	}
 	return l.dir, l.problems
 }
 
-// loadAll reads and checks every file; opts are normal. The directory is
-// indexed if there is no error. With sums it notes each file's SHA-256.
-func loadAll(fsys fs.FS, opts Options, sums bool) *loader {
-	l := newLoader(fsys, opts)
+// loadAll reads and checks every file; opts are normal, ls is the listing
+// of fsys. The directory is indexed if there is no error. With sums it
+// notes each file's SHA-256.
+func loadAll(fsys fs.FS, opts Options, sums bool, ls listing) *loader {
+	l := newLoader(fsys, opts, ls)
 	if sums {
 		l.sums = map[string][32]byte{}
 	}
@@ -97,15 +98,17 @@ func (o Options) normal() Options {
 	return o
 }
 
-// newLoader returns a loader for a whole site; opts are normal.
-func newLoader(fsys fs.FS, opts Options) *loader {
-	return &loader{fsys: fsys, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}, written: map[any]bool{},
+// newLoader returns a loader for a whole site; opts are normal, ls is the
+// listing of fsys.
+func newLoader(fsys fs.FS, opts Options, ls listing) *loader {
+	return &loader{fsys: fsys, list: ls, opts: opts, today: model.DateOf(opts.Now), dir: &model.Directory{}, pos: map[any]diag.Pos{}, written: map[any]bool{},
 		refused: map[string]bool{}, broken: map[string]bool{}}
 }
 
 // loader holds the state of one Load call.
 type loader struct {
 	fsys   fs.FS
+	list   listing // of fsys, taken before any file is read
 	opts   Options
 	today  model.Date
 	fields fieldCache
@@ -268,7 +271,7 @@ func (l *loader) read() {
 // checkTree reports and notes the entries of the source trees that are not
 // plain files or folders (see checkTree).
 func (l *loader) checkTree() {
-	for _, p := range checkTree(l.fsys) {
+	for _, p := range checkTree(l.list) {
 		l.refused[p.File] = true
 		l.problems = append(l.problems, p)
 	}

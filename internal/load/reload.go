@@ -60,15 +60,16 @@ func (s *Snapshot) Sum(file string) [32]byte { return s.sums[file] }
 func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 	opts = opts.normal()
 	taken := time.Now()
-	stamps := stampsOf(fsys) // before reading: a file changed meanwhile is read again next time
+	ls := list(fsys)
+	stamps := stampsOf(fsys, ls) // before reading: a file changed meanwhile is read again next time
 	// A link or other irregular entry anywhere is reported by a full load.
-	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays && len(checkTree(fsys)) == 0 {
-		if s, ok := prev.patch(fsys, opts, stamps); ok {
+	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays && len(checkTree(ls)) == 0 {
+		if s, ok := prev.patch(fsys, opts, stamps, ls); ok {
 			s.taken = taken
 			return s, s.Problems
 		}
 	}
-	l := loadAll(fsys, opts, true)
+	l := loadAll(fsys, opts, true, ls)
 	if l.problems.Errors() > 0 {
 		return nil, l.problems
 	}
@@ -78,7 +79,7 @@ func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 // stampsOf stamps the files a load reads: the data files and the Markdown
 // pages. Other files count by name only (the loader warns about unknown
 // files in data/); hidden files, which the loader skips, do not count.
-func stampsOf(fsys fs.FS) map[string]stamp {
+func stampsOf(fsys fs.FS, ls listing) map[string]stamp {
 	out := map[string]stamp{}
 	add := func(p string, e fs.DirEntry, read bool) {
 		if !read {
@@ -105,12 +106,11 @@ func stampsOf(fsys fs.FS) map[string]stamp {
 			add(p, e, !e.IsDir())
 		}
 	}
-	fs.WalkDir(fsys, "content", func(p string, e fs.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".md") {
-			add(p, e, true)
+	for _, e := range ls.tree("content") {
+		if e.err == nil && !e.entry.IsDir() && strings.HasSuffix(e.path, ".md") {
+			add(e.path, e.entry, true)
 		}
-		return nil
-	})
+	}
 	return out
 }
 
@@ -119,7 +119,7 @@ func stampsOf(fsys fs.FS) map[string]stamp {
 // reading the Markdown pages again if any changed. ok is false when that
 // is not enough (site-wide files changed, files came or went) or the
 // change brings an error: then the site is loaded in full.
-func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (next *Snapshot, ok bool) {
+func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls listing) (next *Snapshot, ok bool) {
 	if len(stamps) != len(s.stamps) {
 		return nil, false
 	}
@@ -148,7 +148,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp) (nex
 
 	d := *s.Dir // the files that did not change keep their values
 	d.Providers, d.CourseFiles = slices.Clone(d.Providers), slices.Clone(d.CourseFiles)
-	l := newLoader(fsys, opts)
+	l := newLoader(fsys, opts, ls)
 	l.dir, l.defLang, l.sums = &d, s.defLang, maps.Clone(s.sums)
 	d.Outdated = maps.Clone(d.Outdated) // the previous snapshot's pages may still read it
 	l.readSums()

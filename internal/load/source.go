@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -36,32 +37,66 @@ func OpenDir(dir string) (fs.FS, error) {
 // themes/. Nothing else of the source is read.
 func SourceTrees() []string { return []string{"data", "content", "i18n", "themes"} }
 
+// A listing is the entries of the source trees as one walk found them, in
+// fs.WalkDir's order (a folder whose entries could not be read comes twice,
+// the second time with the error; a missing tree once, with
+// fs.ErrNotExist). A load walks once: the check of the trees, the Markdown
+// pages and the snapshot's stamps come from the same listing, because
+// reading a folder of an os.Root stats each entry in it.
+type listing []listed
+
+// listed is one entry of a listing.
+type listed struct {
+	tree, path string
+	entry      fs.DirEntry
+	err        error
+}
+
+// list walks the source trees of fsys.
+func list(fsys fs.FS) listing {
+	var ls listing
+	for _, tree := range SourceTrees() {
+		fs.WalkDir(fsys, tree, func(p string, e fs.DirEntry, err error) error {
+			ls = append(ls, listed{tree, p, e, err})
+			return nil
+		})
+	}
+	return ls
+}
+
+// tree returns the entries of one source tree.
+func (ls listing) tree(name string) listing {
+	i := slices.IndexFunc(ls, func(e listed) bool { return e.tree == name })
+	if i < 0 {
+		return nil
+	}
+	j := i
+	for j < len(ls) && ls[j].tree == name {
+		j++
+	}
+	return ls[i:j]
+}
+
 // checkTree reports every entry of the source trees that is not a plain
 // file or folder: a symbolic link (it could point anywhere, e.g. at
 // /proc/self/environ, and publish what it points at), a device, a pipe or
 // a socket (reading them can block the build for ever). Nothing below a
 // refused entry is read, by the loader or by the build, because a site with
 // errors is not built.
-func checkTree(fsys fs.FS) diag.List {
+func checkTree(ls listing) diag.List {
 	var out diag.List
-	for _, root := range SourceTrees() {
-		fs.WalkDir(fsys, root, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				if p == root && errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
-				}
-				out = append(out, diag.Problem{Pos: diag.Pos{File: p, Line: 1, Col: 1}, Severity: diag.Error, Rule: "missing-file",
-					Message: fmt.Sprintf("cannot read: %v", unwrapPath(err)), Hint: "check the permissions"})
-				return nil
+	for _, e := range ls {
+		if e.err != nil {
+			if e.path == e.tree && errors.Is(e.err, fs.ErrNotExist) {
+				continue
 			}
-			if problem, bad := irregular(p, e.Type()); bad {
-				out = append(out, problem)
-				if e.IsDir() {
-					return fs.SkipDir
-				}
-			}
-			return nil
-		})
+			out = append(out, diag.Problem{Pos: diag.Pos{File: e.path, Line: 1, Col: 1}, Severity: diag.Error, Rule: "missing-file",
+				Message: fmt.Sprintf("cannot read: %v", unwrapPath(e.err)), Hint: "check the permissions"})
+			continue
+		}
+		if problem, bad := irregular(e.path, e.entry.Type()); bad {
+			out = append(out, problem) // (fs.WalkDir does not enter a link)
+		}
 	}
 	return out
 }
@@ -90,8 +125,7 @@ func irregular(file string, t fs.FileMode) (diag.Problem, bool) {
 // caller decides whether that is a problem).
 func readSource(fsys fs.FS, file string) (src []byte, problems diag.List, notExist bool) {
 	fail := func(rule, hint, format string, args ...any) ([]byte, diag.List, bool) {
-		return nil, diag.List{{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: rule,
-			Message: fmt.Sprintf(format, args...), Hint: hint}}, false
+		return nil, diag.List{sourceProblem(file, rule, hint, format, args...)}, false
 	}
 	info, err := fs.Lstat(fsys, file)
 	if err != nil {
@@ -118,12 +152,18 @@ func readSource(fsys fs.FS, file string) (src []byte, problems diag.List, notExi
 	_, err = buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
 	src = buf.Bytes()
 	if err != nil {
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, err)
+		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, unwrapPath(err))
 	}
 	if len(src) > maxFileSize {
 		return fail("too-large", "split it into several files", "the file has more than the limit of %d MiB", maxFileSize>>20)
 	}
 	return src, textProblems(file, src, 0), false
+}
+
+// sourceProblem is an error reading file, at its start.
+func sourceProblem(file, rule, hint, format string, args ...any) diag.Problem {
+	return diag.Problem{Pos: diag.Pos{File: file, Line: 1, Col: 1}, Severity: diag.Error, Rule: rule,
+		Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 
 // maxTextProblems is the number of bad characters reported per file.

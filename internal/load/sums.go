@@ -77,7 +77,7 @@ func (s Sums) Bytes() []byte {
 // translated in d: its language, text and source text.
 func eachTranslation(d *model.Directory, visit func(lang, text, source string)) {
 	def := d.Site.DefaultLanguage
-	l := newLoader(nil, Options{})
+	l := newLoader(nil, Options{}, nil)
 	l.walk(reflect.ValueOf(d).Elem(), func(f field, v reflect.Value) {
 		if v.Type() != textType || !f.translate {
 			return
