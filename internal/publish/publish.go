@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,23 +38,44 @@ type mkdir struct {
 // root), creating directories as needed.
 func (d *Dir) WriteFile(name string, data []byte) error {
 	full := filepath.Join(d.path, filepath.FromSlash(name))
-	dir := filepath.Dir(full)
+	d.mu.Lock()
+	d.files++
+	d.bytes += int64(len(data))
+	d.mu.Unlock()
+	if err := d.mkdir(filepath.Dir(full)); err != nil {
+		return err
+	}
+	return writeFile(full, data)
+}
+
+// mkdir makes dir and the folders above it up to the staging directory,
+// each once, whichever writer needs it first. It is made outside the lock:
+// other writers go on with theirs (file system calls are slow next to
+// rendering). The staging directory starts empty and each folder is made
+// once, so a folder is made without first asking whether it exists (as
+// os.MkdirAll would), and its parent only when the folder could not be
+// made without it.
+func (d *Dir) mkdir(dir string) error {
+	if dir == d.path {
+		return nil
+	}
 	d.mu.Lock()
 	m := d.dirs[dir]
 	if m == nil {
 		m = &mkdir{}
 		d.dirs[dir] = m
 	}
-	d.files++
-	d.bytes += int64(len(data))
 	d.mu.Unlock()
-	// The directory is made outside the lock: other writers go on with
-	// theirs (file system calls are slow next to rendering).
-	m.once.Do(func() { m.err = os.MkdirAll(dir, 0o755) })
-	if m.err != nil {
-		return m.err
-	}
-	return os.WriteFile(full, data, 0o644)
+	m.once.Do(func() {
+		err := os.Mkdir(dir, 0o755)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err = d.mkdir(filepath.Dir(dir)); err == nil {
+				err = os.Mkdir(dir, 0o755)
+			}
+		}
+		m.err = err
+	})
+	return m.err
 }
 
 // Stats returns the number of files and bytes written.

@@ -115,3 +115,63 @@ func TestPublish(t *testing.T) {
 		t.Errorf("output mode %v", st.Mode().Perm())
 	}
 }
+
+// TestWriteFileFolders: files written from many goroutines at once land in
+// their folders, however deep, whichever writer needs a folder first; their
+// bytes and modes are what os.WriteFile would leave; a file standing where
+// a folder is needed is an error, not a silent loss.
+func TestWriteFileFolders(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	want := map[string]string{"index.html": "root", "blocked": "a file"}
+	for i := range 200 {
+		want[fmt.Sprintf("de/%d/a/b/index.html", i%7)] = "deep"
+		want[fmt.Sprintf("de/%d/index.html", i)] = strings.Repeat("x", i*97)
+	}
+	var blockedErr error
+	err := Publish(context.Background(), out, func(d *Dir) error {
+		if err := d.WriteFile("blocked", []byte(want["blocked"])); err != nil {
+			return err
+		}
+		errs := make(chan error, len(want))
+		for name, s := range want {
+			go func() {
+				if name == "blocked" {
+					errs <- nil
+					return
+				}
+				errs <- d.WriteFile(name, []byte(s))
+			}()
+		}
+		for range want {
+			if err := <-errs; err != nil {
+				return err
+			}
+		}
+		blockedErr = d.WriteFile("blocked/index.html", []byte("lost"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if blockedErr == nil {
+		t.Error("a file written below a file: no error")
+	}
+	for name, s := range want {
+		info, err := os.Stat(filepath.Join(out, filepath.FromSlash(name)))
+		if b, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(name))); err != nil || string(b) != s || info.Mode().Perm() != 0o644&^umask() {
+			t.Errorf("%s: %q, %v, %v", name, b, err, info)
+		}
+	}
+}
+
+// umask returns the process's file mode creation mask, as os.WriteFile's
+// files see it.
+func umask() fs.FileMode {
+	f := filepath.Join(os.TempDir(), fmt.Sprintf("umask-%d", os.Getpid()))
+	defer os.Remove(f)
+	if err := os.WriteFile(f, nil, 0o777); err != nil {
+		return 0
+	}
+	info, _ := os.Stat(f)
+	return 0o777 &^ info.Mode().Perm()
+}

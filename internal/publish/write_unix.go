@@ -1,0 +1,38 @@
+//go:build unix
+
+package publish
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// writeFile is os.WriteFile with the system calls a build needs and no
+// more: os.OpenFile tries to register each file with the network poller
+// (four fcntl calls and an epoll_ctl that fails for a plain file), which
+// for a site of many small pages is a third of the system calls of writing
+// it.
+func writeFile(name string, data []byte) error {
+	fd, err := syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	}
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	for len(data) > 0 {
+		n, err := syscall.Write(fd, data)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			syscall.Close(fd)
+			return &fs.PathError{Op: "write", Path: name, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := syscall.Close(fd); err != nil {
+		return &fs.PathError{Op: "close", Path: name, Err: err}
+	}
+	return nil
+}
