@@ -39,7 +39,9 @@ import (
 )
 
 // Writer receives the files of a build. WriteFile is called from several
-// goroutines.
+// goroutines. It must not keep data after it returns (a writer that holds
+// files copies them): the pages' buffers are used again for the next
+// pages.
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }
@@ -639,7 +641,12 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 	type file struct {
 		name string
 		data []byte
+		buf  *bytes.Buffer // back to the pool once written; nil for a kept page
 	}
+	// A page's buffer goes back to the pool once written: the output of
+	// the build is not allocated anew page by page (fresh memory costs
+	// the kernel a fault per 4 KiB).
+	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	queue := make(chan *site.Page)
 	files := make(chan file, 64)
 	// Rendering uses every core; writing waits on the file system, so
@@ -647,30 +654,30 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 	var renderers, writers sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		renderers.Go(func() {
-			var buf bytes.Buffer
 			for p := range queue {
 				name := p.Path()
 				if reuse != nil {
 					if b, ok := reuse.keep(name); ok {
-						files <- file{name, b}
+						files <- file{name, b, nil}
 						continue
 					}
 				}
+				buf := pool.Get().(*bytes.Buffer)
 				buf.Reset()
 				var err error
 				var reads *site.Reads
 				// Labelled, so a CPU profile (build --cpuprofile) tells the
 				// cost of each kind of page: go tool pprof -tags.
-				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { reads, err = r.Render(&buf, s, p) })
+				pprof.Do(ctx, pprof.Labels("kind", p.Kind), func(context.Context) { reads, err = r.Render(buf, s, p) })
 				if err != nil {
 					cancel(err)
 					continue
 				}
-				b := bytes.Clone(buf.Bytes())
+				b := buf.Bytes()
 				if reuse != nil {
 					reuse.rendered(name, b, reads)
 				}
-				files <- file{name, b}
+				files <- file{name, b, buf}
 			}
 		})
 	}
@@ -679,6 +686,9 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 			for f := range files {
 				if err := w.WriteFile(f.name, f.data); err != nil {
 					cancel(err)
+				}
+				if f.buf != nil {
+					pool.Put(f.buf)
 				}
 			}
 		})

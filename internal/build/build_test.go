@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,7 +40,7 @@ func (m *memWriter) WriteFile(name string, data []byte) error {
 	if _, dup := m.files[name]; dup {
 		return errors.New("written twice: " + name)
 	}
-	m.files[name] = data
+	m.files[name] = bytes.Clone(data)
 	return nil
 }
 

@@ -110,7 +110,7 @@ type memory struct {
 // WriteFile implements Writer.
 func (m *memory) WriteFile(name string, data []byte) error {
 	m.mu.Lock()
-	m.files[name] = data
+	m.files[name] = bytes.Clone(data)
 	m.mu.Unlock()
 	return nil
 }
