@@ -23,7 +23,7 @@ import (
 const memoryLimit = 1536 << 20
 
 // gcPercent is the build's garbage collection target (see runtime/debug).
-const gcPercent = 200
+const gcPercent = 150
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, site := newSiteFlags("build", stderr)
@@ -84,11 +84,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// (not the default 100): while pages render, the live heap is about
 	// 300 MB at national scale and nearly all else is garbage of one page,
 	// so the default would mark those 300 MB again every 300 MB allocated.
-	// Not more than 200 either: a larger heap is fresh memory the kernel
-	// has to hand out and clear (system time), which cost more than the
-	// marking saved (2026-12-03, 2 cores: 20,000 Markdown pages 4.7 / 5.1
-	// / 6.2 s at 100 / 200 / 400; state scale 30.0 / 27.3 / 27.7 s;
-	// national 194.5 s at 200, 199.4 s at 400).
+	// Not much more either: a larger heap is fresh memory the kernel has
+	// to hand out and clear (system time), which cost more than the
+	// marking saved. Measured on 2 cores, 2026-12-03, 20,000 Markdown
+	// pages (--pages-only) at 100 / 150 / 200: 3.8–4.0 / 4.0 / 4.2–4.5 s;
+	// state scale (--render-all, 2 runs) 28.3–28.7 / 26.7–27.9 /
+	// 26.3–29.4 s; earlier, national 194.5 s at 200, 199.4 s at 400.
 	// GOMEMLIMIT and GOGC, where set, win.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
