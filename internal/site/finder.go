@@ -116,18 +116,36 @@ func (s *Site) Find(lang, district string) *Finding {
 	return f
 }
 
-// finderPages returns the finder's pages of one language, in order.
+// finderPages adds the finder's pages of one language, in order. They are
+// the same in every language: listed once (finderList), added for each.
 func (s *Site) finderPages(add func(kind, key string, data any)) {
-	add(KindFind, "find/", nil)
-	for _, code := range s.FinderLanguages() {
-		add(KindFindLanguage, "find/"+code+"/", s.Dir.Language(code))
-		for i := range s.Dir.Districts {
-			d := &s.Dir.Districts[i]
-			if s.FinderHas(code, d.ID) {
-				add(KindFindResult, "find/"+code+"/"+d.ID+"/", finderKey{code, d.ID})
+	for _, p := range s.finderList() {
+		add(p.kind, p.key, p.data)
+	}
+}
+
+// finderPage is one page of the finder before it has a language.
+type finderPage struct {
+	kind, key string
+	data      any
+}
+
+// finderList lists the finder's pages: the start, one per language spoken
+// and one per language and district the finder has.
+func (s *Site) finderList() []finderPage {
+	return once(s.memo, [3]string{"finder-pages"}, func() []finderPage {
+		out := []finderPage{{KindFind, "find/", nil}}
+		for _, code := range s.FinderLanguages() {
+			out = append(out, finderPage{KindFindLanguage, "find/" + code + "/", s.Dir.Language(code)})
+			for i := range s.Dir.Districts {
+				d := &s.Dir.Districts[i]
+				if s.FinderHas(code, d.ID) {
+					out = append(out, finderPage{KindFindResult, "find/" + code + "/" + d.ID + "/", finderKey{code, d.ID}})
+				}
 			}
 		}
-	}
+		return out
+	})
 }
 
 // finderKey is the data of a finder result page until a renderer asks for

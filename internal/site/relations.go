@@ -279,8 +279,17 @@ func (s *Site) courseSetsBy(by string) []*CourseSet {
 			out = append(out, &CourseSet{By: by, Value: d.ID, Courses: cs})
 		}
 	case "month":
+		// FindCourses(CourseFilter{Month: m}) for each month m, in one
+		// pass: the courses of each month in the order of s.courses.
+		in := map[string][]*model.Course{}
+		for _, c := range s.courses {
+			m := StartMonth(c)
+			in[m] = append(in[m], c)
+		}
 		for _, m := range s.CourseMonths() {
-			add(m, CourseFilter{Month: m})
+			if cs := in[m]; len(cs) > 0 {
+				out = append(out, &CourseSet{By: by, Value: m, Courses: cs})
+			}
 		}
 	case "time":
 		for _, t := range []string{"morning", "afternoon", "evening"} {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -180,6 +181,19 @@ func TestLookup(t *testing.T) {
 	for _, name := range []string{"", "de/", "de/index.htm", "xx/index.html", "de/districts/nowhere/index.html", "de/districts/index.html/index.html", "favicon.ico", "de/../index.html"} {
 		if got := s.Lookup(name); got != nil {
 			t.Errorf("Lookup(%q) = page %s %q, want none", name, got.Lang, got.Key)
+		}
+	}
+}
+
+// TestStartMonth: a course's month as fmt's "%04d-%02d" writes it, inside
+// the years the fast path covers and outside them.
+func TestStartMonth(t *testing.T) {
+	for _, y := range []int{0, 7, 999, 2026, 9999, 10000, -1} {
+		for _, m := range []time.Month{1, 9, 10, 12} {
+			c := &model.Course{Start: model.Date{Year: y, Month: m, Day: 1}}
+			if got, want := StartMonth(c), fmt.Sprintf("%04d-%02d", y, int(m)); got != want {
+				t.Errorf("%d-%d: %q, want %q", y, m, got, want)
+			}
 		}
 	}
 }
