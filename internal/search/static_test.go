@@ -3,8 +3,10 @@ package search
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -166,4 +168,22 @@ func TestShardTermsSplit(t *testing.T) {
 			t.Errorf("limit %d: shards %v, want %v", tt.limit, got, tt.want)
 		}
 	}
+}
+
+// TestTermList: the packed terms of a text give back each term and kind,
+// also terms longer than one length byte holds and terms in other scripts.
+func TestTermList(t *testing.T) {
+	want := map[string]int{"a": surface, "beratung": stem, "ärztin": part, "مشاوره": surface,
+		strings.Repeat("x", 127): stem, strings.Repeat("y", 128): part, strings.Repeat("ü", 300): surface}
+	got := map[string]int{}
+	listTerms(want).each(func(term string, kind int) {
+		if _, dup := got[term]; dup {
+			t.Errorf("%q twice", term)
+		}
+		got[term] = kind
+	})
+	if !maps.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	listTerms(nil).each(func(term string, kind int) { t.Errorf("a term of nothing: %q", term) })
 }
