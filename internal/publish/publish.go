@@ -106,7 +106,7 @@ func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error)
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return err
 	}
-	d := &Dir{path: stage, dirs: map[string]*mkdir{}}
+	d := &Dir{path: filepath.Clean(stage), dirs: map[string]*mkdir{}} // clean, as the names it makes (mkdir compares them)
 	if err := fill(d); err != nil {
 		return err
 	}

@@ -175,3 +175,27 @@ func umask() fs.FileMode {
 	info, _ := os.Stat(f)
 	return 0o777 &^ info.Mode().Perm()
 }
+
+// TestPublishRelative: an output folder named relative to the working
+// directory, as `make build` names public/, gets its files, top-level ones
+// too (os.MkdirTemp names the staging folder "./.public.new-…").
+func TestPublishRelative(t *testing.T) {
+	t.Chdir(t.TempDir())
+	files := map[string]string{"index.html": "root", "de/index.html": "de", "de/a/b/index.html": "deep"}
+	err := Publish(context.Background(), "public", func(d *Dir) error {
+		for name, s := range files {
+			if err := d.WriteFile(name, []byte(s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range files {
+		if b, err := os.ReadFile(filepath.Join("public", filepath.FromSlash(name))); err != nil || string(b) != s {
+			t.Errorf("%s: %q, %v", name, b, err)
+		}
+	}
+}
