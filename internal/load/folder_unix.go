@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -29,7 +28,7 @@ func readAt(dir *os.File, name, file string) (src []byte, problems diag.List, no
 	}
 	raw, err := dir.SyscallConn()
 	if err != nil {
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, err)
+		return cannotRead(file, err)
 	}
 	fd := -1
 	cerr := raw.Control(func(dfd uintptr) {
@@ -40,22 +39,21 @@ func readAt(dir *os.File, name, file string) (src []byte, problems diag.List, no
 			}
 		}
 	})
-	runtime.KeepAlive(dir)
 	switch {
 	case cerr != nil:
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, cerr)
+		return cannotRead(file, cerr)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, true
 	case err == syscall.ELOOP || err == syscall.EMLINK: // a link (EMLINK on the BSDs)
 		p, _ := irregular(file, fs.ModeSymlink)
 		return nil, diag.List{p}, false
 	case err != nil:
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, err)
+		return cannotRead(file, err)
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	if err := fstat(fd, &st); err != nil {
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, err)
+		return cannotRead(file, err)
 	}
 	if p, bad := irregular(file, fileType(uint32(st.Mode))); bad {
 		return nil, diag.List{p}, false
@@ -70,11 +68,11 @@ func readAt(dir *os.File, name, file string) (src []byte, problems diag.List, no
 			src = append(src, 0)[:len(src)]
 		}
 		n, err := syscall.Read(fd, src[len(src):cap(src)])
-		if err == syscall.EINTR || err == syscall.EAGAIN {
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, err)
+			return cannotRead(file, err)
 		}
 		if n == 0 {
 			break

@@ -132,7 +132,7 @@ func readSource(fsys fs.FS, file string) (src []byte, problems diag.List, notExi
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, true
 		}
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, unwrapPath(err))
+		return cannotRead(file, err)
 	}
 	if p, bad := irregular(file, info.Mode().Type()); bad {
 		return nil, diag.List{p}, false
@@ -142,7 +142,7 @@ func readSource(fsys fs.FS, file string) (src []byte, problems diag.List, notExi
 	}
 	f, err := fsys.Open(file)
 	if err != nil {
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, unwrapPath(err))
+		return cannotRead(file, err)
 	}
 	defer f.Close()
 	// The file may grow between Lstat and reading: read one byte more
@@ -152,12 +152,17 @@ func readSource(fsys fs.FS, file string) (src []byte, problems diag.List, notExi
 	_, err = buf.ReadFrom(io.LimitReader(f, maxFileSize+1))
 	src = buf.Bytes()
 	if err != nil {
-		return fail("missing-file", "check that the file can be read", "cannot read %s: %v", file, unwrapPath(err))
+		return cannotRead(file, err)
 	}
 	if len(src) > maxFileSize {
 		return fail("too-large", "split it into several files", "the file has more than the limit of %d MiB", maxFileSize>>20)
 	}
 	return src, textProblems(file, src, 0), false
+}
+
+// cannotRead is readSource's answer when reading file failed with err.
+func cannotRead(file string, err error) ([]byte, diag.List, bool) {
+	return nil, diag.List{sourceProblem(file, "missing-file", "check that the file can be read", "cannot read %s: %v", file, unwrapPath(err))}, false
 }
 
 // sourceProblem is an error reading file, at its start.

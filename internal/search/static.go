@@ -86,15 +86,26 @@ type termList string
 func listTerms(m map[string]int) termList {
 	n := 0
 	for term := range m {
-		n += binary.MaxVarintLen64 + len(term) + 1
+		n += uvarintLen(len(term)) + len(term) + 1
 	}
-	b := make([]byte, 0, n)
+	var b strings.Builder // one allocation of the exact size, not copied
+	b.Grow(n)
+	var num [binary.MaxVarintLen64]byte
 	for term, kind := range m {
-		b = binary.AppendUvarint(b, uint64(len(term)))
-		b = append(b, term...)
-		b = append(b, byte(kind))
+		b.Write(binary.AppendUvarint(num[:0], uint64(len(term))))
+		b.WriteString(term)
+		b.WriteByte(byte(kind))
 	}
-	return termList(b)
+	return termList(b.String())
+}
+
+// uvarintLen is the length of n as a uvarint.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
 }
 
 // each calls f with each term and its kind.
