@@ -13,7 +13,7 @@ import (
 // for a site of many small pages is a third of the system calls of writing
 // it.
 func writeFile(name string, data []byte) error {
-	fd, err := syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	fd, err := -1, error(syscall.EINTR)
 	for err == syscall.EINTR {
 		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -286,10 +287,8 @@ func (s *Site) courseSetsBy(by string) []*CourseSet {
 			m := StartMonth(c)
 			in[m] = append(in[m], c)
 		}
-		for _, m := range s.CourseMonths() {
-			if cs := in[m]; len(cs) > 0 {
-				out = append(out, &CourseSet{By: by, Value: m, Courses: cs})
-			}
+		for _, m := range slices.Sorted(maps.Keys(in)) { // CourseMonths, without a second pass
+			out = append(out, &CourseSet{By: by, Value: m, Courses: in[m]})
 		}
 	case "time":
 		for _, t := range []string{"morning", "afternoon", "evening"} {
