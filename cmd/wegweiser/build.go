@@ -56,9 +56,6 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}
-	if st, err := os.Stat(*out); err == nil && st.IsDir() {
-		cfg.Previous = os.DirFS(*out) // the previous build: what changed since, and pages to keep
-	}
 	if *stats != "" {
 		f, err := os.Open(*stats)
 		if err != nil {
@@ -100,6 +97,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var res *build.Result
 	began := time.Now()
 	err = publish.Publish(ctx, *out, func(d *publish.Dir) error {
+		// The previous build (what changed since, and pages to keep: d
+		// links them from there).
+		cfg.Previous = d.Previous()
 		var err error
 		res, err = run(ctx, cfg, d)
 		if res != nil {

@@ -46,6 +46,14 @@ type Writer interface {
 	WriteFile(name string, data []byte) error
 }
 
+// A keeper is a Writer that can keep a file of the previous output as it
+// is instead of having it written again (publish.Dir links it). Keep
+// reports false if it cannot; the file is then written. The previous
+// output it keeps from must be Config.Previous (publish.Dir.Previous).
+type keeper interface {
+	Keep(name string) (bool, error)
+}
+
 // topLevel passes files on to a Writer and notes the top-level names of
 // the output (directories with a trailing slash), for the _headers file.
 type topLevel struct {
@@ -58,6 +66,19 @@ type topLevel struct {
 func (t *topLevel) WriteFile(name string, data []byte) error {
 	t.note(name)
 	return t.Writer.WriteFile(name, data)
+}
+
+// Keep implements keeper if the Writer does; otherwise it reports false.
+func (t *topLevel) Keep(name string) (bool, error) {
+	k, ok := t.Writer.(keeper)
+	if !ok {
+		return false, nil
+	}
+	kept, err := k.Keep(name)
+	if kept {
+		t.note(name)
+	}
+	return kept, err
 }
 
 // note notes the top-level name of a file (its folder, with a slash).
@@ -100,7 +121,8 @@ type Config struct {
 	//
 	// A full build also keeps the pages of Previous that would come out
 	// the same: those whose recorded reads did not change (see inputs and
-	// ManifestName).
+	// ManifestName). A Writer that can keep a file as it is (publish.Dir,
+	// whose Previous this must then be) gets the kept page's name only.
 	Previous fs.FS
 	// RenderAll renders every page, keeping none of Previous.
 	RenderAll bool
@@ -642,6 +664,7 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 		name string
 		data []byte
 		buf  *bytes.Buffer // back to the pool once written; nil for a kept page
+		kept bool          // a page of the previous output, to keep as it is (no data)
 	}
 	// A page's buffer goes back to the pool once written: the output of
 	// the build is not allocated anew page by page (fresh memory costs
@@ -652,13 +675,22 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 	// Rendering uses every core; writing waits on the file system, so
 	// more writers than cores keep the cores busy.
 	var renderers, writers sync.WaitGroup
+	k, _ := w.(keeper)
 	for range runtime.GOMAXPROCS(0) {
 		renderers.Go(func() {
+			check := make([]byte, 32<<10) // to check kept pages through
 			for p := range queue {
 				name := p.Path()
-				if reuse != nil {
+				switch {
+				case reuse == nil:
+				case k != nil:
+					if reuse.keepAsIs(name, check) {
+						files <- file{name: name, kept: true}
+						continue
+					}
+				default:
 					if b, ok := reuse.keep(name); ok {
-						files <- file{name, b, nil}
+						files <- file{name: name, data: b}
 						continue
 					}
 				}
@@ -677,13 +709,30 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 				if reuse != nil {
 					reuse.rendered(name, b, reads)
 				}
-				files <- file{name, b, buf}
+				files <- file{name: name, data: b, buf: buf}
 			}
 		})
 	}
 	for range 4 * runtime.GOMAXPROCS(0) {
 		writers.Go(func() {
 			for f := range files {
+				if f.kept {
+					kept, err := k.Keep(f.name)
+					if err == nil && !kept {
+						// Not linked (another file system, say): written
+						// from the previous output, checked once more.
+						var ok bool
+						if f.data, ok = reuse.read(f.name); !ok {
+							err = fmt.Errorf("%s of the previous output changed during the build", f.name)
+						}
+					}
+					if err != nil {
+						cancel(err)
+					}
+					if kept || err != nil {
+						continue
+					}
+				}
 				if err := w.WriteFile(f.name, f.data); err != nil {
 					cancel(err)
 				}

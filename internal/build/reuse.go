@@ -230,22 +230,72 @@ func newReuser(in *inputs, s *site.Site, prev fs.FS) *reuser {
 // keep returns the previous build's page at name if nothing it read
 // changed and the file is as that build wrote it.
 func (r *reuser) keep(name string) ([]byte, bool) {
-	if r.prev == nil {
+	rec := r.unchanged(name)
+	if rec == nil {
 		return nil, false
+	}
+	b, ok := r.read(name)
+	if ok {
+		r.note(name, rec)
+	}
+	return b, ok
+}
+
+// keepAsIs is keep for a writer that takes the previous output's file as
+// it is (a keeper): the file is checked through a small buffer instead of
+// being read into memory (5 GB of pages at national scale).
+func (r *reuser) keepAsIs(name string, buf []byte) bool {
+	rec := r.unchanged(name)
+	if rec == nil {
+		return false
+	}
+	f, err := r.out.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf); err != nil {
+		return false
+	}
+	var got sum
+	if h.Sum(got[:0]); got != rec.SHA256 {
+		return false
+	}
+	r.note(name, rec)
+	return true
+}
+
+// read returns the previous build's page at name if the file is as that
+// build wrote it.
+func (r *reuser) read(name string) ([]byte, bool) {
+	rec := r.prev.Pages[name]
+	b, err := fs.ReadFile(r.out, name)
+	if err != nil || rec == nil || sha256.Sum256(b) != rec.SHA256 {
+		return nil, false
+	}
+	return b, true
+}
+
+// unchanged returns the previous build's record of the page at name if
+// nothing the page read changed since.
+func (r *reuser) unchanged(name string) *pageRecord {
+	if r.prev == nil {
+		return nil
 	}
 	rec := r.prev.Pages[name]
 	if rec == nil || !r.in.same(r.prev.Inputs, rec.Reads, r.site) {
-		return nil, false
+		return nil
 	}
-	b, err := fs.ReadFile(r.out, name)
-	if err != nil || sha256.Sum256(b) != rec.SHA256 {
-		return nil, false
-	}
+	return rec
+}
+
+// note notes a page kept from the previous build.
+func (r *reuser) note(name string, rec *pageRecord) {
 	r.mu.Lock()
 	r.pages[name] = rec
 	r.kept++
 	r.mu.Unlock()
-	return b, true
 }
 
 // rendered notes a page rendered by this build.

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/publish"
 )
 
 // TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
@@ -386,4 +389,102 @@ func TestBuildKeepsPages(t *testing.T) {
 	if !maps.EqualFunc(again, want, bytes.Equal) {
 		t.Error("with a damaged manifest the output differs")
 	}
+}
+
+// TestKeptPagesLinked: built into a folder as wegweiser build does
+// (publish.Dir), a page kept from the previous output is that output's file
+// linked into the new one, not written again; one that is a symbolic link
+// there is written, not linked; a page of the previous output changed by
+// hand is rendered again; and the output is byte for
+// byte that of a build rendering every page from the same previous output.
+func TestKeptPagesLinked(t *testing.T) {
+	t.Parallel()
+	src, edit := smallExample(t)
+	edit("data/site.yaml", "languages: ["+strings.Join(smallLanguages, ", ")+"]", "languages: [de]")
+	ctx := context.Background()
+	build := func(out string, all bool) *Result {
+		t.Helper()
+		var res *Result
+		err := publish.Publish(ctx, out, func(d *publish.Dir) error {
+			var err error
+			res, err = Build(ctx, Config{Source: os.DirFS(src), Now: testToday, RenderAll: all, Previous: d.Previous()}, d)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	out, all := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "all")
+	build(out, false)
+	if err := os.CopyFS(all, os.DirFS(out)); err != nil { // the same previous output (the feeds compare with it)
+		t.Fatal(err)
+	}
+	const kept, byHand = "de/offices/caritas-mbe-maxvorstadt/index.html", "de/index.html"
+	before, err := os.Stat(filepath.Join(out, kept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A kept page that is a symbolic link in the previous output (to a
+	// file of the same content) is not linked: it is written.
+	const viaLink = "de/offices/caritas-mbe-pasing/index.html"
+	elsewhere := filepath.Join(t.TempDir(), "page.html")
+	if b, err := os.ReadFile(filepath.Join(out, viaLink)); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(elsewhere, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(out, viaLink)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(out, viaLink)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(out, byHand), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("<!-- by hand -->")
+	f.Close()
+	edit("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
+	if res := build(out, false); res.Kept == 0 {
+		t.Fatal("no page kept")
+	}
+	after, err := os.Stat(filepath.Join(out, kept))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Errorf("%s was written again, not kept", kept)
+	}
+	if st, err := os.Lstat(filepath.Join(out, viaLink)); err != nil || !st.Mode().IsRegular() {
+		t.Errorf("%s: %v, %v; want a regular file", viaLink, st, err)
+	}
+	build(all, true)
+	got, want := readTree(t, out), readTree(t, all)
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs between a build keeping pages and one rendering all", name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files kept, %d rendering all", len(got), len(want))
+	}
+}
+
+// readTree reads every file below dir, by slash-separated name.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := fs.WalkDir(os.DirFS(dir), ".", func(name string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		files[name], err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

@@ -5,7 +5,8 @@
 // complete does it replace the old one: on Linux with one atomic
 // renameat2(RENAME_EXCHANGE), elsewhere with two renames. A failed or
 // interrupted build removes its staging directory and leaves the old site
-// as it was.
+// as it was. A file the new site takes over unchanged from the old one is
+// linked into the staging directory (Dir.Keep), not written again.
 package publish
 
 import (
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 )
 
@@ -22,6 +24,7 @@ import (
 // several goroutines.
 type Dir struct {
 	path  string
+	prev  string // the directory being replaced, if there is one
 	mu    sync.Mutex
 	dirs  map[string]*mkdir
 	files int
@@ -78,6 +81,56 @@ func (d *Dir) mkdir(dir string) error {
 	return m.err
 }
 
+// Previous returns the directory the staging directory will replace (the
+// previous site), or nil if there is none. Keep takes files from it.
+func (d *Dir) Previous() fs.FS {
+	if d.prev == "" {
+		return nil
+	}
+	return os.DirFS(d.prev)
+}
+
+// Keep makes name in the staging directory the file of the same name in
+// the previous site (Previous) as it is: a hard link, so a page that a
+// build keeps is not written again (at national scale 5 GB). It reports
+// false, and the caller writes the file, if there is no previous site, if
+// the previous name is not a regular file (a link is never followed, nor
+// taken over), or if the file system cannot link it. Once the new site
+// replaces the old, the old names are removed; the kept files live on under
+// the new ones.
+func (d *Dir) Keep(name string) (bool, error) {
+	if d.prev == "" {
+		return false, nil
+	}
+	rel := filepath.FromSlash(name)
+	old := filepath.Join(d.prev, rel)
+	was, err := os.Lstat(old)
+	if err != nil || !was.Mode().IsRegular() {
+		return false, nil
+	}
+	full := filepath.Join(d.path, rel)
+	if err := d.mkdir(filepath.Dir(full)); err != nil {
+		return false, err
+	}
+	if err := os.Link(old, full); err != nil {
+		return false, nil
+	}
+	// The name could have been replaced between Lstat and Link (link(2)
+	// does not follow a symbolic link, it links the link itself): what was
+	// linked must be the regular file that was looked at.
+	if is, err := os.Lstat(full); err != nil || !os.SameFile(was, is) {
+		if err := os.Remove(full); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	d.mu.Lock()
+	d.files++
+	d.bytes += was.Size()
+	d.mu.Unlock()
+	return true, nil
+}
+
 // Stats returns the number of files and bytes written.
 func (d *Dir) Stats() (files int, bytes int64) {
 	d.mu.Lock()
@@ -107,6 +160,9 @@ func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error)
 		return err
 	}
 	d := &Dir{path: filepath.Clean(stage), dirs: map[string]*mkdir{}} // clean, as the names it makes (mkdir compares them)
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		d.prev = out
+	}
 	if err := fill(d); err != nil {
 		return err
 	}
@@ -122,7 +178,7 @@ func swap(stage, out string) error {
 		return os.Rename(stage, out)
 	}
 	if err := exchange(stage, out); err == nil {
-		return os.RemoveAll(stage) // stage now holds the old site
+		return removeAll(stage) // stage now holds the old site
 	}
 	old := stage + ".old"
 	if err := os.Rename(out, old); err != nil {
@@ -132,5 +188,31 @@ func swap(stage, out string) error {
 		os.Rename(old, out) // put the old site back
 		return fmt.Errorf("publish: %w", err)
 	}
-	return os.RemoveAll(old)
+	return removeAll(old)
+}
+
+// removeAll is os.RemoveAll with the folders at the top of dir removed
+// side by side: removing the 347,000 files of a national site took 5.5 s
+// one after the other, 3.4 s four at a time (on 2 cores, tmpfs).
+func removeAll(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return os.RemoveAll(dir)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(entries))
+	next := make(chan int)
+	for range min(len(entries), 2*runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = os.RemoveAll(filepath.Join(dir, entries[i].Name()))
+			}
+		})
+	}
+	for i := range entries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(append(errs, os.RemoveAll(dir))...)
 }

@@ -199,3 +199,106 @@ func TestPublishRelative(t *testing.T) {
 		}
 	}
 }
+
+// TestKeep: a file kept from the previous site is that file (the same
+// inode, not a copy), counted in Stats, and outlives the old site's
+// removal; what is not a regular file of the previous site is not kept
+// (a symbolic link is neither followed nor taken over), nor is anything
+// without a previous site.
+func TestKeep(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	err := Publish(ctx, out, func(d *Dir) error {
+		if d.Previous() != nil {
+			t.Error("Previous of a first build is not nil")
+		}
+		if kept, err := d.Keep("index.html"); kept || err != nil {
+			t.Errorf("Keep without a previous site: %v, %v", kept, err)
+		}
+		for name, s := range map[string]string{"index.html": "root", "de/a/index.html": "deep", "dir/x": "x"} {
+			if err := d.WriteFile(name, []byte(s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("outside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(out, "link.html")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(filepath.Join(out, "de", "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Publish(ctx, out, func(d *Dir) error {
+		if b, err := fs.ReadFile(d.Previous(), "de/a/index.html"); err != nil || string(b) != "deep" {
+			t.Errorf("Previous: %q, %v", b, err)
+		}
+		for name, want := range map[string]bool{"de/a/index.html": true, "index.html": true,
+			"link.html": false, "dir": false, "missing.html": false} {
+			if kept, err := d.Keep(name); kept != want || err != nil {
+				t.Errorf("Keep(%s) = %v, %v; want %v", name, kept, err, want)
+			}
+		}
+		if files, bytes := d.Stats(); files != 2 || bytes != int64(len("deep")+len("root")) {
+			t.Errorf("Stats after keeping 2 files: %d files, %d bytes", files, bytes)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(filepath.Join(out, "de", "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("the kept file was copied, not linked")
+	}
+	for name, want := range map[string]string{"index.html": "root", "de/a/index.html": "deep"} {
+		if b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name))); err != nil || string(b) != want {
+			t.Errorf("%s: %q, %v", name, b, err)
+		}
+	}
+	for _, name := range []string{"link.html", "dir", "missing.html"} {
+		if _, err := os.Lstat(filepath.Join(out, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is in the new site: %v", name, err)
+		}
+	}
+}
+
+// TestKeepThenWrite: a name kept and then written again gets the new
+// content, and the previous site's file (the same file until then) does
+// not change while that site is still served.
+func TestKeepThenWrite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	page := filepath.Join(out, "index.html")
+	if err := Publish(ctx, out, func(d *Dir) error { return d.WriteFile("index.html", []byte("old")) }); err != nil {
+		t.Fatal(err)
+	}
+	err := Publish(ctx, out, func(d *Dir) error {
+		if kept, err := d.Keep("index.html"); !kept || err != nil {
+			t.Fatalf("Keep: %v, %v", kept, err)
+		}
+		if err := d.WriteFile("index.html", []byte("new")); err != nil {
+			return err
+		}
+		if b, err := os.ReadFile(page); err != nil || string(b) != "old" {
+			t.Errorf("the served site's page while the next is made: %q, %v; want old", b, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(page); err != nil || string(b) != "new" {
+		t.Errorf("published: %q, %v; want new", b, err)
+	}
+}

@@ -2,7 +2,26 @@
 
 package publish
 
-import "os"
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
 
-// writeFile writes a file of the site.
-func writeFile(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
+// writeFile writes a new file of the site, never truncating one: a name
+// written twice may be a link to the previous site's file (Dir.Keep),
+// which must not change while that site is served.
+func writeFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		if err := os.Remove(name); err != nil {
+			return err
+		}
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	return errors.Join(err, f.Close())
+}

@@ -13,9 +13,17 @@ import (
 // for a site of many small pages is a third of the system calls of writing
 // it.
 func writeFile(name string, data []byte) error {
+	// A new file, never one truncated: a name written twice may be a link
+	// to the previous site's file (Dir.Keep), which must not change while
+	// that site is served. Unlinked, it is written anew.
 	fd, err := -1, error(syscall.EINTR)
-	for err == syscall.EINTR {
-		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o644)
+	for err == syscall.EINTR || err == syscall.EEXIST {
+		if err == syscall.EEXIST {
+			if err := syscall.Unlink(name); err != nil && err != syscall.ENOENT {
+				return &fs.PathError{Op: "unlink", Path: name, Err: err}
+			}
+		}
+		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
 	}
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: name, Err: err}
