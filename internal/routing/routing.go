@@ -65,6 +65,10 @@ type Options struct {
 	// office they pick (Result.Explain): wording the reasons of every
 	// eligible office was a sixth of a referral's routing.
 	Unexplained bool
+	// Top, if above zero, keeps only the best Top offices in
+	// Result.Offices, in the same order as without it: the finder shows
+	// three of 2,000 at national scale, for every language and district.
+	Top int
 }
 
 // Load is the number of referrals assigned to each office this month, by
@@ -201,21 +205,49 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 			near[nb] = true
 		}
 	}
+	if opts.Top > 0 {
+		res.Offices = make([]Ranked, 0, opts.Top)
+	} else {
+		offices := 0
+		for i := range dir.Providers {
+			offices += len(dir.Providers[i].Offices)
+		}
+		res.Offices = make([]Ranked, 0, offices)
+	}
+	var offers []*model.Offer // of one office at a time: one slice for all
 	for i := range dir.Providers {
 		p := &dir.Providers[i]
 		for j := range p.Offices {
 			o := &p.Offices[j]
-			offers := offersAt(p, o.ID, program)
+			offers = offersAt(offers[:0], p, o.ID, program)
 			if len(offers) == 0 {
 				continue
 			}
-			res.Offices = append(res.Offices, rank(dir, p, o, offers, n, districts, near, load, opts))
+			r := rank(dir, p, o, offers, n, districts, near, load, opts)
+			if opts.Top > 0 {
+				res.Offices = keepBest(res.Offices, &r, opts.Top)
+			} else {
+				res.Offices = append(res.Offices, r)
+			}
 		}
 	}
 	if len(res.Offices) == 0 {
 		return nil, ErrNoOffice
 	}
-	slices.SortStableFunc(res.Offices, compare)
+	if opts.Top <= 0 {
+		// Sorted by pointer, then laid out once: a Ranked is large, and a
+		// sort moving them was most of Route's time.
+		order := make([]*Ranked, len(res.Offices))
+		for i := range res.Offices {
+			order[i] = &res.Offices[i]
+		}
+		slices.SortStableFunc(order, compare)
+		sorted := make([]Ranked, len(order))
+		for i, r := range order {
+			sorted[i] = *r
+		}
+		res.Offices = sorted
+	}
 	if !opts.Unexplained {
 		for i := range res.Offices {
 			res.Explain(i)
@@ -230,10 +262,29 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 	return res, nil
 }
 
+// keepBest inserts r into best (sorted, at most top long) if it is among
+// the top best: after the offices that compare equal to it, as a stable
+// sort of all offices would place it.
+func keepBest(best []Ranked, r *Ranked, top int) []Ranked {
+	i := len(best)
+	for i > 0 && compare(r, &best[i-1]) < 0 {
+		i--
+	}
+	switch {
+	case i == top:
+		return best
+	case len(best) < top:
+		best = append(best, Ranked{})
+	}
+	copy(best[i+1:], best[i:len(best)-1])
+	best[i] = *r
+	return best
+}
+
 // compare orders offices by the rules of the package doc. Among full
 // offices the least loaded comes first: it is the one chosen when nobody
 // has room.
-func compare(a, b Ranked) int {
+func compare(a, b *Ranked) int {
 	if a.Full && b.Full {
 		return cmp.Or(
 			cmp.Compare(a.Ratio(), b.Ratio()),
@@ -302,9 +353,8 @@ func districtsOf(dir *model.Directory, n Need) ([]string, error) {
 	return out, nil
 }
 
-// offersAt returns the provider's offers of a program at an office.
-func offersAt(p *model.Provider, office, program string) []*model.Offer {
-	var out []*model.Offer
+// offersAt appends the provider's offers of a program at an office to out.
+func offersAt(out []*model.Offer, p *model.Provider, office, program string) []*model.Offer {
 	for i := range p.Offers {
 		if p.Offers[i].Program == program && slices.Contains(p.Offers[i].Offices, office) {
 			out = append(out, &p.Offers[i])
@@ -324,13 +374,10 @@ func rank(dir *model.Directory, p *model.Provider, o *model.Office, offers []*mo
 	case near[o.District]:
 		r.Catchment = Nearby
 	}
-	if len(n.Languages) > 0 {
-		spoken := spokenAt(p, o.ID, offers)
-		for _, l := range n.Languages {
-			if spoken[l] {
-				r.Language = l
-				break
-			}
+	for _, l := range n.Languages {
+		if speaks(p, o.ID, offers, l) {
+			r.Language = l
+			break
 		}
 	}
 	needsMet(dir, o, offers, n, opts, &r)
@@ -392,24 +439,25 @@ func (res *Result) Explain(i int) []Reason {
 	return out
 }
 
-// spokenAt returns the languages spoken at an office in a program: those of
-// its advisors in the program and of the offers.
-func spokenAt(p *model.Provider, office string, offers []*model.Offer) map[string]bool {
-	spoken := map[string]bool{}
+// speaks reports whether language l is spoken at an office in a program:
+// by one of its advisors in the program or in one of the offers. (It asks
+// about one language without building the set of all: the finder ranks
+// every office for every language and district, 32 million times at
+// national scale.)
+func speaks(p *model.Provider, office string, offers []*model.Offer, l string) bool {
 	program := offers[0].Program
-	for _, a := range p.Advisors {
-		if a.Office == office && slices.Contains(a.Programs, program) {
-			for _, l := range a.Languages {
-				spoken[l] = true
-			}
+	for i := range p.Advisors {
+		a := &p.Advisors[i]
+		if a.Office == office && slices.Contains(a.Languages, l) && slices.Contains(a.Programs, program) {
+			return true
 		}
 	}
 	for _, of := range offers {
-		for _, l := range of.Languages {
-			spoken[l] = true
+		if slices.Contains(of.Languages, l) {
+			return true
 		}
 	}
-	return spoken
+	return false
 }
 
 // integrationTypes are the course types of the integration course.

@@ -403,3 +403,99 @@ func BenchmarkRoute(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRouteNational routes one finder need (age group, district,
+// language; unexplained) over a directory shaped like the national
+// benchmark data: 2,000 offices of 700 providers in 400 districts, five
+// advisors per office. The finder ranks every office like this for every
+// language and district, keeping the best three (top=3; go test -bench
+// RouteNational ./internal/routing).
+func BenchmarkRouteNational(b *testing.B) {
+	dir := &model.Directory{Site: model.Site{DefaultLanguage: "de", Languages: []string{"de"}}}
+	langs := []string{"de", "ar", "uk", "fa", "tr", "ru", "en", "ti", "so", "prs"}
+	for _, l := range langs {
+		dir.Languages = append(dir.Languages, model.Language{Code: l})
+	}
+	for d := range 400 {
+		dir.Districts = append(dir.Districts, model.District{ID: fmt.Sprintf("d%03d", d), Neighbours: []string{fmt.Sprintf("d%03d", (d+1)%400)}})
+	}
+	n := 0
+	for i := range 700 {
+		p := model.Provider{ID: fmt.Sprintf("p%03d", i)}
+		for range 3 {
+			if n == 2000 {
+				break
+			}
+			id := fmt.Sprintf("o%04d", n)
+			program := []string{model.ProgramMBE, model.ProgramJMD}[n%2]
+			p.Offices = append(p.Offices, model.Office{ID: id, Provider: p.ID, District: fmt.Sprintf("d%03d", n%400), Serves: []string{fmt.Sprintf("d%03d", n%400), fmt.Sprintf("d%03d", (n+7)%400)}, Capacity: &model.Capacity{ReferralsPerMonth: 10 + n%20}})
+			for a := range 5 {
+				p.Advisors = append(p.Advisors, model.Advisor{ID: fmt.Sprintf("a%d-%d", n, a), Office: id, Programs: []string{program}, Languages: []string{"de", langs[(n+a)%len(langs)]}})
+			}
+			p.Offers = append(p.Offers, model.Offer{ID: "offer-" + id, Program: program, Offices: []string{id}})
+			n++
+		}
+		dir.Providers = append(dir.Providers, p)
+	}
+	dir.Index()
+	need := Need{AgeGroup: "adult", District: "d123", Languages: []string{"ti"}}
+	if _, err := Route(dir, need, nil, Options{Unexplained: true}); err != nil {
+		b.Fatal(err)
+	}
+	for _, top := range []int{0, 3} {
+		b.Run(fmt.Sprintf("top=%d", top), func(b *testing.B) {
+			for b.Loop() {
+				Route(dir, need, nil, Options{Unexplained: true, Top: top})
+			}
+		})
+	}
+}
+
+// TestTop: with Options.Top, Route gives the first Top offices of the
+// full ranking, in its order, for needs with and without load, language,
+// topic and district, over offices that tie in every rule but their id
+// (and, twice, in their id too: the stable order of the directory decides).
+func TestTop(t *testing.T) {
+	var offices []office
+	districts := []string{"a", "b", "c", "d"}
+	langs := []string{"ar", "uk", "fa"}
+	for i := range 30 {
+		offices = append(offices, office{
+			id: fmt.Sprintf("o%02d", (i*7)%30), program: "mbe", district: districts[i%4],
+			serves: []string{districts[(i/4)%4]}, langs: langs[:i%4], capacity: []int{-1, 0, 5, 10}[i%4],
+			topics: [][]string{nil, {"work"}}[i%2], womenOnly: i%5 == 0,
+		})
+	}
+	offices = append(offices, offices[3], offices[11]) // the same id twice
+	offices[len(offices)-1].langs = nil
+	dir := fixture(offices...)
+	loads := []Load{nil, {"o01": 5, "o02": 10, "o07": 3, "o14": 1}}
+	needs := []Need{
+		{Age: 30},
+		{Age: 30, District: "b"},
+		{Age: 30, District: "c", Languages: []string{"fa", "ar"}},
+		{Age: 40, District: "d", Languages: []string{"uk"}, Topic: "work"},
+		{Age: 40, Languages: []string{"ar"}, WomenOnly: true},
+	}
+	for _, load := range loads {
+		for _, n := range needs {
+			all, err := Route(dir, n, load, Options{Unexplained: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, top := range []int{1, 2, 3, 7, 40} {
+				got, err := Route(dir, n, load, Options{Unexplained: true, Top: top})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := all.Offices[:min(top, len(all.Offices))]
+				if !slices.EqualFunc(got.Offices, want, func(a, b Ranked) bool { return a.Office == b.Office && a.OfficeID == b.OfficeID }) {
+					t.Errorf("%+v, load %v, top %d: %v, want %v", n, load, top, order(got), order(&Result{Offices: want}))
+				}
+				if got.AllFull != all.AllFull {
+					t.Errorf("%+v, load %v, top %d: AllFull %v, want %v", n, load, top, got.AllFull, all.AllFull)
+				}
+			}
+		}
+	}
+}

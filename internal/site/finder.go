@@ -103,7 +103,7 @@ func (s *Site) Find(lang, district string) *Finding {
 	f := &Finding{Language: l, District: d}
 	for _, p := range s.Programs() {
 		group := map[string]string{model.ProgramMBE: "adult", model.ProgramJMD: "young"}[p]
-		res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district, Languages: []string{lang}}, nil, routing.Options{Today: s.Today, Unexplained: true})
+		res, err := routing.Route(s.Dir, routing.Need{AgeGroup: group, District: district, Languages: []string{lang}}, nil, routing.Options{Today: s.Today, Unexplained: true, Top: FinderShown})
 		if err != nil {
 			continue // no office offers the program
 		}
