@@ -113,10 +113,12 @@ func (s *Service) routingOptions(now time.Time) routing.Options {
 	return routing.Options{YouthMaxAge: s.Config.YouthMaxAge, Today: model.DateOf(now)}
 }
 
-// unexplained are opts for a routing of which only the order is used, or
-// the reasons of the office assignment picks (it asks Result.Explain).
-func unexplained(opts routing.Options) routing.Options {
+// top are opts for a routing of which only the first n offices are used
+// (in their order, and the reasons of the one assignment picks): the
+// writer of the store routes every referral, one after the other.
+func top(opts routing.Options, n int) routing.Options {
 	opts.Unexplained = true
+	opts.Top = n
 	return opts
 }
 
@@ -156,7 +158,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 		return nil, false, req.invalid(problems)
 	}
 	opts := s.routingOptions(now)
-	res, err := routing.Route(d.Dir, need, nil, unexplained(opts)) // validates; the store routes again with the load
+	res, err := routing.Route(d.Dir, need, nil, top(opts, 1)) // validates; the store routes again with the load
 	if err != nil {
 		return nil, false, routeError(err)
 	}
@@ -186,7 +188,7 @@ func (s *Service) Create(ctx context.Context, a Actor, req *CreateRequest, idemK
 	}
 	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "create", Referral: r.ID}
 	stored, replayed, err := s.Store.Create(ctx, r, idem, entry, func(load routing.Load) (*Assignment, error) {
-		res, err := routing.Route(d.Dir, need, load, unexplained(opts))
+		res, err := routing.Route(d.Dir, need, load, top(opts, 1)) // assignment takes the first
 		if err != nil {
 			return nil, err
 		}
@@ -374,7 +376,8 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, req *Status
 	d := s.Directory()
 	entry := &Audit{At: now, Actor: a.Name, Role: a.Role, Action: "status:" + req.Status, Referral: id}
 	return s.Store.Change(ctx, id, cur.Seq, c, now, entry, func(load routing.Load, before []string) (*Assignment, error) {
-		res, err := routing.Route(d.Dir, r.need(), load, unexplained(s.routingOptions(now)))
+		// assignment takes the first office not declined before
+		res, err := routing.Route(d.Dir, r.need(), load, top(s.routingOptions(now), len(before)+1))
 		if err != nil {
 			return nil, err
 		}
