@@ -255,6 +255,8 @@ func (r *reuser) keepAsIs(name string, buf []byte) bool {
 	}
 	defer f.Close()
 	h := sha256.New()
+	// Wrapped, so that io.CopyBuffer uses buf (an *os.File would copy
+	// through a buffer of its own, allocated per file).
 	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf); err != nil {
 		return false
 	}
