@@ -63,11 +63,16 @@ func (b *docBuilder) text(t model.Text) (string, string) {
 // titles are found from every language.
 func (b *docBuilder) all(t model.Text, w int) []Part {
 	var out []Part
-	for lang, s := range t {
-		weight := w
-		if lang != b.lang && lang != b.def {
-			continue // other languages' texts only add noise
+	// The page's language, then the default language (other languages'
+	// texts only add noise), in this order: a document is the same every
+	// time, and so is the fingerprint of the documents a build compares
+	// with the previous one's (see build.SearchManifestName).
+	for i, lang := range [2]string{b.lang, b.def} {
+		s, ok := t[lang]
+		if !ok || i == 1 && lang == b.lang {
+			continue
 		}
+		weight := w
 		if lang != b.lang && w == wTitle {
 			weight = wGerman
 		}

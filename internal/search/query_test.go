@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,21 @@ func TestSearchFacets(t *testing.T) {
 	}
 	if _, err := search.OpenStatic(func(name string) ([]byte, error) { return nil, fmt.Errorf("no file %s", name) }); err == nil || !strings.Contains(err.Error(), "meta.json") {
 		t.Errorf("no index: %v", err)
+	}
+}
+
+// TestDocumentsSameEveryTime: the example's documents come out the same
+// in every run (a build keeps the previous search index when its
+// documents fingerprint the same; texts taken from a map in its random
+// order made them differ).
+func TestDocumentsSameEveryTime(t *testing.T) {
+	first, _ := searchtest.Example(t, "../..", today)
+	for range 3 {
+		again, _ := searchtest.Example(t, "../..", today)
+		for lang, docs := range first {
+			if !reflect.DeepEqual(docs, again[lang]) {
+				t.Fatalf("%s: the documents differ between two runs", lang)
+			}
+		}
 	}
 }
