@@ -412,7 +412,11 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeSearch(st.graph, st.strs, st.workers, w, terms); err != nil {
+	prev := cfg.Previous
+	if cfg.RenderAll {
+		prev = nil
+	}
+	if err := writeSearch(st.graph, st.strs, st.workers, w, terms, newSearchKeeper(prev, w)); err != nil {
 		return err
 	}
 	clock.phase("search")
@@ -604,8 +608,10 @@ type searchTerms struct {
 	prev, next map[string]search.TermCache
 }
 
-// writeSearch writes the static search index of every language.
-func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *searchTerms) error {
+// writeSearch writes the static search index of every language, or keeps
+// the previous output's where sk finds it made from the same, and the
+// search manifest for the next build.
+func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *searchTerms, sk *searchKeeper) error {
 	a := search.NewAnalyzer() // read-only: shared by the languages' goroutines
 	langs := s.Dir.Site.Languages
 	// With terms, each language keeps the analyses of its texts for the
@@ -626,15 +632,31 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 	inner := max(1, n/max(1, len(langs)))
 	parallel.EachOn(n, len(langs), func(i int) {
 		lang := langs[i]
-		ix := search.BuildCached(a, lang, search.Documents(s, strs, lang), prevCaches[i], caches[i], inner)
-		for name, b := range ix.Files(search.Labels(s, strs, lang)) {
-			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
+		docs, labels := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
+		fp, ok := sk.fingerprint(lang, docs, labels)
+		if ok {
+			kept, err := sk.keep(lang, fp)
+			if kept || err != nil {
 				errs[i] = err
-				break
+				return
 			}
 		}
+		ix := search.BuildCached(a, lang, docs, prevCaches[i], caches[i], inner)
+		files := ix.Files(labels)
+		for name, b := range files {
+			if err := w.WriteFile("search/"+lang+"/"+name, b); err != nil {
+				errs[i] = err
+				return
+			}
+		}
+		if ok {
+			sk.made(lang, fp, files)
+		}
 	})
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return sk.write(w)
 }
 
 // cores returns the goroutines of the open data and search: workers, or

@@ -246,22 +246,7 @@ func (r *reuser) keep(name string) ([]byte, bool) {
 // being read into memory (5 GB of pages at national scale).
 func (r *reuser) keepAsIs(name string, buf []byte) bool {
 	rec := r.unchanged(name)
-	if rec == nil {
-		return false
-	}
-	f, err := r.out.Open(name)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	h := sha256.New()
-	// Wrapped, so that io.CopyBuffer uses buf (an *os.File would copy
-	// through a buffer of its own, allocated per file).
-	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf); err != nil {
-		return false
-	}
-	var got sum
-	if h.Sum(got[:0]); got != rec.SHA256 {
+	if rec == nil || !sameFile(r.out, name, rec.SHA256, buf) {
 		return false
 	}
 	r.note(name, rec)

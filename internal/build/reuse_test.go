@@ -395,7 +395,9 @@ func TestBuildKeepsPages(t *testing.T) {
 // (publish.Dir), a page kept from the previous output is that output's file
 // linked into the new one, not written again; one that is a symbolic link
 // there is written, not linked; a page of the previous output changed by
-// hand is rendered again; and the output is byte for
+// hand is rendered again. A search index whose documents did not change
+// (a phone number changed) is kept the same way; after a change it shows
+// (an office's name), it is made again. Each time the output is byte for
 // byte that of a build rendering every page from the same previous output.
 func TestKeptPagesLinked(t *testing.T) {
 	t.Parallel()
@@ -415,19 +417,43 @@ func TestKeptPagesLinked(t *testing.T) {
 		}
 		return res
 	}
-	out, all := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "all")
+	stat := func(name string) os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	// rebuild builds out again, keeping what it can, and a copy of out
+	// rendering all, and compares them.
+	rebuild := func(out string) {
+		t.Helper()
+		all := filepath.Join(t.TempDir(), "all")
+		if err := os.CopyFS(all, os.DirFS(out)); err != nil { // the same previous output (the feeds compare with it)
+			t.Fatal(err)
+		}
+		if res := build(out, false); res.Kept == 0 {
+			t.Fatal("no page kept")
+		}
+		build(all, true)
+		got, want := readTree(t, out), readTree(t, all)
+		for name, b := range want {
+			if !bytes.Equal(got[name], b) {
+				t.Errorf("%s differs between a build keeping pages and one rendering all", name)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%d files kept, %d rendering all", len(got), len(want))
+		}
+	}
+	out := filepath.Join(t.TempDir(), "public")
 	build(out, false)
-	if err := os.CopyFS(all, os.DirFS(out)); err != nil { // the same previous output (the feeds compare with it)
-		t.Fatal(err)
-	}
-	const kept, byHand = "de/offices/caritas-mbe-maxvorstadt/index.html", "de/index.html"
-	before, err := os.Stat(filepath.Join(out, kept))
-	if err != nil {
-		t.Fatal(err)
-	}
+	const kept, byHand, viaLink = "de/offices/caritas-mbe-pasing/index.html", "de/index.html", "de/offices/caritas-mbe-maxvorstadt/index.html"
+	const index = "search/de/meta.json"
+	keptBefore, indexBefore := stat(filepath.Join(out, kept)), stat(filepath.Join(out, index))
 	// A kept page that is a symbolic link in the previous output (to a
 	// file of the same content) is not linked: it is written.
-	const viaLink = "de/offices/caritas-mbe-pasing/index.html"
 	elsewhere := filepath.Join(t.TempDir(), "page.html")
 	if b, err := os.ReadFile(filepath.Join(out, viaLink)); err != nil {
 		t.Fatal(err)
@@ -446,29 +472,24 @@ func TestKeptPagesLinked(t *testing.T) {
 	}
 	f.WriteString("<!-- by hand -->")
 	f.Close()
+
 	edit("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
-	if res := build(out, false); res.Kept == 0 {
-		t.Fatal("no page kept")
-	}
-	after, err := os.Stat(filepath.Join(out, kept))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !os.SameFile(before, after) {
+	rebuild(out)
+	if !os.SameFile(keptBefore, stat(filepath.Join(out, kept))) {
 		t.Errorf("%s was written again, not kept", kept)
 	}
 	if st, err := os.Lstat(filepath.Join(out, viaLink)); err != nil || !st.Mode().IsRegular() {
 		t.Errorf("%s: %v, %v; want a regular file", viaLink, st, err)
 	}
-	build(all, true)
-	got, want := readTree(t, out), readTree(t, all)
-	for name, b := range want {
-		if !bytes.Equal(got[name], b) {
-			t.Errorf("%s differs between a build keeping pages and one rendering all", name)
-		}
+	if !os.SameFile(indexBefore, stat(filepath.Join(out, index))) {
+		t.Errorf("%s was made again after a change no search document shows", index)
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d files kept, %d rendering all", len(got), len(want))
+
+	indexBefore = stat(filepath.Join(out, index))
+	edit("data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord")
+	rebuild(out)
+	if os.SameFile(indexBefore, stat(filepath.Join(out, index))) {
+		t.Errorf("%s was kept after an office's name changed", index)
 	}
 }
 

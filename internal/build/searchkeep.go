@@ -1,0 +1,154 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"sync"
+
+	"github.com/wegweiser-de/wegweiser/internal/search"
+)
+
+// SearchManifestName is the file in a build's output that lets the next
+// build keep a language's search index as it is when what the index is
+// made from did not change: per language, the fingerprint of the program,
+// the documents and the facet labels, and the SHA-256 of each file of the
+// index (JSON). A change that no search document shows (a phone number,
+// opening hours) then costs no search index: 12 s of a national rebuild.
+const SearchManifestName = ".wegweiser/search.json"
+
+// searchManifest is the content of SearchManifestName: language → index.
+type searchManifest map[string]*searchRecord
+
+// searchRecord is one language's index as a build made it.
+type searchRecord struct {
+	Sum   sum            `json:"sum"`   // of what the index is made from
+	Files map[string]sum `json:"files"` // name below search/{lang}/ → SHA-256
+}
+
+// searchKeeper keeps the search indexes of the previous output whose
+// inputs are the same (see SearchManifestName), and notes this build's.
+type searchKeeper struct {
+	prev    fs.FS          // the previous output; nil: keep nothing
+	k       keeper         // nil: keep nothing
+	was     searchManifest // the previous build's
+	mu      sync.Mutex
+	now     searchManifest // this build's
+	program sum
+	ok      bool // the program could be fingerprinted
+}
+
+// newSearchKeeper reads the previous build's search manifest from prev
+// (nil, or none: nothing is kept; a damaged one is ignored). w keeps the
+// files if it is a keeper.
+func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
+	sk := &searchKeeper{now: searchManifest{}}
+	sk.program, sk.ok = programSumOK()
+	k, _ := w.(keeper)
+	if prev == nil || k == nil || !sk.ok {
+		return sk
+	}
+	b, err := fs.ReadFile(prev, SearchManifestName)
+	if err != nil || json.Unmarshal(b, &sk.was) != nil {
+		return sk
+	}
+	sk.prev, sk.k = prev, k
+	return sk
+}
+
+// programSumOK is programSum without its error.
+func programSumOK() (sum, bool) {
+	s, err := programSum()
+	return s, err == nil
+}
+
+// fingerprint returns the fingerprint of a language's index made from
+// docs and labels (false if it cannot be made: then nothing is kept). The
+// documents are encoded one at a time: encoded at once, a national
+// language's documents were a buffer of tens of MB.
+func (sk *searchKeeper) fingerprint(lang string, docs []search.Doc, labels map[string]string) (sum, bool) {
+	if !sk.ok {
+		return sum{}, false
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	if enc.Encode(sk.program) != nil || enc.Encode(lang) != nil || enc.Encode(labels) != nil {
+		return sum{}, false
+	}
+	for i := range docs {
+		if enc.Encode(&docs[i]) != nil {
+			return sum{}, false
+		}
+	}
+	var s sum
+	h.Sum(s[:0])
+	return s, true
+}
+
+// keep takes the previous build's index of lang into the output if it was
+// made from the same (fp) and every file is as that build wrote it. It
+// reports whether it did; if not, the caller writes the index (a file
+// already taken is replaced: the writer never truncates one).
+func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
+	rec := sk.was[lang]
+	if sk.k == nil || rec == nil || rec.Sum != fp {
+		return false, nil
+	}
+	buf := make([]byte, 32<<10)
+	for name, want := range rec.Files {
+		if !sameFile(sk.prev, "search/"+lang+"/"+name, want, buf) {
+			return false, nil
+		}
+	}
+	for name := range rec.Files {
+		if kept, err := sk.k.Keep("search/" + lang + "/" + name); !kept || err != nil {
+			return false, err
+		}
+	}
+	sk.note(lang, rec)
+	return true, nil
+}
+
+// made notes the index of lang this build wrote.
+func (sk *searchKeeper) made(lang string, fp sum, files map[string][]byte) {
+	rec := &searchRecord{Sum: fp, Files: make(map[string]sum, len(files))}
+	for name, b := range files {
+		rec.Files[name] = sha256.Sum256(b)
+	}
+	sk.note(lang, rec)
+}
+
+func (sk *searchKeeper) note(lang string, rec *searchRecord) {
+	sk.mu.Lock()
+	sk.now[lang] = rec
+	sk.mu.Unlock()
+}
+
+// write writes this build's search manifest to w.
+func (sk *searchKeeper) write(w Writer) error {
+	b, err := json.Marshal(sk.now)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(SearchManifestName, b)
+}
+
+// sameFile tells whether the file name of fsys has the SHA-256 want,
+// reading it through buf.
+func sameFile(fsys fs.FS, name string, want sum, buf []byte) bool {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	// Wrapped, so that io.CopyBuffer uses buf (an *os.File would copy
+	// through a buffer of its own, allocated per file).
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{f}, buf); err != nil {
+		return false
+	}
+	var got sum
+	h.Sum(got[:0])
+	return got == want
+}
