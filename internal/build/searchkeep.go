@@ -43,8 +43,8 @@ type searchKeeper struct {
 // (nil, or none: nothing is kept; a damaged one is ignored). w keeps the
 // files if it is a keeper.
 func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
-	sk := &searchKeeper{now: searchManifest{}}
-	sk.program, sk.ok = programSumOK()
+	program, err := programSum()
+	sk := &searchKeeper{now: searchManifest{}, program: program, ok: err == nil}
 	k, _ := w.(keeper)
 	if prev == nil || k == nil || !sk.ok {
 		return sk
@@ -55,12 +55,6 @@ func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
 	}
 	sk.prev, sk.k = prev, k
 	return sk
-}
-
-// programSumOK is programSum without its error.
-func programSumOK() (sum, bool) {
-	s, err := programSum()
-	return s, err == nil
 }
 
 // fingerprint returns the fingerprint of a language's index made from
