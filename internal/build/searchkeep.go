@@ -91,7 +91,9 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	}
 	buf := make([]byte, 32<<10)
 	for name, want := range rec.Files {
-		if !sameFile(sk.prev, "search/"+lang+"/"+name, want, buf) {
+		// The names come from the previous output: only names below
+		// search/{lang}/ are taken.
+		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, buf) {
 			return false, nil
 		}
 	}
