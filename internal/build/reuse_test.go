@@ -90,9 +90,67 @@ func TestIncrementalRebuild(t *testing.T) {
 		}
 	}
 
+	// The lists drawn from every provider — a district's offices, its
+	// guide to print, its advisors — read the list (a value) and the
+	// files of what they show: those that show an AWO office or advisor
+	// are rendered again, the others kept.
+	showsAWO := map[string]bool{} // page path (without language) → shows AWO's data
+	g := second.st.graph
+	for _, d := range g.Dir.Districts {
+		awo := false
+		for _, prog := range g.Programs() {
+			for _, o := range g.DistrictOffices(d.ID, prog) {
+				awo = awo || o.Provider == "awo-muenchen"
+			}
+		}
+		showsAWO["districts/"+d.ID+"/index.html"] = awo
+		showsAWO["pass/"+d.ID+"/index.html"] = awo
+	}
+	for _, set := range g.AdvisorSets() {
+		awo := false
+		for _, grp := range set.Groups {
+			for _, a := range grp.Advisors {
+				awo = awo || a.Provider == "awo-muenchen"
+			}
+		}
+		showsAWO[set.Key()+"index.html"] = awo
+	}
+	count := map[bool]int{}
+	for _, lang := range langs {
+		for name, awo := range showsAWO {
+			if g.Lookup(lang+"/"+name) == nil {
+				continue
+			}
+			count[awo]++
+			if got := slices.Contains(rendered, lang+"/"+name); got != awo {
+				t.Errorf("%s/%s: rendered again %v, want %v (shows AWO's data: %v)", lang, name, got, awo, awo)
+			}
+		}
+	}
+	if count[true] == 0 || count[false] == 0 {
+		t.Errorf("lists showing AWO: %d, not showing it: %d; the example no longer tells them apart", count[true], count[false])
+	}
+
+	// An office serves one more district: that district's list shows it
+	// now, though the district's pages did not read AWO's file before
+	// (the list's fingerprint changed).
+	if showsAWO["districts/laim/index.html"] {
+		t.Fatal("Laim's page shows AWO already; pick a district it does not")
+	}
+	change("data/providers/awo-muenchen.yaml", "untergiesing-harlaching]", "untergiesing-harlaching, laim]")
+	wider := prepare(second)
+	sameAsFull(wider)
+	for _, lang := range langs {
+		for _, p := range []string{"districts/laim/index.html", "pass/laim/index.html"} {
+			if !slices.Contains(wider.Rendered(), lang+"/"+p) {
+				t.Errorf("%s/%s was kept, though AWO serves Laim now", lang, p)
+			}
+		}
+	}
+
 	// One course's seats in one course file.
 	change("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
-	third := prepare(second)
+	third := prepare(wider)
 	sameAsFull(third)
 	courses := map[string]int{} // course pages rendered, by the course id's first word
 	for _, p := range third.Rendered() {
@@ -313,6 +371,60 @@ func TestCustomThemeReads(t *testing.T) {
 			t.Errorf("%s reads no course but was rendered again", name)
 		}
 	}
+}
+
+// TestCustomThemeListReads: a site's own templates that read more of an
+// advisor list than the default theme — a set's page showing the phone
+// numbers without looking up the office, a district page showing every
+// program set's advisors (AdvisorSetsBy, then Groups) — show a changed
+// advisor's number in serve: reading a set's members records them.
+func TestCustomThemeListReads(t *testing.T) {
+	t.Parallel()
+	src, edit := smallExample(t)
+	tpl := filepath.Join(src, "themes", "default", "templates")
+	if err := os.MkdirAll(tpl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	templates := map[string]string{
+		"advisorset.html": `{{define "title"}}{{.AdvisorSetName .Data}}{{end}}
+{{define "main"}}<ul>{{range .Data.Groups}}{{range .Advisors}}<li>{{.Phone}}</li>{{end}}{{end}}</ul>{{end}}
+`,
+		"district.html": `{{define "title"}}{{.Plain .Data.Name}}{{end}}
+{{define "main"}}<ul>{{range .Site.AdvisorSetsBy "program"}}{{range .Groups}}{{range .Advisors}}<li>{{.Phone}}</li>{{end}}{{end}}{{end}}</ul>{{end}}
+`,
+	}
+	for name, text := range templates {
+		if err := os.WriteFile(filepath.Join(tpl, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	pages := []string{"de/advisors/districts/ludwigsvorstadt-isarvorstadt/index.html", "de/advisors/programs/mbe/index.html", "de/districts/laim/index.html"}
+	prepare := func(prev *Preview, number string, pages ...string) *Preview {
+		t.Helper()
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pv.Close)
+		for _, name := range pages {
+			if b, ok, err := pv.File(ctx, name); !ok || err != nil || !strings.Contains(string(b), number) {
+				t.Errorf("%s does not show %s (found %v, %v; kept %d pages)", name, number, ok, err, pv.Kept)
+			}
+		}
+		return pv
+	}
+	first := prepare(nil, "089 1234510-101", pages...)
+	edit("data/providers/awo-muenchen.yaml", `phone: "089 1234510-101"`, `phone: "089 1234510-199"`)
+	second := prepare(first, "089 1234510-199", pages...)
+	// She speaks Tigrinya now, which no one at AWO did: the Tigrinya set,
+	// which read no file of AWO's, has one more member (a value).
+	const ti = "de/advisors/languages/ti/index.html"
+	if b, ok, _ := second.File(ctx, ti); !ok || strings.Contains(string(b), "1234510-199") {
+		t.Fatalf("%s: found %v, or shows the AWO advisor already", ti, ok)
+	}
+	edit("data/providers/awo-muenchen.yaml", "languages: [de, ar, en]", "languages: [de, ar, en, ti]")
+	prepare(second, "089 1234510-199", ti)
 }
 
 // TestBuildKeepsPages: a build keeps the pages of the previous build's

@@ -132,9 +132,10 @@ func (sv *SiteView) ProviderOffices(p *model.Provider) []*model.Office {
 }
 
 // DistrictOffices returns the offices of a program serving a district.
+// It records the list (a value) and its offices' files, not every
+// provider file.
 func (sv *SiteView) DistrictOffices(district, program string) []site.DistrictOffice {
-	sv.reads.AllProviders()
-	return sv.s.DistrictOffices(district, program)
+	return sv.s.DistrictOfficesReads(district, program, sv.reads)
 }
 
 // ProgramOffices returns the offices of a program, by district.
@@ -181,10 +182,44 @@ func (sv *SiteView) AdvisorSets() []*site.AdvisorSet {
 }
 
 // AdvisorSetsBy returns the advisor directories filtered by one
-// dimension.
-func (sv *SiteView) AdvisorSetsBy(by string) []*site.AdvisorSet {
-	sv.reads.AllProviders()
-	return sv.s.AdvisorSetsBy(by)
+// dimension. It records the sets and their sizes (a value); a set's
+// advisors record more when a template reads them (AdvisorSetView.Groups).
+func (sv *SiteView) AdvisorSetsBy(by string) []AdvisorSetView {
+	sets := sv.s.AdvisorSetsByReads(by, sv.reads)
+	out := make([]AdvisorSetView, len(sets))
+	for i, a := range sets {
+		out[i] = AdvisorSetView{set: a, reads: sv.reads}
+	}
+	return out
+}
+
+// AdvisorSetView is an advisor set in a list of sets
+// (SiteView.AdvisorSetsBy): its filter, page and size come with the list;
+// its advisors (Groups) record the set's members and their files.
+type AdvisorSetView struct {
+	set   *site.AdvisorSet
+	reads *site.Reads
+}
+
+// By is what the set is filtered by: "language", "district", "program".
+func (a AdvisorSetView) By() string { return a.set.By }
+
+// Value is the language, district or program of the set.
+func (a AdvisorSetView) Value() string { return a.set.Value }
+
+// Filter returns By and Value.
+func (a AdvisorSetView) Filter() (by, value string) { return a.set.Filter() }
+
+// Key returns the page key of the set.
+func (a AdvisorSetView) Key() string { return a.set.Key() }
+
+// Count returns the number of advisors in the set.
+func (a AdvisorSetView) Count() int { return a.set.Count() }
+
+// Groups returns the set's advisors by district.
+func (a AdvisorSetView) Groups() []site.AdvisorGroup {
+	a.reads.Data(a.set)
+	return a.set.Groups
 }
 
 // FinderLanguages returns the languages the finder offers.

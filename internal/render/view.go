@@ -557,19 +557,21 @@ func (v *View) ProgramShort(p string) string {
 	return strings.ToUpper(p)
 }
 
-// AdvisorSetName names a filtered advisor directory.
-func (v *View) AdvisorSetName(a *site.AdvisorSet) string {
-	switch a.By {
+// AdvisorSetName names a filtered advisor directory: a *site.AdvisorSet
+// (a page's data) or an AdvisorSetView (SiteView.AdvisorSetsBy).
+func (v *View) AdvisorSetName(a interface{ Filter() (by, value string) }) string {
+	by, value := a.Filter()
+	switch by {
 	case "language":
-		return v.langName(a.Value)
+		return v.langName(value)
 	case "district":
-		if d := v.Site.Dir().District(a.Value); d != nil {
+		if d := v.Site.Dir().District(value); d != nil {
 			return v.Plain(d.Name)
 		}
 	case "program":
-		return v.T("program_" + a.Value)
+		return v.T("program_" + value)
 	}
-	return a.Value
+	return value
 }
 
 // FeedURL links to the Atom feed of the page's language.

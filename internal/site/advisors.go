@@ -19,7 +19,11 @@ type AdvisorSet struct {
 	By     string // "language", "district", "program"
 	Value  string
 	Groups []AdvisorGroup
+	sum    string // advisorSetSum, for Reads.Data and ValueSum
 }
+
+// Filter returns what the set is filtered by and the value.
+func (a *AdvisorSet) Filter() (by, value string) { return a.By, a.Value }
 
 // Key returns the page key of the set.
 func (a *AdvisorSet) Key() string {
@@ -95,7 +99,9 @@ func (s *Site) makeAdvisorSets() []*AdvisorSet {
 	var out []*AdvisorSet
 	set := func(by, value string) {
 		if g := s.groupAdvisors(members[key{by, value}]); len(g) > 0 {
-			out = append(out, &AdvisorSet{By: by, Value: value, Groups: g})
+			a := &AdvisorSet{By: by, Value: value, Groups: g}
+			a.sum = advisorSetSum(a)
+			out = append(out, a)
 		}
 	}
 	for _, l := range s.Dir.Languages {

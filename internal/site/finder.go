@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
@@ -171,9 +170,7 @@ func (s *Site) FindReads(lang, district string, r *Reads) *Finding {
 		r.AllProviders()
 		return nil
 	}
-	name := findingValue + lang + "/" + district
-	sum, _ := s.ValueSum(name)
-	r.value(name, sum)
+	r.value(findingValue+lang+"/"+district, s.findingSum(lang, district))
 	for _, p := range f.Programs {
 		for _, o := range p.Offices {
 			r.Provider(o.Office.Provider)
@@ -187,23 +184,13 @@ func (s *Site) finding(lang, district string) *Finding {
 	return once(s.memo, [3]string{"finding", lang, district}, func() *Finding { return s.Find(lang, district) })
 }
 
-// findingValue starts the name of a finder ranking in Reads.Values.
-const findingValue = "finding:"
-
-// ValueSum returns the fingerprint of a value named in Reads.Values as
-// the site computes it now; ok is false for a value it does not have
-// (which a page that read it must not outlive). A finder ranking's
-// fingerprint covers, per program, the offices shown in order and
-// whether each speaks the language and serves the district.
-func (s *Site) ValueSum(name string) (sum string, ok bool) {
-	rest, ok := strings.CutPrefix(name, findingValue)
-	if !ok {
-		return "", false
-	}
-	lang, district, _ := strings.Cut(rest, "/")
+// findingSum returns the fingerprint of the finder's ranking for a
+// language and district ("" for none): per program, the offices shown in
+// order and whether each speaks the language and serves the district.
+func (s *Site) findingSum(lang, district string) string {
 	// Once per pair, like the ranking: every language's page of the pair
 	// records it.
-	sum = once(s.memo, [3]string{"finding-sum", lang, district}, func() string {
+	return once(s.memo, [3]string{"finding-sum", lang, district}, func() string {
 		f := s.finding(lang, district)
 		if f == nil {
 			return ""
@@ -217,7 +204,6 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		}
 		return hex.EncodeToString(h.Sum(nil))
 	})
-	return sum, sum != ""
 }
 
 // FinderDistricts returns the districts sorted for choosing, with whether

@@ -143,8 +143,9 @@ func (r *Reads) Add(o *Reads) {
 
 // Data records the files the value x comes from: the data of a page
 // (Page.Data) or a value a template was given. Values the site makes from
-// one kind of file (course lists, advisor lists) read all
-// files of that kind; site-wide values read nothing more; a value of a
+// one kind of file (course lists) read all files of that kind; an advisor
+// set reads its members (a value: which advisors, in order) and their
+// providers' files; site-wide values read nothing more; a value of a
 // type this function does not know reads Everything.
 func (r *Reads) Data(x any) {
 	switch x := x.(type) {
@@ -162,7 +163,14 @@ func (r *Reads) Data(x any) {
 	case *CourseSet:
 		r.AllCourses()
 	case finderKey: // the finder result is read through FindingOfReads
-	case *AdvisorSet, *Finding:
+	case *AdvisorSet:
+		r.value(advisorSetValue+x.By+"/"+x.Value, x.sum)
+		for _, g := range x.Groups {
+			for _, a := range g.Advisors {
+				r.Provider(a.Provider)
+			}
+		}
+	case *Finding:
 		r.AllProviders()
 	default:
 		r.All()

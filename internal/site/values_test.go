@@ -1,0 +1,68 @@
+package site
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// TestValueSums: the fingerprint of a list a page reads instead of every
+// provider file (Reads.Values) changes when what the list shows changes —
+// who is in it, in which order — and not when only an entry's own data
+// does (which the entry's file covers).
+func TestValueSums(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(d *model.Directory)
+		changed []string // values whose fingerprint must change; every other must not
+	}{
+		{"an advisor's phone", func(d *model.Directory) {
+			d.Advisor("caritas-ahmad-kraus").Phone = "089 000"
+		}, nil},
+		{"an office's phone", func(d *model.Directory) {
+			d.Office("awo-mbe-ludwigsvorstadt").Phone = "089 000"
+		}, nil},
+		{"an advisor speaks one more language, in a district the set has", func(d *model.Directory) {
+			a := d.Advisor("caritas-ahmad-kraus")
+			a.Languages = append(slices.Clone(a.Languages), "ti")
+		}, []string{"advisor-set:language/ti", "advisor-sets:language"}},
+		{"an office serves one more district", func(d *model.Directory) {
+			o := d.Office("awo-mbe-ludwigsvorstadt")
+			o.Serves = append(slices.Clone(o.Serves), "laim")
+		}, []string{"district-offices:laim/mbe"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := example(t)
+			after := example(t)
+			tc.change(after.Dir)
+			after.Dir.Index()
+			after, err := New(after.Dir, Options{Today: today})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, d := range before.Dir.Districts {
+				for _, p := range before.Programs() {
+					names = append(names, districtOfficesValue+d.ID+"/"+p)
+				}
+			}
+			for _, by := range []string{"language", "district", "program"} {
+				names = append(names, advisorSetsValue+by)
+				for _, a := range before.AdvisorSetsBy(by) {
+					names = append(names, advisorSetValue+by+"/"+a.Value)
+				}
+			}
+			for _, name := range names {
+				was, ok := before.ValueSum(name)
+				now, ok2 := after.ValueSum(name)
+				if !ok || !ok2 {
+					t.Fatalf("%s: no value (%v %v)", name, ok, ok2)
+				}
+				if want := slices.Contains(tc.changed, name); (was != now) != want {
+					t.Errorf("%s: fingerprint changed %v, want %v", name, was != now, want)
+				}
+			}
+		})
+	}
+}
