@@ -367,22 +367,27 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 	if st.base != "" && !strings.HasSuffix(st.base, "/") {
 		st.base += "/"
 	}
-	assets, err := writeAssets(st.theme, w)
-	if err != nil {
-		return nil, err
-	}
-	st.assets = assets
+	// The theme's assets and templates and the page graph do not depend
+	// on each other: made side by side (the model phase of every serve
+	// rebuild).
+	var themeErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if st.assets, themeErr = writeAssets(st.theme, w); themeErr == nil {
+			st.r, themeErr = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: st.assets, Reload: opts.Reload})
+		}
+	})
 	edition := ""
 	if st.internal {
 		edition = site.EditionInternal
 	}
 	st.graph, err = site.New(dir, site.Options{Today: model.DateOf(st.cfg.Now), Statistics: cfg.Statistics, Edition: edition, Problems: problems})
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	st.r, err = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: assets, Reload: opts.Reload})
-	if err != nil {
-		return nil, err
+	if themeErr != nil {
+		return nil, themeErr
 	}
 	if cms.Enabled(&dir.Site) {
 		st.adminCSP = cms.CSP(&dir.Site)

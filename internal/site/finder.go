@@ -123,23 +123,23 @@ func (s *Site) finderPages(add func(kind, key string, data any)) {
 	}
 }
 
-// finderPage is one page of the finder before it has a language.
-type finderPage struct {
+// pageSpec is a page before it has a language.
+type pageSpec struct {
 	kind, key string
 	data      any
 }
 
 // finderList lists the finder's pages: the start, one per language spoken
 // and one per language and district the finder has.
-func (s *Site) finderList() []finderPage {
-	return once(s.memo, [3]string{"finder-pages"}, func() []finderPage {
-		out := []finderPage{{KindFind, "find/", nil}}
+func (s *Site) finderList() []pageSpec {
+	return once(s.memo, [3]string{"finder-pages"}, func() []pageSpec {
+		out := []pageSpec{{KindFind, "find/", nil}}
 		for _, code := range s.FinderLanguages() {
-			out = append(out, finderPage{KindFindLanguage, "find/" + code + "/", s.Dir.Language(code)})
+			out = append(out, pageSpec{KindFindLanguage, "find/" + code + "/", s.Dir.Language(code)})
 			for i := range s.Dir.Districts {
 				d := &s.Dir.Districts[i]
 				if s.FinderHas(code, d.ID) {
-					out = append(out, finderPage{KindFindResult, "find/" + code + "/" + d.ID + "/", finderKey{code, d.ID}})
+					out = append(out, pageSpec{KindFindResult, "find/" + code + "/" + d.ID + "/", finderKey{code, d.ID}})
 				}
 			}
 		}

@@ -161,7 +161,13 @@ func New(dir *model.Directory, opts Options) (*Site, error) {
 	}
 	s.relate()
 	s.allAdvisors = s.sortAdvisors()
+	// Lists the pages are made from, side by side; the finder's and the
+	// course lists are memoized (s.memo), so paginate takes them as made.
+	var wg sync.WaitGroup
+	wg.Go(func() { s.finderList() })
 	s.advisorSets = s.makeAdvisorSets()
+	s.CourseSets()
+	wg.Wait()
 	if err := s.paginate(); err != nil {
 		return nil, err
 	}
@@ -324,95 +330,88 @@ func (s *Site) paginate() error {
 			return fmt.Errorf("content page %q: the path %s/ is used by the site itself; rename the file", p, first)
 		}
 	}
-	courseSets := s.CourseSets()
-	// The keys of the pages of one entry, the same in every language.
-	key := func(kind, id string) string { return kind + "/" + id + "/" }
-	courseKeys := make([]string, len(s.courses))
-	for i, c := range s.courses {
-		courseKeys[i] = key("courses", c.ID)
+	// The pages of a language, the same in each (but the Markdown pages,
+	// which may fall back to another language): listed once, so every
+	// language's pages share the keys.
+	list := make([]pageSpec, 0, 16+len(s.finderList())+2*len(d.Districts)+len(s.spoken)+len(d.Topics)+len(d.Providers)+2*len(s.offices)+len(s.courses)+len(s.advisorSets)+len(s.CourseSets())+64)
+	add := func(kind, key string, data any) { list = append(list, pageSpec{kind, key, data}) }
+	add(KindHome, "", nil)
+	s.finderPages(add)
+	for _, p := range s.Programs() {
+		add(KindProgram, "programs/"+p+"/", p)
 	}
-	officeKeys := make([]string, len(s.offices))
-	for i, o := range s.offices {
-		officeKeys[i] = key("offices", o.ID)
+	add(KindDistricts, "districts/", nil)
+	for i := range d.Districts {
+		add(KindDistrict, "districts/"+d.Districts[i].ID+"/", &d.Districts[i])
 	}
-	s.Pages = slices.Grow(s.Pages, len(d.Site.Languages)*(len(s.courses)+2*len(s.offices)+len(d.Districts)+len(courseSets)+len(d.Providers)+len(s.advisorSets)))
-	pages := make([]Page, 0, cap(s.Pages)) // one allocation for most pages
+	add(KindLanguages, "languages/", nil)
+	for _, code := range s.spoken {
+		add(KindLanguage, "languages/"+code+"/", d.Language(code))
+	}
+	add(KindTopics, "topics/", nil)
+	for i := range d.Topics {
+		add(KindTopic, "topics/"+d.Topics[i].ID+"/", &d.Topics[i])
+	}
+	add(KindProviders, "providers/", nil)
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		add(KindProvider, "providers/"+p.ID+"/", p)
+		for j := range p.Offers {
+			add(KindOffer, "offers/"+p.Offers[j].ID+"/", &p.Offers[j])
+		}
+	}
+	for _, o := range s.offices {
+		key := "offices/" + o.ID + "/"
+		add(KindOffice, key, o)
+		add(KindFlyer, key+"flyer/", o)
+	}
+	for i := range d.Districts {
+		add(KindPass, "pass/"+d.Districts[i].ID+"/", &d.Districts[i])
+	}
+	add(KindCourses, "courses/", nil)
+	for _, c := range s.courses {
+		add(KindCourse, "courses/"+c.ID+"/", c)
+	}
+	for _, set := range s.CourseSets() {
+		add(KindCourseSet, set.Key(), set)
+	}
+	add(KindAdvisors, "advisors/", nil)
+	for _, set := range s.AdvisorSets() {
+		add(KindAdvisorSet, set.Key(), set)
+	}
+	add(KindOpenData, "open-data/", nil)
+	add(KindSearch, "search/", nil)
+	add(KindSearch, KeySearchNames, &SearchNamesPage{})
+	if s.Edition == EditionInternal {
+		add(KindRefer, "refer/", nil)
+		add(KindQuality, "quality/", nil)
+	}
+	if s.Statistics != nil {
+		add(KindStatistics, "statistics/", s.Statistics)
+	}
+	langs := d.Site.Languages
+	pages := make([]Page, 0, len(langs)*(len(list)+len(s.contentPaths))) // one allocation for the languages' pages
+	s.Pages = slices.Grow(s.Pages, cap(pages))
 	s.blocks = map[string]int{}
-	adder := func(lang string) func(kind, key string, data any) {
+	for _, lang := range langs {
 		s.blocks[lang] = len(s.Pages)
-		return func(kind, key string, data any) {
-			if len(pages) < cap(pages) {
-				pages = append(pages, Page{Kind: kind, Lang: lang, Key: key, Data: data})
-				s.Pages = append(s.Pages, &pages[len(pages)-1])
-				return
-			}
-			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: lang, Key: key, Data: data})
-		}
-	}
-	for _, lang := range d.Site.Languages {
-		add := adder(lang)
-		add(KindHome, "", nil)
-		s.finderPages(add)
-		for _, p := range s.Programs() {
-			add(KindProgram, "programs/"+p+"/", p)
-		}
-		add(KindDistricts, "districts/", nil)
-		for i := range d.Districts {
-			add(KindDistrict, "districts/"+d.Districts[i].ID+"/", &d.Districts[i])
-		}
-		add(KindLanguages, "languages/", nil)
-		for _, code := range s.spoken {
-			add(KindLanguage, "languages/"+code+"/", d.Language(code))
-		}
-		add(KindTopics, "topics/", nil)
-		for i := range d.Topics {
-			add(KindTopic, "topics/"+d.Topics[i].ID+"/", &d.Topics[i])
-		}
-		add(KindProviders, "providers/", nil)
-		for i := range d.Providers {
-			p := &d.Providers[i]
-			add(KindProvider, "providers/"+p.ID+"/", p)
-			for j := range p.Offers {
-				add(KindOffer, "offers/"+p.Offers[j].ID+"/", &p.Offers[j])
-			}
-		}
-		for i, o := range s.offices {
-			add(KindOffice, officeKeys[i], o)
-			add(KindFlyer, officeKeys[i]+"flyer/", o)
-		}
-		for i := range d.Districts {
-			add(KindPass, "pass/"+d.Districts[i].ID+"/", &d.Districts[i])
-		}
-		add(KindCourses, "courses/", nil)
-		for i, c := range s.courses {
-			add(KindCourse, courseKeys[i], c)
-		}
-		for _, set := range courseSets {
-			add(KindCourseSet, set.Key(), set)
-		}
-		add(KindAdvisors, "advisors/", nil)
-		for _, set := range s.AdvisorSets() {
-			add(KindAdvisorSet, set.Key(), set)
-		}
-		add(KindOpenData, "open-data/", nil)
-		add(KindSearch, "search/", nil)
-		add(KindSearch, KeySearchNames, &SearchNamesPage{})
-		if s.Edition == EditionInternal {
-			add(KindRefer, "refer/", nil)
-			add(KindQuality, "quality/", nil)
-		}
-		if s.Statistics != nil {
-			add(KindStatistics, "statistics/", s.Statistics)
+		for _, p := range list {
+			pages = append(pages, Page{Kind: p.kind, Lang: lang, Key: p.key, Data: p.data})
+			s.Pages = append(s.Pages, &pages[len(pages)-1])
 		}
 		for _, p := range s.contentPaths {
 			page, from := s.content(p, lang)
-			s.Pages = append(s.Pages, &Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
+			pages = append(pages, Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
+			s.Pages = append(s.Pages, &pages[len(pages)-1])
 		}
 	}
 	// The easy-to-read edition: the pages newcomers start from, and the
 	// Markdown pages written in it.
 	if easy := d.Site.EasyLanguage; easy != "" {
-		add := adder(easy)
+		s.blocks[easy] = len(s.Pages)
+		add := func(kind, key string, data any) {
+			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: easy, Key: key, Data: data})
+		}
 		add(KindHome, "", nil)
 		s.finderPages(add)
 		for _, p := range s.contentPaths {

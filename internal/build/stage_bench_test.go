@@ -1,0 +1,34 @@
+package build
+
+import (
+	"os"
+	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/load"
+)
+
+// BenchmarkStage measures the model phase of a build and of every serve
+// rebuild (newStage: interface strings, assets, the page graph, the
+// templates) on the directory in $WEGWEISER_BENCH_SOURCE, loaded once:
+//
+//	go run ./cmd/benchdata -scale national -out /dev/shm/wb/national/src
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench Stage -benchmem -count 5 ./internal/build
+//
+// Without the variable it uses the example in the repository.
+func BenchmarkStage(b *testing.B) {
+	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
+	if src == "" {
+		src = "../.."
+	}
+	cfg := Config{Source: os.DirFS(src), Now: testToday}
+	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, nil)
+	if snap == nil {
+		b.Fatal(problems)
+	}
+	for b.Loop() {
+		top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
+		if _, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
