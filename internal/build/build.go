@@ -532,23 +532,40 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 			return base + p
 		}
 	}
-	files := map[string][]byte{
-		"data/directory.json":  export.Dump(d, cfg.Now, License(d)),
-		"data/offices.geojson": export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage)),
-	}
-	changes, from := trackChanges(ctx, d, cfg)
-	b, err := json.MarshalIndent(changes, "", " ")
-	if err != nil {
-		return from, err
-	}
-	files["data/changes.json"] = b
-	// The languages' HSDS exports and feeds are independent: one per core
-	// at a time.
+	// The dump, the GeoJSON, the changes and each language's HSDS export
+	// are independent: one per core at a time, the longest first; then
+	// the feeds, which need the changes.
+	files := map[string][]byte{}
 	var mu sync.Mutex // files
+	put := func(name string, data []byte) { mu.Lock(); files[name] = data; mu.Unlock() }
+	var changes export.Changes
+	var from string
+	var changesErr error
+	langs := d.Site.Languages
+	tasks := []func(){
+		func() { put("data/directory.json", export.Dump(d, cfg.Now, License(d))) },
+		func() {
+			changes, from = trackChanges(ctx, d, cfg)
+			var b []byte
+			b, changesErr = json.MarshalIndent(changes, "", " ")
+			put("data/changes.json", b)
+		},
+		func() { put("data/offices.geojson", export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage))) },
+	}
+	for _, lang := range langs {
+		tasks = append(tasks, func() {
+			for name, data := range export.BuildHSDS(d, lang, base, today).Files() {
+				put("data/hsds/"+lang+"/"+name, data)
+			}
+		})
+	}
+	parallel.EachOn(cores(workers), len(tasks), func(i int) { tasks[i]() })
+	if changesErr != nil {
+		return from, changesErr
+	}
 	feeds := export.NewFeedSource(d, changes)
-	parallel.EachOn(cores(workers), len(d.Site.Languages), func(i int) {
-		lang := d.Site.Languages[i]
-		out := openData(d, strs, lang, base, today, cfg.Now, feeds, pageURL(lang))
+	parallel.EachOn(cores(workers), len(langs), func(i int) {
+		out := feedFiles(d, strs, langs[i], cfg.Now, feeds, pageURL(langs[i]))
 		mu.Lock()
 		maps.Copy(files, out)
 		mu.Unlock()
@@ -561,13 +578,10 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	return from, nil
 }
 
-// openData returns the HSDS export and the feed of one language.
-func openData(d *model.Directory, strs *i18n.Bundle, lang, base string, today model.Date, now time.Time, feeds *export.FeedSource, pageURL func(kind, id string) string) map[string][]byte {
+// feedFiles returns the feeds of one language: the site's and each
+// district's.
+func feedFiles(d *model.Directory, strs *i18n.Bundle, lang string, now time.Time, feeds *export.FeedSource, pageURL func(kind, id string) string) map[string][]byte {
 	files := map[string][]byte{}
-	h := export.BuildHSDS(d, lang, base, today)
-	for name, data := range h.Files() {
-		files["data/hsds/"+lang+"/"+name] = data
-	}
 	name, _ := d.Site.Name.Get(lang, d.Site.DefaultLanguage)
 	fs := export.FeedStrings{
 		Title: strs.T(lang, "feed_title", "site", name),

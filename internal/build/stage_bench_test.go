@@ -32,3 +32,30 @@ func BenchmarkStage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenData measures the open data phase (HSDS per language, the
+// dump, the GeoJSON, the changes and the feeds) on the directory in
+// $WEGWEISER_BENCH_SOURCE (the example without it), written nowhere:
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench OpenData -benchmem -count 5 ./internal/build
+func BenchmarkOpenData(b *testing.B) {
+	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
+	if src == "" {
+		src = "../.."
+	}
+	cfg := Config{Source: os.DirFS(src), Now: testToday}
+	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, nil)
+	if snap == nil {
+		b.Fatal(problems)
+	}
+	top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
