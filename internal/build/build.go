@@ -223,7 +223,11 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	if err != nil || st == nil {
 		return res, err
 	}
-	err = st.writeRest(ctx, st.top, nil, st.clock)
+	prevOut := cfg.Previous
+	if cfg.RenderAll {
+		prevOut = nil
+	}
+	err = st.writeRest(ctx, st.top, nil, prevOut, st.clock)
 	res.ChangesFrom = st.changesFrom
 	if err != nil {
 		return nil, err
@@ -398,8 +402,11 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 // writeRest writes every file but the pages and the assets: exports, open
 // data, search, robots.txt, sitemap.xml, the web editor and last the
 // _headers of all files written to top. terms are the search analyses to
-// keep and reuse (nil: none). It stops between steps when ctx is done.
-func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, clock *timer) error {
+// keep and reuse (nil: none); prev holds the previous build's files (the
+// previous output, or the files serve made last; nil: none), from which a
+// language's search index is kept when made from the same. It stops
+// between steps when ctx is done.
+func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, prev fs.FS, clock *timer) error {
 	cfg, w := st.cfg, Writer(top)
 	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, w); err != nil {
 		return err
@@ -416,10 +423,6 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	clock.phase("open data")
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	prev := cfg.Previous
-	if cfg.RenderAll {
-		prev = nil
 	}
 	if err := writeSearch(st.graph, st.strs, st.workers, w, terms, newSearchKeeper(prev, w)); err != nil {
 		return err
@@ -639,10 +642,16 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 	for i, lang := range langs {
 		if terms != nil {
 			caches[i] = search.TermCache{}
-			terms.next[lang] = caches[i]
 			prevCaches[i] = terms.prev[lang]
 		}
 	}
+	defer func() {
+		for i, lang := range langs {
+			if terms != nil {
+				terms.next[lang] = caches[i]
+			}
+		}
+	}()
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
 	// With fewer languages than cores, each language's texts are analysed
@@ -656,6 +665,7 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 		if ok {
 			kept, err := sk.keep(lang, fp)
 			if kept || err != nil {
+				caches[i] = prevCaches[i] // the texts are the same: their analyses stay for the next build
 				errs[i] = err
 				return
 			}

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -79,8 +80,36 @@ func removeOthers(spill, mine string) {
 type spilled struct {
 	ctx   context.Context // no more writes once done: the directory may be removed
 	dir   string
+	prev  string // the previous rest's directory, files are kept from ("": none)
 	mu    sync.Mutex
 	names map[string][]byte // name → nil
+}
+
+// Keep implements keeper: it links the previous rest's file name into
+// the directory (a regular file only; false if there is none).
+func (d *spilled) Keep(name string) (bool, error) {
+	if d.prev == "" || !fs.ValidPath(name) {
+		return false, nil
+	}
+	if err := d.ctx.Err(); err != nil {
+		return false, err
+	}
+	old := filepath.Join(d.prev, filepath.FromSlash(name))
+	if st, err := os.Lstat(old); err != nil || !st.Mode().IsRegular() {
+		return false, nil
+	}
+	full := filepath.Join(d.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
+		return false, err
+	}
+	os.Remove(full) // a name written before is replaced, not changed in place
+	if err := os.Link(old, full); err != nil {
+		return false, nil // another file system: the caller writes it
+	}
+	d.mu.Lock()
+	d.names[name] = nil
+	d.mu.Unlock()
+	return true, nil
 }
 
 // WriteFile implements Writer.
@@ -182,12 +211,16 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	go func() {
 		defer close(pv.done)
 		var prevTerms map[string]search.TermCache
+		prevSpill := "" // the previous rest's files, if complete and on disk
 		if prevDone != nil {
 			// One rest at a time: the previous one stops at its next step
 			// once closed, and its search analyses are reused.
 			select {
 			case <-prevDone:
 				prevTerms = prev.terms
+				if prev.restErr == nil {
+					prevSpill = prev.spill
+				}
 			case <-ctx.Done():
 				pv.restErr = ctx.Err()
 				return
@@ -195,19 +228,24 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 		}
 		prev = nil // its rest need not stay in memory while this one's is made
 		var w Writer
+		var prevFiles fs.FS // what a language's search index may be kept from
 		files := map[string][]byte{}
 		if opts.Spill != "" {
 			if pv.spill, pv.restErr = os.MkdirTemp(opts.Spill, "rest-"); pv.restErr != nil {
 				return
 			}
-			w = &spilled{ctx: ctx, dir: pv.spill, names: files}
+			sp := &spilled{ctx: ctx, dir: pv.spill, names: files, prev: prevSpill}
+			if prevSpill != "" {
+				prevFiles = os.DirFS(prevSpill) // removed only once this rest is made (removeOthers)
+			}
+			w = sp
 		} else {
 			w = &memory{files: files}
 		}
 		restTop := &topLevel{Writer: w, seen: maps.Clone(top.seen)}
 		rc := &timer{mark: time.Now()}
 		terms := &searchTerms{prev: prevTerms, next: map[string]search.TermCache{}}
-		pv.restErr = st.writeRest(ctx, restTop, terms, rc)
+		pv.restErr = st.writeRest(ctx, restTop, terms, prevFiles, rc)
 		pv.rest, pv.restPhases, pv.terms = files, rc.phases, terms.next
 		if pv.restErr != nil {
 			pv.terms = prevTerms

@@ -50,6 +50,18 @@ func TestIncrementalRebuild(t *testing.T) {
 	first := prepare(nil)
 	sameAsFull(first)
 	total := len(first.Rendered())
+	// A file of the German search index as the first preview made it.
+	var searchFile string
+	filepath.WalkDir(filepath.Join(first.spill, "search", "de"), func(p string, e fs.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() && searchFile == "" {
+			searchFile, _ = filepath.Rel(first.spill, p)
+		}
+		return nil
+	})
+	firstSearch, err := os.Stat(filepath.Join(first.spill, searchFile))
+	if searchFile == "" || err != nil {
+		t.Fatalf("no German search index in %s: %v", first.spill, err)
+	}
 	if total != first.Pages() || first.Patched() != nil {
 		t.Fatalf("first preview: %d rendered of %d pages, patched %v", total, first.Pages(), first.Patched())
 	}
@@ -61,6 +73,11 @@ func TestIncrementalRebuild(t *testing.T) {
 		t.Errorf("loaded again: %v, want the changed file only", second.Patched())
 	}
 	sameAsFull(second)
+	// No search document shows the phone number: the index is the first
+	// preview's (linked), not made again.
+	if st, err := os.Stat(filepath.Join(second.spill, searchFile)); err != nil || !os.SameFile(firstSearch, st) {
+		t.Errorf("%s was made again after a change no search document shows (%v)", searchFile, err)
+	}
 	rendered := second.Rendered()
 	// At least the pages of one provider, offer, office, course or
 	// Markdown page are kept, except AWO's, and the course lists (pages
