@@ -131,6 +131,11 @@ type loader struct {
 	// file could not be read: references to them are not checked, as each
 	// would only repeat that error.
 	broken map[string]bool
+	// fresh, when not nil, holds the provider and course files decoded
+	// again by Snapshot.patch (*model.Provider, *model.CourseFile): only
+	// their ids are checked for form (the others were, when loaded), all
+	// for uniqueness.
+	fresh map[any]bool
 }
 
 func (l *loader) problem(sev diag.Severity, p diag.Pos, rule, hint, format string, args ...any) {

@@ -150,6 +150,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 	d.Providers, d.CourseFiles = slices.Clone(d.Providers), slices.Clone(d.CourseFiles)
 	l := newLoader(fsys, opts, ls)
 	l.dir, l.defLang, l.sums = &d, s.defLang, maps.Clone(s.sums)
+	l.fresh = map[any]bool{}
 	d.Outdated = maps.Clone(d.Outdated) // the previous snapshot's pages may still read it
 	l.readSums()
 	l.comparesTranslations()
@@ -161,6 +162,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 	// redo decodes file again into ptr (a provider or course file of d),
 	// marks what it owns and checks it on its own.
 	redo := func(file string, ptr any, own func(ok bool), check func()) {
+		l.fresh[ptr] = true
 		root := reflect.ValueOf(ptr).Elem()
 		root.SetZero()
 		own(l.merge(l.decodeFile(file, ptr, true)))

@@ -111,11 +111,12 @@ func (l *loader) checkSite() {
 func (l *loader) checkIDs() {
 	d := l.dir
 	seen := map[string]map[string]*string{}
-	check := func(kind string, id *string) {
+	check := func(kind string, id *string, form bool) {
 		if *id == "" {
 			return
 		}
 		switch {
+		case !form:
 		case kind == "language":
 			// Codes keep their case (de-CH); as folder names they must
 			// still be safe where case does not count.
@@ -147,33 +148,37 @@ func (l *loader) checkIDs() {
 		}
 		seen[kind][*id] = id
 	}
+	fresh := func(x any) bool { return l.fresh == nil || l.fresh[x] }
+	all := l.fresh == nil // a full load: the catalogues too
 	for i := range d.Languages {
-		check("language", &d.Languages[i].Code)
+		check("language", &d.Languages[i].Code, all)
 	}
 	for i := range d.Districts {
-		check("district", &d.Districts[i].ID)
+		check("district", &d.Districts[i].ID, all)
 	}
 	for i := range d.Topics {
-		check("topic", &d.Topics[i].ID)
+		check("topic", &d.Topics[i].ID, all)
 	}
 	for i := range d.Providers {
 		p := &d.Providers[i]
-		check("provider", &p.ID)
+		form := fresh(p)
+		check("provider", &p.ID, form)
 		for j := range p.Offices {
-			check("office", &p.Offices[j].ID)
+			check("office", &p.Offices[j].ID, form)
 		}
 		for j := range p.Advisors {
-			check("advisor", &p.Advisors[j].ID)
+			check("advisor", &p.Advisors[j].ID, form)
 		}
 		for j := range p.Offers {
-			check("offer", &p.Offers[j].ID)
+			check("offer", &p.Offers[j].ID, form)
 		}
 	}
 	for i := range d.CourseFiles {
 		f := &d.CourseFiles[i]
-		check("course provider", &f.Provider.ID)
+		form := fresh(f)
+		check("course provider", &f.Provider.ID, form)
 		for j := range f.Courses {
-			check("course", &f.Courses[j].ID)
+			check("course", &f.Courses[j].ID, form)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -19,7 +20,7 @@ type AdvisorSet struct {
 	By     string // "language", "district", "program"
 	Value  string
 	Groups []AdvisorGroup
-	sum    string // advisorSetSum, for Reads.Data and ValueSum
+	sum    func() string // advisorSetSum, once: for Reads.Data and ValueSum
 }
 
 // Filter returns what the set is filtered by and the value.
@@ -100,7 +101,7 @@ func (s *Site) makeAdvisorSets() []*AdvisorSet {
 	set := func(by, value string) {
 		if g := s.groupAdvisors(members[key{by, value}]); len(g) > 0 {
 			a := &AdvisorSet{By: by, Value: value, Groups: g}
-			a.sum = advisorSetSum(a)
+			a.sum = sync.OnceValue(func() string { return advisorSetSum(a) })
 			out = append(out, a)
 		}
 	}

@@ -164,7 +164,7 @@ func (r *Reads) Data(x any) {
 		r.AllCourses()
 	case finderKey: // the finder result is read through FindingOfReads
 	case *AdvisorSet:
-		r.value(advisorSetValue+x.By+"/"+x.Value, x.sum)
+		r.value(advisorSetValue+x.By+"/"+x.Value, x.sum())
 		for _, g := range x.Groups {
 			for _, a := range g.Advisors {
 				r.Provider(a.Provider)

@@ -35,7 +35,7 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		by, value, _ := strings.Cut(name[len(advisorSetValue):], "/")
 		for _, a := range s.AdvisorSetsBy(by) {
 			if a.Value == value {
-				sum = a.sum
+				sum = a.sum()
 			}
 		}
 	case strings.HasPrefix(name, advisorSetsValue):
@@ -93,12 +93,15 @@ func (s *Site) advisorSetsSum(by string) string {
 // groups' districts and each advisor (provider and id), in order.
 func advisorSetSum(a *AdvisorSet) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s %s\n", a.By, a.Value)
+	b := fmt.Appendf(nil, "%s %s\n", a.By, a.Value)
 	for _, g := range a.Groups {
-		fmt.Fprintf(h, "%s\n", g.District.ID)
+		b = append(append(b, g.District.ID...), '\n')
 		for _, m := range g.Advisors {
-			fmt.Fprintf(h, " %s %s\n", m.Provider, m.ID)
+			b = append(append(append(append(append(b, ' '), m.Provider...), ' '), m.ID...), '\n')
 		}
+		h.Write(b)
+		b = b[:0]
 	}
+	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }
