@@ -22,13 +22,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitUsage
 	}
-	// The same soft memory limit as build: at national scale serve holds
-	// about 800 MB (the directory, the page graph, the search analyses
-	// kept between rebuilds), and without a limit the collector lets the
-	// heap grow to twice that, three times while a rebuild makes the
-	// background files. GOMEMLIMIT, where set, wins.
+	// A soft memory limit: at national scale serve holds about 800 MB
+	// between rebuilds (the directory, the page graph, the search
+	// analyses), and without a limit the collector lets the heap grow to
+	// twice that, three times while a rebuild makes the background files.
+	// GOMEMLIMIT, where set, wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	cfg := serve.Config{Source: *site.source, Now: now, Log: slog.New(slog.NewTextHandler(stderr, nil))}
 	err := serve.Run(ctx, cfg, *addr, func(a net.Addr) {
