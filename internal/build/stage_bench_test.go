@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
 )
 
@@ -16,15 +17,7 @@ import (
 //
 // Without the variable it uses the example in the repository.
 func BenchmarkStage(b *testing.B) {
-	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
-	if src == "" {
-		src = "../.."
-	}
-	cfg := Config{Source: os.DirFS(src), Now: testToday}
-	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, nil)
-	if snap == nil {
-		b.Fatal(problems)
-	}
+	cfg, snap, problems := benchSource(b)
 	for b.Loop() {
 		top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
 		if _, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top); err != nil {
@@ -39,15 +32,7 @@ func BenchmarkStage(b *testing.B) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench OpenData -benchmem -count 5 ./internal/build
 func BenchmarkOpenData(b *testing.B) {
-	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
-	if src == "" {
-		src = "../.."
-	}
-	cfg := Config{Source: os.DirFS(src), Now: testToday}
-	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, nil)
-	if snap == nil {
-		b.Fatal(problems)
-	}
+	cfg, snap, problems := benchSource(b)
 	top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
 	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
 	if err != nil {
@@ -58,4 +43,19 @@ func BenchmarkOpenData(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchSource loads the directory of $WEGWEISER_BENCH_SOURCE, or the
+// example's, for a benchmark.
+func benchSource(b *testing.B) (Config, *load.Snapshot, diag.List) {
+	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
+	if src == "" {
+		src = "../.."
+	}
+	cfg := Config{Source: os.DirFS(src), Now: testToday}
+	snap, problems := load.Reload(cfg.Source, load.Options{Now: cfg.Now}, nil)
+	if snap == nil {
+		b.Fatal(problems)
+	}
+	return cfg, snap, problems
 }
