@@ -645,13 +645,13 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 			prevCaches[i] = terms.prev[lang]
 		}
 	}
-	defer func() {
-		for i, lang := range langs {
-			if terms != nil {
+	if terms != nil {
+		defer func() {
+			for i, lang := range langs {
 				terms.next[lang] = caches[i]
 			}
-		}
-	}()
+		}()
+	}
 	errs := make([]error, len(langs))
 	// One language per core at a time: the analysis is the costly part.
 	// With fewer languages than cores, each language's texts are analysed

@@ -234,11 +234,10 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 			if pv.spill, pv.restErr = os.MkdirTemp(opts.Spill, "rest-"); pv.restErr != nil {
 				return
 			}
-			sp := &spilled{ctx: ctx, dir: pv.spill, names: files, prev: prevSpill}
+			w = &spilled{ctx: ctx, dir: pv.spill, names: files, prev: prevSpill}
 			if prevSpill != "" {
 				prevFiles = os.DirFS(prevSpill) // removed only once this rest is made (removeOthers)
 			}
-			w = sp
 		} else {
 			w = &memory{files: files}
 		}
