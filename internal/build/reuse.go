@@ -14,6 +14,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/routing"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -37,6 +38,10 @@ type inputs struct {
 	// Providers and Courses fingerprint all files of a kind together.
 	Providers sum `json:"providers"`
 	Courses   sum `json:"courses"`
+	// Routing fingerprints what the routing core reads of the site's
+	// directory (routing.Fingerprint): values it alone makes from the
+	// data (site.Routed) are the same when it is.
+	Routing sum `json:"routing"`
 }
 
 // sum is a SHA-256, written as hex in JSON.
@@ -86,8 +91,13 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 // site-wide inputs besides the site's own (serve's live-reload script,
 // build's program).
 func (st *stage) inputs(snap *load.Snapshot, more ...any) (*inputs, error) {
-	return newInputs(snap, append([]any{st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics,
+	in, err := newInputs(snap, append([]any{st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics,
 		filesOf(st.theme, "."), filesOf(st.cfg.Source, "i18n")}, more...)...)
+	if err != nil {
+		return nil, err
+	}
+	in.Routing = routing.Fingerprint(st.graph.Dir) // the directory the site routes in (the public one, unless internal)
+	return in, nil
 }
 
 // newInputs fingerprints the inputs of a build of snap. A provider or
@@ -161,7 +171,11 @@ func (in *inputs) same(prev *inputs, r *site.Reads, s *site.Site) bool {
 	if len(r.Values) == 0 || prev.Providers == in.Providers && prev.Courses == in.Courses {
 		return true // the values are made from the data files and site-wide data, all the same
 	}
+	routed := prev.Routing == in.Routing && in.Routing != sum{} // the routing core reads the same
 	for name, was := range r.Values {
+		if routed && site.Routed(name) {
+			continue // made by the routing core from the same: the same value
+		}
 		if now, ok := s.ValueSum(name); !ok || now != was {
 			return false
 		}

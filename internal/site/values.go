@@ -20,6 +20,15 @@ const (
 	advisorSetsValue     = "advisor-sets:"     // the advisor sets of a kind and their sizes: by
 )
 
+// Routed reports whether the value named in Reads.Values is made by the
+// routing core alone from the directory (a finder ranking, a district's
+// offices): the same when what routing reads is the same
+// (routing.Fingerprint) on the same day, with the same districts and
+// languages.
+func Routed(name string) bool {
+	return strings.HasPrefix(name, findingValue) || strings.HasPrefix(name, districtOfficesValue)
+}
+
 // ValueSum returns the fingerprint of a value named in Reads.Values as
 // the site computes it now; ok is false for a value it does not have
 // (which a page that read it must not outlive).
