@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -185,8 +186,10 @@ func (in *inputs) same(prev *inputs, r *site.Reads, s *site.Site) bool {
 
 // ManifestName is the file in a build's output that tells the next build
 // what each page was rendered from: the inputs' fingerprints, and for
-// each page what it read and the SHA-256 of its HTML (gzipped JSON). It holds page paths
-// and hashes of the data files, nothing the site does not publish anyway.
+// each page what it read and the SHA-256 and size of its HTML (gzipped
+// JSON); the manifest's modification time tells which pages were changed
+// since (see sameFile). It holds page paths and hashes of the data files,
+// nothing the site does not publish anyway.
 const ManifestName = ".wegweiser/pages.json.gz"
 
 // manifest is the content of ManifestName.
@@ -198,6 +201,7 @@ type manifest struct {
 // pageRecord is what one page of a build was made from.
 type pageRecord struct {
 	SHA256 sum         `json:"sha256"` // of the page as written
+	Size   int64       `json:"size"`   // its length in bytes (0 in manifests before 2026-12-03: not known)
 	Reads  *site.Reads `json:"reads"`
 }
 
@@ -211,6 +215,10 @@ type reuser struct {
 	site *site.Site // of this build
 	prev *manifest  // nil: nothing to keep
 	out  fs.FS      // the previous output
+	// since is when the previous build wrote its manifest (zero: not
+	// known): a page file of that output modified before, of the size
+	// recorded, is as that build wrote or kept it (see sameFile).
+	since time.Time
 
 	mu    sync.Mutex
 	pages map[string]*pageRecord
@@ -238,6 +246,9 @@ func newReuser(in *inputs, s *site.Site, prev fs.FS) *reuser {
 		return r
 	}
 	r.prev = &m
+	if fi, err := f.Stat(); err == nil {
+		r.since = fi.ModTime()
+	}
 	return r
 }
 
@@ -256,11 +267,12 @@ func (r *reuser) keep(name string) ([]byte, bool) {
 }
 
 // keepAsIs is keep for a writer that takes the previous output's file as
-// it is (a keeper): the file is checked through a small buffer instead of
-// being read into memory (5 GB of pages at national scale).
+// it is (a keeper): the file is checked by its size and time (sameFile),
+// or else through a small buffer instead of being read into memory (5 GB
+// of pages at national scale).
 func (r *reuser) keepAsIs(name string, buf []byte) bool {
 	rec := r.unchanged(name)
-	if rec == nil || !sameFile(r.out, name, rec.SHA256, buf) {
+	if rec == nil || !sameFile(r.out, name, rec.SHA256, rec.Size, r.since, buf) {
 		return false
 	}
 	r.note(name, rec)
@@ -301,7 +313,7 @@ func (r *reuser) note(name string, rec *pageRecord) {
 
 // rendered notes a page rendered by this build.
 func (r *reuser) rendered(name string, b []byte, reads *site.Reads) {
-	rec := &pageRecord{SHA256: sha256.Sum256(b), Reads: reads}
+	rec := &pageRecord{SHA256: sha256.Sum256(b), Size: int64(len(b)), Reads: reads}
 	r.mu.Lock()
 	r.pages[name] = rec
 	r.mu.Unlock()

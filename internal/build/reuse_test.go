@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"io/fs"
 	"maps"
 	"os"
@@ -601,6 +602,12 @@ func TestKeptPagesLinked(t *testing.T) {
 	}
 	f.WriteString("<!-- by hand -->")
 	f.Close()
+	// Kept pages are checked by size and time (sameFile): a page changed
+	// by hand to the same size is read (its time is after the manifest's);
+	// one changed in size is rendered again even with its old time.
+	sameSize, oldTime := "de/districts/index.html", "de/topics/index.html"
+	handEdit(t, filepath.Join(out, sameSize), "<!doctype html>", "<!DOCTYPE html>", false)
+	handEdit(t, filepath.Join(out, oldTime), "<!doctype html>", "<!doctype html><!-- by hand -->", true)
 
 	edit("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
 	rebuild(out)
@@ -621,6 +628,101 @@ func TestKeptPagesLinked(t *testing.T) {
 		t.Errorf("%s was kept after an office's name changed", index)
 	}
 }
+
+// handEdit replaces old by new in the file name, as a person would; with
+// keepTime the file keeps its modification time.
+func handEdit(t *testing.T, name, old, new string, keepTime bool) {
+	t.Helper()
+	st, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil || !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s: %v, or no %q in it", name, err, old)
+	}
+	if err := os.WriteFile(name, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if keepTime {
+		if err := os.Chtimes(name, st.ModTime(), st.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSameFile: a kept page is checked by its size and modification time
+// against the manifest's (the previous build's) time, without reading it;
+// a page of another size differs; one modified at or after that time, or
+// of a size not recorded, is read and compared by its SHA-256.
+func TestSameFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	page := []byte("<!doctype html><title>Seite</title>")
+	write := func(name string, b []byte, mod time.Time) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(filepath.Join(dir, name), mod, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	since := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	before, after := since.Add(-time.Hour), since.Add(time.Minute)
+	changed := bytes.Replace(page, []byte("Seite"), []byte("SEITE"), 1) // the same size
+	write("old.html", page, before)
+	write("old-changed.html", changed, before) // changed by hand, time set back: taken as it is
+	write("new.html", page, after)
+	write("new-changed.html", changed, after)
+	write("same-tick.html", changed, since)
+	write("longer.html", append(slices.Clone(page), '\n'), before)
+	if err := os.Symlink("old.html", filepath.Join(dir, "link.html")); err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(page)
+	for _, tc := range []struct {
+		name  string
+		size  int64
+		since time.Time
+		same  bool
+		read  bool // the file is read
+	}{
+		{"old.html", int64(len(page)), since, true, false},
+		{"old-changed.html", int64(len(page)), since, true, false},
+		{"old-changed.html", 0, since, false, true},                      // size not recorded
+		{"old-changed.html", int64(len(page)), time.Time{}, false, true}, // time not known
+		{"new.html", int64(len(page)), since, true, true},
+		{"new-changed.html", int64(len(page)), since, false, true},
+		{"same-tick.html", int64(len(page)), since, false, true},
+		{"longer.html", int64(len(page)), since, false, false},
+		{"link.html", int64(len(page)), since, false, false},
+		{"missing.html", int64(len(page)), since, false, false},
+	} {
+		fsys := &openCounter{FS: os.DirFS(dir)}
+		if got := sameFile(fsys, tc.name, want, tc.size, tc.since, make([]byte, 16)); got != tc.same {
+			t.Errorf("sameFile(%s, size %d, since %v) = %v, want %v", tc.name, tc.size, tc.since, got, tc.same)
+		}
+		if read := fsys.opened > 0; read != tc.read {
+			t.Errorf("sameFile(%s, size %d, since %v): read %v, want %v", tc.name, tc.size, tc.since, read, tc.read)
+		}
+	}
+}
+
+// openCounter counts the files opened through it (Lstat opens none).
+type openCounter struct {
+	fs.FS
+	opened int
+}
+
+func (c *openCounter) Open(name string) (fs.File, error) {
+	c.opened++
+	return c.FS.Open(name)
+}
+
+func (c *openCounter) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(c.FS, name) }
+
+func (c *openCounter) ReadLink(name string) (string, error) { return fs.ReadLink(c.FS, name) }
 
 // readTree reads every file below dir, by slash-separated name.
 func readTree(t *testing.T, dir string) map[string][]byte {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
@@ -93,7 +94,7 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	for name, want := range rec.Files {
 		// The names come from the previous output: only names below
 		// search/{lang}/ are taken.
-		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, buf) {
+		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, 0, time.Time{}, buf) {
 			return false, nil
 		}
 	}
@@ -130,9 +131,27 @@ func (sk *searchKeeper) write(w Writer) error {
 	return w.WriteFile(SearchManifestName, b)
 }
 
-// sameFile tells whether the file name of fsys has the SHA-256 want,
-// reading it through buf.
-func sameFile(fsys fs.FS, name string, want sum, buf []byte) bool {
+// sameFile tells whether the file name of fsys is as a build wrote it:
+// size bytes (0: not known) with the SHA-256 want. A regular file of that
+// size last modified before since (the time the build that wrote it, or
+// kept it, wrote its manifest; zero: not known) is taken to be unchanged
+// without being read, as git and make take a file with the same stat
+// data: a file changed by hand since has a later time. A file of another
+// size differs; any other file is read and hashed, through buf (one
+// modified in the same tick of the file system's clock as the manifest
+// was written is read, so a change made right after the build is seen).
+// At national scale a rebuild reads 300,000 unchanged pages, 5 GB: 10
+// CPU-seconds of reading and hashing that one stat call each replaces.
+func sameFile(fsys fs.FS, name string, want sum, size int64, since time.Time, buf []byte) bool {
+	if size > 0 {
+		fi, err := fs.Lstat(fsys, name) // a symbolic link is not taken on its target's word
+		switch {
+		case err != nil || !fi.Mode().IsRegular() || fi.Size() != size:
+			return false
+		case !since.IsZero() && fi.ModTime().Before(since):
+			return true
+		}
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return false
