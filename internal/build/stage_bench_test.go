@@ -1,11 +1,15 @@
 package build
 
 import (
+	"bytes"
+	"compress/gzip"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
 // BenchmarkStage measures the model phase of a build and of every serve
@@ -58,4 +62,70 @@ func benchSource(b *testing.B) (Config, *load.Snapshot, diag.List) {
 		b.Fatal(problems)
 	}
 	return cfg, snap, problems
+}
+
+// BenchmarkFirstSearch measures what a first search transfers: for each
+// query of a set (what people type first, and a refinement; those of
+// tests/searchbench for German and Arabic), the index files the search
+// page's query reads (search.Static, the same files as search.js: meta,
+// the shards of its words, the documents of the first 20 results, and the
+// facets the filters count with), gzip-compressed as a host sends them.
+// It reports the median and the largest, and the facet file alone, in KB:
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench FirstSearch ./internal/build
+func BenchmarkFirstSearch(b *testing.B) {
+	cfg, snap, problems := benchSource(b)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := map[string][]string{
+		"de": {"integrationskurs", "integrationskurs kinder", "beratung arabisch", "beratung arabisch jmd", "sprachkurs",
+			"sprachkurs abends", "anerkennung", "anerkennung ausbildung", "wohnung", "wohnung familie"},
+		"ar": {"استشارة", "استشارة السكن", "دورة اللغة", "دورة اللغة الأطفال"},
+	}
+	zipped := func(p []byte) float64 {
+		var buf bytes.Buffer
+		z, _ := gzip.NewWriterLevel(&buf, 6) // a valid level: no error
+		z.Write(p)
+		z.Close()
+		return float64(buf.Len()) / 1024
+	}
+	for _, lang := range []string{"de", "ar"} {
+		b.Run(lang, func(b *testing.B) {
+			ix := search.Build(search.NewAnalyzer(), lang, search.Documents(st.graph, st.strs, lang))
+			files := ix.Files(search.Labels(st.graph, st.strs, lang))
+			sizes := map[string]float64{}
+			var kb []float64
+			for b.Loop() {
+				kb = kb[:0]
+				for _, q := range queries[lang] {
+					read := map[string]bool{}
+					s, err := search.OpenStatic(func(name string) ([]byte, error) {
+						read[name] = true
+						return files[name], nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := s.Search(q, nil, 20); err != nil {
+						b.Fatal(err)
+					}
+					sum := 0.0
+					for name := range read {
+						if _, ok := sizes[name]; !ok {
+							sizes[name] = zipped(files[name])
+						}
+						sum += sizes[name]
+					}
+					kb = append(kb, sum)
+				}
+			}
+			slices.Sort(kb)
+			b.ReportMetric(kb[len(kb)/2], "KB-median")
+			b.ReportMetric(kb[len(kb)-1], "KB-max")
+			b.ReportMetric(zipped(files["f.json"]), "KB-facets")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
 }

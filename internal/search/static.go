@@ -25,7 +25,8 @@
 //	f.json          facet values and their labels, and per document its
 //	                facets as columns: kind and district as runs
 //	                [[value, count], …] (documents are ordered by kind, then
-//	                district), program and course type as one value per
+//	                district, then program and course type, whose columns
+//	                then repeat), program and course type as one value per
 //	                document, languages as one list per document; -1 for none
 package search
 
@@ -189,7 +190,10 @@ func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache, wor
 }
 
 // sortDocs sorts docs stably by kind (in the order of Kinds), then by
-// district. It sorts their positions and moves each document once:
+// district, then by program and course type: the facet columns come in
+// runs, and the postings of a course type's words in short gaps (at
+// national scale the first search's files 7–11 KB smaller, f.json 64 →
+// 57 KB gzip). It sorts their positions and moves each document once:
 // sorting the large Doc values themselves cost a tenth of the search.
 func sortDocs(docs []Doc) {
 	rank := make([]int, len(docs))
@@ -198,7 +202,8 @@ func sortDocs(docs []Doc) {
 		rank[i], order[i] = slices.Index(Kinds, docs[i].Kind), i
 	}
 	slices.SortStableFunc(order, func(i, j int) int {
-		return cmp.Or(cmp.Compare(rank[i], rank[j]), strings.Compare(docs[i].District, docs[j].District))
+		return cmp.Or(cmp.Compare(rank[i], rank[j]), strings.Compare(docs[i].District, docs[j].District),
+			strings.Compare(docs[i].Program, docs[j].Program), strings.Compare(docs[i].Type, docs[j].Type))
 	})
 	sorted := make([]Doc, len(docs))
 	for k, i := range order {
