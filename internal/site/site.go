@@ -113,6 +113,7 @@ type Site struct {
 	offices      []*model.Office             // all offices, by name
 	advisors     map[string][]*model.Advisor // office id → public advisors
 	offers       map[string][]*model.Offer   // office id → offers
+	languagesOf  map[string][]string         // office id → Languages, made once (relate)
 	courses      []*model.Course             // courses not ended, by start date
 	spoken       []string                    // codes of languages with something to show, catalogue order
 	contentPaths []string                    // Markdown page paths over all languages
@@ -154,7 +155,12 @@ var reserved = []string{"find", "open-data", "data", "exports", "refer", "qualit
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
-	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems, advisors: map[string][]*model.Advisor{}, offers: map[string][]*model.Offer{}, memo: &sync.Map{}}
+	offices := 0
+	for i := range dir.Providers {
+		offices += len(dir.Providers[i].Offices)
+	}
+	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems,
+		advisors: make(map[string][]*model.Advisor, offices), offers: make(map[string][]*model.Offer, offices), memo: &sync.Map{}}
 	s.fallbacks = map[string][]string{}
 	for _, l := range append(slices.Clone(dir.Site.Languages), dir.Site.EasyLanguage) {
 		s.fallbacks[l] = s.fallbacksOf(l)
@@ -186,6 +192,7 @@ func (s *Site) indexKeys() {
 		if len(langs) > 1 {
 			end = s.blocks[langs[1]]
 		}
+		s.keys = make(map[string]int, end-start)
 		for i, p := range s.Pages[start:end] {
 			s.keys[p.Key] = i
 		}
@@ -247,7 +254,9 @@ func (s *Site) relate() {
 			}
 			s.advisors[a.Office] = append(s.advisors[a.Office], a)
 			for _, l := range a.Languages {
-				spoken[l] = true
+				if !spoken[l] { // most are there already: a look-up, not a store
+					spoken[l] = true
+				}
 			}
 		}
 		for j := range p.Offers {
@@ -256,7 +265,9 @@ func (s *Site) relate() {
 				s.offers[id] = append(s.offers[id], o)
 			}
 			for _, l := range o.Languages {
-				spoken[l] = true
+				if !spoken[l] {
+					spoken[l] = true
+				}
 			}
 		}
 	}
@@ -265,6 +276,12 @@ func (s *Site) relate() {
 		names[o] = s.name(o.Name)
 	}
 	slices.SortStableFunc(s.offices, func(a, b *model.Office) int { return cmp.Compare(names[a], names[b]) })
+	// An office's languages are asked for by the finder, the language
+	// pages and the lists, many times each: made once.
+	s.languagesOf = make(map[string][]string, len(s.offices))
+	for _, o := range s.offices {
+		s.languagesOf[o.ID] = s.officeLanguages(o)
+	}
 	for i := range d.CourseFiles {
 		f := &d.CourseFiles[i]
 		for j := range f.Courses {
@@ -274,14 +291,16 @@ func (s *Site) relate() {
 			}
 			s.courses = append(s.courses, c)
 			for _, l := range c.SupportLanguages {
-				spoken[l] = true
+				if !spoken[l] {
+					spoken[l] = true
+				}
 			}
 		}
 	}
 	slices.SortFunc(s.courses, func(a, b *model.Course) int { // ids are unique
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 	})
-	s.coursesIn = map[string][]*model.Course{}
+	s.coursesIn = make(map[string][]*model.Course, len(d.Districts))
 	for _, c := range s.courses {
 		s.coursesIn[c.Location.District] = append(s.coursesIn[c.Location.District], c)
 	}
