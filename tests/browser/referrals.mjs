@@ -47,6 +47,11 @@ const person = async (account) => {
   // check records the page as it is now, runs axe on it and takes the
   // screenshots.
   page.check_ = async (label, { noAxe } = {}) => {
+    // A page reached by a form (the proposal) may be checked as soon as
+    // its heading is parsed: its width is measured once the style sheet
+    // has loaded, not before (measured before, it was once wider than
+    // 360 px, unstyled).
+    await page.waitForLoadState("load");
     const info = await page.evaluate(() => ({
       path: location.pathname + location.search,
       lang: document.documentElement.lang,
