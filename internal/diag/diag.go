@@ -129,15 +129,35 @@ func (l List) Warnings() int { return len(l) - l.Errors() }
 
 // Sort orders l by file, line, column, then message, so reports are
 // stable whatever order the checks ran in.
-func (l List) Sort() {
-	slices.SortStableFunc(l, func(a, b Problem) int {
-		return cmp.Or(
-			cmp.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Col, b.Col),
-			cmp.Compare(a.Message, b.Message),
-		)
-	})
+func (l List) Sort() { slices.SortStableFunc(l, compare) }
+
+// compare is the order of Sort.
+func compare(a, b Problem) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Col, b.Col),
+		cmp.Compare(a.Message, b.Message),
+	)
+}
+
+// Merge returns sorted (a sorted List) with more added, in the order
+// Sort gives sorted followed by more: more is sorted (in place), then
+// merged in from the back, in sorted's array where it has room, without
+// sorting all of sorted again (a serve rebuild adds a file's problems to
+// tens of thousands).
+func Merge(sorted, more List) List {
+	more.Sort()
+	i, j := len(sorted)-1, len(more)-1
+	out := slices.Grow(sorted, len(more))[:len(sorted)+len(more)]
+	for k := len(out) - 1; j >= 0; k-- {
+		if i >= 0 && compare(more[j], out[i]) < 0 {
+			out[k], i = out[i], i-1
+		} else {
+			out[k], j = more[j], j-1
+		}
+	}
+	return out
 }
 
 // Formats accepted by Write.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -89,5 +90,34 @@ func TestJSONDecode(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`[{"severity":"fatal"}]`), &got); err == nil {
 		t.Error("unknown severity accepted")
+	}
+}
+
+// TestMerge: merging problems into a sorted list gives what sorting the
+// two lists one after the other gives, ties (the same place and message)
+// in the same order.
+func TestMerge(t *testing.T) {
+	p := func(file string, line int, msg, rule string) Problem {
+		return Problem{Pos: Pos{File: file, Line: line, Col: 1}, Message: msg, Rule: rule}
+	}
+	sorted := List{p("a.yaml", 1, "x", "old1"), p("a.yaml", 3, "x", "old2"), p("b.yaml", 2, "y", "old3"), p("c.yaml", 9, "z", "old4")}
+	for _, more := range []List{
+		nil,
+		{p("b.yaml", 1, "w", "new1")},
+		{p("d.yaml", 1, "w", "new1"), p("0.yaml", 5, "w", "new2")},
+		{p("a.yaml", 3, "x", "tie"), p("b.yaml", 2, "y", "tie2"), p("a.yaml", 2, "x", "new")},
+	} {
+		want := append(slices.Clone(sorted), more...)
+		want.Sort()
+		got := Merge(slices.Clone(sorted), slices.Clone(more))
+		if !reflect.DeepEqual(got, want) {
+			rules := func(l List) (out []string) {
+				for _, p := range l {
+					out = append(out, p.File+":"+p.Rule)
+				}
+				return out
+			}
+			t.Errorf("Merge of %v:\n got  %v\n want %v", rules(more), rules(got), rules(want))
+		}
 	}
 }

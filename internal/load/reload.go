@@ -195,11 +195,13 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 	if l.problems.Errors() > 0 {
 		return nil, false
 	}
-	problems := slices.DeleteFunc(slices.Clone(s.Problems), func(p diag.Problem) bool {
-		return slices.Contains(changed, p.File) || content && strings.HasPrefix(p.File, "content/")
-	})
-	problems = append(problems, l.problems...)
-	problems.Sort()
+	kept := make(diag.List, 0, len(s.Problems)+len(l.problems)) // room for the merge
+	for _, p := range s.Problems {
+		if !slices.Contains(changed, p.File) && !(content && strings.HasPrefix(p.File, "content/")) {
+			kept = append(kept, p)
+		}
+	}
+	problems := diag.Merge(kept, l.problems)
 	d.Index()
 	patched := changed
 	if content {
