@@ -129,3 +129,21 @@ func BenchmarkFirstSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInputs measures the fingerprints phase of every serve rebuild
+// and build (stage.inputs: the site-wide inputs, each data file's, and
+// routing.Fingerprint) on the directory in $WEGWEISER_BENCH_SOURCE:
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench Inputs -benchmem ./internal/build
+func BenchmarkInputs(b *testing.B) {
+	cfg, snap, problems := benchSource(b)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := st.inputs(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -26,6 +26,12 @@ func Fingerprint(dir *model.Directory) [32]byte {
 		}
 	}
 	flag := func(v bool) { b = strconv.AppendBool(b, v) }
+	// A date as the number yyyymmdd: Date.String formats through
+	// time.Time, two allocations per course (18 of the 20 ms this took at
+	// national scale, in every serve rebuild).
+	date := func(d model.Date) {
+		b = append(strconv.AppendInt(append(b, 'd'), int64(d.Year)*10000+int64(d.Month)*100+int64(d.Day), 10), ';')
+	}
 	for i := range dir.Providers {
 		p := &dir.Providers[i]
 		str(p.ID)
@@ -67,8 +73,8 @@ func Fingerprint(dir *model.Directory) [32]byte {
 			str(c.ID)
 			str(c.Type)
 			str(c.Location.District)
-			str(c.Start.String())
-			str(c.End.String())
+			date(c.Start)
+			date(c.End)
 			flag(c.Childcare)
 			flag(c.WomenOnly)
 			if c.SeatsFree != nil {
