@@ -112,16 +112,10 @@ func (l *loader) checkIDs() {
 	d := l.dir
 	// The maps sized up front: grown id by id, they were a third of a
 	// serve rebuild's load at national scale.
+	n := d.Count()
 	sizes := map[string]int{"language": len(d.Languages), "district": len(d.Districts), "topic": len(d.Topics),
-		"provider": len(d.Providers), "course provider": len(d.CourseFiles)}
-	for i := range d.Providers {
-		sizes["office"] += len(d.Providers[i].Offices)
-		sizes["advisor"] += len(d.Providers[i].Advisors)
-		sizes["offer"] += len(d.Providers[i].Offers)
-	}
-	for i := range d.CourseFiles {
-		sizes["course"] += len(d.CourseFiles[i].Courses)
-	}
+		"provider": len(d.Providers), "course provider": len(d.CourseFiles),
+		"office": n.Offices, "advisor": n.Advisors, "offer": n.Offers, "course": n.Courses}
 	seen := make(map[string]map[string]*string, len(sizes))
 	for kind, n := range sizes {
 		seen[kind] = make(map[string]*string, n)

@@ -59,19 +59,11 @@ func (d *Directory) Index() {
 	}
 	// Sized up front: grown entry by entry, the maps of a national
 	// directory were a fifth of every serve rebuild's load.
-	offices, advisors, offers, courses := 0, 0, 0, 0
-	for i := range d.Providers {
-		offices += len(d.Providers[i].Offices)
-		advisors += len(d.Providers[i].Advisors)
-		offers += len(d.Providers[i].Offers)
-	}
-	for i := range d.CourseFiles {
-		courses += len(d.CourseFiles[i].Courses)
-	}
+	n := d.Count()
 	d.providers = make(map[string]*Provider, len(d.Providers))
-	d.offices = make(map[string]*Office, offices)
-	d.advisors = make(map[string]*Advisor, advisors)
-	d.offers = make(map[string]*Offer, offers)
+	d.offices = make(map[string]*Office, n.Offices)
+	d.advisors = make(map[string]*Advisor, n.Advisors)
+	d.offers = make(map[string]*Offer, n.Offers)
 	for i := range d.Providers {
 		p := &d.Providers[i]
 		d.providers[p.ID] = p
@@ -85,13 +77,30 @@ func (d *Directory) Index() {
 			d.offers[p.Offers[j].ID] = &p.Offers[j]
 		}
 	}
-	d.courses = make(map[string]*Course, courses)
+	d.courses = make(map[string]*Course, n.Courses)
 	for i := range d.CourseFiles {
 		f := &d.CourseFiles[i]
 		for j := range f.Courses {
 			d.courses[f.Courses[j].ID] = &f.Courses[j]
 		}
 	}
+}
+
+// Counts is how many entries of each kind a directory has.
+type Counts struct{ Offices, Advisors, Offers, Courses int }
+
+// Count counts the entries of d, to size what is made of them.
+func (d *Directory) Count() Counts {
+	var n Counts
+	for i := range d.Providers {
+		n.Offices += len(d.Providers[i].Offices)
+		n.Advisors += len(d.Providers[i].Advisors)
+		n.Offers += len(d.Providers[i].Offers)
+	}
+	for i := range d.CourseFiles {
+		n.Courses += len(d.CourseFiles[i].Courses)
+	}
+	return n
 }
 
 // Language returns the catalogue entry for code, or nil.

@@ -208,11 +208,7 @@ func Route(dir *model.Directory, n Need, load Load, opts Options) (*Result, erro
 	if opts.Top > 0 {
 		res.Offices = make([]Ranked, 0, opts.Top)
 	} else {
-		offices := 0
-		for i := range dir.Providers {
-			offices += len(dir.Providers[i].Offices)
-		}
-		res.Offices = make([]Ranked, 0, offices)
+		res.Offices = make([]Ranked, 0, dir.Count().Offices)
 	}
 	var offers []*model.Offer // of one office at a time: one slice for all
 	for i := range dir.Providers {

@@ -155,10 +155,7 @@ var reserved = []string{"find", "open-data", "data", "exports", "refer", "qualit
 
 // New builds the page graph of dir.
 func New(dir *model.Directory, opts Options) (*Site, error) {
-	offices := 0
-	for i := range dir.Providers {
-		offices += len(dir.Providers[i].Offices)
-	}
+	offices := dir.Count().Offices
 	s := &Site{Dir: dir, Today: opts.Today, Statistics: opts.Statistics, Edition: opts.Edition, Problems: opts.Problems,
 		advisors: make(map[string][]*model.Advisor, offices), offers: make(map[string][]*model.Offer, offices), memo: &sync.Map{}}
 	s.fallbacks = map[string][]string{}
