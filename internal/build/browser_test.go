@@ -325,20 +325,36 @@ func TestAdvisorFilter(t *testing.T) {
 		FormShown     bool
 		Names         []string
 	}
-	runBrowser(t, node, chromium, dir, &got, "filter", srv.URL, "/ar/advisors/", "lang=uk", "program=mbe")
-	if len(got) != 1 {
-		t.Fatalf("results: %v", got)
-	}
-	r := got[0]
-	// The pre-built page for Ukrainian, restricted to MBE, by hand.
-	want := 0
-	for _, row := range strings.Split(string(files["ar/advisors/languages/uk/index.html"]), "<tr data-name=")[1:] {
-		if strings.Contains(row[:strings.Index(row, ">")], `data-programs="mbe`) {
-			want++
+	// The rows of a pre-built page in a language and MBE, by hand.
+	count := func(page, lang string) int {
+		n := 0
+		for _, row := range strings.Split(string(files[page]), "<tr data-name=")[1:] {
+			tag := row[:strings.Index(row, ">")]
+			if strings.Contains(tag, `data-programs="mbe`) && strings.Contains(" "+strings.SplitN(strings.SplitN(tag, `data-langs="`, 2)[1], `"`, 2)[0]+" ", " "+lang+" ") {
+				n++
+			}
 		}
+		return n
 	}
-	if !r.FormShown || r.Before < 40 || r.After != want || want == 0 || !strings.Contains(r.Output, fmt.Sprint(want)) {
-		t.Errorf("filter: form shown %v, %d rows before, %d after (want %d), output %q", r.FormShown, r.Before, r.After, want, r.Output)
+	tests := []struct {
+		page, lang string
+		before     int    // rows before the filter, at least
+		prebuilt   string // the page whose rows to count
+	}{
+		{"/ar/advisors/", "uk", 40, "ar/advisors/languages/uk/index.html"},
+		// A district's page: its form has no district filter.
+		{"/de/advisors/districts/maxvorstadt/", "ar", 2, "de/advisors/districts/maxvorstadt/index.html"},
+	}
+	for _, tt := range tests {
+		runBrowser(t, node, chromium, dir, &got, "filter", srv.URL, tt.page, "lang="+tt.lang, "program=mbe")
+		if len(got) != 1 {
+			t.Fatalf("results: %v", got)
+		}
+		r := got[0]
+		want := count(tt.prebuilt, tt.lang)
+		if !r.FormShown || r.Before < tt.before || r.After != want || want == 0 || r.After == r.Before || !strings.Contains(r.Output, fmt.Sprint(want)) {
+			t.Errorf("filter %s: form shown %v, %d rows before, %d after (want %d), output %q", tt.page, r.FormShown, r.Before, r.After, want, r.Output)
+		}
 	}
 }
 
@@ -371,7 +387,7 @@ var (
 		"programs/jmd/", "courses/", "courses/mvhs-general-2026-001/", "courses/types/literacy/",
 		"courses/districts/maxvorstadt/",
 		"pass/maxvorstadt/", "offices/caritas-mbe-maxvorstadt/flyer/",
-		"advisors/", "advisors/districts/maxvorstadt/",
+		"advisors/", "advisors/districts/", "advisors/districts/maxvorstadt/",
 		"mbe-jmd/", "integrationskurs/", "ueber-uns/", "statistics/", "open-data/", "search/", "search/names/", "no/such/page/"}
 	easyKinds = []string{"", "find/", "find/ar/maxvorstadt/", "mbe-jmd/", "integrationskurs/", "no/such/page/"}
 )

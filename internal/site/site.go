@@ -45,12 +45,16 @@ const (
 	KindProgram    = "program"    // the offices of one program (MBE or JMD)
 	KindStatistics = "statistics" // anonymous referral statistics, from an export file
 	KindAdvisorSet = "advisorset" // the advisors of one language, district or program
-	KindRefer      = "refer"      // internal edition: how to refer
-	KindOpenData   = "opendata"   // the open data files and their licence
-	KindSearch     = "search"     // the search page
-	KindQuality    = "quality"    // internal edition: data quality
-	KindContent    = "content"    // a Markdown page
-	KindNotFound   = "404"
+	// KindAdvisorDistricts lists the advisor sets by district, one link
+	// each: where a site has too many districts for every advisor page's
+	// filter to list them (see docs/site.md, "Advisor directory").
+	KindAdvisorDistricts = "advisordistricts"
+	KindRefer            = "refer"    // internal edition: how to refer
+	KindOpenData         = "opendata" // the open data files and their licence
+	KindSearch           = "search"   // the search page
+	KindQuality          = "quality"  // internal edition: data quality
+	KindContent          = "content"  // a Markdown page
+	KindNotFound         = "404"
 	// The finder (finder.go).
 	KindFind         = "find"         // the languages the finder offers
 	KindFindLanguage = "findlanguage" // one language: where do you live?
@@ -61,7 +65,7 @@ const (
 func Kinds() []string {
 	return []string{KindChooser, KindHome, KindDistricts, KindDistrict, KindLanguages, KindLanguage,
 		KindTopics, KindTopic, KindProviders, KindProvider, KindOffice, KindOffer,
-		KindCourses, KindCourseSet, KindCourse, KindAdvisors, KindAdvisorSet, KindOpenData, KindSearch, KindRefer, KindQuality,
+		KindCourses, KindCourseSet, KindCourse, KindAdvisors, KindAdvisorSet, KindAdvisorDistricts, KindOpenData, KindSearch, KindRefer, KindQuality,
 		KindProgram, KindStatistics, KindContent, KindNotFound, KindFind, KindFindLanguage, KindFindResult, KindPass, KindFlyer}
 }
 
@@ -392,6 +396,7 @@ func (s *Site) paginate() error {
 		add(KindCourseSet, set.Key(), set)
 	}
 	add(KindAdvisors, "advisors/", nil)
+	add(KindAdvisorDistricts, "advisors/districts/", nil)
 	for _, set := range s.AdvisorSets() {
 		add(KindAdvisorSet, set.Key(), set)
 	}

@@ -11,7 +11,9 @@
   if (links) links.hidden = true;
   var groups = Array.prototype.slice.call(document.querySelectorAll(".district-group"));
   var out = form.elements.count;
-  var names = ["lang", "district", "program", "sort"];
+  // A district's page has no district filter: the filters it has.
+  var names = ["lang", "district", "program", "sort"].filter(function (n) { return form.elements[n]; });
+  function value(n) { return form.elements[n] ? form.elements[n].value : ""; }
   // The address first: a shared link shows what it showed its sender.
   var params = new URLSearchParams(location.search);
   names.forEach(function (n) {
@@ -19,8 +21,8 @@
     if (v && el.querySelector('option[value="' + v.replace(/[^a-z0-9-]/g, "") + '"]')) el.value = v;
   });
   function apply(record) {
-    var lang = form.elements.lang.value, district = form.elements.district.value,
-      program = form.elements.program.value, sort = form.elements.sort.value, shown = 0;
+    var lang = value("lang"), district = value("district"),
+      program = value("program"), sort = value("sort") || "name", shown = 0;
     groups.forEach(function (g) {
       var body = g.querySelector("tbody");
       var rows = Array.prototype.slice.call(body.rows);

@@ -1,0 +1,111 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// setLinks finds the links to advisor sets by district in a page.
+var setLinks = regexp.MustCompile(`href="[./]*de/advisors/districts/([a-z0-9-]+)/index\.html"`)
+
+// allDistricts finds the link to the page of all districts' sets.
+var allDistricts = regexp.MustCompile(`href="[./]*de/advisors/districts/index\.html"`)
+
+// linkedSets returns the districts whose advisor sets page links.
+func linkedSets(page string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range setLinks.FindAllStringSubmatch(page, -1) {
+		out[m[1]] = true
+	}
+	return out
+}
+
+// TestAdvisorDistricts checks how the advisor pages lead to the districts:
+// a city's (the example's 21) are listed in every advisor page's filter;
+// with more than 30 (a state, the country: hundreds of districts on
+// hundreds of pages) every page links to advisors/districts/ instead,
+// which lists them all. A district's page has no district filter in the
+// instant filter form either (it shows one district).
+func TestAdvisorDistricts(t *testing.T) {
+	t.Parallel()
+	city := buildExample(t, "")
+	page := string(city["de/advisors/districts/maxvorstadt/index.html"])
+	if n := len(linkedSets(page)); n != 21 {
+		t.Errorf("example, Maxvorstadt's advisors: %d links to district sets, want the 21 of the filter", n)
+	}
+	if n := len(linkedSets(string(city["de/advisors/districts/index.html"]))); n != 21 {
+		t.Errorf("example, advisors/districts/: %d links to district sets, want 21", n)
+	}
+	for _, p := range []string{"de/advisors/index.html", "de/advisors/languages/ar/index.html"} {
+		if !strings.Contains(string(city[p]), `<select name="district">`) {
+			t.Errorf("example, %s: no district filter in the form", p)
+		}
+	}
+	if strings.Contains(page, `<select name="district">`) {
+		t.Error("example, Maxvorstadt's advisors: a district filter on a district's page")
+	}
+
+	// The example with ten more districts, an office with an advisor in
+	// each: 31 district sets.
+	src, edit := smallExample(t)
+	edit("data/site.yaml", "languages: ["+strings.Join(smallLanguages, ", ")+"]", "languages: [de]")
+	var districts, provider strings.Builder
+	provider.WriteString("id: weit-weg\nname: Weit weg e. V.\noffices:\n")
+	var advisors strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&districts, "- id: weit-%d\n  number: %d\n  name: Weit %d\n  postal_codes: [\"8190%d\"]\n", i, 100+i, i, i)
+		fmt.Fprintf(&provider, "  - id: weit-buero-%d\n    name: Büro Weit %d\n    address: {street: Weg %d, postal_code: \"8190%d\", city: München}\n    district: weit-%d\n    phone: \"089 555-%d\"\n", i, i, i+1, i, i, i)
+		fmt.Fprintf(&advisors, "  - id: weit-berater-%d\n    name: Berater Weit %d\n    office: weit-buero-%d\n    programs: [mbe]\n    languages: [de, ar]\n", i, i, i)
+	}
+	appendTo(t, filepath.Join(src, "data/districts.yaml"), districts.String())
+	if err := os.WriteFile(filepath.Join(src, "data/providers/weit-weg.yaml"), []byte(provider.String()+"advisors:\n"+advisors.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var w memWriter
+	res, err := Build(context.Background(), Config{Source: os.DirFS(src), Now: testToday}, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Problems.Errors() > 0 {
+		t.Fatal(res.Problems)
+	}
+	index := string(w.files["de/advisors/districts/index.html"])
+	if n := len(linkedSets(index)); n != 31 {
+		t.Errorf("31 districts, advisors/districts/: %d links to district sets, want 31", n)
+	}
+	for name, b := range w.files {
+		if !strings.HasPrefix(name, "de/advisors/") || !strings.HasSuffix(name, "index.html") || name == "de/advisors/districts/index.html" {
+			continue
+		}
+		page := string(b)
+		if !allDistricts.MatchString(page) {
+			t.Errorf("31 districts, %s: no link to advisors/districts/", name)
+		}
+		// A page links its own district's set (the crumbs' page is
+		// the list), no other.
+		own := strings.TrimSuffix(strings.TrimPrefix(name, "de/advisors/districts/"), "/index.html")
+		for id := range linkedSets(page) {
+			if id != own {
+				t.Errorf("31 districts, %s links the district set %s: the filter lists every district", name, id)
+				break
+			}
+		}
+	}
+}
+
+// appendTo appends text to the file at path.
+func appendTo(t *testing.T, path, text string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, text...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
