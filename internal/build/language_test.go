@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -127,6 +128,80 @@ func TestNoGermanInterface(t *testing.T) {
 		t.Errorf("only %d pages checked", checked)
 	}
 	t.Logf("%d pages in %d languages checked for %d German phrases", checked, len(langs)-1, len(german))
+}
+
+// TestMenuFallbackMarked checks that a menu entry shown in another
+// language than the page's (a Markdown page not yet translated) is marked
+// visibly, not only for screen readers (lang): on every page of the
+// example's languages that has such an entry, in the header, the footer
+// and the home page's "good to know" links, the link is followed by the language's name in the page's
+// language.
+func TestMenuFallbackMarked(t *testing.T) {
+	files := buildExample(t, "")
+	marked := 0
+	for _, lang := range append(slices.Clone(langs), easy) {
+		for _, k := range []string{"", "districts/maxvorstadt/"} {
+			name := path.Join(lang, k, "index.html")
+			b, ok := files[name]
+			if !ok {
+				continue
+			}
+			var visit func(n *html.Node, inMenu bool)
+			visit = func(n *html.Node, inMenu bool) {
+				if n.Type == html.ElementNode {
+					switch {
+					case n.Data == "nav" && strings.Contains(attrOr(n, "class"), "menu"), n.Data == "footer",
+						n.Data == "ul" && attrOr(n, "class") == "links": // the home page's "good to know"
+						inMenu = true
+					case n.Data == "a" && inMenu:
+						// The link to the Leichte Sprache edition names it in
+						// its own language, as the language switcher does.
+						if l, ok := attr(n, "lang"); ok && l != lang && l != easy {
+							next := n.NextSibling
+							for next != nil && next.Type == html.TextNode && strings.TrimSpace(next.Data) == "" {
+								next = next.NextSibling
+							}
+							if next == nil || next.Data != "small" || attrOr(next, "class") != "fallback" || next.FirstChild == nil || strings.Trim(next.FirstChild.Data, "() ") == "" {
+								t.Errorf("%s: menu entry %q in %s without a visible mark", name, text(n), l)
+							} else {
+								marked++
+							}
+						}
+					}
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					visit(c, inMenu)
+				}
+			}
+			visit(parse(t, name, b), false)
+		}
+	}
+	// The example has two Markdown pages in English only, in both menus.
+	if marked < 50 {
+		t.Errorf("only %d menu entries in another language found: the example should have more", marked)
+	}
+}
+
+// attrOr returns n's attribute key, or "".
+func attrOr(n *html.Node, key string) string {
+	v, _ := attr(n, key)
+	return v
+}
+
+// text returns the text below n.
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 // words splits s into words of letters and digits.
