@@ -161,7 +161,7 @@ func TestMenuFallbackMarked(t *testing.T) {
 							for next != nil && next.Type == html.TextNode && strings.TrimSpace(next.Data) == "" {
 								next = next.NextSibling
 							}
-							if next == nil || next.Data != "small" || attrOr(next, "class") != "fallback" || next.FirstChild == nil || strings.Trim(next.FirstChild.Data, "() ") == "" {
+							if next == nil || next.Data != "small" || attrOr(next, "class") != "fallback-lang" || next.FirstChild == nil || strings.Trim(next.FirstChild.Data, "() ") == "" {
 								t.Errorf("%s: menu entry %q in %s without a visible mark", name, text(n), l)
 							} else {
 								marked++
