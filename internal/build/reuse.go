@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -194,15 +197,23 @@ const ManifestName = ".wegweiser/pages.json.gz"
 
 // manifest is the content of ManifestName.
 type manifest struct {
-	Inputs *inputs                `json:"inputs"`
-	Pages  map[string]*pageRecord `json:"pages"` // page path → what it was made from
+	Inputs *inputs `json:"inputs"`
+	// Reads are the records of what pages read, each once: most pages
+	// read what others do (a course's page in every language, the
+	// advisor lists of one provider), so a national build's 300,000
+	// pages have about 10,000 different records, and a page refers to
+	// its record by number (pageRecord.Read). Written once each, the
+	// manifest is half as long and read and written in half the time.
+	Reads []*site.Reads          `json:"reads"`
+	Pages map[string]*pageRecord `json:"pages"` // page path → what it was made from
 }
 
 // pageRecord is what one page of a build was made from.
 type pageRecord struct {
 	SHA256 sum         `json:"sha256"` // of the page as written
 	Size   int64       `json:"size"`   // its length in bytes (0 in manifests before 2026-12-03: not known)
-	Reads  *site.Reads `json:"reads"`
+	Read   int         `json:"read"`   // what it read: an index of manifest.Reads
+	Reads  *site.Reads `json:"-"`      // that record
 }
 
 // reuser keeps, in a build, the pages of the previous build's output
@@ -244,6 +255,12 @@ func newReuser(in *inputs, s *site.Site, prev fs.FS) *reuser {
 	var m manifest
 	if err := json.NewDecoder(z).Decode(&m); err != nil || m.Inputs == nil {
 		return r
+	}
+	for _, rec := range m.Pages {
+		if rec == nil || rec.Read < 0 || rec.Read >= len(m.Reads) {
+			return r // damaged, or of an older program (records inline): nothing kept
+		}
+		rec.Reads = m.Reads[rec.Read]
 	}
 	r.prev = &m
 	if fi, err := f.Stat(); err == nil {
@@ -321,15 +338,63 @@ func (r *reuser) rendered(name string, b []byte, reads *site.Reads) {
 
 // write writes the manifest of this build to w.
 func (r *reuser) write(w Writer) error {
+	m := manifest{Inputs: r.in, Pages: r.pages}
+	// Equal records once each, numbered in the order of the pages'
+	// paths (the manifest of a build that keeps pages is the same as one
+	// that renders all): a record kept from the previous manifest is
+	// shared by the pages that shared it there (by pointer); a page
+	// rendered has a record of its own, found equal by its text.
+	byPtr := map[*site.Reads]int{}
+	byKey := map[string]int{}
+	var key []byte
+	for _, name := range slices.Sorted(maps.Keys(r.pages)) {
+		rec := r.pages[name]
+		i, ok := byPtr[rec.Reads]
+		if !ok {
+			key = readsKey(key[:0], rec.Reads)
+			if i, ok = byKey[string(key)]; !ok {
+				i = len(m.Reads)
+				m.Reads = append(m.Reads, rec.Reads)
+				byKey[string(key)] = i
+			}
+			byPtr[rec.Reads] = i
+		}
+		rec.Read = i
+	}
 	var b bytes.Buffer
 	z, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // a valid level: no error
-	if err := json.NewEncoder(z).Encode(manifest{Inputs: r.in, Pages: r.pages}); err != nil {
+	if err := json.NewEncoder(z).Encode(m); err != nil {
 		return err
 	}
 	if err := z.Close(); err != nil {
 		return err
 	}
 	return w.WriteFile(ManifestName, b.Bytes())
+}
+
+// readsKey appends to b a text that is the same for two records exactly
+// when they record the same reads.
+func readsKey(b []byte, r *site.Reads) []byte {
+	if r == nil {
+		return append(b, "nil"...)
+	}
+	for _, f := range []bool{r.Everything, r.Providers, r.Courses} {
+		b = strconv.AppendBool(b, f)
+		b = append(b, ' ')
+	}
+	for _, f := range slices.Sorted(maps.Keys(r.Files)) {
+		if r.Files[f] {
+			b = append(b, "\x00f"...)
+			b = append(b, f...)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Values)) {
+		b = append(b, "\x00v"...)
+		b = append(b, name...)
+		b = append(b, 0)
+		b = append(b, r.Values[name]...)
+	}
+	return b
 }
 
 // programSum fingerprints the running program: a page of the previous

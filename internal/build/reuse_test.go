@@ -2,8 +2,11 @@ package build
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -518,6 +521,49 @@ func TestBuildKeepsPages(t *testing.T) {
 	}
 	if !maps.EqualFunc(again, want, bytes.Equal) {
 		t.Error("with a damaged manifest the output differs")
+	}
+
+	// The manifest holds each record of what pages read once: fewer
+	// records than pages by far. One that refers to a record it does not
+	// have (as one of an older program, with records inline, does) keeps
+	// nothing either.
+	z, err := gzip.NewReader(bytes.NewReader(got[ManifestName]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Inputs json.RawMessage            `json:"inputs"`
+		Reads  []json.RawMessage          `json:"reads"`
+		Pages  map[string]json.RawMessage `json:"pages"`
+	}
+	if err := json.NewDecoder(z).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Reads) == 0 || len(m.Reads)*2 > len(m.Pages) {
+		t.Errorf("the manifest has %d records of reads for %d pages, want a few shared ones", len(m.Reads), len(m.Pages))
+	}
+	encode := func() []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		json.NewEncoder(zw).Encode(m)
+		zw.Close()
+		return buf.Bytes()
+	}
+	// Taken as it is, with the first output (whose pages but the changed
+	// provider's are the same), it keeps pages.
+	prev = maps.Clone(first)
+	prev[ManifestName] = encode()
+	if same, _ := build(prev, false); same.Kept < pages/2 {
+		t.Fatalf("kept %d of %d pages with the manifest decoded and encoded again", same.Kept, pages)
+	}
+	m.Pages["de/index.html"] = json.RawMessage(fmt.Sprintf(`{"sha256":"%x","size":1,"read":%d}`, sha256.Sum256(got["de/index.html"]), len(m.Reads)))
+	prev[ManifestName] = encode()
+	outside, again := build(prev, false)
+	if outside.Kept != 0 {
+		t.Errorf("kept %d pages with a manifest whose record refers outside its table", outside.Kept)
+	}
+	if !maps.EqualFunc(again, want, bytes.Equal) {
+		t.Error("with a manifest whose record refers outside its table the output differs")
 	}
 }
 
