@@ -7,6 +7,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -292,6 +293,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		if err != nil {
 			return nil, nil, err
 		}
+		st.in = in
 		prev := cfg.Previous
 		if cfg.RenderAll {
 			prev = nil
@@ -335,6 +337,9 @@ type stage struct {
 	top         *topLevel         // of a build: every name written, for _headers
 	clock       *timer            // of a build: the phases' times
 	assets      map[string]string // theme asset → its fingerprinted name
+	// in are the inputs of the build or preview (nil: not known), by
+	// which the open data of the previous output is kept.
+	in *inputs
 }
 
 // newStage makes the page graph and the renderer of a loaded directory
@@ -415,7 +420,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.workers, st.base, w)
+	from, err := writeOpenData(ctx, st.public, st.strs, cfg, st.workers, st.base, w, newOpenDataKeeper(prev, st.in, st.public, st.base, model.DateOf(cfg.Now)))
 	if err != nil {
 		return err
 	}
@@ -521,7 +526,7 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 // writeOpenData writes the HSDS datasets (one per language), the JSON
 // dump, the GeoJSON, the change state and the Atom feeds, and says what the
 // feeds' changes were computed from.
-func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, workers int, base string, w Writer) (changesFrom string, err error) {
+func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, cfg Config, workers int, base string, w Writer, keep *openDataKeeper) (changesFrom string, err error) {
 	today := model.DateOf(cfg.Now)
 	pageURL := func(lang string) func(kind, id string) string {
 		return func(kind, id string) string {
@@ -537,48 +542,80 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	}
 	// The dump, the GeoJSON, the changes and each language's HSDS export
 	// are independent: one per core at a time, the longest first; then
-	// the feeds, which need the changes.
-	files := map[string][]byte{}
-	var mu sync.Mutex // files
-	put := func(name string, data []byte) { mu.Lock(); files[name] = data; mu.Unlock() }
+	// the feeds, which need the changes. Each file is written once made,
+	// so that only those being made are held in memory.
+	var mu sync.Mutex // err
+	var werr error
+	k, _ := w.(keeper)
+	// write writes a file, or with same (it is the previous output's,
+	// byte for byte) links it from there.
+	write := func(name string, data []byte, same bool) {
+		var err error
+		kept := false
+		if same && k != nil {
+			kept, err = k.Keep(name)
+		}
+		if !kept && err == nil {
+			err = w.WriteFile(name, data)
+		}
+		if err != nil {
+			mu.Lock()
+			werr = cmp.Or(werr, err)
+			mu.Unlock()
+		}
+	}
+	// writeKept writes a file that may be the previous output's (prev).
+	writeKept := func(name string, data []byte, prev *previous) {
+		_, same := prev.same(name, data)
+		write(name, data, same)
+	}
 	var changes export.Changes
 	var from string
 	var changesErr error
 	langs := d.Site.Languages
+	sources := export.Sources(d) // the data files whose shares may be kept
 	tasks := []func(){
-		func() { put("data/directory.json", export.Dump(d, cfg.Now, License(d))) },
+		func() {
+			prev, kept := keep.dump(sources)
+			b, spans := export.EncodeDump(d, cfg.Now, License(d), kept)
+			keep.madeDump(sources, b, spans, prev)
+			writeKept(dumpName, b, prev)
+		},
 		func() {
 			changes, from = trackChanges(ctx, d, cfg)
 			var b []byte
-			b, changesErr = json.MarshalIndent(changes, "", " ")
-			put("data/changes.json", b)
+			if b, changesErr = json.MarshalIndent(changes, "", " "); changesErr == nil {
+				write("data/changes.json", b, false)
+			}
 		},
-		func() { put("data/offices.geojson", export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage))) },
+		func() {
+			write("data/offices.geojson", export.GeoJSON(d, today, pageURL(d.Site.DefaultLanguage)), false)
+		},
 	}
 	for _, lang := range langs {
 		tasks = append(tasks, func() {
-			for name, data := range export.BuildHSDS(d, lang, base, today).Files() {
-				put("data/hsds/"+lang+"/"+name, data)
+			prev, kept := keep.hsds(lang, sources)
+			files, spans := export.EncodeHSDS(d, lang, base, today, kept)
+			keep.made(lang, sources, files, spans, prev)
+			for name, data := range files {
+				writeKept(hsdsDir(lang)+name, data, prev)
 			}
 		})
 	}
 	parallel.EachOn(cores(workers), len(tasks), func(i int) { tasks[i]() })
-	if changesErr != nil {
-		return from, changesErr
+	if err := cmp.Or(changesErr, werr); err != nil {
+		return from, err
 	}
 	feeds := export.NewFeedSource(d, changes)
 	parallel.EachOn(cores(workers), len(langs), func(i int) {
-		out := feedFiles(d, strs, langs[i], cfg.Now, feeds, pageURL(langs[i]))
-		mu.Lock()
-		maps.Copy(files, out)
-		mu.Unlock()
-	})
-	for name, data := range files {
-		if err := w.WriteFile(name, data); err != nil {
-			return from, err
+		for name, data := range feedFiles(d, strs, langs[i], cfg.Now, feeds, pageURL(langs[i])) {
+			write(name, data, false)
 		}
+	})
+	if werr != nil {
+		return from, werr
 	}
-	return from, nil
+	return from, keep.write(w)
 }
 
 // feedFiles returns the feeds of one language: the site's and each

@@ -35,7 +35,7 @@ func trackChanges(ctx context.Context, d *model.Directory, cfg Config) (export.C
 		return previousChanges(d, cfg), from
 	}
 	if cfg.Previous == nil {
-		return export.Track(export.StateOf(d), nil, nil, cfg.Now), "nothing (no Git history, no previous output): the feeds list no changes"
+		return export.Track(export.HashesOf(d), nil, nil, cfg.Now), "nothing (no Git history, no previous output): the feeds list no changes"
 	}
 	return previousChanges(d, cfg), "the previous output's data/changes.json (no Git history)"
 }
@@ -47,7 +47,7 @@ func previousChanges(d *model.Directory, cfg Config) export.Changes {
 			json.Unmarshal(b, &prev) // a broken file counts as none
 		}
 	}
-	return export.Track(export.StateOf(d), nil, prev, cfg.Now)
+	return export.Track(export.HashesOf(d), nil, prev, cfg.Now)
 }
 
 func historyChanges(ctx context.Context, d *model.Directory, cfg Config) (export.Changes, string, error) {

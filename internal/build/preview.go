@@ -174,6 +174,7 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	if err != nil {
 		return nil, err
 	}
+	st.in = in
 	clock.phase("fingerprints")
 	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
 		pages: map[string][]byte{}, reads: map[string]*site.Reads{}, done: make(chan struct{})}

@@ -70,6 +70,14 @@ func TestIncrementalRebuild(t *testing.T) {
 		t.Fatalf("first preview: %d rendered of %d pages, patched %v", total, first.Pages(), first.Patched())
 	}
 
+	// The open data files as the first preview made them.
+	firstOpen := map[string]os.FileInfo{}
+	for _, name := range []string{"data/hsds/de/locations.json", "data/hsds/de/service_at_locations.json", "data/hsds/ar/organizations.json"} {
+		if firstOpen[name], err = os.Stat(filepath.Join(first.spill, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// One office's phone number in one provider file.
 	change("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
 	second := prepare(first)
@@ -81,6 +89,15 @@ func TestIncrementalRebuild(t *testing.T) {
 	// preview's (linked), not made again.
 	if st, err := os.Stat(filepath.Join(second.spill, searchFile)); err != nil || !os.SameFile(firstSearch, st) {
 		t.Errorf("%s was made again after a change no search document shows (%v)", searchFile, err)
+	}
+	// The office's share of the open data is made again, the others kept
+	// (openDataKeeper): an HSDS file the phone number is not in is the
+	// first preview's (linked); locations.json, which has it, is not.
+	for name, was := range firstOpen {
+		st, err := os.Stat(filepath.Join(second.spill, name))
+		if linked := err == nil && os.SameFile(was, st); linked != !strings.HasSuffix(name, "/locations.json") {
+			t.Errorf("%s: the first preview's file (linked): %v, want %v (%v)", name, linked, !linked, err)
+		}
 	}
 	rendered := second.Rendered()
 	// At least the pages of one provider, offer, office, course or

@@ -3,13 +3,17 @@ package build
 import (
 	"bytes"
 	"compress/gzip"
+	"maps"
 	"os"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/search"
+	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
 // BenchmarkStage measures the model phase of a build and of every serve
@@ -43,7 +47,7 @@ func BenchmarkOpenData(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, discard{}); err != nil {
+		if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, discard{}, newOpenDataKeeper(nil, nil, nil, "", model.Date{})); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -143,6 +147,40 @@ func BenchmarkInputs(b *testing.B) {
 	}
 	for b.Loop() {
 		if _, err := st.inputs(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenDataKept measures the open data phase after one provider
+// file changed: the previous output's HSDS shares of every other file are
+// kept (openDataKeeper), on the directory in $WEGWEISER_BENCH_SOURCE:
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench OpenDataKept -benchmem ./internal/build
+func BenchmarkOpenDataKept(b *testing.B) {
+	cfg, snap, problems := benchSource(b)
+	top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := st.inputs(snap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prev := &memory{files: map[string][]byte{}}
+	today := model.DateOf(cfg.Now)
+	if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, prev, newOpenDataKeeper(nil, in, st.public, st.base, today)); err != nil {
+		b.Fatal(err)
+	}
+	prevFS := fstest.MapFS{}
+	for name, data := range prev.files {
+		prevFS[name] = &fstest.MapFile{Data: data}
+	}
+	changed := &inputs{Files: maps.Clone(in.Files)}
+	changed.Files[site.ProviderFile(st.public.Providers[0].ID)] = sum{1}
+	for b.Loop() {
+		if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, discard{}, newOpenDataKeeper(prevFS, changed, st.public, st.base, today)); err != nil {
 			b.Fatal(err)
 		}
 	}

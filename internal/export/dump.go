@@ -20,12 +20,46 @@ const (
 // as the YAML data files (docs/data-format.md), in an envelope naming the
 // format, version, date and licence. d must be the public directory.
 func Dump(d *model.Directory, generated time.Time, license map[string]string) []byte {
-	var courseProviders []any
-	for _, f := range d.CourseFiles {
-		cp := value(reflect.ValueOf(f.Provider)).(map[string]any)
-		cp["courses"] = value(reflect.ValueOf(f.Courses))
-		courseProviders = append(courseProviders, cp)
+	b, _ := EncodeDump(d, generated, license, nil)
+	return b
+}
+
+// EncodeDump returns Dump(d, generated, license) and where each data
+// file's share of it is: spans[i] is the entry of Sources(d)[i] in
+// "providers" or "course_providers" (an entry reads nothing but its own
+// file). kept, if not nil, returns the i-th entry as a previous dump
+// encoded it, if its file is as it was then; only the others are encoded.
+func EncodeDump(d *model.Directory, generated time.Time, license map[string]string, kept func(i int) ([]byte, bool)) (dump []byte, spans []Span) {
+	n := len(d.Providers)
+	shares := make([][]byte, n+len(d.CourseFiles))
+	for i := range shares {
+		if kept != nil {
+			if b, ok := kept(i); ok {
+				shares[i] = b
+				continue
+			}
+		}
+		var v any
+		if i < n {
+			v = value(reflect.ValueOf(d.Providers[i]))
+		} else {
+			f := &d.CourseFiles[i-n]
+			cp := value(reflect.ValueOf(f.Provider)).(map[string]any)
+			cp["courses"] = value(reflect.ValueOf(f.Courses))
+			v = cp
+		}
+		// An entry of a top-level array: its lines indented twice, as
+		// the document's MarshalIndent would (json.Indent does not indent
+		// the first line, so that it can be embedded).
+		b, err := json.MarshalIndent(v, dumpIndent+dumpIndent, dumpIndent)
+		if err != nil {
+			panic(err) // maps, slices, strings, numbers
+		}
+		shares[i] = b
 	}
+	// The envelope, with empty arrays where the entries go: a top-level
+	// key begins a line after one indent, where no key of an entry (more
+	// deeply indented) nor a string (newlines escaped) can.
 	doc := map[string]any{
 		"format":           DumpFormat,
 		"version":          DumpVersion,
@@ -35,15 +69,52 @@ func Dump(d *model.Directory, generated time.Time, license map[string]string) []
 		"languages":        value(reflect.ValueOf(d.Languages)),
 		"districts":        value(reflect.ValueOf(d.Districts)),
 		"topics":           value(reflect.ValueOf(d.Topics)),
-		"providers":        value(reflect.ValueOf(d.Providers)),
-		"course_providers": courseProviders,
+		"providers":        []any{},
+		"course_providers": []any{},
 	}
-	b, err := json.MarshalIndent(doc, "", " ")
+	env, err := json.MarshalIndent(doc, "", dumpIndent)
 	if err != nil {
-		panic(err) // maps, slices, strings, numbers
+		panic(err)
 	}
-	return append(b, '\n')
+	size := len(env) + 1
+	for _, b := range shares {
+		size += len(b) + 2 + 2*len(dumpIndent)
+	}
+	out := make([]byte, 0, size)
+	spans = make([]Span, len(shares))
+	for _, key := range []string{"course_providers", "providers"} { // in the envelope's order: its keys are sorted
+		at := "\n" + dumpIndent + `"` + key + `": []`
+		i := strings.Index(string(env), at)
+		out = append(out, env[:i+len(at)-2]...)
+		env = env[i+len(at):]
+		from, to := 0, n
+		if key == "course_providers" {
+			from, to = n, len(shares)
+		}
+		if from == to { // no entries: null, as an empty list of values is
+			out = append(out, "null"...)
+			continue
+		}
+		out = append(out, '[')
+		for j := from; j < to; j++ {
+			if j > from {
+				out = append(out, ',')
+			}
+			out = append(out, '\n')
+			out = append(out, dumpIndent+dumpIndent...)
+			spans[j] = Span{Off: len(out), Len: len(shares[j])}
+			out = append(out, shares[j]...)
+		}
+		out = append(out, '\n')
+		out = append(out, dumpIndent...)
+		out = append(out, ']')
+	}
+	out = append(out, env...)
+	return append(out, '\n'), spans
 }
+
+// dumpIndent is the dump's indent.
+const dumpIndent = " "
 
 var (
 	textT    = reflect.TypeFor[model.Text]()

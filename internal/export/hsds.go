@@ -301,67 +301,118 @@ func (b *hsdsBuilder) officeLocation(o *model.Office) HSDSLocation {
 // d must be the public directory.
 func BuildHSDS(d *model.Directory, lang, base string, today model.Date) *HSDS {
 	b := &hsdsBuilder{d: d, lang: lang, base: base, today: today}
-	h := &HSDS{Organizations: []HSDSOrganization{}, Services: []HSDSService{}, Locations: []HSDSLocation{}, ServiceAtLocations: []HSDSServiceAtLocation{}}
-	programName := map[string]string{model.ProgramMBE: "Migrationsberatung für erwachsene Zugewanderte (MBE)", model.ProgramJMD: "Jugendmigrationsdienst (JMD)", model.ProgramOther: "Weitere Beratung"}
-	for i := range d.Providers {
-		p := &d.Providers[i]
-		orgID := HSDSID("provider", p.ID)
-		org := HSDSOrganization{ID: orgID, Name: b.text(p.Name), Description: b.text(p.Description), Email: string(p.Email), Website: string(p.Website),
-			Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
-		if org.Description == "" {
-			org.Description = org.Name
-		}
-		if p.Phone != "" {
-			ph := b.phone(p.Phone, "provider", p.ID)
-			ph.OrganizationID = orgID
-			org.Phones = append(org.Phones, ph)
-		}
-		for _, prog := range []string{model.ProgramMBE, model.ProgramJMD, model.ProgramOther} {
-			if slices.ContainsFunc(p.Offers, func(o model.Offer) bool { return o.Program == prog }) {
-				org.Programs = append(org.Programs, HSDSProgram{ID: HSDSID("program", p.ID, prog), OrganizationID: orgID, Name: programName[prog], Description: programName[prog]})
-			}
-		}
-		h.Organizations = append(h.Organizations, org)
-		for j := range p.Offices {
-			h.Locations = append(h.Locations, b.officeLocation(&p.Offices[j]))
-		}
-		for j := range p.Offers {
-			h.Services = append(h.Services, b.offerService(p, &p.Offers[j], h))
-		}
-	}
-	venues := map[string]bool{}
-	for i := range d.CourseFiles {
-		f := &d.CourseFiles[i]
-		orgID := HSDSID("course-provider", f.Provider.ID)
-		org := HSDSOrganization{ID: orgID, Name: b.text(f.Provider.Name), Description: b.text(f.Provider.Name), Email: string(f.Provider.Email),
-			Website: string(f.Provider.Website), Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
-		if f.Provider.Phone != "" {
-			ph := b.phone(f.Provider.Phone, "course-provider", f.Provider.ID)
-			ph.OrganizationID = orgID
-			org.Phones = append(org.Phones, ph)
-		}
-		h.Organizations = append(h.Organizations, org)
-		for j := range f.Courses {
-			c := &f.Courses[j]
-			if c.End.Before(today) {
-				continue
-			}
-			venue := HSDSID("venue", f.Provider.ID, c.Location.Street, string(c.Location.PostalCode))
-			if !venues[venue] {
-				venues[venue] = true
-				l := HSDSLocation{ID: venue, LocationType: "physical", OrganizationID: orgID, Name: c.Location.Street,
-					Addresses: []HSDSAddress{b.address(venue, c.Location.Street, c.Location.PostalCode, c.Location.City)},
-					Languages: []HSDSLanguage{}, Phones: []HSDSPhone{}, Schedules: []HSDSSchedule{}, Accessibility: []HSDSAccessibility{}}
-				if c.Location.Geo != nil {
-					lat, lon := c.Location.Geo.Lat, c.Location.Geo.Lon
-					l.Latitude, l.Longitude = &lat, &lon
-				}
-				h.Locations = append(h.Locations, l)
-			}
-			h.Services = append(h.Services, b.courseService(f, c, venue, h))
-		}
+	h := emptyHSDS()
+	for i := range len(d.Providers) + len(d.CourseFiles) {
+		part := b.share(i)
+		h.Organizations = append(h.Organizations, part.Organizations...)
+		h.Services = append(h.Services, part.Services...)
+		h.Locations = append(h.Locations, part.Locations...)
+		h.ServiceAtLocations = append(h.ServiceAtLocations, part.ServiceAtLocations...)
 	}
 	return h
+}
+
+func emptyHSDS() *HSDS {
+	return &HSDS{Organizations: []HSDSOrganization{}, Services: []HSDSService{}, Locations: []HSDSLocation{}, ServiceAtLocations: []HSDSServiceAtLocation{}}
+}
+
+// Source is a data file whose entries are a share of the open data: a
+// provider file or, with Courses, a course file, by the provider's id. In
+// an HSDS export the share is the provider's organization, offices,
+// offers and their links, or the course provider, its venues and running
+// courses; in the dump, the file's entry (EncodeDump). A share reads
+// nothing of the directory but its file and the site-wide data (site,
+// languages, districts).
+type Source struct {
+	ID      string
+	Courses bool
+}
+
+// Sources returns the data files of d in the order of their shares in
+// the open data: the providers, then the course files.
+func Sources(d *model.Directory) []Source {
+	out := make([]Source, 0, len(d.Providers)+len(d.CourseFiles))
+	for i := range d.Providers {
+		out = append(out, Source{ID: d.Providers[i].ID})
+	}
+	for i := range d.CourseFiles {
+		out = append(out, Source{ID: d.CourseFiles[i].Provider.ID, Courses: true})
+	}
+	return out
+}
+
+// share returns the entries of the i-th data file of Sources.
+func (b *hsdsBuilder) share(i int) *HSDS {
+	h := emptyHSDS()
+	if n := len(b.d.Providers); i < n {
+		b.provider(&b.d.Providers[i], h)
+	} else {
+		b.courseFile(&b.d.CourseFiles[i-n], h)
+	}
+	return h
+}
+
+var programName = map[string]string{model.ProgramMBE: "Migrationsberatung für erwachsene Zugewanderte (MBE)", model.ProgramJMD: "Jugendmigrationsdienst (JMD)", model.ProgramOther: "Weitere Beratung"}
+
+// provider adds a provider's organization, offices and offers to h.
+func (b *hsdsBuilder) provider(p *model.Provider, h *HSDS) {
+	orgID := HSDSID("provider", p.ID)
+	org := HSDSOrganization{ID: orgID, Name: b.text(p.Name), Description: b.text(p.Description), Email: string(p.Email), Website: string(p.Website),
+		Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
+	if org.Description == "" {
+		org.Description = org.Name
+	}
+	if p.Phone != "" {
+		ph := b.phone(p.Phone, "provider", p.ID)
+		ph.OrganizationID = orgID
+		org.Phones = append(org.Phones, ph)
+	}
+	for _, prog := range []string{model.ProgramMBE, model.ProgramJMD, model.ProgramOther} {
+		if slices.ContainsFunc(p.Offers, func(o model.Offer) bool { return o.Program == prog }) {
+			org.Programs = append(org.Programs, HSDSProgram{ID: HSDSID("program", p.ID, prog), OrganizationID: orgID, Name: programName[prog], Description: programName[prog]})
+		}
+	}
+	h.Organizations = append(h.Organizations, org)
+	for j := range p.Offices {
+		h.Locations = append(h.Locations, b.officeLocation(&p.Offices[j]))
+	}
+	for j := range p.Offers {
+		h.Services = append(h.Services, b.offerService(p, &p.Offers[j], h))
+	}
+}
+
+// courseFile adds a course file's provider, venues and running courses to
+// h. A venue's id holds the provider's, so venues are a file's own.
+func (b *hsdsBuilder) courseFile(f *model.CourseFile, h *HSDS) {
+	orgID := HSDSID("course-provider", f.Provider.ID)
+	org := HSDSOrganization{ID: orgID, Name: b.text(f.Provider.Name), Description: b.text(f.Provider.Name), Email: string(f.Provider.Email),
+		Website: string(f.Provider.Website), Phones: []HSDSPhone{}, Programs: []HSDSProgram{}}
+	if f.Provider.Phone != "" {
+		ph := b.phone(f.Provider.Phone, "course-provider", f.Provider.ID)
+		ph.OrganizationID = orgID
+		org.Phones = append(org.Phones, ph)
+	}
+	h.Organizations = append(h.Organizations, org)
+	venues := map[string]bool{}
+	for j := range f.Courses {
+		c := &f.Courses[j]
+		if c.End.Before(b.today) {
+			continue
+		}
+		venue := HSDSID("venue", f.Provider.ID, c.Location.Street, string(c.Location.PostalCode))
+		if !venues[venue] {
+			venues[venue] = true
+			l := HSDSLocation{ID: venue, LocationType: "physical", OrganizationID: orgID, Name: c.Location.Street,
+				Addresses: []HSDSAddress{b.address(venue, c.Location.Street, c.Location.PostalCode, c.Location.City)},
+				Languages: []HSDSLanguage{}, Phones: []HSDSPhone{}, Schedules: []HSDSSchedule{}, Accessibility: []HSDSAccessibility{}}
+			if c.Location.Geo != nil {
+				lat, lon := c.Location.Geo.Lat, c.Location.Geo.Lon
+				l.Latitude, l.Longitude = &lat, &lon
+			}
+			h.Locations = append(h.Locations, l)
+		}
+		h.Services = append(h.Services, b.courseService(f, c, venue, h))
+	}
 }
 
 func (b *hsdsBuilder) offerService(p *model.Provider, o *model.Offer, h *HSDS) HSDSService {
@@ -435,18 +486,88 @@ func (b *hsdsBuilder) courseService(f *model.CourseFile, c *model.Course, venue 
 	return s
 }
 
+// HSDSFileNames are the files of an HSDS export (Files), in the order of
+// the spans EncodeHSDS returns.
+var HSDSFileNames = [4]string{"organizations.json", "services.json", "locations.json", "service_at_locations.json"}
+
+// Span is where a share of the open data (a data file's entries, see
+// Sources) is in one of its files: Len bytes from Off (in an HSDS file,
+// the share's entries separated by commas; Len 0: none).
+type Span struct{ Off, Len int }
+
 // Files returns the export as files: organizations.json, services.json,
 // locations.json and service_at_locations.json, each a JSON array,
 // compact (at national scale, indenting made the files a sixth larger
 // and took half the time of encoding them).
 func (h *HSDS) Files() map[string][]byte {
-	out := map[string][]byte{}
-	for name, v := range map[string]any{"organizations.json": h.Organizations, "services.json": h.Services, "locations.json": h.Locations, "service_at_locations.json": h.ServiceAtLocations} {
+	files, _ := assembleHSDS([][4][]byte{h.encodeEntries()})
+	return files
+}
+
+// EncodeHSDS returns the files of the HSDS export of d in lang, the same
+// as BuildHSDS(d, lang, base, today).Files(), and where each data file's
+// share is in each file: spans[i][j] is the share of Sources(d)[i] in
+// HSDSFileNames[j]. kept, if not nil, returns the i-th share's bytes in
+// the four files as a previous export encoded them, if its data file and
+// the site-wide data are as they were then (the spans of that export
+// locate them); only the other shares are built and encoded. serve and
+// build make the open data of a one-file change so (see docs/open-data.md).
+func EncodeHSDS(d *model.Directory, lang, base string, today model.Date, kept func(i int) ([4][]byte, bool)) (files map[string][]byte, spans [][4]Span) {
+	b := &hsdsBuilder{d: d, lang: lang, base: base, today: today}
+	shares := make([][4][]byte, len(d.Providers)+len(d.CourseFiles))
+	for i := range shares {
+		if kept != nil {
+			if k, ok := kept(i); ok {
+				shares[i] = k
+				continue
+			}
+		}
+		shares[i] = b.share(i).encodeEntries()
+	}
+	return assembleHSDS(shares)
+}
+
+// encodeEntries returns the entries of each of h's four arrays (in the
+// order of HSDSFileNames), JSON-encoded as the array would have them,
+// without its brackets.
+func (h *HSDS) encodeEntries() [4][]byte {
+	var out [4][]byte
+	for j, v := range [4]any{h.Organizations, h.Services, h.Locations, h.ServiceAtLocations} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			panic(err) // plain structs
 		}
-		out[name] = append(b, '\n')
+		if b[0] == '[' { // "[…]": an array's entries are encoded one after another, comma-separated; nil ("null"): none
+			out[j] = b[1 : len(b)-1]
+		}
 	}
 	return out
+}
+
+// assembleHSDS writes the files of an export whose shares encoded their
+// entries so (encodeEntries), in order, and returns where each share is.
+func assembleHSDS(shares [][4][]byte) (map[string][]byte, [][4]Span) {
+	files := make(map[string][]byte, len(HSDSFileNames))
+	spans := make([][4]Span, len(shares))
+	for j, name := range HSDSFileNames {
+		n := 3
+		for _, sh := range shares {
+			n += len(sh[j]) + 1
+		}
+		b := make([]byte, 0, n)
+		b = append(b, '[')
+		for i, sh := range shares {
+			if len(sh[j]) == 0 {
+				spans[i][j] = Span{Off: len(b)}
+				continue
+			}
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			spans[i][j] = Span{Off: len(b), Len: len(sh[j])}
+			b = append(b, sh[j]...)
+		}
+		files[name] = append(b, ']', '\n')
+	}
+	return files, spans
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -150,6 +152,65 @@ func TestHSDSSchemasReject(t *testing.T) {
 		json.Unmarshal([]byte(b.json), &v)
 		if err := schemas[b.schema].Validate(v); err == nil {
 			t.Errorf("%s accepted %s", b.schema, b.json)
+		}
+	}
+}
+
+// TestEncodeHSDS checks the export made share by share: with nothing
+// kept it is what encoding each array whole gives; each share's span
+// holds that share's entries; and with every share but a changed one
+// kept from the export before the change, it is the export made anew.
+func TestEncodeHSDS(t *testing.T) {
+	d := example(t).Public()
+	day := model.DateOf(today)
+	for _, lang := range []string{"de", "ar"} {
+		h := BuildHSDS(d, lang, "https://example.org/", day)
+		files, spans := EncodeHSDS(d, lang, "https://example.org/", day, nil)
+		for j, v := range []any{h.Organizations, h.Services, h.Locations, h.ServiceAtLocations} {
+			want, _ := json.Marshal(v)
+			if got := files[HSDSFileNames[j]]; string(got) != string(want)+"\n" {
+				t.Errorf("%s %s: made share by share, it differs from the array encoded whole", lang, HSDSFileNames[j])
+			}
+		}
+		b := &hsdsBuilder{d: d, lang: lang, base: "https://example.org/", today: day}
+		sources := Sources(d)
+		if len(spans) != len(sources) {
+			t.Fatalf("%s: %d spans for %d data files", lang, len(spans), len(sources))
+		}
+		for i, src := range sources {
+			want := b.share(i).encodeEntries()
+			for j, name := range HSDSFileNames {
+				s := spans[i][j]
+				if got := files[name][s.Off : s.Off+s.Len]; string(got) != string(want[j]) {
+					t.Errorf("%s %s: the span of %v holds %.60q, want %.60q", lang, name, src, got, want[j])
+				}
+			}
+		}
+
+		// One provider renamed: its share made anew, the others kept.
+		changed := *d
+		changed.Providers = slices.Clone(d.Providers)
+		changed.Providers[1].Name = model.Text{"de": "Umbenannt", "ar": "Umbenannt"}
+		kept := func(i int) ([4][]byte, bool) {
+			if i == 1 {
+				return [4][]byte{}, false
+			}
+			var out [4][]byte
+			for j, name := range HSDSFileNames {
+				s := spans[i][j]
+				out[j] = files[name][s.Off : s.Off+s.Len]
+			}
+			return out, true
+		}
+		got, _ := EncodeHSDS(&changed, lang, "https://example.org/", day, kept)
+		want, _ := EncodeHSDS(&changed, lang, "https://example.org/", day, nil)
+		for _, name := range HSDSFileNames {
+			if string(got[name]) != string(want[name]) {
+				t.Errorf("%s %s: with the unchanged shares kept, it differs from the export made anew", lang, name)
+			}
+		}
+		if string(got["organizations.json"]) == string(files["organizations.json"]) || !strings.Contains(string(got["organizations.json"]), "Umbenannt") {
+			t.Errorf("%s: the renamed provider's share was not made anew", lang)
 		}
 	}
 }

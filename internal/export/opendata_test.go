@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -224,5 +225,86 @@ func TestTrackWhat(t *testing.T) {
 	}
 	if f := string(NewFeedSource(d, ch).Feed("de", other, day2, strs, url, "self")); strings.Contains(f, "removed:") {
 		t.Errorf("the feed of %s lists the closing in %v", other, gone.Districts)
+	}
+}
+
+// TestEncodeDump checks the dump made entry by entry against the whole
+// document encoded at once, for the example and for a directory without
+// providers or course files (null, as before); that each data file's span
+// holds its entry; and that with every entry but a changed one kept from
+// the dump before the change it is the dump made anew.
+func TestEncodeDump(t *testing.T) {
+	license := map[string]string{"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+	whole := func(d *model.Directory) []byte {
+		var cps []any
+		for _, f := range d.CourseFiles {
+			cp := value(reflect.ValueOf(f.Provider)).(map[string]any)
+			cp["courses"] = value(reflect.ValueOf(f.Courses))
+			cps = append(cps, cp)
+		}
+		b, err := json.MarshalIndent(map[string]any{"format": DumpFormat, "version": DumpVersion, "generated": today.UTC().Format(time.RFC3339),
+			"license": license, "site": value(reflect.ValueOf(d.Site)), "languages": value(reflect.ValueOf(d.Languages)),
+			"districts": value(reflect.ValueOf(d.Districts)), "topics": value(reflect.ValueOf(d.Topics)),
+			"providers": value(reflect.ValueOf(d.Providers)), "course_providers": cps}, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(b, '\n')
+	}
+	d := example(t).Public()
+	empty := *d
+	empty.Providers, empty.CourseFiles = nil, nil
+	for name, dir := range map[string]*model.Directory{"example": d, "no providers": &empty} {
+		if got, want := Dump(dir, today, license), whole(dir); !bytes.Equal(got, want) {
+			t.Errorf("%s: the dump made entry by entry differs from the document encoded whole", name)
+		}
+	}
+	dump, spans := EncodeDump(d, today, license, nil)
+	for i, src := range Sources(d) {
+		var entry struct {
+			ID string `json:"id"`
+		}
+		s := spans[i]
+		if err := json.Unmarshal(dump[s.Off:s.Off+s.Len], &entry); err != nil || entry.ID != src.ID {
+			t.Errorf("the span of %v holds %.60q (%v)", src, dump[s.Off:s.Off+s.Len], err)
+		}
+	}
+	changed := *d
+	changed.Providers = slices.Clone(d.Providers)
+	changed.Providers[2].Website = "https://example.org/umbenannt"
+	kept := func(i int) ([]byte, bool) {
+		if i == 2 {
+			return nil, false
+		}
+		return dump[spans[i].Off : spans[i].Off+spans[i].Len], true
+	}
+	got, _ := EncodeDump(&changed, today, license, kept)
+	if want := whole(&changed); !bytes.Equal(got, want) || !bytes.Contains(got, []byte("umbenannt")) {
+		t.Errorf("with the unchanged entries kept, the dump differs from the one made anew")
+	}
+}
+
+// TestHashesOf checks that the state without the fields' hashes tracks
+// changes as the full state does where no previous state is known.
+func TestHashesOf(t *testing.T) {
+	d := example(t).Public()
+	full, hashes := StateOf(d), HashesOf(d)
+	if len(full) != len(hashes) {
+		t.Fatalf("%d entries, StateOf has %d", len(hashes), len(full))
+	}
+	for key, s := range full {
+		if hashes[key].hash != s.hash {
+			t.Errorf("%s: hash %s, StateOf's %s", key, hashes[key].hash, s.hash)
+		}
+	}
+	prev := Track(full, nil, nil, today)
+	d.Providers[0].Offices[0].Phone = "089 999999"
+	day := today.Add(24 * time.Hour)
+	got, want := Track(HashesOf(d), nil, prev, day), Track(StateOf(d), nil, prev, day)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tracked with HashesOf, the changes differ from StateOf's")
+	}
+	if c := got["office:"+d.Providers[0].Offices[0].ID]; c.What != "changed" {
+		t.Errorf("the changed office: %+v", c)
 	}
 }

@@ -1,0 +1,276 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"io/fs"
+	"sync"
+
+	"github.com/wegweiser-de/wegweiser/internal/export"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/site"
+)
+
+// OpenDataManifestName is the file in a build's output that lets the next
+// build keep each data file's share of the open data when the file (and
+// the site-wide data the share reads) did not change: of each language's
+// HSDS export (export.EncodeHSDS) and of the dump (export.EncodeDump).
+// For each it holds the SHA-256 of the files, and for each data file the
+// fingerprint of its source and where its share is; an HSDS export also
+// the fingerprint of the site-wide data it reads (site.yaml, the
+// languages, the districts, the base URL, the day). After a one-provider
+// change only that provider's entries are made and encoded again; the
+// others are copied from the previous files (see docs/open-data.md).
+const OpenDataManifestName = ".wegweiser/opendata.json"
+
+// openDataManifest is the content of OpenDataManifestName.
+type openDataManifest struct {
+	Program sum                    `json:"program"` // the program that wrote the files
+	HSDS    map[string]*hsdsRecord `json:"hsds"`    // language → its export
+	Dump    *dumpRecord            `json:"dump"`    // data/directory.json
+}
+
+// dumpRecord is the dump as a build wrote it.
+type dumpRecord struct {
+	// Global is as an HSDS export's: an entry does not read the
+	// site-wide data, but a file is decoded with it (a text given as a
+	// plain string is in the default language).
+	Global sum                  `json:"global"`
+	File   sum                  `json:"file"`   // SHA-256
+	Shares map[string]dumpShare `json:"shares"` // data file → its entry
+}
+
+// dumpShare is a data file's entry in the dump: the fingerprint of the
+// file's source and the entry's offset and length.
+type dumpShare struct {
+	Sum  sum    `json:"sum"`
+	Span [2]int `json:"span"`
+}
+
+// hsdsRecord is one language's HSDS export as a build wrote it.
+type hsdsRecord struct {
+	Global sum                  `json:"global"` // the site-wide data the export reads (openDataKeeper.global)
+	Files  map[string]sum       `json:"files"`  // name below data/hsds/{lang}/ → SHA-256
+	Shares map[string]hsdsShare `json:"shares"` // data file (site.ProviderFile, site.CourseFile) → its share
+}
+
+// hsdsShare is a data file's share of an export: the fingerprint of the
+// file's source (inputs.Files) and, per file of export.HSDSFileNames,
+// the offset and length of its entries.
+type hsdsShare struct {
+	Sum   sum       `json:"sum"`
+	Spans [4][2]int `json:"spans"`
+}
+
+// openDataKeeper keeps the shares of the previous output's HSDS exports
+// whose inputs are the same, and notes this build's.
+type openDataKeeper struct {
+	prev    fs.FS   // the previous output; nil: keep nothing
+	in      *inputs // this build's; nil: keep nothing, note nothing
+	global  sum     // the site-wide data an export reads
+	was     openDataManifest
+	program sum
+	mu      sync.Mutex
+	now     openDataManifest
+}
+
+// newOpenDataKeeper reads the previous build's open data manifest from
+// prev (nil, or none: nothing is kept; a damaged one is ignored). in are
+// the inputs of this build (nil: none known, nothing is kept or noted),
+// whose open data is made from the public directory d with links to base
+// on the day today.
+func newOpenDataKeeper(prev fs.FS, in *inputs, d *model.Directory, base string, today model.Date) *openDataKeeper {
+	k := &openDataKeeper{now: openDataManifest{HSDS: map[string]*hsdsRecord{}}}
+	program, err := programSum()
+	if err != nil || in == nil {
+		return k
+	}
+	// What a share reads besides its own file (export.Source), and the
+	// site-wide data a file is decoded with (the default language).
+	global, err := fingerprint(d.Site, d.Languages, d.Districts, base, today)
+	if err != nil {
+		return k
+	}
+	k.in, k.global, k.program, k.now.Program = in, global, program, program
+	if prev == nil {
+		return k
+	}
+	b, err := fs.ReadFile(prev, OpenDataManifestName)
+	if err != nil || json.Unmarshal(b, &k.was) != nil || k.was.Program != program {
+		return k
+	}
+	k.prev = prev
+	return k
+}
+
+// shareFile names the data file of a share as inputs.Files does.
+func shareFile(src export.Source) string {
+	if src.Courses {
+		return site.CourseFile(src.ID)
+	}
+	return site.ProviderFile(src.ID)
+}
+
+// previous is what a build read of one previous export (an HSDS export
+// or the dump): its files, each as that build wrote it.
+type previous struct {
+	files map[string][]byte // output name → its bytes
+	sums  map[string]sum    // output name → SHA-256
+}
+
+// same reports whether data is the previous file name byte for byte (nil
+// p: none), and its SHA-256 if so: such a file is kept (linked), not
+// written or hashed again. After a one-provider change, most of the HSDS
+// files are: an office's phone number is in locations.json alone.
+func (p *previous) same(name string, data []byte) (sum, bool) {
+	if p == nil {
+		return sum{}, false
+	}
+	b, ok := p.files[name]
+	if !ok || !bytes.Equal(b, data) {
+		return sum{}, false
+	}
+	return p.sums[name], true
+}
+
+// sum returns the SHA-256 of a file this build made, taken from p if
+// the file is the same as before.
+func (p *previous) sum(name string, data []byte) sum {
+	if s, ok := p.same(name, data); ok {
+		return s
+	}
+	return sha256.Sum256(data)
+}
+
+// hsds returns lang's previous export (nil if none can be kept: other
+// site-wide inputs, a file missing or not as that build wrote it) and
+// what export.EncodeHSDS may keep of it, for shares of sources (nil:
+// nothing).
+func (k *openDataKeeper) hsds(lang string, sources []export.Source) (*previous, func(i int) ([4][]byte, bool)) {
+	rec := k.was.HSDS[lang]
+	if k.prev == nil || rec == nil || rec.Global != k.global {
+		return nil, nil
+	}
+	p := &previous{files: map[string][]byte{}, sums: map[string]sum{}}
+	var files [4][]byte
+	for j, name := range export.HSDSFileNames {
+		full := hsdsDir(lang) + name
+		if files[j] = k.read(full, rec.Files[name]); files[j] == nil {
+			return nil, nil
+		}
+		p.files[full], p.sums[full] = files[j], rec.Files[name]
+	}
+	return p, func(i int) ([4][]byte, bool) {
+		var out [4][]byte
+		name := shareFile(sources[i])
+		sh, ok := rec.Shares[name]
+		if !ok || sh.Sum != k.in.Files[name] {
+			return out, false
+		}
+		for j, s := range sh.Spans {
+			if out[j], ok = cut(files[j], s); !ok {
+				return out, false
+			}
+		}
+		return out, true
+	}
+}
+
+// hsdsDir is the folder of lang's HSDS export in the output.
+func hsdsDir(lang string) string { return "data/hsds/" + lang + "/" }
+
+// read returns the file name of the previous output if its SHA-256 is
+// want, else nil.
+func (k *openDataKeeper) read(name string, want sum) []byte {
+	b, err := fs.ReadFile(k.prev, name)
+	if err != nil || sha256.Sum256(b) != want {
+		return nil
+	}
+	return b
+}
+
+// cut returns the span s (offset, length) of b, if b has it.
+func cut(b []byte, s [2]int) ([]byte, bool) {
+	off, n := s[0], s[1]
+	if off < 0 || n < 0 || off > len(b)-n {
+		return nil, false // not what that build wrote
+	}
+	return b[off : off+n], true
+}
+
+// dump returns the previous dump (nil if none can be kept) and what
+// export.EncodeDump may keep of it, for entries of sources (nil: nothing).
+func (k *openDataKeeper) dump(sources []export.Source) (*previous, func(i int) ([]byte, bool)) {
+	rec := k.was.Dump
+	if k.prev == nil || rec == nil || rec.Global != k.global {
+		return nil, nil
+	}
+	b := k.read(dumpName, rec.File)
+	if b == nil {
+		return nil, nil
+	}
+	return &previous{files: map[string][]byte{dumpName: b}, sums: map[string]sum{dumpName: rec.File}}, func(i int) ([]byte, bool) {
+		name := shareFile(sources[i])
+		sh, ok := rec.Shares[name]
+		if !ok || sh.Sum != k.in.Files[name] {
+			return nil, false
+		}
+		return cut(b, sh.Span)
+	}
+}
+
+// dumpName is the dump's file in the output.
+const dumpName = "data/directory.json"
+
+// madeDump notes this build's dump: its bytes and the spans of the
+// entries of sources.
+func (k *openDataKeeper) madeDump(sources []export.Source, b []byte, spans []export.Span, prev *previous) {
+	if k.in == nil {
+		return
+	}
+	rec := &dumpRecord{Global: k.global, File: prev.sum(dumpName, b), Shares: make(map[string]dumpShare, len(sources))}
+	for i, src := range sources {
+		name := shareFile(src)
+		rec.Shares[name] = dumpShare{Sum: k.in.Files[name], Span: [2]int{spans[i].Off, spans[i].Len}}
+	}
+	k.mu.Lock()
+	k.now.Dump = rec
+	k.mu.Unlock()
+}
+
+// made notes lang's export of this build: its files (the same as prev's
+// or not) and the spans of the shares of sources.
+func (k *openDataKeeper) made(lang string, sources []export.Source, files map[string][]byte, spans [][4]export.Span, prev *previous) {
+	if k.in == nil {
+		return
+	}
+	rec := &hsdsRecord{Global: k.global, Files: map[string]sum{}, Shares: make(map[string]hsdsShare, len(sources))}
+	for _, name := range export.HSDSFileNames {
+		rec.Files[name] = prev.sum(hsdsDir(lang)+name, files[name])
+	}
+	for i, src := range sources {
+		name := shareFile(src)
+		sh := hsdsShare{Sum: k.in.Files[name]}
+		for j, s := range spans[i] {
+			sh.Spans[j] = [2]int{s.Off, s.Len}
+		}
+		rec.Shares[name] = sh
+	}
+	k.mu.Lock()
+	k.now.HSDS[lang] = rec
+	k.mu.Unlock()
+}
+
+// write writes this build's open data manifest to w (none without
+// inputs).
+func (k *openDataKeeper) write(w Writer) error {
+	if k.in == nil {
+		return nil
+	}
+	b, err := json.Marshal(k.now)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(OpenDataManifestName, b)
+}

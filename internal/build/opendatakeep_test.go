@@ -1,0 +1,156 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"maps"
+	"os"
+	"testing"
+	"testing/fstest"
+
+	"github.com/wegweiser-de/wegweiser/internal/export"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// TestOpenDataKeeper checks what a build keeps of the previous output's
+// HSDS exports (openDataKeeper): after one data file changed, every other
+// file's share and not that one; nothing when a file of the export is not
+// as the previous build wrote it, or the day (which courses run) is
+// another; and a share whose span in the manifest lies outside its file
+// is made again, not read out of bounds. That the files made so equal a
+// full build's is TestIncrementalRebuild's and TestKeptPagesLinked's.
+func TestOpenDataKeeper(t *testing.T) {
+	snap, problems := load.Reload(os.DirFS("../.."), load.Options{Now: testToday}, nil)
+	if snap == nil {
+		t.Fatal(problems)
+	}
+	d := snap.Dir.Public()
+	today := model.DateOf(testToday)
+	sources := export.Sources(d)
+	in := &inputs{Files: map[string]sum{}}
+	for _, src := range sources {
+		in.Files[shareFile(src)] = sha256.Sum256([]byte(shareFile(src)))
+	}
+	// A first build: nothing to keep; its export and manifest are the
+	// previous output of the builds below.
+	first := newOpenDataKeeper(nil, in, d, "", today)
+	prev := fstest.MapFS{}
+	for _, lang := range []string{"de", "ar"} {
+		if _, kept := first.hsds(lang, sources); kept != nil {
+			t.Fatalf("%s: something kept without a previous output", lang)
+		}
+		files, spans := export.EncodeHSDS(d, lang, "", today, nil)
+		first.made(lang, sources, files, spans, nil)
+		for name, b := range files {
+			prev["data/hsds/"+lang+"/"+name] = &fstest.MapFile{Data: b}
+		}
+	}
+	dump, dumpSpans := export.EncodeDump(d, testToday, License(d), nil)
+	first.madeDump(sources, dump, dumpSpans, nil)
+	prev[dumpName] = &fstest.MapFile{Data: dump}
+	var w memWriter
+	if err := first.write(&w); err != nil {
+		t.Fatal(err)
+	}
+	prev[OpenDataManifestName] = &fstest.MapFile{Data: w.files[OpenDataManifestName]}
+
+	changed := shareFile(sources[1])
+	next := &inputs{Files: maps.Clone(in.Files)}
+	next.Files[changed] = sha256.Sum256([]byte("changed"))
+	keptOf := func(fsys fstest.MapFS, in *inputs, day model.Date, lang string) (kept []string) {
+		t.Helper()
+		k := newOpenDataKeeper(fsys, in, d, "", day)
+		_, f := k.hsds(lang, sources)
+		if f == nil {
+			return nil
+		}
+		for i, src := range sources {
+			if b, ok := f(i); ok {
+				kept = append(kept, shareFile(src))
+				// The bytes kept are the share as made anew.
+				files, spans := export.EncodeHSDS(d, lang, "", day, nil)
+				for j, name := range export.HSDSFileNames {
+					s := spans[i][j]
+					if !bytes.Equal(b[j], files[name][s.Off:s.Off+s.Len]) {
+						t.Errorf("%s %s: the share of %s kept is not as made anew", lang, name, shareFile(src))
+					}
+				}
+			}
+		}
+		return kept
+	}
+	for _, lang := range []string{"de", "ar"} {
+		kept := keptOf(prev, next, today, lang)
+		if len(kept) != len(sources)-1 {
+			t.Errorf("%s: kept %d shares of %d, want all but the changed file's", lang, len(kept), len(sources))
+		}
+		for _, name := range kept {
+			if name == changed {
+				t.Errorf("%s: the changed file's share (%s) was kept", lang, changed)
+			}
+		}
+	}
+	if kept := keptOf(prev, next, model.DateOf(testToday.AddDate(0, 0, 1)), "de"); kept != nil {
+		t.Errorf("on another day, kept %d shares (courses that ended are left out)", len(kept))
+	}
+	edited := maps.Clone(prev)
+	b := bytes.Clone(prev["data/hsds/de/services.json"].Data)
+	b[len(b)/2] ^= 1
+	edited["data/hsds/de/services.json"] = &fstest.MapFile{Data: b}
+	if kept := keptOf(edited, next, today, "de"); kept != nil {
+		t.Errorf("with services.json edited since, kept %d shares", len(kept))
+	}
+	if kept := keptOf(edited, next, today, "ar"); len(kept) != len(sources)-1 {
+		t.Errorf("ar: kept %d shares, want all but one (only the German export was edited)", len(kept))
+	}
+
+	// The dump: every entry but the changed file's, nothing when the
+	// file is not as written.
+	keptDump := func(fsys fstest.MapFS) (kept int) {
+		_, f := newOpenDataKeeper(fsys, next, d, "", today).dump(sources)
+		if f == nil {
+			return -1
+		}
+		for i, src := range sources {
+			if b, ok := f(i); ok {
+				kept++
+				s := dumpSpans[i]
+				if shareFile(src) == changed || !bytes.Equal(b, dump[s.Off:s.Off+s.Len]) {
+					t.Errorf("dump: kept %s's entry: %.40q", shareFile(src), b)
+				}
+			}
+		}
+		return kept
+	}
+	if n := keptDump(prev); n != len(sources)-1 {
+		t.Errorf("dump: kept %d entries of %d, want all but the changed file's", n, len(sources))
+	}
+	_, f := newOpenDataKeeper(prev, next, d, "", model.DateOf(testToday.AddDate(0, 0, 1))).dump(sources)
+	if f != nil {
+		t.Errorf("dump: entries kept on another day (the site-wide data a file is decoded with may differ)")
+	}
+	edited = maps.Clone(prev)
+	edited[dumpName] = &fstest.MapFile{Data: append(bytes.Clone(dump), ' ')}
+	if n := keptDump(edited); n != -1 {
+		t.Errorf("dump: with directory.json edited since, kept %d entries", n)
+	}
+
+	// A span outside its file.
+	var m openDataManifest
+	if err := json.Unmarshal(w.files[OpenDataManifestName], &m); err != nil {
+		t.Fatal(err)
+	}
+	other := shareFile(sources[0])
+	sh := m.HSDS["de"].Shares[other]
+	sh.Spans[1] = [2]int{1 << 40, 10}
+	m.HSDS["de"].Shares[other] = sh
+	broken := maps.Clone(prev)
+	mb, _ := json.Marshal(m)
+	broken[OpenDataManifestName] = &fstest.MapFile{Data: mb}
+	kept := keptOf(broken, next, today, "de")
+	if len(kept) != len(sources)-2 {
+		t.Errorf("with a span out of bounds, kept %d shares of %d, want all but that one and the changed", len(kept), len(sources))
+	}
+}
