@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/export"
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -37,7 +38,8 @@ type dumpRecord struct {
 	// site-wide data, but a file is decoded with it (a text given as a
 	// plain string is in the default language).
 	Global sum                  `json:"global"`
-	File   sum                  `json:"file"`   // SHA-256
+	File   sum                  `json:"file"` // SHA-256
+	Size   int64                `json:"size"`
 	Shares map[string]dumpShare `json:"shares"` // data file → its entry
 }
 
@@ -52,6 +54,7 @@ type dumpShare struct {
 type hsdsRecord struct {
 	Global sum                  `json:"global"` // the site-wide data the export reads (openDataKeeper.global)
 	Files  map[string]sum       `json:"files"`  // name below data/hsds/{lang}/ → SHA-256
+	Sizes  map[string]int64     `json:"sizes"`  // and → size
 	Shares map[string]hsdsShare `json:"shares"` // data file (site.ProviderFile, site.CourseFile) → its share
 }
 
@@ -70,6 +73,7 @@ type openDataKeeper struct {
 	in      *inputs // this build's; nil: keep nothing, note nothing
 	global  sum     // the site-wide data an export reads
 	was     openDataManifest
+	since   time.Time // when the previous build wrote its manifest (zero: not known)
 	program sum
 	mu      sync.Mutex
 	now     openDataManifest
@@ -101,6 +105,9 @@ func newOpenDataKeeper(prev fs.FS, in *inputs, d *model.Directory, base string, 
 		return k
 	}
 	k.prev = prev
+	if fi, err := fs.Stat(prev, OpenDataManifestName); err == nil {
+		k.since = fi.ModTime()
+	}
 	return k
 }
 
@@ -156,7 +163,7 @@ func (k *openDataKeeper) hsds(lang string, sources []export.Source) (*previous, 
 	var files [4][]byte
 	for j, name := range export.HSDSFileNames {
 		full := hsdsDir(lang) + name
-		if files[j] = k.read(full, rec.Files[name]); files[j] == nil {
+		if files[j] = k.read(full, rec.Files[name], rec.Sizes[name]); files[j] == nil {
 			return nil, nil
 		}
 		p.files[full], p.sums[full] = files[j], rec.Files[name]
@@ -180,11 +187,22 @@ func (k *openDataKeeper) hsds(lang string, sources []export.Source) (*previous, 
 // hsdsDir is the folder of lang's HSDS export in the output.
 func hsdsDir(lang string) string { return "data/hsds/" + lang + "/" }
 
-// read returns the file name of the previous output if its SHA-256 is
-// want, else nil.
-func (k *openDataKeeper) read(name string, want sum) []byte {
+// read returns the file name of the previous output if it is as that
+// build wrote it (SHA-256 want, size bytes), else nil. Like a kept page
+// (sameFile), a regular file of that size modified before the previous
+// manifest was written is taken as it is without hashing it (at national
+// scale 600 MB, a CPU-second); any other is hashed.
+func (k *openDataKeeper) read(name string, want sum, size int64) []byte {
+	fi, err := fs.Lstat(k.prev, name) // a symbolic link is not taken on its target's word
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
 	b, err := fs.ReadFile(k.prev, name)
-	if err != nil || sha256.Sum256(b) != want {
+	if err != nil {
+		return nil
+	}
+	stamped := size > 0 && fi.Size() == size && int64(len(b)) == size && !k.since.IsZero() && fi.ModTime().Before(k.since)
+	if !stamped && sha256.Sum256(b) != want {
 		return nil
 	}
 	return b
@@ -206,7 +224,7 @@ func (k *openDataKeeper) dump(sources []export.Source) (*previous, func(i int) (
 	if k.prev == nil || rec == nil || rec.Global != k.global {
 		return nil, nil
 	}
-	b := k.read(dumpName, rec.File)
+	b := k.read(dumpName, rec.File, rec.Size)
 	if b == nil {
 		return nil, nil
 	}
@@ -229,7 +247,7 @@ func (k *openDataKeeper) madeDump(sources []export.Source, b []byte, spans []exp
 	if k.in == nil {
 		return
 	}
-	rec := &dumpRecord{Global: k.global, File: prev.sum(dumpName, b), Shares: make(map[string]dumpShare, len(sources))}
+	rec := &dumpRecord{Global: k.global, File: prev.sum(dumpName, b), Size: int64(len(b)), Shares: make(map[string]dumpShare, len(sources))}
 	for i, src := range sources {
 		name := shareFile(src)
 		rec.Shares[name] = dumpShare{Sum: k.in.Files[name], Span: [2]int{spans[i].Off, spans[i].Len}}
@@ -245,9 +263,9 @@ func (k *openDataKeeper) made(lang string, sources []export.Source, files map[st
 	if k.in == nil {
 		return
 	}
-	rec := &hsdsRecord{Global: k.global, Files: map[string]sum{}, Shares: make(map[string]hsdsShare, len(sources))}
+	rec := &hsdsRecord{Global: k.global, Files: map[string]sum{}, Sizes: map[string]int64{}, Shares: make(map[string]hsdsShare, len(sources))}
 	for _, name := range export.HSDSFileNames {
-		rec.Files[name] = prev.sum(hsdsDir(lang)+name, files[name])
+		rec.Files[name], rec.Sizes[name] = prev.sum(hsdsDir(lang)+name, files[name]), int64(len(files[name]))
 	}
 	for i, src := range sources {
 		name := shareFile(src)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/export"
 	"github.com/wegweiser-de/wegweiser/internal/load"
@@ -135,6 +136,38 @@ func TestOpenDataKeeper(t *testing.T) {
 	edited[dumpName] = &fstest.MapFile{Data: append(bytes.Clone(dump), ' ')}
 	if n := keptDump(edited); n != -1 {
 		t.Errorf("dump: with directory.json edited since, kept %d entries", n)
+	}
+
+	// A file of the recorded size modified before the manifest was
+	// written is taken on its stamp, not hashed: kept even with a wrong
+	// SHA-256 in the manifest; modified later, or of another size, it is
+	// hashed and not kept.
+	written := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	stamped := fstest.MapFS{}
+	for name, f := range prev {
+		stamped[name] = &fstest.MapFile{Data: f.Data, ModTime: written}
+	}
+	var wrong openDataManifest
+	if err := json.Unmarshal(w.files[OpenDataManifestName], &wrong); err != nil {
+		t.Fatal(err)
+	}
+	wrong.HSDS["de"].Files["services.json"] = sum{}
+	wb, _ := json.Marshal(wrong)
+	stamped[OpenDataManifestName] = &fstest.MapFile{Data: wb, ModTime: written.Add(time.Second)}
+	if kept := keptOf(stamped, next, today, "de"); len(kept) != len(sources)-1 {
+		t.Errorf("stamped before the manifest: kept %d shares of %d, want all but the changed", len(kept), len(sources))
+	}
+	later := maps.Clone(stamped)
+	later["data/hsds/de/services.json"] = &fstest.MapFile{Data: stamped["data/hsds/de/services.json"].Data, ModTime: written.Add(2 * time.Second)}
+	if kept := keptOf(later, next, today, "de"); kept != nil {
+		t.Errorf("modified after the manifest, the file was not hashed: kept %d shares", len(kept))
+	}
+	wrong.HSDS["de"].Sizes["services.json"]++
+	wb, _ = json.Marshal(wrong)
+	resized := maps.Clone(stamped)
+	resized[OpenDataManifestName] = &fstest.MapFile{Data: wb, ModTime: written.Add(time.Second)}
+	if kept := keptOf(resized, next, today, "de"); kept != nil {
+		t.Errorf("of another size than recorded, the file was not hashed: kept %d shares", len(kept))
 	}
 
 	// A span outside its file.
