@@ -185,3 +185,24 @@ func BenchmarkOpenDataKept(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSearchFingerprint measures what deciding whether a language's
+// search index can be kept costs (searchKeeper.fingerprint over the
+// German documents) on the directory in $WEGWEISER_BENCH_SOURCE:
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench SearchFingerprint -benchmem ./internal/build
+func BenchmarkSearchFingerprint(b *testing.B) {
+	cfg, snap, problems := benchSource(b)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := search.Documents(st.graph, st.strs, "de")
+	labels := search.Labels(st.graph, st.strs, "de")
+	sk := newSearchKeeper(nil, discard{})
+	for b.Loop() {
+		if _, ok := sk.fingerprint("de", docs, labels); !ok {
+			b.Fatal("no fingerprint")
+		}
+	}
+}
