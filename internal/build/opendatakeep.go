@@ -67,7 +67,7 @@ type hsdsShare struct {
 }
 
 // openDataKeeper keeps the shares of the previous output's HSDS exports
-// whose inputs are the same, and notes this build's.
+// and dump whose inputs are the same, and notes this build's.
 type openDataKeeper struct {
 	prev    fs.FS   // the previous output; nil: keep nothing
 	in      *inputs // this build's; nil: keep nothing, note nothing
