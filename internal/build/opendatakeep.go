@@ -69,14 +69,13 @@ type hsdsShare struct {
 // openDataKeeper keeps the shares of the previous output's HSDS exports
 // and dump whose inputs are the same, and notes this build's.
 type openDataKeeper struct {
-	prev    fs.FS   // the previous output; nil: keep nothing
-	in      *inputs // this build's; nil: keep nothing, note nothing
-	global  sum     // the site-wide data an export reads
-	was     openDataManifest
-	since   time.Time // when the previous build wrote its manifest (zero: not known)
-	program sum
-	mu      sync.Mutex
-	now     openDataManifest
+	prev   fs.FS   // the previous output; nil: keep nothing
+	in     *inputs // this build's; nil: keep nothing, note nothing
+	global sum     // the site-wide data an export reads
+	was    openDataManifest
+	since  time.Time // when the previous build wrote its manifest (zero: not known)
+	mu     sync.Mutex
+	now    openDataManifest
 }
 
 // newOpenDataKeeper reads the previous build's open data manifest from
@@ -96,7 +95,7 @@ func newOpenDataKeeper(prev fs.FS, in *inputs, d *model.Directory, base string, 
 	if err != nil {
 		return k
 	}
-	k.in, k.global, k.program, k.now.Program = in, global, program, program
+	k.in, k.global, k.now.Program = in, global, program
 	if prev == nil {
 		return k
 	}

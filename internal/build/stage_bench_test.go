@@ -40,17 +40,23 @@ func BenchmarkStage(b *testing.B) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench OpenData -benchmem -count 5 ./internal/build
 func BenchmarkOpenData(b *testing.B) {
-	cfg, snap, problems := benchSource(b)
-	top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg, _, st := benchStage(b)
 	for b.Loop() {
 		if _, err := writeOpenData(b.Context(), st.public, st.strs, cfg, 0, st.base, discard{}, newOpenDataKeeper(nil, nil, nil, "", model.Date{})); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchStage loads the directory of $WEGWEISER_BENCH_SOURCE (see
+// benchSource) and makes its stage once, for benchmarks of what follows.
+func benchStage(b *testing.B) (Config, *load.Snapshot, *stage) {
+	cfg, snap, problems := benchSource(b)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cfg, snap, st
 }
 
 // benchSource loads the directory of $WEGWEISER_BENCH_SOURCE, or the
@@ -78,11 +84,7 @@ func benchSource(b *testing.B) (Config, *load.Snapshot, diag.List) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench FirstSearch ./internal/build
 func BenchmarkFirstSearch(b *testing.B) {
-	cfg, snap, problems := benchSource(b)
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, _, st := benchStage(b)
 	queries := map[string][]string{
 		"de": {"integrationskurs", "integrationskurs kinder", "beratung arabisch", "beratung arabisch jmd", "sprachkurs",
 			"sprachkurs abends", "anerkennung", "anerkennung ausbildung", "wohnung", "wohnung familie"},
@@ -140,11 +142,7 @@ func BenchmarkFirstSearch(b *testing.B) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench Inputs -benchmem ./internal/build
 func BenchmarkInputs(b *testing.B) {
-	cfg, snap, problems := benchSource(b)
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, snap, st := benchStage(b)
 	for b.Loop() {
 		if _, err := st.inputs(snap); err != nil {
 			b.Fatal(err)
@@ -158,12 +156,7 @@ func BenchmarkInputs(b *testing.B) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench OpenDataKept -benchmem ./internal/build
 func BenchmarkOpenDataKept(b *testing.B) {
-	cfg, snap, problems := benchSource(b)
-	top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg, snap, st := benchStage(b)
 	in, err := st.inputs(snap)
 	if err != nil {
 		b.Fatal(err)
@@ -192,11 +185,7 @@ func BenchmarkOpenDataKept(b *testing.B) {
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench SearchFingerprint -benchmem ./internal/build
 func BenchmarkSearchFingerprint(b *testing.B) {
-	cfg, snap, problems := benchSource(b)
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, _, st := benchStage(b)
 	docs := search.Documents(st.graph, st.strs, "de")
 	labels := search.Labels(st.graph, st.strs, "de")
 	sk := newSearchKeeper(nil, discard{})
