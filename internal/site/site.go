@@ -188,10 +188,12 @@ func New(dir *model.Directory, opts Options) (*Site, error) {
 func (s *Site) indexKeys() {
 	s.keys = map[string]int{}
 	if langs := s.Dir.Site.Languages; len(langs) > 0 {
+		// The first language's block: up to the next language's, or
+		// to the easy-to-read edition's (after the last language).
 		start := s.blocks[langs[0]]
-		end := len(s.Pages)
-		if len(langs) > 1 {
-			end = s.blocks[langs[1]]
+		end := start
+		for end < len(s.Pages) && s.Pages[end].Lang == langs[0] {
+			end++
 		}
 		s.keys = make(map[string]int, end-start)
 		for i, p := range s.Pages[start:end] {

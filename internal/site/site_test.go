@@ -172,15 +172,24 @@ func TestReservedPaths(t *testing.T) {
 // TestLookup finds every page of the example by the path it is written
 // to, and nothing else.
 func TestLookup(t *testing.T) {
-	s := example(t)
-	for _, p := range s.Pages {
-		if got := s.Lookup(p.Path()); got != p {
-			t.Errorf("Lookup(%q) = %v, want the page of kind %s", p.Path(), got, p.Kind)
+	for _, langs := range [][]string{nil, {"de"}} { // the example's languages; German alone, then Leichte Sprache
+		s := example(t)
+		if langs != nil {
+			s.Dir.Site.Languages = langs
+			var err error
+			if s, err = New(s.Dir, Options{Today: today}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	for _, name := range []string{"", "de/", "de/index.htm", "xx/index.html", "de/districts/nowhere/index.html", "de/districts/index.html/index.html", "favicon.ico", "de/../index.html"} {
-		if got := s.Lookup(name); got != nil {
-			t.Errorf("Lookup(%q) = page %s %q, want none", name, got.Lang, got.Key)
+		for _, p := range s.Pages {
+			if got := s.Lookup(p.Path()); got != p {
+				t.Errorf("languages %v: Lookup(%q) = %v, want the page of kind %s", langs, p.Path(), got, p.Kind)
+			}
+		}
+		for _, name := range []string{"", "de/", "de/index.htm", "xx/index.html", "de/districts/nowhere/index.html", "de/districts/index.html/index.html", "favicon.ico", "de/../index.html"} {
+			if got := s.Lookup(name); got != nil {
+				t.Errorf("languages %v: Lookup(%q) = page %s %q, want none", langs, name, got.Lang, got.Key)
+			}
 		}
 	}
 }
