@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
 // setLinks finds the links to advisor sets by district in a page.
@@ -52,20 +54,7 @@ func TestAdvisorDistricts(t *testing.T) {
 
 	// The example with ten more districts, an office with an advisor in
 	// each: 31 district sets.
-	src, edit := smallExample(t)
-	edit("data/site.yaml", "languages: ["+strings.Join(smallLanguages, ", ")+"]", "languages: [de]")
-	var districts, provider strings.Builder
-	provider.WriteString("id: weit-weg\nname: Weit weg e. V.\noffices:\n")
-	var advisors strings.Builder
-	for i := range 10 {
-		fmt.Fprintf(&districts, "- id: weit-%d\n  number: %d\n  name: Weit %d\n  postal_codes: [\"8190%d\"]\n", i, 100+i, i, i)
-		fmt.Fprintf(&provider, "  - id: weit-buero-%d\n    name: Büro Weit %d\n    address: {street: Weg %d, postal_code: \"8190%d\", city: München}\n    district: weit-%d\n    phone: \"089 555-%d\"\n", i, i, i+1, i, i, i)
-		fmt.Fprintf(&advisors, "  - id: weit-berater-%d\n    name: Berater Weit %d\n    office: weit-buero-%d\n    programs: [mbe]\n    languages: [de, ar]\n", i, i, i)
-	}
-	appendTo(t, filepath.Join(src, "data/districts.yaml"), districts.String())
-	if err := os.WriteFile(filepath.Join(src, "data/providers/weit-weg.yaml"), []byte(provider.String()+"advisors:\n"+advisors.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	src, _ := wideExample(t, "de")
 	var w memWriter
 	res, err := Build(context.Background(), Config{Source: os.DirFS(src), Now: testToday}, &w)
 	if err != nil {
@@ -96,6 +85,33 @@ func TestAdvisorDistricts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wideExample is the example in the languages given with ten more
+// districts, weit-0 … weit-9, and a provider (data/providers/weit-weg.yaml)
+// with an office in each (weit-buero-i, phone "089 555-i") and an advisor
+// there speaking German and Arabic (weit-berater-i): a site with more
+// districts than one page lists (site.DistrictsOnOnePage).
+func wideExample(t *testing.T, langs ...string) (dir string, edit func(file, old, new string)) {
+	t.Helper()
+	src, edit := smallExample(t)
+	edit("data/site.yaml", "languages: ["+strings.Join(smallLanguages, ", ")+"]", "languages: ["+strings.Join(langs, ", ")+"]")
+	var districts, provider strings.Builder
+	provider.WriteString("id: weit-weg\nname: Weit weg e. V.\noffices:\n")
+	var advisors strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&districts, "- id: weit-%d\n  number: %d\n  name: Weit %d\n  postal_codes: [\"8190%d\"]\n", i, 100+i, i, i)
+		fmt.Fprintf(&provider, "  - id: weit-buero-%d\n    name: Büro Weit %d\n    address: {street: Weg %d, postal_code: \"8190%d\", city: München}\n    district: weit-%d\n    phone: \"089 555-%d\"\n", i, i, i+1, i, i, i)
+		fmt.Fprintf(&advisors, "  - id: weit-berater-%d\n    name: Berater Weit %d\n    office: weit-buero-%d\n    programs: [mbe]\n    languages: [de, ar]\n", i, i, i)
+	}
+	appendTo(t, filepath.Join(src, "data/districts.yaml"), districts.String())
+	if err := os.WriteFile(filepath.Join(src, "data/providers/weit-weg.yaml"), []byte(provider.String()+"advisors:\n"+advisors.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n := 21 + 10; n <= site.DistrictsOnOnePage {
+		t.Fatalf("the wide example has %d districts, not more than site.DistrictsOnOnePage", n)
+	}
+	return src, edit
 }
 
 // appendTo appends text to the file at path.

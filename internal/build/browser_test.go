@@ -455,6 +455,18 @@ func TestBrowser(t *testing.T) {
 	ipaths := []string{"/de/refer/", "/de/quality/", "/de/advisors/", "/ar/refer/", "/ar/offices/caritas-mbe-maxvorstadt/"}
 	results = append(results, checkPages(t, node, chromium, dir, isrv.URL, ipaths, noAxe(ipaths))...)
 	paths = append(paths, ipaths...)
+	// A site with more districts than one page lists: a language's page
+	// lists its districts, each with a page of its own (the example has
+	// too few).
+	wide, _ := wideExample(t, "de", "ar", "uk")
+	var ww memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS(wide), Now: testToday}, &ww); err != nil {
+		t.Fatal(err)
+	}
+	wsrv := serveFiles(t, ww.files)
+	wpaths := []string{"/de/languages/ar/", "/ar/languages/ar/", "/uk/languages/ar/neuhausen-nymphenburg/", "/ar/languages/ar/neuhausen-nymphenburg/"}
+	results = append(results, checkPages(t, node, chromium, dir, wsrv.URL, wpaths, nil)...)
+	paths = append(paths, wpaths...)
 	if len(results) != len(paths) {
 		t.Fatalf("%d results for %d pages", len(results), len(paths))
 	}

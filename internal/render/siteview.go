@@ -151,6 +151,53 @@ func (sv *SiteView) LanguageOffices(code string) []site.DistrictGroup {
 	return sv.s.LanguageOffices(code)
 }
 
+// LanguageByDistrict reports whether the language pages list districts,
+// each with a page of its own, rather than every entry.
+func (sv *SiteView) LanguageByDistrict() bool { return sv.s.LanguageByDistrict() }
+
+// LanguageDistricts returns the districts where a language has entries,
+// each with its entries. It records the districts and how many entries
+// each has (a value); a district's entries record more when a template
+// reads them (LanguageDistrictView.Entries).
+func (sv *SiteView) LanguageDistricts(code string) []LanguageDistrictView {
+	list := sv.s.LanguageDistrictsReads(code, sv.reads)
+	out := make([]LanguageDistrictView, len(list))
+	for i, ld := range list {
+		out[i] = LanguageDistrictView{ld: ld, reads: sv.reads}
+	}
+	return out
+}
+
+// LanguageDistrictView is a district in a language's list of districts
+// (SiteView.LanguageDistricts): its district, page and size come with the
+// list; its entries record their files.
+type LanguageDistrictView struct {
+	ld    *site.LanguageDistrict
+	reads *site.Reads
+}
+
+// District is the district.
+func (v LanguageDistrictView) District() *model.District { return v.ld.District }
+
+// Key returns the page key of the language in the district.
+func (v LanguageDistrictView) Key() string { return v.ld.Key() }
+
+// Count returns the number of entries.
+func (v LanguageDistrictView) Count() int { return v.ld.Count() }
+
+// Entries returns the language's entries in the district.
+func (v LanguageDistrictView) Entries() *site.LanguageDistrict {
+	v.reads.Data(v.ld)
+	return v.ld
+}
+
+// LanguageAll returns a language's offers, advisors and courses.
+func (sv *SiteView) LanguageAll(code string) *site.LanguageDistrict {
+	sv.reads.AllProviders()
+	sv.reads.AllCourses()
+	return sv.s.LanguageAll(code)
+}
+
 // LanguageAdvisors returns the advisors who speak a language.
 func (sv *SiteView) LanguageAdvisors(code string) []*model.Advisor {
 	sv.reads.AllProviders()

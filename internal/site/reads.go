@@ -28,7 +28,8 @@ type Reads struct {
 	Courses    bool            `json:"courses,omitempty"`    // all course files (data/courses/)
 	Files      map[string]bool `json:"files,omitempty"`      // ProviderFile and CourseFile names
 	// Values are values the site computes from all provider files (a
-	// finder result's ranking) that the page read, by name
+	// finder result's ranking), or from them and all course files (a
+	// language's entries in a district), that the page read, by name
 	// (Site.ValueSum), with a fingerprint of each: the page depends on the
 	// value, not on every file it was computed from.
 	Values map[string]string `json:"values,omitempty"`
@@ -51,7 +52,14 @@ func (r *Reads) AllProviders() {
 	if !r.Providers {
 		r.Providers = true
 		r.drop(providerPrefix)
-		r.Values = nil // computed from provider files
+		for name := range r.Values {
+			if !withCourses(name) {
+				delete(r.Values, name) // computed from provider files, which all were read
+			}
+		}
+		if len(r.Values) == 0 {
+			r.Values = nil
+		}
 	}
 }
 
@@ -107,10 +115,17 @@ func (r *Reads) file(name string) {
 	r.Files[name] = true
 }
 
+// withCourses reports whether the value named is computed from the course
+// files too, not from provider files only (a language's entries in a
+// district): reading every provider file does not cover it.
+func withCourses(name string) bool {
+	return strings.HasPrefix(name, languageDistrictValue) || strings.HasPrefix(name, languageDistrictsValue)
+}
+
 // value records that the page read the value of name, with fingerprint
 // sum.
 func (r *Reads) value(name, sum string) {
-	if r.Everything || r.Providers {
+	if r.Everything || r.Providers && !withCourses(name) {
 		return
 	}
 	if r.Values == nil {
@@ -145,8 +160,9 @@ func (r *Reads) Add(o *Reads) {
 // (Page.Data) or a value a template was given. Values the site makes from
 // one kind of file (course lists) read all files of that kind; an advisor
 // set reads its members (a value: which advisors, in order) and their
-// providers' files; site-wide values read nothing more; a value of a
-// type this function does not know reads Everything.
+// providers' files, and a language's entries in a district likewise (their
+// provider and course files); site-wide values read nothing more; a value
+// of a type this function does not know reads Everything.
 func (r *Reads) Data(x any) {
 	switch x := x.(type) {
 	case nil, string, *model.District, *model.Language, *model.Topic, *model.Page, *SearchNamesPage:
@@ -169,6 +185,20 @@ func (r *Reads) Data(x any) {
 			for _, a := range g.Advisors {
 				r.Provider(a.Provider)
 			}
+		}
+	case *LanguageDistrict:
+		r.value(languageDistrictValue+x.Language.Code+"/"+x.District.ID, x.sum)
+		for _, o := range x.Offices {
+			r.Provider(o.Provider)
+		}
+		for _, of := range x.Offers {
+			r.Provider(of.Provider)
+		}
+		for _, a := range x.Advisors {
+			r.Provider(a.Provider)
+		}
+		for _, c := range x.Courses {
+			r.CourseProvider(c.Provider)
 		}
 	case *Finding:
 		r.AllProviders()

@@ -24,27 +24,30 @@ import (
 
 // Page kinds; each is a template of the theme.
 const (
-	KindChooser    = "chooser" // the root language chooser, language-neutral
-	KindHome       = "home"
-	KindDistricts  = "districts"
-	KindDistrict   = "district"
-	KindLanguages  = "languages"
-	KindLanguage   = "language"
-	KindTopics     = "topics"
-	KindTopic      = "topic"
-	KindProviders  = "providers"
-	KindProvider   = "provider"
-	KindOffice     = "office"
-	KindOffer      = "offer"
-	KindCourses    = "courses"
-	KindCourseSet  = "courseset" // a filtered list of courses
-	KindCourse     = "course"
-	KindPass       = "pass"  // the printable guide of a district ("Wegweiser-Pass")
-	KindFlyer      = "flyer" // an office's one-page flyer to print, in the page's language, German and the office's languages
-	KindAdvisors   = "advisors"
-	KindProgram    = "program"    // the offices of one program (MBE or JMD)
-	KindStatistics = "statistics" // anonymous referral statistics, from an export file
-	KindAdvisorSet = "advisorset" // the advisors of one language, district or program
+	KindChooser   = "chooser" // the root language chooser, language-neutral
+	KindHome      = "home"
+	KindDistricts = "districts"
+	KindDistrict  = "district"
+	KindLanguages = "languages"
+	KindLanguage  = "language"
+	// KindLanguageDistrict is what a language has in one district, on a
+	// site whose language pages list districts (LanguageByDistrict).
+	KindLanguageDistrict = "languagedistrict"
+	KindTopics           = "topics"
+	KindTopic            = "topic"
+	KindProviders        = "providers"
+	KindProvider         = "provider"
+	KindOffice           = "office"
+	KindOffer            = "offer"
+	KindCourses          = "courses"
+	KindCourseSet        = "courseset" // a filtered list of courses
+	KindCourse           = "course"
+	KindPass             = "pass"  // the printable guide of a district ("Wegweiser-Pass")
+	KindFlyer            = "flyer" // an office's one-page flyer to print, in the page's language, German and the office's languages
+	KindAdvisors         = "advisors"
+	KindProgram          = "program"    // the offices of one program (MBE or JMD)
+	KindStatistics       = "statistics" // anonymous referral statistics, from an export file
+	KindAdvisorSet       = "advisorset" // the advisors of one language, district or program
 	// KindAdvisorDistricts lists the advisor sets by district, one link
 	// each: where a site has too many districts for every advisor page's
 	// filter to list them (see docs/site.md, "Advisor directory").
@@ -63,7 +66,7 @@ const (
 
 // Kinds returns every page kind: the theme has a template for each.
 func Kinds() []string {
-	return []string{KindChooser, KindHome, KindDistricts, KindDistrict, KindLanguages, KindLanguage,
+	return []string{KindChooser, KindHome, KindDistricts, KindDistrict, KindLanguages, KindLanguage, KindLanguageDistrict,
 		KindTopics, KindTopic, KindProviders, KindProvider, KindOffice, KindOffer,
 		KindCourses, KindCourseSet, KindCourse, KindAdvisors, KindAdvisorSet, KindAdvisorDistricts, KindOpenData, KindSearch, KindRefer, KindQuality,
 		KindProgram, KindStatistics, KindContent, KindNotFound, KindFind, KindFindLanguage, KindFindResult, KindPass, KindFlyer}
@@ -369,6 +372,11 @@ func (s *Site) paginate() error {
 	add(KindLanguages, "languages/", nil)
 	for _, code := range s.spoken {
 		add(KindLanguage, "languages/"+code+"/", d.Language(code))
+		if s.LanguageByDistrict() {
+			for _, ld := range s.LanguageDistricts(code) {
+				add(KindLanguageDistrict, ld.Key(), ld)
+			}
+		}
 	}
 	add(KindTopics, "topics/", nil)
 	for i := range d.Topics {

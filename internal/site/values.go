@@ -14,10 +14,12 @@ import (
 // data it then shows; a change to another provider's file renders it
 // again only if the list changes. Each name starts with one of these.
 const (
-	findingValue         = "finding:"          // a finder ranking: lang/district
-	districtOfficesValue = "district-offices:" // DistrictOffices: district/program
-	advisorSetValue      = "advisor-set:"      // one advisor set's members: by/value
-	advisorSetsValue     = "advisor-sets:"     // the advisor sets of a kind and their sizes: by
+	findingValue           = "finding:"            // a finder ranking: lang/district
+	districtOfficesValue   = "district-offices:"   // DistrictOffices: district/program
+	advisorSetValue        = "advisor-set:"        // one advisor set's members: by/value
+	advisorSetsValue       = "advisor-sets:"       // the advisor sets of a kind and their sizes: by
+	languageDistrictValue  = "language-district:"  // LanguageDistrictOf's entries: code/district
+	languageDistrictsValue = "language-districts:" // LanguageDistricts and their sizes: code
 )
 
 // Routed reports whether the value named in Reads.Values is made by the
@@ -49,6 +51,13 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		}
 	case strings.HasPrefix(name, advisorSetsValue):
 		sum = s.advisorSetsSum(name[len(advisorSetsValue):])
+	case strings.HasPrefix(name, languageDistrictValue):
+		code, district, _ := strings.Cut(name[len(languageDistrictValue):], "/")
+		if ld := s.LanguageDistrictOf(code, district); ld != nil {
+			sum = ld.sum
+		}
+	case strings.HasPrefix(name, languageDistrictsValue):
+		sum = s.languageDistrictsSum(name[len(languageDistrictsValue):])
 	}
 	return sum, sum != ""
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -26,7 +27,11 @@ func TestValueSums(t *testing.T) {
 		{"an advisor speaks one more language, in a district the set has", func(d *model.Directory) {
 			a := d.Advisor("caritas-ahmad-kraus")
 			a.Languages = append(slices.Clone(a.Languages), "ti")
-		}, []string{"advisor-set:language/ti", "advisor-sets:language"}},
+		}, []string{"advisor-set:language/ti", "advisor-sets:language", "language-districts:ti", "language-district:ti/obergiesing-fasangarten"}},
+		{"a course explained in one more language", func(d *model.Directory) {
+			c := d.Course("daa-general-2027-002") // in Neuhausen-Nymphenburg, which has offices where Arabic is spoken
+			c.SupportLanguages = append(slices.Clone(c.SupportLanguages), "ar")
+		}, []string{"language-districts:ar", "language-district:ar/neuhausen-nymphenburg"}},
 		{"an office serves one more district", func(d *model.Directory) {
 			o := d.Office("awo-mbe-ludwigsvorstadt")
 			o.Serves = append(slices.Clone(o.Serves), "laim")
@@ -53,6 +58,12 @@ func TestValueSums(t *testing.T) {
 					names = append(names, advisorSetValue+by+"/"+a.Value)
 				}
 			}
+			for _, code := range before.Spoken() {
+				names = append(names, languageDistrictsValue+code)
+				for _, ld := range before.LanguageDistricts(code) {
+					names = append(names, languageDistrictValue+code+"/"+ld.District.ID)
+				}
+			}
 			for _, name := range names {
 				was, ok := before.ValueSum(name)
 				now, ok2 := after.ValueSum(name)
@@ -64,5 +75,22 @@ func TestValueSums(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadsValuesWithCourses: reading every provider file covers the
+// values computed from provider files alone, not those computed from the
+// course files too (a language's entries in a district): they stay, and
+// are recorded after it.
+func TestReadsValuesWithCourses(t *testing.T) {
+	var r Reads
+	r.value(languageDistrictValue+"ar/laim", "1")
+	r.value(advisorSetValue+"language/ar", "2")
+	r.AllProviders()
+	r.value(languageDistrictsValue+"ar", "3")
+	r.value(findingValue+"ar/laim", "4")
+	want := map[string]string{languageDistrictValue + "ar/laim": "1", languageDistrictsValue + "ar": "3"}
+	if !maps.Equal(r.Values, want) {
+		t.Errorf("values %v, want %v", r.Values, want)
 	}
 }

@@ -1,0 +1,181 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+
+	"github.com/wegweiser-de/wegweiser/internal/model"
+)
+
+// DistrictsOnOnePage is how many districts a site may have for a
+// language's page to list everything in the language on one page. A
+// city's language page lists a few dozen offices, offers and courses; a
+// state's or the country's would list thousands (1.2 MB of HTML for
+// Arabic in the national benchmark data, more than a cheap phone should
+// be asked to open), so with more districts the language page lists the
+// districts, each with a page of its own (LanguageDistrict).
+const DistrictsOnOnePage = 30
+
+// LanguageByDistrict reports whether the language pages list districts,
+// each with a page of its own (LanguageDistricts), rather than every
+// entry in the language: whether the site has more than
+// DistrictsOnOnePage districts.
+func (s *Site) LanguageByDistrict() bool { return len(s.Dir.Districts) > DistrictsOnOnePage }
+
+// LanguageDistrict is what a language has in one district: the page
+// languages/{code}/{district}/ of a site whose language pages list
+// districts (LanguageByDistrict).
+type LanguageDistrict struct {
+	Language *model.Language
+	District *model.District
+	Offices  []*model.Office  // in the district, where the language is spoken (by name)
+	Offers   []*model.Offer   // held in the language at an office in the district
+	Advisors []*model.Advisor // who speak the language, at an office in the district (by name)
+	Courses  []*model.Course  // held in the district, explained in the language too (by start)
+	sum      string           // of which entries, in order (languageDistrictSum)
+}
+
+// Key returns the page key: languages/{code}/{district}/.
+func (ld *LanguageDistrict) Key() string {
+	return "languages/" + ld.Language.Code + "/" + ld.District.ID + "/"
+}
+
+// Count returns the number of entries the page lists.
+func (ld *LanguageDistrict) Count() int {
+	return len(ld.Offices) + len(ld.Offers) + len(ld.Advisors) + len(ld.Courses)
+}
+
+// LanguageDistricts returns, for a language, the districts where it has
+// an office, an offer, an advisor or a course, in the order of
+// districts.yaml, each with its entries. An offer held at offices in
+// several districts is in each of them.
+func (s *Site) LanguageDistricts(code string) []*LanguageDistrict {
+	return once(s.memo, [3]string{"language-districts", code}, func() []*LanguageDistrict {
+		lang := s.Dir.Language(code)
+		if lang == nil {
+			return nil
+		}
+		byID := make(map[string]*LanguageDistrict, len(s.Dir.Districts))
+		at := func(district string) *LanguageDistrict {
+			ld := byID[district]
+			if ld == nil {
+				d := s.Dir.District(district)
+				if d == nil {
+					return nil // not a district of the site (the loader warned)
+				}
+				ld = &LanguageDistrict{Language: lang, District: d}
+				byID[district] = ld
+			}
+			return ld
+		}
+		for _, o := range s.offices {
+			if slices.Contains(s.Languages(o), code) {
+				if ld := at(o.District); ld != nil {
+					ld.Offices = append(ld.Offices, o)
+				}
+			}
+		}
+		for _, a := range s.allAdvisors {
+			if !slices.Contains(a.Languages, code) {
+				continue
+			}
+			if o := s.Dir.Office(a.Office); o != nil {
+				if ld := at(o.District); ld != nil {
+					ld.Advisors = append(ld.Advisors, a)
+				}
+			}
+		}
+		// Offers in the order of LanguageOffers, once in each district
+		// they are held in.
+		districtsOf := map[*model.Offer][]string{}
+		for _, o := range s.offices {
+			for _, of := range s.offers[o.ID] {
+				if slices.Contains(of.Languages, code) && !slices.Contains(districtsOf[of], o.District) {
+					districtsOf[of] = append(districtsOf[of], o.District)
+				}
+			}
+		}
+		for _, of := range s.LanguageOffers(code) {
+			for _, d := range districtsOf[of] {
+				if ld := at(d); ld != nil {
+					ld.Offers = append(ld.Offers, of)
+				}
+			}
+		}
+		for _, c := range s.LanguageCourses(code) {
+			if ld := at(c.Location.District); ld != nil {
+				ld.Courses = append(ld.Courses, c)
+			}
+		}
+		var out []*LanguageDistrict
+		for i := range s.Dir.Districts {
+			if ld := byID[s.Dir.Districts[i].ID]; ld != nil {
+				ld.sum = languageDistrictSum(ld)
+				out = append(out, ld)
+			}
+		}
+		return out
+	})
+}
+
+// LanguageAll returns everything a language has, in one
+// LanguageDistrict without a district (and without offices: a language
+// page lists them by district, LanguageOffices).
+func (s *Site) LanguageAll(code string) *LanguageDistrict {
+	return once(s.memo, [3]string{"language-all", code}, func() *LanguageDistrict {
+		return &LanguageDistrict{Language: s.Dir.Language(code), Offers: s.LanguageOffers(code),
+			Advisors: s.LanguageAdvisors(code), Courses: s.LanguageCourses(code)}
+	})
+}
+
+// LanguageDistrictOf returns what a language has in a district, or nil.
+func (s *Site) LanguageDistrictOf(code, district string) *LanguageDistrict {
+	for _, ld := range s.LanguageDistricts(code) {
+		if ld.District.ID == district {
+			return ld
+		}
+	}
+	return nil
+}
+
+// languageDistrictSum is the fingerprint of which entries a
+// LanguageDistrict lists, in order (their data is in their files).
+func languageDistrictSum(ld *LanguageDistrict) string {
+	h := sha256.New()
+	for _, o := range ld.Offices {
+		h.Write([]byte("o " + o.ID + "\n"))
+	}
+	for _, of := range ld.Offers {
+		h.Write([]byte("f " + of.ID + "\n"))
+	}
+	for _, a := range ld.Advisors {
+		h.Write([]byte("a " + a.ID + "\n"))
+	}
+	for _, c := range ld.Courses {
+		h.Write([]byte("c " + c.ID + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// languageDistrictsSum is the fingerprint of a language's districts and
+// the number of entries in each: what its language page shows when it
+// lists districts. Never "".
+func (s *Site) languageDistrictsSum(code string) string {
+	return once(s.memo, [3]string{"language-districts-sum", code}, func() string {
+		h := sha256.New()
+		for _, ld := range s.LanguageDistricts(code) {
+			h.Write([]byte(ld.District.ID))
+			h.Write([]byte{' ', byte(ld.Count() >> 24), byte(ld.Count() >> 16), byte(ld.Count() >> 8), byte(ld.Count()), '\n'})
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	})
+}
+
+// LanguageDistrictsReads is LanguageDistricts for a page that shows the
+// districts and their sizes only: it records that list (a value) in r,
+// not the files of the entries.
+func (s *Site) LanguageDistrictsReads(code string, r *Reads) []*LanguageDistrict {
+	r.value(languageDistrictsValue+code, s.languageDistrictsSum(code))
+	return s.LanguageDistricts(code)
+}
