@@ -19,13 +19,7 @@ var setLinks = regexp.MustCompile(`href="[./]*de/advisors/districts/([a-z0-9-]+)
 var allDistricts = regexp.MustCompile(`href="[./]*de/advisors/districts/index\.html"`)
 
 // linkedSets returns the districts whose advisor sets page links.
-func linkedSets(page string) map[string]bool {
-	out := map[string]bool{}
-	for _, m := range setLinks.FindAllStringSubmatch(page, -1) {
-		out[m[1]] = true
-	}
-	return out
-}
+func linkedSets(page string) map[string]bool { return linksOf(setLinks, page) }
 
 // TestAdvisorDistricts checks how the advisor pages lead to the districts:
 // a city's (the example's 21) are listed in every advisor page's filter;

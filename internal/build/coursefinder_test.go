@@ -1,7 +1,10 @@
 package build
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"regexp"
 	"slices"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/render"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -199,4 +203,119 @@ func hrefIDs(hrefs []string) []string {
 		}
 	}
 	return out
+}
+
+// TestCourseFinderByDistrict: on a site with more districts than its lists
+// take (the example with ten more), the course finder's data comes per
+// district, and the finder in Chromium, opened with a district, shows
+// what site.FindCourses keeps (with and without neighbours, with other
+// choices); before a district is chosen it asks for one. A course type's
+// page lists the districts, each with as many courses of the type as its
+// list's section links; there are no lists of a month's or a time of
+// day's courses in the whole country.
+func TestCourseFinderByDistrict(t *testing.T) {
+	t.Parallel()
+	chromium, node, dir := browserTools(t)
+	src, _ := wideExample(t, "de", "ar")
+	var w memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS(src), Now: testToday}, &w); err != nil {
+		t.Fatal(err)
+	}
+	d, problems := load.Load(os.DirFS(src), load.Options{Now: testToday})
+	if problems.Errors() > 0 {
+		t.Fatal(problems)
+	}
+	st, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.ByDistrict() {
+		t.Fatal("the wide example does not go by district")
+	}
+	if _, ok := w.files["ar/courses/finder.json"]; ok {
+		t.Error("ar/courses/finder.json written on a site that goes by district")
+	}
+	for _, dd := range d.Districts {
+		var part render.CourseFinderData
+		if err := json.Unmarshal(w.files["ar/courses/finder/"+dd.ID+".json"], &part); err != nil {
+			t.Errorf("ar/courses/finder/%s.json: %v", dd.ID, err)
+			continue
+		}
+		var got []string
+		for _, c := range part.Courses {
+			got = append(got, c.ID)
+		}
+		if want := ids(st.FindCourses(site.CourseFilter{District: dd.ID})); !slices.Equal(got, want) {
+			t.Errorf("ar/courses/finder/%s.json holds %v, want %v", dd.ID, got, want)
+		}
+	}
+	for name := range w.files {
+		if strings.HasPrefix(name, "ar/courses/months/") || strings.HasPrefix(name, "ar/courses/times/") {
+			t.Errorf("%s: a list over the whole country", name)
+		}
+	}
+	typeLink := regexp.MustCompile(`href="[./]*ar/courses/districts/([a-z0-9-]+)/index\.html#type-literacy">.*?<small>\((\d+)\)</small>`)
+	page := string(w.files["ar/courses/types/literacy/index.html"])
+	links := typeLink.FindAllStringSubmatch(page, -1)
+	if len(links) == 0 {
+		t.Error("ar/courses/types/literacy/ links no district")
+	}
+	for _, m := range links {
+		if n := len(st.FindCourses(site.CourseFilter{Type: "literacy", District: m[1], Near: true})); fmt.Sprint(n) != m[2] || n == 0 {
+			t.Errorf("ar/courses/types/literacy/: %s with %s courses, the finder %d", m[1], m[2], n)
+		}
+	}
+
+	srv := serveFiles(t, w.files)
+	queries := []struct {
+		q string
+		f *site.CourseFilter // nil: no district chosen
+	}{
+		{"", nil},
+		{"?type=general", nil},
+		{"?district=maxvorstadt", &site.CourseFilter{District: "maxvorstadt", Near: true}},
+		{"?district=maxvorstadt&near=0", &site.CourseFilter{District: "maxvorstadt"}},
+		{"?district=laim&type=general", &site.CourseFilter{District: "laim", Near: true, Type: "general"}},
+		{"?district=sendling&childcare=1&free=1", &site.CourseFilter{District: "sendling", Near: true, Childcare: true, FreeSeats: true}},
+		{"?district=weit-3", &site.CourseFilter{District: "weit-3", Near: true}},
+	}
+	args := []string{"coursequeries", srv.URL, "/ar/courses/"}
+	for _, q := range queries {
+		args = append(args, q.q)
+	}
+	var got []struct {
+		Hrefs     []string
+		Status    string
+		FormShown bool
+		Errors    []string
+	}
+	runBrowser(t, node, chromium, dir, &got, args...)
+	if len(got) != len(queries) {
+		t.Fatalf("%d results for %d queries", len(got), len(queries))
+	}
+	choose := regexp.MustCompile(`data-choose="([^"]+)"`).FindStringSubmatch(string(w.files["ar/courses/index.html"]))
+	if choose == nil {
+		t.Fatal("ar/courses/: the finder has no text asking for a district")
+	}
+	found := 0
+	for i, q := range queries {
+		r := got[i]
+		if len(r.Errors) > 0 || !r.FormShown {
+			t.Errorf("%q: form shown %v, script errors %v", q.q, r.FormShown, r.Errors)
+		}
+		if q.f == nil {
+			if len(r.Hrefs) != 0 || r.Status != html.UnescapeString(choose[1]) {
+				t.Errorf("%q: %d results, status %q; want none and %q", q.q, len(r.Hrefs), r.Status, choose[1])
+			}
+			continue
+		}
+		want := ids(st.FindCourses(*q.f))
+		if g := hrefIDs(r.Hrefs); !slices.Equal(g, want) {
+			t.Errorf("%q: shows %v, want %v", q.q, g, want)
+		}
+		found += len(want)
+	}
+	if found < 10 {
+		t.Errorf("the choices found %d courses in all: too few to tell", found)
+	}
 }

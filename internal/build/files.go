@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -281,11 +282,24 @@ func writeManifests(st *stage, w Writer) error {
 
 // writeCourseFinder writes the course finder's data of each language
 // that has a course list ({lang}/courses/finder.json, see
-// render.CourseFinderData).
+// render.CourseFinderData; on a site whose lists go by district,
+// {lang}/courses/finder/{district}.json).
 func writeCourseFinder(st *stage, w Writer) error {
 	for _, lang := range st.dir.Site.Languages {
 		p := st.graph.Lookup(lang + "/courses/index.html")
 		if p == nil {
+			continue
+		}
+		if st.graph.ByDistrict() {
+			parts, err := st.r.CourseFinderDistricts(st.graph, p)
+			if err != nil {
+				return err
+			}
+			for _, id := range slices.Sorted(maps.Keys(parts)) {
+				if err := w.WriteFile(lang+"/courses/finder/"+id+".json", parts[id]); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		b, err := st.r.CourseFinder(st.graph, p)

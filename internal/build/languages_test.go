@@ -18,6 +18,7 @@ var entryLinks = regexp.MustCompile(`href="[./]*de/((?:offices|offers|courses)/[
 // arDistrictLinks finds the links to the Arabic language's district pages.
 var arDistrictLinks = regexp.MustCompile(`href="[./]*de/languages/ar/([a-z0-9-]+)/index\.html"`)
 
+// linksOf returns the first submatches of re in page.
 func linksOf(re *regexp.Regexp, page string) map[string]bool {
 	out := map[string]bool{}
 	for _, m := range re.FindAllStringSubmatch(page, -1) {

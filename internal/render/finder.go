@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -20,6 +21,7 @@ type CourseFinderData struct {
 
 // FinderCourse is one course in CourseFinderData.
 type FinderCourse struct {
+	N         int    `json:"n"` // its place in the site's order of courses (by start): a district's files merged are put in it
 	ID        string `json:"id"`
 	URL       string `json:"url"` // relative to the courses page
 	Title     Text   `json:"title"`
@@ -59,7 +61,8 @@ func textOf(l Localized) Text {
 }
 
 // CourseFinder returns the course finder's data for the course list page
-// p (site.KindCourses) of a language.
+// p (site.KindCourses) of a language: every course, written as
+// {lang}/courses/finder.json.
 func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, error) {
 	if p.Kind != site.KindCourses {
 		return nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
@@ -71,19 +74,59 @@ func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, error) {
 			data.Near[d.ID] = d.Neighbours
 		}
 	}
-	for _, c := range s.Courses() {
-		fc := FinderCourse{
-			ID: c.ID, URL: v.URL("courses/" + c.ID + "/"), Title: textOf(v.Text(c.Title)),
-			When:  v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)) + " · " + v.Days(c.Schedule.Days),
-			Hours: v.TimeRange(c.Schedule.From, c.Schedule.To),
-			Where: addressLine(c.Location.Street, c.Location.PostalCode, c.Location.City),
-			Type:  c.Type, District: c.Location.District, Month: site.StartMonth(c), Time: site.TimeOfDay(c),
-			Childcare: c.Childcare, WomenOnly: c.WomenOnly, Literacy: site.Literacy(c), Free: site.FreeSeats(c), Seats: c.SeatsFree,
-		}
-		if d := s.Dir.District(c.Location.District); d != nil {
-			fc.Place = textOf(v.Name(d.Name))
-		}
-		data.Courses = append(data.Courses, fc)
+	for i, c := range s.Courses() {
+		data.Courses = append(data.Courses, finderCourse(v, s, c, i))
 	}
 	return json.Marshal(data)
+}
+
+// CourseFinderDistricts returns the course finder's data of a site whose
+// lists go by district (site.ByDistrict), where all courses would be
+// megabytes: for each district (by id) the courses held there and its
+// neighbours, written as {lang}/courses/finder/{district}.json.
+// courses.js fetches the chosen district's file and its neighbours'.
+func (r *Renderer) CourseFinderDistricts(s *site.Site, p *site.Page) (map[string][]byte, error) {
+	if p.Kind != site.KindCourses {
+		return nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
+	}
+	v := r.view(s, p)
+	parts := make(map[string]*CourseFinderData, len(s.Dir.Districts))
+	for _, d := range s.Dir.Districts {
+		part := &CourseFinderData{Near: map[string][]string{}, Courses: []FinderCourse{}}
+		if len(d.Neighbours) > 0 {
+			part.Near[d.ID] = d.Neighbours
+		}
+		parts[d.ID] = part
+	}
+	for i, c := range s.Courses() {
+		if part := parts[c.Location.District]; part != nil {
+			part.Courses = append(part.Courses, finderCourse(v, s, c, i))
+		}
+	}
+	out := make(map[string][]byte, len(parts))
+	for id, part := range parts {
+		b, err := json.Marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = b
+	}
+	return out, nil
+}
+
+// finderCourse is course c, the n-th of the site's, as the course finder
+// shows it in v's language.
+func finderCourse(v *View, s *site.Site, c *model.Course, n int) FinderCourse {
+	fc := FinderCourse{
+		N: n, ID: c.ID, URL: v.URL("courses/" + c.ID + "/"), Title: textOf(v.Text(c.Title)),
+		When:  v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)) + " · " + v.Days(c.Schedule.Days),
+		Hours: v.TimeRange(c.Schedule.From, c.Schedule.To),
+		Where: addressLine(c.Location.Street, c.Location.PostalCode, c.Location.City),
+		Type:  c.Type, District: c.Location.District, Month: site.StartMonth(c), Time: site.TimeOfDay(c),
+		Childcare: c.Childcare, WomenOnly: c.WomenOnly, Literacy: site.Literacy(c), Free: site.FreeSeats(c), Seats: c.SeatsFree,
+	}
+	if d := s.Dir.District(c.Location.District); d != nil {
+		fc.Place = textOf(v.Name(d.Name))
+	}
+	return fc
 }

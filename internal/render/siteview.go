@@ -151,9 +151,10 @@ func (sv *SiteView) LanguageOffices(code string) []site.DistrictGroup {
 	return sv.s.LanguageOffices(code)
 }
 
-// LanguageByDistrict reports whether the language pages list districts,
-// each with a page of its own, rather than every entry.
-func (sv *SiteView) LanguageByDistrict() bool { return sv.s.LanguageByDistrict() }
+// ByDistrict reports whether the site's lists over all districts (a
+// language's entries, a course type's courses) list districts instead,
+// each with a page of its own.
+func (sv *SiteView) ByDistrict() bool { return sv.s.ByDistrict() }
 
 // LanguageDistricts returns the districts where a language has entries,
 // each with its entries. It records the districts and how many entries
@@ -331,6 +332,13 @@ func (sv *SiteView) LanguageCourses(code string) []*model.Course {
 
 // CourseSets returns the course lists.
 func (sv *SiteView) CourseSets() []*site.CourseSet { sv.reads.AllCourses(); return sv.s.CourseSets() }
+
+// CourseTypeDistricts returns the districts whose course list has
+// courses of a type, with how many.
+func (sv *SiteView) CourseTypeDistricts(t string) []site.CourseDistrictCount {
+	sv.reads.AllCourses()
+	return sv.s.CourseTypeDistricts(t)
+}
 
 // CourseSetsBy returns the course lists of one dimension.
 func (sv *SiteView) CourseSetsBy(by string) []*site.CourseSet {

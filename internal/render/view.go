@@ -460,8 +460,16 @@ func (v *View) TIn(lang, key string) string { return v.r.cfg.Strings.T(lang, key
 // Programs returns the programs with pages of their own (MBE, JMD).
 func (v *View) Programs() []string { return v.Site.Programs() }
 
-// CourseFacets are the ways course lists are split.
-func (v *View) CourseFacets() []string { return []string{"type", "district", "month", "time"} }
+// CourseFacets are the ways course lists are split: by type, district,
+// start month and time of day; on a site whose lists go by district
+// (site.ByDistrict) by type and district (a month's courses in the whole
+// country are no list to read).
+func (v *View) CourseFacets() []string {
+	if v.Site.ByDistrict() {
+		return []string{"type", "district"}
+	}
+	return []string{"type", "district", "month", "time"}
+}
 
 // CourseSetName names a course list by its value: the course type, the
 // district, the month or the time of day.

@@ -8,24 +8,24 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
 
-// DistrictsOnOnePage is how many districts a site may have for a
-// language's page to list everything in the language on one page. A
-// city's language page lists a few dozen offices, offers and courses; a
-// state's or the country's would list thousands (1.2 MB of HTML for
-// Arabic in the national benchmark data, more than a cheap phone should
-// be asked to open), so with more districts the language page lists the
-// districts, each with a page of its own (LanguageDistrict).
+// DistrictsOnOnePage is how many districts a site may have for its lists
+// over all districts to be pages of their own. A city's language page
+// lists a few dozen offices, offers and courses, its list of literacy
+// courses a handful; a state's or the country's would list thousands (1.2
+// MB of HTML for Arabic in the national benchmark data, more than a cheap
+// phone should be asked to open). So with more districts such a list
+// lists the districts, each linking to a page of its own (a
+// LanguageDistrict, a district's course list), and the course finder's
+// data comes per district.
 const DistrictsOnOnePage = 30
 
-// LanguageByDistrict reports whether the language pages list districts,
-// each with a page of its own (LanguageDistricts), rather than every
-// entry in the language: whether the site has more than
-// DistrictsOnOnePage districts.
-func (s *Site) LanguageByDistrict() bool { return len(s.Dir.Districts) > DistrictsOnOnePage }
+// ByDistrict reports whether the site has more than DistrictsOnOnePage
+// districts: whether its lists over all districts list districts instead.
+func (s *Site) ByDistrict() bool { return len(s.Dir.Districts) > DistrictsOnOnePage }
 
 // LanguageDistrict is what a language has in one district: the page
 // languages/{code}/{district}/ of a site whose language pages list
-// districts (LanguageByDistrict).
+// districts (ByDistrict).
 type LanguageDistrict struct {
 	Language *model.Language
 	District *model.District
@@ -178,4 +178,34 @@ func (s *Site) languageDistrictsSum(code string) string {
 func (s *Site) LanguageDistrictsReads(code string, r *Reads) []*LanguageDistrict {
 	r.value(languageDistrictsValue+code, s.languageDistrictsSum(code))
 	return s.LanguageDistricts(code)
+}
+
+// CourseDistrictCount is a district and how many courses of a type its
+// course list (courses/districts/{id}/: in the district and next to it)
+// holds.
+type CourseDistrictCount struct {
+	District *model.District
+	Count    int
+}
+
+// CourseTypeDistricts returns the districts whose course list holds
+// courses of type t, in the order of districts.yaml, with how many: what
+// a course type's page lists on a site whose lists go by district
+// (ByDistrict).
+func (s *Site) CourseTypeDistricts(t string) []CourseDistrictCount {
+	return once(s.memo, [3]string{"course-type-districts", t}, func() []CourseDistrictCount {
+		var out []CourseDistrictCount
+		for _, set := range s.CourseSetsBy("district") {
+			n := 0
+			for _, c := range set.Courses {
+				if c.Type == t {
+					n++
+				}
+			}
+			if d := s.Dir.District(set.Value); n > 0 && d != nil {
+				out = append(out, CourseDistrictCount{d, n})
+			}
+		}
+		return out
+	})
 }

@@ -31,7 +31,7 @@ const (
 	KindLanguages = "languages"
 	KindLanguage  = "language"
 	// KindLanguageDistrict is what a language has in one district, on a
-	// site whose language pages list districts (LanguageByDistrict).
+	// site whose language pages list districts (ByDistrict).
 	KindLanguageDistrict = "languagedistrict"
 	KindTopics           = "topics"
 	KindTopic            = "topic"
@@ -372,7 +372,7 @@ func (s *Site) paginate() error {
 	add(KindLanguages, "languages/", nil)
 	for _, code := range s.spoken {
 		add(KindLanguage, "languages/"+code+"/", d.Language(code))
-		if s.LanguageByDistrict() {
+		if s.ByDistrict() {
 			for _, ld := range s.LanguageDistricts(code) {
 				add(KindLanguageDistrict, ld.Key(), ld)
 			}
@@ -403,6 +403,9 @@ func (s *Site) paginate() error {
 		add(KindCourse, "courses/"+c.ID+"/", c)
 	}
 	for _, set := range s.CourseSets() {
+		if s.ByDistrict() && (set.By == "month" || set.By == "time") {
+			continue // a month's courses in the whole country are no list to read (CourseFacets)
+		}
 		add(KindCourseSet, set.Key(), set)
 	}
 	add(KindAdvisors, "advisors/", nil)

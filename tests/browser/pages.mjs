@@ -12,6 +12,7 @@
 //   node pages.mjs status <base-url> <path> <time>...  the hours status line and
 //                                                      today's marked slots at each ISO time
 //   node pages.mjs courses <base-url> <path> <query>  the course finder: see below
+//   node pages.mjs coursequeries <base-url> <path> <query>...  the course finder opened with each query
 //   node pages.mjs pdf <base-url> <folder> <path>...   prints pages to PDF files
 //   node pages.mjs offline <base-url> <page> <search> <search2> <switch> [<finder>]
 //       visits a page and a search online, goes offline (Chromium's
@@ -143,6 +144,28 @@ async function run(mode, base, paths) {
         firstName: await page.locator("table.directory tbody tr:visible th").first().getAttribute("scope"),
         names: await page.locator("table.directory tbody tr:visible").evaluateAll((rs) => rs.map((r) => r.getAttribute("data-name"))),
       });
+      paths.length = 0;
+    }
+    if (mode === "coursequeries") {
+      // paths: the course list page, then queries: for each, the page
+      // opened with it (the course finder's choice), once its status shows
+      // (and the results, for a choice of district): the links shown,
+      // the status and the script errors.
+      const [path, ...queries] = paths;
+      for (const query of queries) {
+        const page = await context.newPage();
+        const errors = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(base + path + query, { waitUntil: "load" });
+        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+        results.push(await page.evaluate((errors) => ({
+          hrefs: Array.from(document.querySelectorAll("#cf-results li h3 a")).map((a) => a.getAttribute("href")),
+          status: document.getElementById("cf-status").textContent,
+          formShown: !document.getElementById("course-finder").hidden,
+          errors,
+        }), errors));
+        await page.close();
+      }
       paths.length = 0;
     }
     if (mode === "courses") {

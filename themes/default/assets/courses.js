@@ -1,5 +1,6 @@
 // The course finder: filters the courses of finder.json (written by the
-// build, see render.CourseFinderData) by type, district (with its
+// build, see render.CourseFinderData; on a site with many districts the
+// chosen district's and its neighbours' files of finder/) by type, district (with its
 // neighbours), time of day, start month, childcare, women only, literacy
 // and free places, in any combination, and shows beside each choice how
 // many courses it would leave. The choices live in the address
@@ -39,6 +40,12 @@
   var list = document.getElementById("cf-results");
   var card = document.getElementById("cf-card");
   var data = null;
+  // A state or the country: the courses come per district
+  // (finder/{district}.json, with its neighbours), fetched once a district
+  // is chosen; the district choices then show no counts (the other
+  // districts' courses are not here).
+  var split = form.getAttribute("data-split");
+  var files = {};
 
   function choice() {
     var q = { near: form.elements.near.checked };
@@ -79,6 +86,7 @@
   // Beside each choice, how many courses it would leave with the others.
   function counts(q) {
     SELECTS.forEach(function (n) {
+      if (split && n === "district") return;
       var el = form.elements[n];
       for (var i = 1; i < el.options.length; i++) {
         var o = el.options[i];
@@ -132,24 +140,58 @@
     found.forEach(function (c) { frag.appendChild(render(c)); });
     list.replaceChildren(frag);
     list.hidden = found.length === 0;
-    status.textContent = found.length ? form.getAttribute("data-count").replace("{n}", found.length) : form.getAttribute("data-none");
+    if (split && !q.district) status.textContent = form.getAttribute("data-choose");
+    else status.textContent = found.length ? form.getAttribute("data-count").replace("{n}", found.length) : form.getAttribute("data-none");
     status.hidden = false;
     history.replaceState(null, "", toURL(q));
   }
 
+  function get(name) {
+    if (!files[name]) {
+      files[name] = fetch(name).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      files[name].catch(function () { delete files[name]; }); // tried again on the next choice
+    }
+    return files[name];
+  }
+  // load returns the data the choice q needs: everything, or the chosen
+  // district's courses and its neighbours' (none before a choice).
+  function load(q) {
+    if (!split) return get("finder.json");
+    if (!q.district) return Promise.resolve({ near: {}, courses: [] });
+    return get(split + q.district + ".json").then(function (d) {
+      var near = d.near[q.district] || [];
+      return Promise.all(near.map(function (n) { return get(split + n + ".json"); })).then(function (parts) {
+        var courses = d.courses.slice();
+        parts.forEach(function (p) { courses = courses.concat(p.courses); });
+        courses.sort(function (a, b) { return a.n - b.n; }); // the site's order
+        var m = {};
+        m[q.district] = near;
+        return { near: m, courses: courses };
+      });
+    });
+  }
+  var asked = 0;
+  function refresh(first) {
+    var n = ++asked;
+    load(choice()).then(function (d) {
+      if (n !== asked) return; // a later choice is on its way
+      data = d;
+      form.hidden = false;
+      update();
+    }).catch(function () {
+      if (n !== asked) return;
+      status.textContent = form.getAttribute("data-error");
+      status.hidden = false;
+      if (first) form.hidden = true;
+    });
+  }
+
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.addEventListener("change", function () { if (data) update(); });
-  form.addEventListener("reset", function () { setTimeout(function () { if (data) update(); }, 0); });
-  fetch("finder.json").then(function (r) {
-    if (!r.ok) throw new Error(r.status);
-    return r.json();
-  }).then(function (d) {
-    data = d;
-    fromURL();
-    form.hidden = false;
-    update();
-  }).catch(function () {
-    status.textContent = form.getAttribute("data-error");
-    status.hidden = false;
-  });
+  form.addEventListener("change", function () { if (data) refresh(false); });
+  form.addEventListener("reset", function () { setTimeout(function () { if (data) refresh(false); }, 0); });
+  fromURL();
+  refresh(true);
 })();
