@@ -57,12 +57,41 @@ func TestAdvisorDistricts(t *testing.T) {
 	if res.Problems.Errors() > 0 {
 		t.Fatal(res.Problems)
 	}
-	index := string(w.files["de/advisors/districts/index.html"])
-	if n := len(linkedSets(index)); n != 31 {
-		t.Errorf("31 districts, advisors/districts/: %d links to district sets, want 31", n)
+	// The lists of the whole directory, the districts' and the whole
+	// country's (advisors/), link every district's table.
+	for _, name := range []string{"de/advisors/districts/index.html", "de/advisors/index.html"} {
+		if n := len(linkedSets(string(w.files[name]))); n != 31 {
+			t.Errorf("31 districts, %s: %d links to district sets, want 31", name, n)
+		}
+	}
+	// The lists by language and program link the districts' tables
+	// with that filter set, each with its number of advisors; none lists
+	// advisors itself, nor does the directory.
+	filtered := regexp.MustCompile(`href="[./]*de/advisors/districts/([a-z0-9-]+)/index\.html\?(lang=ar|program=mbe)">.*?<small>\((\d+)\)</small>`)
+	for _, name := range []string{"de/advisors/index.html", "de/advisors/languages/ar/index.html", "de/advisors/programs/mbe/index.html"} {
+		if strings.Contains(string(w.files[name]), `class="directory"`) {
+			t.Errorf("31 districts, %s lists advisors", name)
+		}
+	}
+	for _, name := range []string{"de/advisors/languages/ar/index.html", "de/advisors/programs/mbe/index.html"} {
+		weit := 0
+		for _, m := range filtered.FindAllStringSubmatch(string(w.files[name]), -1) {
+			if strings.HasPrefix(m[1], "weit-") {
+				weit++
+				if m[3] != "1" {
+					t.Errorf("31 districts, %s: %s with %s advisors, want 1", name, m[1], m[3])
+				}
+			}
+		}
+		if weit != 10 {
+			t.Errorf("31 districts, %s links %d of the ten weit-* districts' tables with its filter", name, weit)
+		}
+	}
+	if page := string(w.files["de/programs/mbe/index.html"]); strings.Contains(page, `class="offices"`) || !strings.Contains(page, `/index.html#p-mbe"`) {
+		t.Error("31 districts, programs/mbe/ lists offices, or links no district's MBE offices")
 	}
 	for name, b := range w.files {
-		if !strings.HasPrefix(name, "de/advisors/") || !strings.HasSuffix(name, "index.html") || name == "de/advisors/districts/index.html" {
+		if !strings.HasPrefix(name, "de/advisors/") || !strings.HasSuffix(name, "index.html") || name == "de/advisors/districts/index.html" || name == "de/advisors/index.html" {
 			continue
 		}
 		page := string(b)

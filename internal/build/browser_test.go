@@ -455,16 +455,18 @@ func TestBrowser(t *testing.T) {
 	ipaths := []string{"/de/refer/", "/de/quality/", "/de/advisors/", "/ar/refer/", "/ar/offices/caritas-mbe-maxvorstadt/"}
 	results = append(results, checkPages(t, node, chromium, dir, isrv.URL, ipaths, noAxe(ipaths))...)
 	paths = append(paths, ipaths...)
-	// A site with more districts than one page lists: a language's page
-	// lists its districts, each with a page of its own (the example has
-	// too few).
+	// A site with more districts than one page lists: the language
+	// pages, a course type's list, the advisor directory and its lists by
+	// language and program, the program pages list districts (the example
+	// has too few).
 	wide, _ := wideExample(t, "de", "ar", "uk")
 	var ww memWriter
 	if _, err := Build(context.Background(), Config{Source: os.DirFS(wide), Now: testToday}, &ww); err != nil {
 		t.Fatal(err)
 	}
 	wsrv := serveFiles(t, ww.files)
-	wpaths := []string{"/de/languages/ar/", "/ar/languages/ar/", "/uk/languages/ar/neuhausen-nymphenburg/", "/ar/languages/ar/neuhausen-nymphenburg/"}
+	wpaths := []string{"/de/languages/ar/", "/ar/languages/ar/", "/uk/languages/ar/neuhausen-nymphenburg/", "/ar/languages/ar/neuhausen-nymphenburg/",
+		"/de/courses/types/literacy/", "/ar/courses/", "/de/advisors/", "/ar/advisors/languages/ar/", "/uk/programs/mbe/"}
 	results = append(results, checkPages(t, node, chromium, dir, wsrv.URL, wpaths, nil)...)
 	paths = append(paths, wpaths...)
 	if len(results) != len(paths) {
