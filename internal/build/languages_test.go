@@ -129,7 +129,8 @@ func TestLanguagePagesByDistrict(t *testing.T) {
 		four      = "de/languages/ar/weit-4/index.html"
 		neuhausen = "de/languages/ar/neuhausen-nymphenburg/index.html" // has an Arabic page for its offices
 	)
-	pages := []string{lang, three, four, neuhausen, other}
+	const findAr, findTi = "de/find/ar/index.html", "de/find/ti/index.html" // the finder's "where do you live?" in Arabic, Tigrinya
+	pages := []string{lang, three, four, neuhausen, other, findAr, findTi}
 	step := func(prev *Preview, what string, renders, keeps []string) *Preview {
 		t.Helper()
 		pv := prepare(prev)
@@ -154,13 +155,15 @@ func TestLanguagePagesByDistrict(t *testing.T) {
 	}
 	pv := step(nil, "first", nil, nil)
 	edit("data/providers/weit-weg.yaml", `phone: "089 555-3"`, `phone: "089 555-33"`)
-	pv = step(pv, "a phone number", []string{three, four}, []string{lang, other})
+	pv = step(pv, "a phone number", []string{three, four}, []string{lang, other, findAr, findTi})
 	if b, _, _ := pv.File(ctx, three); !strings.Contains(string(b), "555-33") {
 		t.Error("weit-3's Arabic page does not show the new number")
 	}
 	appendTo(t, filepath.Join(src, "data/providers/weit-weg.yaml"),
-		"  - id: weit-beraterin-4\n    name: Beraterin Weit 4\n    office: weit-buero-4\n    programs: [mbe]\n    languages: [ar]\n")
-	pv = step(pv, "an advisor more", []string{lang, four}, []string{other})
+		"  - id: weit-beraterin-4\n    name: Beraterin Weit 4\n    office: weit-buero-4\n    programs: [mbe]\n    languages: [ar, ti]\n")
+	// Tigrinya is spoken in weit-4 now: the finder has a page for it
+	// there (Arabic had one).
+	pv = step(pv, "an advisor more", []string{lang, four, findTi}, []string{other, findAr})
 	edit("data/courses/daa-muenchen.yaml", "support_languages: [en, es]", "support_languages: [en, es, ar]") // in Neuhausen-Nymphenburg
 	pv = step(pv, "a course in Arabic", []string{lang, neuhausen}, []string{three, four})
 	previewIsBuild(t, pv, src)

@@ -277,10 +277,10 @@ func (sv *SiteView) FinderLanguages() []string {
 }
 
 // FinderHas reports whether the finder has a result page for a language
-// and district.
+// and district. It records which districts have one (a value), not every
+// provider file.
 func (sv *SiteView) FinderHas(lang, district string) bool {
-	sv.reads.AllProviders()
-	return sv.s.FinderHas(lang, district)
+	return sv.s.FinderHasReads(lang, district, sv.reads)
 }
 
 // Find returns the finder's result for a language and district. It

@@ -72,6 +72,28 @@ func (s *Site) FinderHas(lang, district string) bool {
 	return s.finderPairs()[[2]string{lang, district}]
 }
 
+// FinderHasReads is FinderHas, recording in r which districts the finder
+// has a page for in lang (a value), not every provider file.
+func (s *Site) FinderHasReads(lang, district string, r *Reads) bool {
+	r.value(finderPairsValue+lang, s.finderPairsSum(lang))
+	return s.FinderHas(lang, district)
+}
+
+// finderPairsSum is the fingerprint of the districts the finder has a
+// page for in lang, never "".
+func (s *Site) finderPairsSum(lang string) string {
+	return once(s.memo, [3]string{"finder-pairs-sum", lang}, func() string {
+		h := sha256.New()
+		pairs := s.finderPairs()
+		for i := range s.Dir.Districts {
+			if pairs[[2]string{lang, s.Dir.Districts[i].ID}] {
+				h.Write([]byte(s.Dir.Districts[i].ID + "\n"))
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	})
+}
+
 func (s *Site) finderPairs() map[[2]string]bool {
 	return once(s.memo, [3]string{"finder-pairs"}, func() map[[2]string]bool {
 		pairs := map[[2]string]bool{}

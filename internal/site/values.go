@@ -20,6 +20,7 @@ const (
 	advisorSetsValue       = "advisor-sets:"       // the advisor sets of a kind and their sizes: by
 	languageDistrictValue  = "language-district:"  // LanguageDistrictOf's entries: code/district
 	languageDistrictsValue = "language-districts:" // LanguageDistricts and their sizes: code
+	finderPairsValue       = "finder-pairs:"       // the districts the finder has a page for in a language: lang
 )
 
 // Routed reports whether the value named in Reads.Values is made by the
@@ -58,6 +59,8 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		}
 	case strings.HasPrefix(name, languageDistrictsValue):
 		sum = s.languageDistrictsSum(name[len(languageDistrictsValue):])
+	case strings.HasPrefix(name, finderPairsValue):
+		sum = s.finderPairsSum(name[len(finderPairsValue):])
 	}
 	return sum, sum != ""
 }

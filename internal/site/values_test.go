@@ -58,6 +58,9 @@ func TestValueSums(t *testing.T) {
 					names = append(names, advisorSetValue+by+"/"+a.Value)
 				}
 			}
+			for _, code := range before.FinderLanguages() {
+				names = append(names, finderPairsValue+code)
+			}
 			for _, code := range before.Spoken() {
 				names = append(names, languageDistrictsValue+code)
 				for _, ld := range before.LanguageDistricts(code) {
