@@ -467,7 +467,8 @@ func TestBrowser(t *testing.T) {
 	wsrv := serveFiles(t, ww.files)
 	wpaths := []string{"/de/languages/ar/", "/ar/languages/ar/", "/uk/languages/ar/neuhausen-nymphenburg/", "/ar/languages/ar/neuhausen-nymphenburg/",
 		"/de/courses/types/literacy/", "/ar/courses/", "/de/advisors/", "/ar/advisors/languages/ar/", "/uk/programs/mbe/"}
-	results = append(results, checkPages(t, node, chromium, dir, wsrv.URL, wpaths, nil)...)
+	// axe once per kind (the Arabic page of the two that have two).
+	results = append(results, checkPages(t, node, chromium, dir, wsrv.URL, wpaths, []string{"/de/languages/ar/", "/uk/languages/ar/neuhausen-nymphenburg/"})...)
 	paths = append(paths, wpaths...)
 	if len(results) != len(paths) {
 		t.Fatalf("%d results for %d pages", len(results), len(paths))
