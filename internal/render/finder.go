@@ -82,8 +82,8 @@ func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, error) {
 
 // CourseFinderDistricts returns the course finder's data of a site whose
 // lists go by district (site.ByDistrict), where all courses would be
-// megabytes: for each district (by id) the courses held there and its
-// neighbours, written as {lang}/courses/finder/{district}.json.
+// megabytes: for each district (by id) the courses held there and the
+// ids of its neighbours, written as {lang}/courses/finder/{district}.json.
 // courses.js fetches the chosen district's file and its neighbours'.
 func (r *Renderer) CourseFinderDistricts(s *site.Site, p *site.Page) (map[string][]byte, error) {
 	if p.Kind != site.KindCourses {

@@ -3,6 +3,7 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
@@ -165,8 +166,7 @@ func (s *Site) languageDistrictsSum(code string) string {
 	return once(s.memo, [3]string{"language-districts-sum", code}, func() string {
 		h := sha256.New()
 		for _, ld := range s.LanguageDistricts(code) {
-			h.Write([]byte(ld.District.ID))
-			h.Write([]byte{' ', byte(ld.Count() >> 24), byte(ld.Count() >> 16), byte(ld.Count() >> 8), byte(ld.Count()), '\n'})
+			fmt.Fprintf(h, "%s %d\n", ld.District.ID, ld.Count())
 		}
 		return hex.EncodeToString(h.Sum(nil))
 	})
