@@ -206,3 +206,84 @@ func TestStartMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageDistricts: what a language has in a district, made in one
+// pass for all languages, is what filtering each of the language's lists
+// by the district gives, in the same order.
+func TestLanguageDistricts(t *testing.T) {
+	s := example(t)
+	ids := func(xs any) []string {
+		var out []string
+		switch xs := xs.(type) {
+		case []*model.Office:
+			for _, x := range xs {
+				out = append(out, x.ID)
+			}
+		case []*model.Advisor:
+			for _, x := range xs {
+				out = append(out, x.ID)
+			}
+		case []*model.Offer:
+			for _, x := range xs {
+				out = append(out, x.ID)
+			}
+		case []*model.Course:
+			for _, x := range xs {
+				out = append(out, x.ID)
+			}
+		}
+		return out
+	}
+	pairs := 0
+	for _, code := range s.Spoken() {
+		got := map[string]*LanguageDistrict{}
+		for _, ld := range s.LanguageDistricts(code) {
+			got[ld.District.ID] = ld
+		}
+		for _, d := range s.Dir.Districts {
+			var want LanguageDistrict
+			for _, g := range s.LanguageOffices(code) {
+				if g.District.ID == d.ID {
+					want.Offices = g.Offices
+				}
+			}
+			for _, a := range s.LanguageAdvisors(code) {
+				if s.Dir.Office(a.Office).District == d.ID {
+					want.Advisors = append(want.Advisors, a)
+				}
+			}
+			for _, of := range s.LanguageOffers(code) {
+				if slices.ContainsFunc(s.offices, func(o *model.Office) bool {
+					return o.District == d.ID && slices.Contains(s.Offers(o.ID), of)
+				}) {
+					want.Offers = append(want.Offers, of)
+				}
+			}
+			for _, c := range s.LanguageCourses(code) {
+				if c.Location.District == d.ID {
+					want.Courses = append(want.Courses, c)
+				}
+			}
+			ld := got[d.ID]
+			if want.Count() == 0 {
+				if ld != nil {
+					t.Errorf("%s in %s: %d entries, want none", code, d.ID, ld.Count())
+				}
+				continue
+			}
+			pairs++
+			if ld == nil {
+				t.Errorf("%s in %s: nothing, want %d entries", code, d.ID, want.Count())
+				continue
+			}
+			for _, c := range [][2]any{{ld.Offices, want.Offices}, {ld.Advisors, want.Advisors}, {ld.Offers, want.Offers}, {ld.Courses, want.Courses}} {
+				if g, w := ids(c[0]), ids(c[1]); !slices.Equal(g, w) {
+					t.Errorf("%s in %s: %v, want %v", code, d.ID, g, w)
+				}
+			}
+		}
+	}
+	if pairs < 50 {
+		t.Errorf("%d language × district pairs compared", pairs)
+	}
+}
