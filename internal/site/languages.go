@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/wegweiser-de/wegweiser/internal/model"
 )
@@ -34,7 +35,7 @@ type LanguageDistrict struct {
 	Offers   []*model.Offer   // held in the language at an office in the district
 	Advisors []*model.Advisor // who speak the language, at an office in the district (by name)
 	Courses  []*model.Course  // held in the district, explained in the language too (by start)
-	sum      string           // of which entries, in order (languageDistrictSum)
+	sum      func() string    // of which entries, in order (languageDistrictSum), once: for Reads.Data and ValueSum
 }
 
 // Key returns the page key: languages/{code}/{district}/.
@@ -131,7 +132,7 @@ func (s *Site) languageDistricts() map[string][]*LanguageDistrict {
 		for _, l := range s.Dir.Languages {
 			for i := range s.Dir.Districts {
 				if ld := byKey[[2]string{l.Code, s.Dir.Districts[i].ID}]; ld != nil {
-					ld.sum = languageDistrictSum(ld)
+					ld.sum = sync.OnceValue(func() string { return languageDistrictSum(ld) })
 					out[l.Code] = append(out[l.Code], ld)
 				}
 			}

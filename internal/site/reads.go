@@ -187,7 +187,12 @@ func (r *Reads) Data(x any) {
 			}
 		}
 	case *LanguageDistrict:
-		r.value(languageDistrictValue+x.Language.Code+"/"+x.District.ID, x.sum)
+		if x.sum == nil { // LanguageAll: drawn from every file
+			r.AllProviders()
+			r.AllCourses()
+			return
+		}
+		r.value(languageDistrictValue+x.Language.Code+"/"+x.District.ID, x.sum())
 		for _, o := range x.Offices {
 			r.Provider(o.Provider)
 		}

@@ -55,7 +55,7 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 	case strings.HasPrefix(name, languageDistrictValue):
 		code, district, _ := strings.Cut(name[len(languageDistrictValue):], "/")
 		if ld := s.LanguageDistrictOf(code, district); ld != nil {
-			sum = ld.sum
+			sum = ld.sum()
 		}
 	case strings.HasPrefix(name, languageDistrictsValue):
 		sum = s.languageDistrictsSum(name[len(languageDistrictsValue):])
