@@ -212,25 +212,20 @@ func TestStartMonth(t *testing.T) {
 // by the district gives, in the same order.
 func TestLanguageDistricts(t *testing.T) {
 	s := example(t)
-	ids := func(xs any) []string {
+	// entries lists what ld lists, in order, by kind and id.
+	entries := func(ld *LanguageDistrict) []string {
 		var out []string
-		switch xs := xs.(type) {
-		case []*model.Office:
-			for _, x := range xs {
-				out = append(out, x.ID)
-			}
-		case []*model.Advisor:
-			for _, x := range xs {
-				out = append(out, x.ID)
-			}
-		case []*model.Offer:
-			for _, x := range xs {
-				out = append(out, x.ID)
-			}
-		case []*model.Course:
-			for _, x := range xs {
-				out = append(out, x.ID)
-			}
+		for _, o := range ld.Offices {
+			out = append(out, "office "+o.ID)
+		}
+		for _, a := range ld.Advisors {
+			out = append(out, "advisor "+a.ID)
+		}
+		for _, of := range ld.Offers {
+			out = append(out, "offer "+of.ID)
+		}
+		for _, c := range ld.Courses {
+			out = append(out, "course "+c.ID)
 		}
 		return out
 	}
@@ -276,10 +271,8 @@ func TestLanguageDistricts(t *testing.T) {
 				t.Errorf("%s in %s: nothing, want %d entries", code, d.ID, want.Count())
 				continue
 			}
-			for _, c := range [][2]any{{ld.Offices, want.Offices}, {ld.Advisors, want.Advisors}, {ld.Offers, want.Offers}, {ld.Courses, want.Courses}} {
-				if g, w := ids(c[0]), ids(c[1]); !slices.Equal(g, w) {
-					t.Errorf("%s in %s: %v, want %v", code, d.ID, g, w)
-				}
+			if g, w := entries(ld), entries(&want); !slices.Equal(g, w) {
+				t.Errorf("%s in %s: %v, want %v", code, d.ID, g, w)
 			}
 		}
 	}
