@@ -278,7 +278,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 	}
 	st.top, st.clock = top, clock
 	res := &Result{Problems: st.problems, Pages: map[string]int{}}
-	pages := st.graph.Pages
+	pages := st.graph.Pages()
 	var reuse *reuser
 	if keep != nil {
 		pages = slices.DeleteFunc(slices.Clone(pages), func(p *site.Page) bool { return !keep(p) })
@@ -360,7 +360,7 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 	if err != nil {
 		return nil, fmt.Errorf("interface strings: %w", err)
 	}
-	problems = slices.Clone(problems)
+	problems = slices.Clip(problems) // appended to without changing the caller's
 	for _, lang := range s.Languages {
 		if !st.strs.Has(lang, "nav_home") {
 			problems = append(problems, diag.Problem{Pos: diag.Pos{File: "i18n/" + lang + ".yaml", Line: 1, Col: 1}, Severity: diag.Warning,

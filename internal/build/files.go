@@ -213,7 +213,7 @@ func sitemap(s *site.Site, base string) []byte {
 	}
 	var urls []url
 	langs := s.Dir.Site.Languages
-	for _, p := range s.Pages {
+	for _, p := range s.Pages() {
 		if p.Lang == "" || p.Kind == site.KindNotFound || p.Key == site.KeySearchNames {
 			continue
 		}

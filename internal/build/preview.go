@@ -181,15 +181,13 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	// A build's output has the manifest for the next build, which serve
 	// does not make: its _headers has the same rules all the same.
 	top.note(ManifestName)
-	last := "" // the pages' top-level names: a folder per language and a few files
-	for _, p := range st.graph.Pages {
-		switch {
-		case p.Kind == site.KindChooser || p.Kind == site.KindNotFound:
-			top.note(p.Path())
-		case p.Lang != last:
-			top.note(p.Path())
-			last = p.Lang
-		}
+	// The pages' top-level names: a folder per language and a few files
+	// (the pages themselves are made when asked for).
+	for _, lang := range st.graph.PageLanguages() {
+		top.note(lang + "/")
+	}
+	for _, p := range st.graph.SpecialPages() {
+		top.note(p.Path())
 	}
 	pv.early = headerRules(top.names(), st.adminCSP)
 	clock.phase("headers")
@@ -282,7 +280,7 @@ func (pv *Preview) Wait(ctx context.Context) ([]Phase, error) {
 }
 
 // Pages returns the number of pages of the site.
-func (pv *Preview) Pages() int { return len(pv.st.graph.Pages) }
+func (pv *Preview) Pages() int { return pv.st.graph.PageCount() }
 
 // IsPage tells whether name (a path relative to the site root) is a page.
 func (pv *Preview) IsPage(name string) bool { return pv.st.graph.Lookup(name) != nil }

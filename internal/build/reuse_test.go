@@ -105,7 +105,7 @@ func TestIncrementalRebuild(t *testing.T) {
 	// that read nothing of the data, such as the open data page, are kept
 	// too; that they come out right, sameAsFull shows).
 	want := 0
-	for _, p := range second.st.graph.Pages {
+	for _, p := range second.st.graph.Pages() {
 		name := p.Path()
 		if kind, id, ok := ownPage(name); ok && !(kind != "courses" && kind != "content" && kind != "course-lists" && strings.HasPrefix(id, "awo-")) && kind != "advisor-lists" {
 			want++
@@ -320,7 +320,7 @@ func TestPreviewEarlyHeaders(t *testing.T) {
 	if _, err := pv.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range pv.st.graph.Pages {
+	for _, p := range pv.st.graph.Pages() {
 		u := "/" + strings.TrimSuffix(p.Path(), "index.html")
 		if got, want := early.For(u), pv.headers.For(u); !slices.Equal(got, want) {
 			t.Fatalf("%s: early headers %v, finished %v", u, got, want)
@@ -367,7 +367,7 @@ func TestCustomThemeReads(t *testing.T) {
 	// The German office and provider pages, rendered by the first preview.
 	var offices, providers []string
 	first := prepare(nil)
-	for _, p := range first.st.graph.Pages {
+	for _, p := range first.st.graph.Pages() {
 		switch kind, _, _ := ownPage(p.Path()); {
 		case p.Lang != "de":
 		case p.Kind == "office":

@@ -17,7 +17,7 @@ func TestReportMistake(t *testing.T) {
 	s, r := exampleSite(t, "https://example.org/")
 	d := s.Dir
 	page := func(kind, id, lang string) *View {
-		for _, p := range s.Pages {
+		for _, p := range s.Pages() {
 			if p.Kind == kind && p.Lang == lang && strings.HasSuffix(p.Path(), "/"+id+"/index.html") {
 				return r.view(s, p)
 			}
@@ -68,7 +68,7 @@ func TestReportMistake(t *testing.T) {
 func TestNextHolidays(t *testing.T) {
 	s, r := exampleSite(t, "")
 	var p *site.Page
-	for _, pg := range s.Pages {
+	for _, pg := range s.Pages() {
 		if pg.Kind == site.KindOffice && pg.Lang == "de" {
 			p = pg
 			break

@@ -56,7 +56,7 @@ func TestFragmentsArePure(t *testing.T) {
 func renderBoth(t *testing.T, s *site.Site, a, b *Renderer, keep func(*site.Page) bool) (n int, diffs []string) {
 	t.Helper()
 	var x, y bytes.Buffer
-	for _, p := range s.Pages {
+	for _, p := range s.Pages() {
 		if keep != nil && !keep(p) {
 			continue
 		}
@@ -152,7 +152,7 @@ func BenchmarkRender(b *testing.B) {
 		{site.KindAdvisorSet, "advisorset", "", r},
 	} {
 		var pages []*site.Page
-		for _, p := range s.Pages {
+		for _, p := range s.Pages() {
 			if p.Kind == run.kind {
 				pages = append(pages, p)
 			}
@@ -201,7 +201,7 @@ func TestLanguageLinksMatchTemplate(t *testing.T) {
 <link rel="alternate" hreflang="{{.Lang}}" href="{{.URL}}">{{end}}|{{range .Alternates}}{{if .Current}}
 <li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}" aria-current="true">{{.Native}}</a></li>{{end}}{{end}}{{range .Alternates}}{{if not .Current}}
 <li><a href="{{.URL}}" hreflang="{{.Lang}}" lang="{{.Lang}}" dir="{{.Dir}}">{{.Native}}</a></li>{{end}}{{end}}`))
-	for _, p := range s.Pages {
+	for _, p := range s.Pages() {
 		v := r.view(s, p)
 		var want strings.Builder
 		if err := loop.Execute(&want, v); err != nil {

@@ -37,7 +37,7 @@ func TestReadsAreComplete(t *testing.T) {
 	renderAll := func(s *site.Site, r *Renderer) map[string]page {
 		t.Helper()
 		out := map[string]page{}
-		for _, p := range s.Pages {
+		for _, p := range s.Pages() {
 			if p.Lang != "de" { // not the easy-to-read edition's, whose kinds German has
 				continue
 			}
@@ -190,7 +190,7 @@ func TestFragmentReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, p := range s.Pages {
+	for _, p := range s.Pages() {
 		if p.Lang != "de" {
 			continue
 		}

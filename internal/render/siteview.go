@@ -49,7 +49,7 @@ func (sv *SiteView) Statistics() *site.Statistics { return sv.s.Statistics }
 func (sv *SiteView) Problems() diag.List { sv.reads.All(); return sv.s.Problems }
 
 // Pages are all pages of the site.
-func (sv *SiteView) Pages() []*site.Page { sv.reads.All(); return sv.s.Pages }
+func (sv *SiteView) Pages() []*site.Page { sv.reads.All(); return sv.s.Pages() }
 
 // Lookup returns the page at path name, or nil (site.Site.Lookup).
 func (sv *SiteView) Lookup(name string) *site.Page {

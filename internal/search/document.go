@@ -243,10 +243,7 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		doc.Parts = append(doc.Parts, b.all(p.Description, wBody)...)
 		docs = append(docs, doc)
 	}
-	for _, pg := range s.Pages {
-		if pg.Kind != site.KindContent || pg.Lang != lang {
-			continue
-		}
+	for _, pg := range s.ContentPages(lang) {
 		mp := pg.Data.(*model.Page)
 		doc := Doc{Key: "page:" + mp.Path, Kind: "page", URL: url(pg.Key), Title: mp.Meta.Title, Snippet: mp.Meta.Description}
 		if pg.From != "" {

@@ -319,22 +319,32 @@ func (s *Site) courseSetsBy(by string) []*CourseSet {
 
 // Menu returns the Markdown pages of a menu ("main" or "footer") in a
 // language, by weight: the pages as they are published in that language.
-func (s *Site) Menu(lang, menu string) []*Page { return s.menus[lang+"/"+menu] }
+func (s *Site) Menu(lang, menu string) []*Page {
+	b := s.blocks[lang]
+	if b == nil {
+		return nil
+	}
+	return b.get().menus[menu]
+}
 
-func (s *Site) makeMenus() {
-	s.menus = map[string][]*Page{}
-	for _, p := range s.Pages {
+// menusOf returns the menus of a language's pages: menu name → its
+// Markdown pages, by weight.
+func menusOf(pages []Page) map[string][]*Page {
+	menus := map[string][]*Page{}
+	for i := range pages {
+		p := &pages[i]
 		if p.Kind == KindContent {
 			if m := p.Data.(*model.Page).Meta.Menu; m != "" {
-				s.menus[p.Lang+"/"+m] = append(s.menus[p.Lang+"/"+m], p)
+				menus[m] = append(menus[m], p)
 			}
 		}
 	}
-	for _, list := range s.menus {
+	for _, list := range menus {
 		slices.SortStableFunc(list, func(a, b *Page) int {
 			return cmp.Compare(a.Data.(*model.Page).Meta.Weight, b.Data.(*model.Page).Meta.Weight)
 		})
 	}
+	return menus
 }
 
 // Programs returns the programs with a page of their own: MBE and JMD.

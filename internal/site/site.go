@@ -115,7 +115,6 @@ type Site struct {
 	Statistics *Statistics // referral statistics to publish, or nil
 	Edition    string      // "internal" or the public edition
 	Problems   diag.List   // the loader's warnings, for the quality page
-	Pages      []*Page
 
 	offices      []*model.Office             // all offices, by name
 	advisors     map[string][]*model.Advisor // office id → public advisors
@@ -127,17 +126,37 @@ type Site struct {
 	contentIn    map[[2]string]*model.Page   // (path, language) → published Markdown page
 	advisorSets  []*AdvisorSet               // filtered advisor directories
 	allAdvisors  []*model.Advisor            // by name
-	menus        map[string][]*Page          // "lang/menu" → pages
 	coursesIn    map[string][]*model.Course  // district → courses held there
 	memo         *sync.Map                   // relations computed on first use (see once)
 	fallbacks    map[string][]string         // language → Fallbacks, read-only after New
-	special      int                         // pages before the languages' blocks (chooser, 404 pages)
-	// Every language has the same pages in the same order (see paginate):
-	// blocks tells where a language's pages start in Pages, and keys the
-	// position of a page key in every block (for Lookup).
-	blocks   map[string]int
+	// The pages: the chooser and the 404 pages (special), then a block
+	// per language, made on first use (a serve rebuild renders a few
+	// pages of one language, not the 370,000 of a national site). Every
+	// language has the same pages in the same order (see paginate), so
+	// keys holds the position of a page key in every block.
+	special  []*Page
+	blocks   map[string]*block // language → its pages
+	order    []string          // the languages of blocks, in the order of Pages
 	keys     map[string]int
 	easyKeys map[string]int // the same for the easy-to-read edition's block
+	all      func() []*Page // Pages, made on first use
+}
+
+// block is the pages of one language, made on first use.
+type block struct {
+	lang    string
+	specs   []pageSpec // the pages; the languages share one list
+	content bool       // and then every Markdown page, in lang or a fallback
+	once    sync.Once
+	made    blockPages // once made (get)
+	site    *Site
+}
+
+// blockPages is a block as made: its pages and the menus of its Markdown
+// pages.
+type blockPages struct {
+	pages []Page
+	menus map[string][]*Page // menu name → pages, by weight
 }
 
 // Options control what a site contains.
@@ -171,48 +190,125 @@ func New(dir *model.Directory, opts Options) (*Site, error) {
 	}
 	s.relate()
 	s.allAdvisors = s.sortAdvisors()
-	// Lists the pages are made from, side by side; the finder's and the
-	// course lists are memoized (s.memo), so paginate takes them as made.
+	// Lists the pages are made from, side by side; the finder's, the
+	// course lists and the languages' districts are memoized (s.memo), so
+	// paginate takes them as made.
 	var wg sync.WaitGroup
 	wg.Go(func() { s.finderList() })
+	if s.ByDistrict() {
+		wg.Go(func() { s.languageDistricts() })
+	}
 	s.advisorSets = s.makeAdvisorSets()
 	s.CourseSets()
 	wg.Wait()
 	if err := s.paginate(); err != nil {
 		return nil, err
 	}
-	s.makeMenus()
-	s.indexKeys()
 	return s, nil
 }
 
-// indexKeys notes the position of each key in a language's block of
-// pages.
-func (s *Site) indexKeys() {
-	s.keys = map[string]int{}
-	if langs := s.Dir.Site.Languages; len(langs) > 0 {
-		// The first language's block: up to the next language's, or
-		// to the easy-to-read edition's (after the last language).
-		start := s.blocks[langs[0]]
-		end := start
-		for end < len(s.Pages) && s.Pages[end].Lang == langs[0] {
-			end++
-		}
-		s.keys = make(map[string]int, end-start)
-		for i, p := range s.Pages[start:end] {
-			s.keys[p.Key] = i
+// Pages returns every page of the site: the chooser, the 404 pages, then
+// each language's pages (the easy-to-read edition's last). The first call
+// makes them all.
+func (s *Site) Pages() []*Page { return s.all() }
+
+// PageCount returns the number of pages, without making them.
+func (s *Site) PageCount() int {
+	n := len(s.special)
+	for _, b := range s.blocks {
+		n += b.len()
+	}
+	return n
+}
+
+// SpecialPages returns the pages outside the languages' blocks: the
+// chooser and the 404 pages.
+func (s *Site) SpecialPages() []*Page { return s.special }
+
+// PageLanguages returns the languages that have pages, in the order of
+// Pages.
+func (s *Site) PageLanguages() []string { return s.order }
+
+// ContentPages returns the Markdown pages published in lang (some of them
+// fallbacks from another language).
+func (s *Site) ContentPages(lang string) []*Page {
+	b := s.blocks[lang]
+	if b == nil {
+		return nil
+	}
+	pages := b.get().pages
+	out := make([]*Page, 0, len(s.contentPaths))
+	for i := range pages {
+		if pages[i].Kind == KindContent {
+			out = append(out, &pages[i])
 		}
 	}
-	// The easy-to-read edition has fewer pages: a block of its own.
-	s.easyKeys = map[string]int{}
-	if easy, ok := s.blocks[s.Dir.Site.EasyLanguage]; ok {
-		for i, p := range s.Pages[easy:] {
-			if p.Lang != s.Dir.Site.EasyLanguage {
-				break
+	return out
+}
+
+// len returns the number of pages of b.
+func (b *block) len() int {
+	if b.content {
+		return len(b.specs) + len(b.site.contentPaths)
+	}
+	return len(b.specs)
+}
+
+// newBlock returns the block of lang with specs, made on first use.
+func (s *Site) newBlock(lang string, specs []pageSpec, content bool) *block {
+	return &block{lang: lang, specs: specs, content: content, site: s}
+}
+
+// get returns the pages of b, making them on the first call.
+func (b *block) get() blockPages {
+	b.once.Do(func() {
+		s := b.site
+		pages := make([]Page, 0, b.len())
+		for _, p := range b.specs {
+			pages = append(pages, Page{Kind: p.kind, Lang: b.lang, Key: p.key, Data: p.data})
+		}
+		if b.content {
+			for _, p := range s.contentPaths {
+				page, from := s.content(p, b.lang)
+				pages = append(pages, Page{Kind: KindContent, Lang: b.lang, Key: p + "/", Data: page, From: from})
 			}
-			s.easyKeys[p.Key] = i
+		}
+		b.made = blockPages{pages: pages, menus: menusOf(pages)}
+	})
+	return b.made
+}
+
+// allPages lists the pages of every block, making them.
+func (s *Site) allPages() []*Page {
+	n := s.PageCount()
+	out := make([]*Page, 0, n)
+	out = append(out, s.special...)
+	for _, lang := range s.order {
+		pages := s.blocks[lang].get().pages
+		for i := range pages {
+			out = append(out, &pages[i])
 		}
 	}
+	return out
+}
+
+// keysOf returns the position of each page key in a block of specs (and,
+// with content, the Markdown pages after them).
+func (s *Site) keysOf(specs []pageSpec, content bool) map[string]int {
+	n := len(specs)
+	if content {
+		n += len(s.contentPaths)
+	}
+	keys := make(map[string]int, n)
+	for i, p := range specs {
+		keys[p.key] = i
+	}
+	if content {
+		for i, p := range s.contentPaths {
+			keys[p+"/"] = len(specs) + i
+		}
+	}
+	return keys
 }
 
 // Lookup returns the page written to name, a path relative to the site
@@ -220,7 +316,7 @@ func (s *Site) indexKeys() {
 func (s *Site) Lookup(name string) *Page {
 	lang, rest, ok := strings.Cut(name, "/")
 	if !ok || !strings.HasSuffix(rest, "index.html") {
-		for _, p := range s.Pages[:min(s.special, len(s.Pages))] { // the chooser and the 404 pages
+		for _, p := range s.special { // the chooser and the 404 pages
 			if p.Path() == name {
 				return p
 			}
@@ -232,15 +328,13 @@ func (s *Site) Lookup(name string) *Page {
 	if s.easy(lang) {
 		keys = s.easyKeys
 	}
-	start, ok1 := s.blocks[lang]
+	b, ok1 := s.blocks[lang]
 	i, ok2 := keys[key]
 	if !ok1 || !ok2 {
 		return nil
 	}
-	if start+i < len(s.Pages) {
-		if p := s.Pages[start+i]; p.Lang == lang && p.Key == key {
-			return p
-		}
+	if pages := b.get().pages; i < len(pages) && pages[i].Key == key {
+		return &pages[i]
 	}
 	return nil
 }
@@ -344,11 +438,10 @@ func (s *Site) paginate() error {
 	// Pages outside the languages' blocks: the chooser, the 404 page of
 	// the whole site (in every language) and one per language, which
 	// hosts that can serve a 404 page per folder use (_redirects).
-	s.Pages = append(s.Pages, &Page{Kind: KindChooser}, &Page{Kind: KindNotFound})
+	s.special = []*Page{{Kind: KindChooser}, {Kind: KindNotFound}}
 	for _, l := range d.Site.Editions() {
-		s.Pages = append(s.Pages, &Page{Kind: KindNotFound, Lang: l})
+		s.special = append(s.special, &Page{Kind: KindNotFound, Lang: l})
 	}
-	s.special = len(s.Pages)
 	for _, p := range s.contentPaths {
 		first, _, _ := strings.Cut(p, "/")
 		if slices.Contains(reserved, first) || p == "index" {
@@ -423,37 +516,28 @@ func (s *Site) paginate() error {
 	if s.Statistics != nil {
 		add(KindStatistics, "statistics/", s.Statistics)
 	}
-	langs := d.Site.Languages
-	pages := make([]Page, 0, len(langs)*(len(list)+len(s.contentPaths))) // one allocation for the languages' pages
-	s.Pages = slices.Grow(s.Pages, cap(pages))
-	s.blocks = map[string]int{}
-	for _, lang := range langs {
-		s.blocks[lang] = len(s.Pages)
-		for _, p := range list {
-			pages = append(pages, Page{Kind: p.kind, Lang: lang, Key: p.key, Data: p.data})
-			s.Pages = append(s.Pages, &pages[len(pages)-1])
-		}
-		for _, p := range s.contentPaths {
-			page, from := s.content(p, lang)
-			pages = append(pages, Page{Kind: KindContent, Lang: lang, Key: p + "/", Data: page, From: from})
-			s.Pages = append(s.Pages, &pages[len(pages)-1])
-		}
+	s.blocks = map[string]*block{}
+	for _, lang := range d.Site.Languages {
+		s.blocks[lang] = s.newBlock(lang, list, true)
+		s.order = append(s.order, lang)
 	}
+	s.keys = s.keysOf(list, true)
 	// The easy-to-read edition: the pages newcomers start from, and the
 	// Markdown pages written in it.
+	s.easyKeys = map[string]int{}
 	if easy := d.Site.EasyLanguage; easy != "" {
-		s.blocks[easy] = len(s.Pages)
-		add := func(kind, key string, data any) {
-			s.Pages = append(s.Pages, &Page{Kind: kind, Lang: easy, Key: key, Data: data})
-		}
-		add(KindHome, "", nil)
-		s.finderPages(add)
+		easyList := []pageSpec{{KindHome, "", nil}}
+		easyList = append(easyList, s.finderList()...)
 		for _, p := range s.contentPaths {
 			if page := s.contentIn[[2]string{p, easy}]; page != nil {
-				add(KindContent, p+"/", page)
+				easyList = append(easyList, pageSpec{KindContent, p + "/", page})
 			}
 		}
+		s.blocks[easy] = s.newBlock(easy, easyList, false)
+		s.order = append(s.order, easy)
+		s.easyKeys = s.keysOf(easyList, false)
 	}
+	s.all = sync.OnceValue(s.allPages)
 	return nil
 }
 

@@ -144,7 +144,7 @@ func TestCourseSets(t *testing.T) {
 func TestContentFallback(t *testing.T) {
 	s := example(t)
 	found := map[string]string{}
-	for _, p := range s.Pages {
+	for _, p := range s.Pages() {
 		if p.Kind == KindContent {
 			found[p.Lang+"/"+p.Key] = p.From
 		}
@@ -181,7 +181,7 @@ func TestLookup(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, p := range s.Pages {
+		for _, p := range s.Pages() {
 			if got := s.Lookup(p.Path()); got != p {
 				t.Errorf("languages %v: Lookup(%q) = %v, want the page of kind %s", langs, p.Path(), got, p.Kind)
 			}
@@ -191,6 +191,84 @@ func TestLookup(t *testing.T) {
 				t.Errorf("languages %v: Lookup(%q) = page %s %q, want none", langs, name, got.Lang, got.Key)
 			}
 		}
+	}
+}
+
+// TestPagesByLanguage: a language's pages are made when one of them is
+// looked up, not the other languages' (a serve rebuild renders a few
+// pages of one language); made or not, the site has the same pages: the
+// count, the order of Pages, each language's Markdown pages and its menus
+// are those of the whole list.
+func TestPagesByLanguage(t *testing.T) {
+	s := example(t)
+	if p := s.Lookup("ar/index.html"); p == nil || p.Lang != "ar" {
+		t.Fatalf("Lookup(ar/index.html) = %v", p)
+	}
+	for lang, b := range s.blocks {
+		if made := b.made.pages != nil; made != (lang == "ar") {
+			t.Errorf("after a look-up of an Arabic page, %s pages made: %v", lang, made)
+		}
+	}
+	menu := s.Menu("en", "footer") // makes the English pages
+	if len(menu) == 0 {
+		t.Fatal("no English footer menu")
+	}
+	all := s.Pages()
+	if got := s.PageCount(); got != len(all) {
+		t.Errorf("PageCount() = %d, Pages() has %d", got, len(all))
+	}
+	// The special pages, then the languages in order, each page once.
+	var langs []string
+	seen := map[string]bool{}
+	for i, p := range all {
+		if i < len(s.SpecialPages()) {
+			if p != s.SpecialPages()[i] {
+				t.Errorf("page %d is %s %q, want the special page %q", i, p.Lang, p.Key, s.SpecialPages()[i].Path())
+			}
+			continue
+		}
+		if len(langs) == 0 || langs[len(langs)-1] != p.Lang {
+			langs = append(langs, p.Lang)
+		}
+		if seen[p.Path()] {
+			t.Errorf("page %s twice", p.Path())
+		}
+		seen[p.Path()] = true
+	}
+	if !slices.Equal(langs, s.PageLanguages()) {
+		t.Errorf("languages of Pages: %v, PageLanguages: %v", langs, s.PageLanguages())
+	}
+	for _, lang := range s.PageLanguages() {
+		var content []*Page
+		menus := map[string][]*Page{}
+		for _, p := range all {
+			if p.Lang == lang && p.Kind == KindContent {
+				content = append(content, p)
+				if m := p.Data.(*model.Page).Meta.Menu; m != "" {
+					menus[m] = append(menus[m], p)
+				}
+			}
+		}
+		if got := s.ContentPages(lang); !slices.Equal(got, content) {
+			t.Errorf("%s: ContentPages has %d pages, Pages %d Markdown pages", lang, len(got), len(content))
+		}
+		for _, m := range []string{"main", "footer"} {
+			got := s.Menu(lang, m)
+			if len(got) != len(menus[m]) {
+				t.Errorf("%s %s menu: %d pages, want %d", lang, m, len(got), len(menus[m]))
+			}
+			for i, p := range got {
+				if !slices.Contains(menus[m], p) {
+					t.Errorf("%s %s menu: %q is not a page of Pages", lang, m, p.Key)
+				}
+				if i > 0 && got[i-1].Data.(*model.Page).Meta.Weight > p.Data.(*model.Page).Meta.Weight {
+					t.Errorf("%s %s menu: %q before %q, which weighs less", lang, m, got[i-1].Key, p.Key)
+				}
+			}
+		}
+	}
+	if len(s.Menu("en", "main")) == 0 || len(s.Menu("ar", "main")) == 0 {
+		t.Error("the example's English and Arabic main menus are empty")
 	}
 }
 
