@@ -453,8 +453,11 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 		return err
 	}
 	if st.base != "" && !st.internal {
-		if err := w.WriteFile("sitemap.xml", sitemap(st.graph, st.base)); err != nil {
-			return err
+		files := sitemaps(st.graph, st.base, sitemapURLs, sitemapBytes)
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			if err := w.WriteFile(name, files[name]); err != nil {
+				return err
+			}
 		}
 	}
 	if st.adminCSP != "" {

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
@@ -18,6 +19,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -364,26 +367,116 @@ func TestProblemsStopBuild(t *testing.T) {
 	}
 }
 
-// TestSitemap checks sitemap.xml and robots.txt with a base URL.
+// TestSitemap checks sitemap.xml and robots.txt with a base URL:
+// sitemap.xml is an index of a sitemap per language, which lists the
+// language's pages with their alternates.
 func TestSitemap(t *testing.T) {
-	files := buildExample(t, "https://example.org/wegweiser/")
-	sm := string(files["sitemap.xml"])
+	const base = "https://example.org/wegweiser/"
+	files := buildExample(t, base)
+	index := string(files["sitemap.xml"])
+	if !strings.Contains(index, "<sitemapindex ") {
+		t.Fatalf("sitemap.xml is no sitemap index:\n%.300s", index)
+	}
+	for _, lang := range append(slices.Clone(langs), easy) {
+		name := lang + "/sitemap-1.xml"
+		if !strings.Contains(index, "<loc>"+base+name+"</loc>") {
+			t.Errorf("the index does not list %s", name)
+		}
+		if _, ok := files[name]; !ok {
+			t.Errorf("no %s", name)
+		}
+	}
+	sm := string(files["de/sitemap-1.xml"])
 	for _, want := range []string{
 		"<loc>https://example.org/wegweiser/de/districts/maxvorstadt/</loc>",
 		`<xhtml:link rel="alternate" hreflang="ar" href="https://example.org/wegweiser/ar/districts/maxvorstadt/"></xhtml:link>`,
 	} {
 		if !strings.Contains(sm, want) {
-			t.Errorf("sitemap lacks %s", want)
+			t.Errorf("de/sitemap-1.xml lacks %s", want)
 		}
 	}
-	if n := strings.Count(sm, "<loc>"); n != strings.Count(sm, "<url>") || n < 1000 {
-		t.Errorf("sitemap has %d locs", n)
+	if n := strings.Count(sm, "<loc>"); n != strings.Count(sm, "<url>") || n < 500 {
+		t.Errorf("de/sitemap-1.xml has %d locs", n)
 	}
 	if !strings.Contains(string(files["robots.txt"]), "Sitemap: https://example.org/wegweiser/sitemap.xml") {
 		t.Errorf("robots.txt: %s", files["robots.txt"])
 	}
 	if !strings.Contains(string(files["de/offices/caritas-mbe-maxvorstadt/index.html"]), `<link rel="canonical" href="https://example.org/wegweiser/de/offices/caritas-mbe-maxvorstadt/">`) {
 		t.Errorf("no canonical link on an office page")
+	}
+}
+
+// TestSitemapLimits: where a language's pages pass a sitemap's limits
+// (50,000 addresses, 50 MB; here made small) they are split over
+// several files, each within both limits and listing only addresses
+// below its own folder; the index lists every file, and every public page
+// is listed once, in the order of the pages.
+func TestSitemapLimits(t *testing.T) {
+	const base = "https://example.org/"
+	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
+	if problems.Errors() > 0 {
+		t.Fatal(problems)
+	}
+	s, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, p := range s.Pages() {
+		if p.Lang != "" && p.Kind != site.KindNotFound && p.Key != site.KeySearchNames {
+			want = append(want, base+p.Lang+"/"+p.Key)
+		}
+	}
+	for _, limit := range []struct{ urls, bytes int }{{sitemapURLs, sitemapBytes}, {100, 1 << 20}, {sitemapURLs, 40_000}} {
+		files := sitemaps(s, base, limit.urls, limit.bytes)
+		var index struct {
+			Sitemaps []struct {
+				Loc string `xml:"loc"`
+			} `xml:"sitemap"`
+		}
+		if err := xml.Unmarshal(files["sitemap.xml"], &index); err != nil {
+			t.Fatal(err)
+		}
+		if len(index.Sitemaps) != len(files)-1 {
+			t.Errorf("limits %v: the index lists %d files of %d", limit, len(index.Sitemaps), len(files)-1)
+		}
+		var got []string
+		split := false
+		for _, e := range index.Sitemaps {
+			name := strings.TrimPrefix(e.Loc, base)
+			b := files[name]
+			var set struct {
+				URLs []struct {
+					Loc   string `xml:"loc"`
+					Links []struct {
+						Hreflang string `xml:"hreflang,attr"`
+					} `xml:"link"`
+				} `xml:"url"`
+			}
+			if err := xml.Unmarshal(b, &set); err != nil {
+				t.Fatalf("limits %v: %s: %v", limit, name, err)
+			}
+			if len(set.URLs) > limit.urls || len(b) > limit.bytes {
+				t.Errorf("limits %v: %s has %d addresses, %d bytes", limit, name, len(set.URLs), len(b))
+			}
+			split = split || !strings.HasSuffix(name, "-1.xml")
+			folder := base + path.Dir(name) + "/"
+			for _, u := range set.URLs {
+				if !strings.HasPrefix(u.Loc, folder) {
+					t.Errorf("limits %v: %s lists %s, outside its folder", limit, name, u.Loc)
+				}
+				if len(u.Links) != len(d.Site.Languages) {
+					t.Errorf("limits %v: %s: %s has %d alternates, want %d", limit, name, u.Loc, len(u.Links), len(d.Site.Languages))
+				}
+				got = append(got, u.Loc)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("limits %v: the sitemaps list %d addresses, want the %d public pages in order", limit, len(got), len(want))
+		}
+		if small := limit.urls < sitemapURLs || limit.bytes < sitemapBytes; split != small {
+			t.Errorf("limits %v: split over more files per language: %v", limit, split)
+		}
 	}
 }
 

@@ -200,42 +200,89 @@ func robots(base string) []byte {
 	return []byte(s)
 }
 
-// sitemap lists every page with its language alternates (hreflang).
-func sitemap(s *site.Site, base string) []byte {
+// The limits of one sitemap file (sitemaps.org: 50,000 URLs and 50 MB
+// uncompressed); a national site has 46,000 pages per language, each
+// with an alternate per language.
+const (
+	sitemapURLs  = 50_000
+	sitemapBytes = 50 * 1024 * 1024
+)
+
+// sitemaps returns the sitemap files of the public pages: sitemap.xml, an
+// index of the others, which list a language's pages each
+// ({lang}/sitemap-{n}.xml, n from 1: a file holds at most maxURLs pages
+// and maxBytes bytes; a sitemap lists only addresses below its own
+// folder), every page with its language alternates (hreflang).
+func sitemaps(s *site.Site, base string, maxURLs, maxBytes int) map[string][]byte {
+	const (
+		urlsetStart = xml.Header + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n"
+		urlsetEnd   = "</urlset>\n"
+	)
 	type link struct {
 		Rel      string `xml:"rel,attr"`
 		Hreflang string `xml:"hreflang,attr"`
 		Href     string `xml:"href,attr"`
 	}
 	type url struct {
-		Loc   string `xml:"loc"`
-		Links []link `xml:"xhtml:link"`
+		XMLName xml.Name `xml:"url"`
+		Loc     string   `xml:"loc"`
+		Links   []link   `xml:"xhtml:link"`
 	}
-	var urls []url
+	files := map[string][]byte{}
+	var names []string // the index's entries, in order
+	var chunk bytes.Buffer
+	n, urls, lang := 0, 0, ""
+	flush := func() {
+		if urls > 0 {
+			chunk.WriteString(urlsetEnd)
+			name := fmt.Sprintf("%s/sitemap-%d.xml", lang, n)
+			files[name] = bytes.Clone(chunk.Bytes())
+			names = append(names, name)
+		}
+		chunk.Reset()
+		urls = 0
+	}
 	langs := s.Dir.Site.Languages
+	var entry bytes.Buffer
+	enc := xml.NewEncoder(&entry)
 	for _, p := range s.Pages() {
 		if p.Lang == "" || p.Kind == site.KindNotFound || p.Key == site.KeySearchNames {
 			continue
 		}
-		u := url{Loc: base + p.Lang + "/" + p.Key}
+		u := url{Loc: base + p.Lang + "/" + p.Key, Links: make([]link, 0, len(langs))}
 		for _, l := range langs {
 			u.Links = append(u.Links, link{"alternate", l, base + l + "/" + p.Key})
 		}
-		urls = append(urls, u)
-	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", " ")
-	for _, u := range urls {
-		if err := enc.EncodeElement(u, xml.StartElement{Name: xml.Name{Local: "url"}}); err != nil {
+		entry.Reset()
+		if err := enc.Encode(u); err != nil {
 			panic(err) // strings only: cannot fail
 		}
+		entry.WriteByte('\n')
+		if p.Lang != lang {
+			flush()
+			lang, n = p.Lang, 0
+		}
+		if urls > 0 && (urls == maxURLs || chunk.Len()+entry.Len()+len(urlsetEnd) > maxBytes) {
+			flush()
+		}
+		if urls == 0 {
+			n++
+			chunk.WriteString(urlsetStart)
+		}
+		chunk.Write(entry.Bytes())
+		urls++
 	}
-	enc.Flush()
-	b.WriteString("\n</urlset>\n")
-	return []byte(strings.ReplaceAll(b.String(), "\n\n", "\n"))
+	flush()
+	var index bytes.Buffer
+	index.WriteString(xml.Header + `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, name := range names {
+		index.WriteString("<sitemap><loc>")
+		xml.EscapeText(&index, []byte(base+name))
+		index.WriteString("</loc></sitemap>\n")
+	}
+	index.WriteString("</sitemapindex>\n")
+	files["sitemap.xml"] = index.Bytes()
+	return files
 }
 
 // writeServiceWorker writes the theme's sw.js (if it has one) to the
