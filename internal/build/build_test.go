@@ -413,14 +413,7 @@ func TestSitemap(t *testing.T) {
 // is listed once, in the order of the pages.
 func TestSitemapLimits(t *testing.T) {
 	const base = "https://example.org/"
-	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
-	if problems.Errors() > 0 {
-		t.Fatal(problems)
-	}
-	s, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := siteOf(t, "../..")
 	var want []string
 	for _, p := range s.Pages() {
 		if p.Lang != "" && p.Kind != site.KindNotFound && p.Key != site.KeySearchNames {
@@ -465,8 +458,8 @@ func TestSitemapLimits(t *testing.T) {
 				if !strings.HasPrefix(u.Loc, folder) {
 					t.Errorf("limits %v: %s lists %s, outside its folder", limit, name, u.Loc)
 				}
-				if len(u.Links) != len(d.Site.Languages) {
-					t.Errorf("limits %v: %s: %s has %d alternates, want %d", limit, name, u.Loc, len(u.Links), len(d.Site.Languages))
+				if len(u.Links) != len(s.Dir.Site.Languages) {
+					t.Errorf("limits %v: %s: %s has %d alternates, want %d", limit, name, u.Loc, len(u.Links), len(s.Dir.Site.Languages))
 				}
 				got = append(got, u.Loc)
 			}
@@ -478,6 +471,21 @@ func TestSitemapLimits(t *testing.T) {
 			t.Errorf("limits %v: split over more files per language: %v", limit, split)
 		}
 	}
+}
+
+// siteOf loads the site in the folder src and makes its page graph,
+// without building it.
+func siteOf(t *testing.T, src string) *site.Site {
+	t.Helper()
+	d, problems := load.Load(os.DirFS(src), load.Options{Now: testToday})
+	if problems.Errors() > 0 {
+		t.Fatal(problems)
+	}
+	s, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // TestBuildPages: `wegweiser build --pages-only` writes the Markdown pages

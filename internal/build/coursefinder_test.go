@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/render"
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -34,14 +33,8 @@ func TestCourseFinder(t *testing.T) {
 	chromium, node, dir := browserTools(t)
 	files := buildExample(t, "")
 	srv := serveFiles(t, files)
-	d, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
-	if problems.Errors() > 0 {
-		t.Fatal(problems)
-	}
-	st, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := siteOf(t, "../..")
+	d := st.Dir
 	type shown struct {
 		Hrefs   []string
 		Status  string
@@ -221,14 +214,8 @@ func TestCourseFinderByDistrict(t *testing.T) {
 	if _, err := Build(context.Background(), Config{Source: os.DirFS(src), Now: testToday}, &w); err != nil {
 		t.Fatal(err)
 	}
-	d, problems := load.Load(os.DirFS(src), load.Options{Now: testToday})
-	if problems.Errors() > 0 {
-		t.Fatal(problems)
-	}
-	st, err := site.New(d, site.Options{Today: model.DateOf(testToday)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := siteOf(t, src)
+	d := st.Dir
 	if !st.ByDistrict() {
 		t.Fatal("the wide example does not go by district")
 	}

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"os"
 	"path"
 	"slices"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/wegweiser-de/wegweiser/internal/load"
 	"github.com/wegweiser-de/wegweiser/internal/model"
 	"github.com/wegweiser-de/wegweiser/internal/routing"
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -24,14 +22,8 @@ import (
 // every other pair links to the language's list of all its offices.
 func TestFinderOrder(t *testing.T) {
 	files := buildExample(t, "")
-	dir, problems := load.Load(os.DirFS("../.."), load.Options{Now: testToday})
-	if problems.Errors() > 0 {
-		t.Fatal(problems)
-	}
-	st, err := site.New(dir, site.Options{Today: model.DateOf(testToday)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := siteOf(t, "../..")
+	dir := st.Dir
 	spoken := map[string][]string{} // office → languages spoken there
 	for i := range dir.Providers {
 		for j := range dir.Providers[i].Offices {
