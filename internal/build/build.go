@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -48,12 +49,18 @@ type Writer interface {
 }
 
 // A keeper is a Writer that can keep a file of the previous output as it
-// is instead of having it written again (publish.Dir links it). Keep
-// reports false if it cannot; the file is then written. The previous
-// output it keeps from must be Config.Previous (publish.Dir.Previous).
+// is instead of having it written again (publish.Dir links it), if it is
+// a regular file that intact (nil: any) accepts by its FileInfo and
+// content (see publish.Dir.Keep). Keep reports false if it cannot; the
+// file is then written. The previous output it keeps from must be
+// Config.Previous (publish.Dir.Previous).
 type keeper interface {
-	Keep(name string) (bool, error)
+	Keep(name string, intact intactFunc) (bool, error)
 }
+
+// intactFunc tells whether a file taken from the previous output is the
+// one expected, by its FileInfo (fi) and, if need be, its content (open).
+type intactFunc = func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool
 
 // topLevel passes files on to a Writer and notes the top-level names of
 // the output (directories with a trailing slash), for the _headers file.
@@ -70,16 +77,28 @@ func (t *topLevel) WriteFile(name string, data []byte) error {
 }
 
 // Keep implements keeper if the Writer does; otherwise it reports false.
-func (t *topLevel) Keep(name string) (bool, error) {
+func (t *topLevel) Keep(name string, intact intactFunc) (bool, error) {
 	k, ok := t.Writer.(keeper)
 	if !ok {
 		return false, nil
 	}
-	kept, err := k.Keep(name)
+	kept, err := k.Keep(name, intact)
 	if kept {
 		t.note(name)
 	}
 	return kept, err
+}
+
+// keeperOf returns w as a keeper, or nil if it cannot keep files: a
+// topLevel can if the Writer it passes files on to can.
+func keeperOf(w Writer) keeper {
+	if t, ok := w.(*topLevel); ok {
+		if _, ok := t.Writer.(keeper); !ok {
+			return nil
+		}
+	}
+	k, _ := w.(keeper)
+	return k
 }
 
 // note notes the top-level name of a file (its folder, with a slash).
@@ -413,7 +432,7 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 // between steps when ctx is done.
 func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, prev fs.FS, clock *timer) error {
 	cfg, w := st.cfg, Writer(top)
-	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, w); err != nil {
+	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, st.workers, w); err != nil {
 		return err
 	}
 	clock.phase("exports")
@@ -479,29 +498,31 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 }
 
 // writeExports writes the advisor lists, vCards and calendars below
-// exports/.
-func writeExports(dir *model.Directory, now time.Time, base string, internal bool, w Writer) error {
+// exports/: one task per file, on workers goroutines (0: one per core),
+// each file written once made.
+func writeExports(dir *model.Directory, now time.Time, base string, internal bool, workers int, w Writer) error {
 	host := "wegweiser.invalid"
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		host = u.Host
 	}
-	files := map[string][]byte{
-		"exports/advisors.csv":         export.AdvisorsCSV(dir, true, internal),
-		"exports/advisors-rfc4180.csv": export.AdvisorsCSV(dir, false, internal),
-		"exports/contacts.vcf":         export.AllVCards(dir),
+	type task struct {
+		name string
+		make func() ([]byte, error)
+	}
+	tasks := []task{
+		{"exports/advisors.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, true, internal), nil }},
+		{"exports/advisors-rfc4180.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, false, internal), nil }},
+		{"exports/contacts.vcf", func() ([]byte, error) { return export.AllVCards(dir), nil }},
 	}
 	for _, a := range export.Advisors(dir) {
-		files["exports/vcard/advisor-"+a.ID+".vcf"] = export.AdvisorVCard(dir, a)
+		tasks = append(tasks, task{"exports/vcard/advisor-" + a.ID + ".vcf", func() ([]byte, error) { return export.AdvisorVCard(dir, a), nil }})
 	}
 	for i := range dir.Providers {
 		for j := range dir.Providers[i].Offices {
 			o := &dir.Providers[i].Offices[j]
-			files["exports/vcard/office-"+o.ID+".vcf"] = export.OfficeVCard(dir, o)
-			cal, err := export.OfficeICal(dir, o, now, host)
-			if err != nil {
-				return err
-			}
-			files["exports/ical/office-"+o.ID+".ics"] = cal
+			tasks = append(tasks,
+				task{"exports/vcard/office-" + o.ID + ".vcf", func() ([]byte, error) { return export.OfficeVCard(dir, o), nil }},
+				task{"exports/ical/office-" + o.ID + ".ics", func() ([]byte, error) { return export.OfficeICal(dir, o, now, host) }})
 		}
 	}
 	today := model.DateOf(now)
@@ -511,15 +532,19 @@ func writeExports(dir *model.Directory, now time.Time, base string, internal boo
 			if c.End.Before(today) {
 				continue // ended courses have no page
 			}
-			cal, err := export.CourseICal(dir, c, now, host)
-			if err != nil {
-				return err
-			}
-			files["exports/ical/course-"+c.ID+".ics"] = cal
+			tasks = append(tasks, task{"exports/ical/course-" + c.ID + ".ics", func() ([]byte, error) { return export.CourseICal(dir, c, now, host) }})
 		}
 	}
-	for name, b := range files {
-		if err := w.WriteFile(name, b); err != nil {
+	errs := make([]error, len(tasks))
+	parallel.EachOn(cores(workers), len(tasks), func(i int) {
+		b, err := tasks[i].make()
+		if err == nil {
+			err = w.WriteFile(tasks[i].name, b)
+		}
+		errs[i] = err
+	})
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
@@ -549,14 +574,14 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	// so that only those being made are held in memory.
 	var mu sync.Mutex // err
 	var werr error
-	k, _ := w.(keeper)
+	k := keeperOf(w)
 	// write writes a file, or with same (it is the previous output's,
 	// byte for byte) links it from there.
 	write := func(name string, data []byte, same bool) {
 		var err error
 		kept := false
 		if same && k != nil {
-			kept, err = k.Keep(name)
+			kept, err = k.Keep(name, nil)
 		}
 		if !kept && err == nil {
 			err = w.WriteFile(name, data)
@@ -755,7 +780,6 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 		name string
 		data []byte
 		buf  *bytes.Buffer // back to the pool once written; nil for a kept page
-		kept bool          // a page of the previous output, to keep as it is (no data)
 	}
 	// A page's buffer goes back to the pool once written: the output of
 	// the build is not allocated anew page by page (fresh memory costs
@@ -764,10 +788,15 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 	queue := make(chan *site.Page)
 	files := make(chan file, 64)
 	// Rendering uses every core; writing waits on the file system, so
-	// more writers than cores keep the cores busy.
+	// more writers than cores keep the cores busy. Renderers that keep
+	// pages (a link and a stat call each) wait on it too: twice as many.
 	var renderers, writers sync.WaitGroup
-	k, _ := w.(keeper)
-	for range runtime.GOMAXPROCS(0) {
+	k := keeperOf(w)
+	n := runtime.GOMAXPROCS(0)
+	if k != nil && reuse != nil && reuse.prev != nil {
+		n *= 2
+	}
+	for range n {
 		renderers.Go(func() {
 			check := make([]byte, 32<<10) // to check kept pages through
 			for p := range queue {
@@ -775,9 +804,19 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 				switch {
 				case reuse == nil:
 				case k != nil:
-					if reuse.keepAsIs(name, check) {
-						files <- file{name: name, kept: true}
-						continue
+					// Linked from the previous output if it is as that
+					// build wrote it; else, or if it cannot be linked,
+					// rendered.
+					if rec := reuse.unchanged(name); rec != nil {
+						kept, err := k.Keep(name, reuse.intact(rec, check))
+						if err != nil {
+							cancel(err)
+							continue
+						}
+						if kept {
+							reuse.note(name, rec)
+							continue
+						}
 					}
 				default:
 					if b, ok := reuse.keep(name); ok {
@@ -807,23 +846,6 @@ func renderAll(ctx context.Context, r *render.Renderer, s *site.Site, pages []*s
 	for range 4 * runtime.GOMAXPROCS(0) {
 		writers.Go(func() {
 			for f := range files {
-				if f.kept {
-					kept, err := k.Keep(f.name)
-					if err == nil && !kept {
-						// Not linked (another file system, say): written
-						// from the previous output, checked once more.
-						var ok bool
-						if f.data, ok = reuse.read(f.name); !ok {
-							err = fmt.Errorf("%s of the previous output changed during the build", f.name)
-						}
-					}
-					if err != nil {
-						cancel(err)
-					}
-					if kept || err != nil {
-						continue
-					}
-				}
 				if err := w.WriteFile(f.name, f.data); err != nil {
 					cancel(err)
 				}

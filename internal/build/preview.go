@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -86,25 +87,26 @@ type spilled struct {
 }
 
 // Keep implements keeper: it links the previous rest's file name into
-// the directory (a regular file only; false if there is none).
-func (d *spilled) Keep(name string) (bool, error) {
+// the directory (a regular file that intact accepts, as publish.Dir.Keep
+// does; false if there is none).
+func (d *spilled) Keep(name string, intact intactFunc) (bool, error) {
 	if d.prev == "" || !fs.ValidPath(name) {
 		return false, nil
 	}
 	if err := d.ctx.Err(); err != nil {
 		return false, err
 	}
-	old := filepath.Join(d.prev, filepath.FromSlash(name))
-	if st, err := os.Lstat(old); err != nil || !st.Mode().IsRegular() {
-		return false, nil
-	}
 	full := filepath.Join(d.dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
 		return false, err
 	}
 	os.Remove(full) // a name written before is replaced, not changed in place
-	if err := os.Link(old, full); err != nil {
-		return false, nil // another file system: the caller writes it
+	if err := os.Link(filepath.Join(d.prev, filepath.FromSlash(name)), full); err != nil {
+		return false, nil // none, a folder, or another file system: the caller writes it
+	}
+	// link(2) links a symbolic link itself: looked at under the new name.
+	if fi, err := os.Lstat(full); err != nil || !fi.Mode().IsRegular() || (intact != nil && !intact(fi, func() (io.ReadCloser, error) { return os.Open(full) })) {
+		return false, os.Remove(full)
 	}
 	d.mu.Lock()
 	d.names[name] = nil

@@ -283,17 +283,14 @@ func (r *reuser) keep(name string) ([]byte, bool) {
 	return b, ok
 }
 
-// keepAsIs is keep for a writer that takes the previous output's file as
-// it is (a keeper): the file is checked by its size and time (sameFile),
-// or else through a small buffer instead of being read into memory (5 GB
-// of pages at national scale).
-func (r *reuser) keepAsIs(name string, buf []byte) bool {
-	rec := r.unchanged(name)
-	if rec == nil || !sameFile(r.out, name, rec.SHA256, rec.Size, r.since, buf) {
-		return false
+// intact is the check of a page rec records, for a writer that takes the
+// previous output's file as it is (a keeper): the file is checked by its
+// size and time (sameContent), or else through a small buffer instead of
+// being read into memory (5 GB of pages at national scale).
+func (r *reuser) intact(rec *pageRecord, buf []byte) intactFunc {
+	return func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool {
+		return sameContent(fi, open, rec.SHA256, rec.Size, r.since, buf)
 	}
-	r.note(name, rec)
-	return true
 }
 
 // read returns the previous build's page at name if the file is as that

@@ -47,7 +47,7 @@ type searchKeeper struct {
 func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
 	program, err := programSum()
 	sk := &searchKeeper{now: searchManifest{}, program: program, ok: err == nil}
-	k, _ := w.(keeper)
+	k := keeperOf(w)
 	if prev == nil || k == nil || !sk.ok {
 		return sk
 	}
@@ -134,7 +134,7 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 		}
 	}
 	for name := range rec.Files {
-		if kept, err := sk.k.Keep("search/" + lang + "/" + name); !kept || err != nil {
+		if kept, err := sk.k.Keep("search/"+lang+"/"+name, nil); !kept || err != nil {
 			return false, err
 		}
 	}
@@ -178,16 +178,29 @@ func (sk *searchKeeper) write(w Writer) error {
 // At national scale a rebuild reads 300,000 unchanged pages, 5 GB: 10
 // CPU-seconds of reading and hashing that one stat call each replaces.
 func sameFile(fsys fs.FS, name string, want sum, size int64, since time.Time, buf []byte) bool {
+	var fi fs.FileInfo
 	if size > 0 {
-		fi, err := fs.Lstat(fsys, name) // a symbolic link is not taken on its target's word
+		var err error
+		if fi, err = fs.Lstat(fsys, name); err != nil { // a symbolic link is not taken on its target's word
+			return false
+		}
+	}
+	return sameContent(fi, func() (io.ReadCloser, error) { return fsys.Open(name) }, want, size, since, buf)
+}
+
+// sameContent is sameFile for a file looked at already: fi is its
+// FileInfo (nil: not looked at), open opens it. A kept page is looked at
+// once, after it is linked (publish.Dir.Keep).
+func sameContent(fi fs.FileInfo, open func() (io.ReadCloser, error), want sum, size int64, since time.Time, buf []byte) bool {
+	if fi != nil && size > 0 {
 		switch {
-		case err != nil || !fi.Mode().IsRegular() || fi.Size() != size:
+		case !fi.Mode().IsRegular() || fi.Size() != size:
 			return false
 		case !since.IsZero() && fi.ModTime().Before(since):
 			return true
 		}
 	}
-	f, err := fsys.Open(name)
+	f, err := open()
 	if err != nil {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -212,10 +213,10 @@ func TestKeep(t *testing.T) {
 		if d.Previous() != nil {
 			t.Error("Previous of a first build is not nil")
 		}
-		if kept, err := d.Keep("index.html"); kept || err != nil {
+		if kept, err := d.Keep("index.html", nil); kept || err != nil {
 			t.Errorf("Keep without a previous site: %v, %v", kept, err)
 		}
-		for name, s := range map[string]string{"index.html": "root", "de/a/index.html": "deep", "dir/x": "x"} {
+		for name, s := range map[string]string{"index.html": "root", "de/a/index.html": "deep", "dir/x": "x", "other.html": "other"} {
 			if err := d.WriteFile(name, []byte(s)); err != nil {
 				return err
 			}
@@ -240,10 +241,34 @@ func TestKeep(t *testing.T) {
 		if b, err := fs.ReadFile(d.Previous(), "de/a/index.html"); err != nil || string(b) != "deep" {
 			t.Errorf("Previous: %q, %v", b, err)
 		}
-		for name, want := range map[string]bool{"de/a/index.html": true, "index.html": true,
-			"link.html": false, "dir": false, "missing.html": false} {
-			if kept, err := d.Keep(name); kept != want || err != nil {
-				t.Errorf("Keep(%s) = %v, %v; want %v", name, kept, err, want)
+		// intact is shown the linked file: its size, and its content.
+		content := func(want string) func(fs.FileInfo, func() (io.ReadCloser, error)) bool {
+			return func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool {
+				f, err := open()
+				if err != nil {
+					t.Errorf("open a linked file: %v", err)
+					return false
+				}
+				defer f.Close()
+				b, err := io.ReadAll(f)
+				return err == nil && fi.Size() == int64(len(b)) && string(b) == want
+			}
+		}
+		for _, tc := range []struct {
+			name   string
+			intact func(fs.FileInfo, func() (io.ReadCloser, error)) bool
+			want   bool
+		}{
+			{"de/a/index.html", nil, true},
+			{"index.html", content("root"), true},
+			{"other.html", content("changed"), false}, // refused: not linked
+			{"link.html", nil, false},
+			{"link.html", func(fs.FileInfo, func() (io.ReadCloser, error)) bool { return true }, false},
+			{"dir", nil, false},
+			{"missing.html", nil, false},
+		} {
+			if kept, err := d.Keep(tc.name, tc.intact); kept != tc.want || err != nil {
+				t.Errorf("Keep(%s) = %v, %v; want %v", tc.name, kept, err, tc.want)
 			}
 		}
 		if files, bytes := d.Stats(); files != 2 || bytes != int64(len("deep")+len("root")) {
@@ -266,8 +291,8 @@ func TestKeep(t *testing.T) {
 			t.Errorf("%s: %q, %v", name, b, err)
 		}
 	}
-	for _, name := range []string{"link.html", "dir", "missing.html"} {
-		if _, err := os.Lstat(filepath.Join(out, name)); !errors.Is(err, fs.ErrNotExist) {
+	for _, name := range []string{"link.html", "dir", "missing.html", "other.html"} {
+		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(name))); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s is in the new site: %v", name, err)
 		}
 	}
@@ -284,7 +309,7 @@ func TestKeepThenWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := Publish(ctx, out, func(d *Dir) error {
-		if kept, err := d.Keep("index.html"); !kept || err != nil {
+		if kept, err := d.Keep("index.html", nil); !kept || err != nil {
 			t.Fatalf("Keep: %v, %v", kept, err)
 		}
 		if err := d.WriteFile("index.html", []byte("new")); err != nil {
