@@ -623,7 +623,14 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 	for _, lang := range langs {
 		tasks = append(tasks, func() {
 			prev, kept := keep.hsds(lang, sources)
-			files, spans := export.EncodeHSDS(d, lang, base, today, kept)
+			shares := export.HSDSShares(d, lang, base, today, kept)
+			spans := export.HSDSSpans(shares)
+			files := make(map[string][]byte, len(export.HSDSFileNames))
+			for j, name := range export.HSDSFileNames {
+				if files[name] = keep.unchanged(lang, j, sources, shares, spans, prev); files[name] == nil {
+					files[name] = export.HSDSFile(shares, j)
+				}
+			}
 			keep.made(lang, sources, files, spans, prev)
 			for name, data := range files {
 				writeKept(hsdsDir(lang)+name, data, prev)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -330,32 +332,37 @@ func writeManifests(st *stage, w Writer) error {
 // writeCourseFinder writes the course finder's data of each language
 // that has a course list ({lang}/courses/finder.json, see
 // render.CourseFinderData; on a site whose lists go by district,
-// {lang}/courses/finder/{district}.json).
+// {lang}/courses/finder/{district}.json), the languages side by side.
 func writeCourseFinder(st *stage, w Writer) error {
-	for _, lang := range st.dir.Site.Languages {
-		p := st.graph.Lookup(lang + "/courses/index.html")
-		if p == nil {
-			continue
-		}
-		if st.graph.ByDistrict() {
-			parts, err := st.r.CourseFinderDistricts(st.graph, p)
-			if err != nil {
-				return err
-			}
-			for _, id := range slices.Sorted(maps.Keys(parts)) {
-				if err := w.WriteFile(lang+"/courses/finder/"+id+".json", parts[id]); err != nil {
-					return err
-				}
-			}
-			continue
-		}
-		b, err := st.r.CourseFinder(st.graph, p)
+	langs := st.dir.Site.Languages
+	errs := make([]error, len(langs))
+	parallel.EachOn(cores(st.workers), len(langs), func(i int) {
+		errs[i] = writeCourseFinderOf(st, langs[i], w)
+	})
+	return errors.Join(errs...)
+}
+
+// writeCourseFinderOf writes the course finder's data of lang.
+func writeCourseFinderOf(st *stage, lang string, w Writer) error {
+	p := st.graph.Lookup(lang + "/courses/index.html")
+	if p == nil {
+		return nil
+	}
+	if st.graph.ByDistrict() {
+		parts, err := st.r.CourseFinderDistricts(st.graph, p)
 		if err != nil {
 			return err
 		}
-		if err := w.WriteFile(lang+"/courses/finder.json", b); err != nil {
-			return err
+		for _, id := range slices.Sorted(maps.Keys(parts)) {
+			if err := w.WriteFile(lang+"/courses/finder/"+id+".json", parts[id]); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	b, err := st.r.CourseFinder(st.graph, p)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(lang+"/courses/finder.json", b)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -136,6 +137,35 @@ func TestOpenDataKeeper(t *testing.T) {
 	edited[dumpName] = &fstest.MapFile{Data: append(bytes.Clone(dump), ' ')}
 	if n := keptDump(edited); n != -1 {
 		t.Errorf("dump: with directory.json edited since, kept %d entries", n)
+	}
+
+	// A file whose shares are all where and as they were is the previous
+	// file itself, not put together again (the changed file's share,
+	// made anew, came out the same); with one share's bytes changed, or
+	// its length, or no previous export, the file is put together.
+	k := newOpenDataKeeper(prev, next, d, "", today)
+	was, keepShare := k.hsds("de", sources)
+	shares := export.HSDSShares(d, "de", "", today, keepShare)
+	spans := export.HSDSSpans(shares)
+	for j, name := range export.HSDSFileNames {
+		full := "data/hsds/de/" + name
+		if got := k.unchanged("de", j, sources, shares, spans, was); got == nil || &got[0] != &was.files[full][0] {
+			t.Errorf("%s: not the previous file, with every share as it was", name)
+		}
+		if got := k.unchanged("de", j, sources, shares, spans, nil); got != nil {
+			t.Errorf("%s: kept without a previous export", name)
+		}
+		i := slices.IndexFunc(shares, func(sh [4][]byte) bool { return len(sh[j]) > 1 })
+		edited := slices.Clone(shares)
+		edited[i][j] = bytes.Clone(shares[i][j])
+		edited[i][j][len(edited[i][j])/2] ^= 1
+		if got := k.unchanged("de", j, sources, edited, spans, was); got != nil {
+			t.Errorf("%s: kept with a share's bytes changed", name)
+		}
+		edited[i][j] = append(bytes.Clone(shares[i][j]), ' ')
+		if got := k.unchanged("de", j, sources, edited, export.HSDSSpans(edited), was); got != nil {
+			t.Errorf("%s: kept with a share one byte longer", name)
+		}
 	}
 
 	// A file of the recorded size modified before the manifest was

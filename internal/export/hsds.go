@@ -513,6 +513,16 @@ func (h *HSDS) Files() map[string][]byte {
 // locate them); only the other shares are built and encoded. serve and
 // build make the open data of a one-file change so (see docs/open-data.md).
 func EncodeHSDS(d *model.Directory, lang, base string, today model.Date, kept func(i int) ([4][]byte, bool)) (files map[string][]byte, spans [][4]Span) {
+	return assembleHSDS(HSDSShares(d, lang, base, today, kept))
+}
+
+// HSDSShares is EncodeHSDS without putting the files together: each data
+// file's share, its entries in each of the four files (in the order of
+// HSDSFileNames). HSDSSpans says where they go, HSDSFile puts a file
+// together: a caller that finds every share where and as it was in a
+// file of a previous export keeps that file instead (at national scale
+// the four files of a language are 54 MB).
+func HSDSShares(d *model.Directory, lang, base string, today model.Date, kept func(i int) ([4][]byte, bool)) [][4][]byte {
 	b := &hsdsBuilder{d: d, lang: lang, base: base, today: today}
 	shares := make([][4][]byte, len(d.Providers)+len(d.CourseFiles))
 	for i := range shares {
@@ -524,7 +534,7 @@ func EncodeHSDS(d *model.Directory, lang, base string, today model.Date, kept fu
 		}
 		shares[i] = b.share(i).encodeEntries()
 	}
-	return assembleHSDS(shares)
+	return shares
 }
 
 // encodeEntries returns the entries of each of h's four arrays (in the
@@ -548,26 +558,51 @@ func (h *HSDS) encodeEntries() [4][]byte {
 // entries so (encodeEntries), in order, and returns where each share is.
 func assembleHSDS(shares [][4][]byte) (map[string][]byte, [][4]Span) {
 	files := make(map[string][]byte, len(HSDSFileNames))
-	spans := make([][4]Span, len(shares))
 	for j, name := range HSDSFileNames {
-		n := 3
-		for _, sh := range shares {
-			n += len(sh[j]) + 1
-		}
-		b := make([]byte, 0, n)
-		b = append(b, '[')
+		files[name] = HSDSFile(shares, j)
+	}
+	return files, HSDSSpans(shares)
+}
+
+// HSDSSpans returns where each share (HSDSShares) is in each file:
+// spans[i][j] is the i-th share's in HSDSFileNames[j], as HSDSFile puts
+// them. The files are JSON arrays, the shares' entries comma-separated.
+func HSDSSpans(shares [][4][]byte) [][4]Span {
+	spans := make([][4]Span, len(shares))
+	for j := range HSDSFileNames {
+		off := 1 // after "["
 		for i, sh := range shares {
 			if len(sh[j]) == 0 {
-				spans[i][j] = Span{Off: len(b)}
+				spans[i][j] = Span{Off: off}
 				continue
 			}
-			if len(b) > 1 {
-				b = append(b, ',')
+			if off > 1 {
+				off++ // ","
 			}
-			spans[i][j] = Span{Off: len(b), Len: len(sh[j])}
-			b = append(b, sh[j]...)
+			spans[i][j] = Span{Off: off, Len: len(sh[j])}
+			off += len(sh[j])
 		}
-		files[name] = append(b, ']', '\n')
 	}
-	return files, spans
+	return spans
+}
+
+// HSDSFile puts the file HSDSFileNames[j] of an export together from its
+// shares (HSDSShares).
+func HSDSFile(shares [][4][]byte, j int) []byte {
+	n := 3
+	for _, sh := range shares {
+		n += len(sh[j]) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for _, sh := range shares {
+		if len(sh[j]) == 0 {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, sh[j]...)
+	}
+	return append(b, ']', '\n')
 }
