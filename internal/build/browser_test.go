@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
-	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/internal/testtools"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
@@ -407,14 +406,7 @@ func TestBrowser(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	// Relative links: the site works under the test server's address.
-	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
-		{"dimension":"month","rows":[{"value":"2025-12","count":45},{"value":"2026-11","count":12}],"total":57},
-		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"auslaenderbehoerde","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57},
-		{"dimension":"outcome","rows":[{"value":"closed","count":"suppressed"},{"value":"accepted","count":"suppressed"}],"total":57}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := buildExampleWith(t, Config{Statistics: st})
+	files := buildExampleWithStatistics(t)
 	srv := serveFiles(t, files)
 	languages := strings.Split(*browserLanguages, ",")
 	if *browserLanguages == "all" {

@@ -85,6 +85,38 @@ func buildExampleWith(t *testing.T, cfg Config) map[string][]byte {
 	return files
 }
 
+// exampleStatistics is a statistics export (Config.Statistics) of the
+// example, with every kind of table and suppressed counts.
+const exampleStatistics = `{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
+		{"dimension":"month","rows":[{"value":"2025-12","count":45},{"value":"2026-11","count":12}],"total":57},
+		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"auslaenderbehoerde","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57},
+		{"dimension":"provider","rows":[{"value":"caritas-muenchen","count":30},{"value":"awo-muenchen","count":27}],"total":57},
+		{"dimension":"district","rows":[{"value":"maxvorstadt","count":"suppressed"},{"value":"laim","count":"suppressed"}],"total":57},
+		{"dimension":"outcome","rows":[{"value":"closed","count":"suppressed"},{"value":"accepted","count":"suppressed"}],"total":57}]}`
+
+// statisticsBuild is the example built with exampleStatistics: the
+// statistics page's content (TestStatisticsPage) and layout (TestBrowser)
+// are checked on one build.
+var statisticsBuild exampleBuild
+
+// buildExampleWithStatistics builds the example with exampleStatistics,
+// once for all tests.
+func buildExampleWithStatistics(t *testing.T) map[string][]byte {
+	t.Helper()
+	statisticsBuild.once.Do(func() {
+		st, err := site.ParseStatistics(strings.NewReader(exampleStatistics))
+		if err != nil {
+			statisticsBuild.err = err
+			return
+		}
+		statisticsBuild.files, statisticsBuild.err = buildExampleFiles(Config{Statistics: st})
+	})
+	if statisticsBuild.err != nil {
+		t.Fatal(statisticsBuild.err)
+	}
+	return statisticsBuild.files
+}
+
 func buildExampleFiles(cfg Config) (map[string][]byte, error) {
 	var w memWriter
 	cfg.Source, cfg.Now = os.DirFS("../.."), testToday

@@ -12,7 +12,6 @@ import (
 	"testing/fstest"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
-	"github.com/wegweiser-de/wegweiser/internal/site"
 	"github.com/wegweiser-de/wegweiser/themes"
 )
 
@@ -119,33 +118,21 @@ func fsWalk(fsys fs.FS, dir string) (map[string][]byte, error) {
 
 // TestStatisticsPage publishes an export file as a page in every language.
 func TestStatisticsPage(t *testing.T) {
-	st, err := site.ParseStatistics(strings.NewReader(`{"from":"2025-12","to":"2026-11","suppressed_below":5,"tables":[
-		{"dimension":"month","rows":[{"value":"2025-12","count":45},{"value":"2026-11","count":12}],"total":57},
-		{"dimension":"source","rows":[{"value":"jobcenter","count":50},{"value":"auslaenderbehoerde","count":"suppressed"},{"value":"clearing","count":"suppressed"}],"total":57},
-		{"dimension":"provider","rows":[{"value":"caritas-muenchen","count":30},{"value":"awo-muenchen","count":27}],"total":57},
-		{"dimension":"district","rows":[{"value":"maxvorstadt","count":"suppressed"},{"value":"laim","count":"suppressed"}],"total":57},
-		{"dimension":"outcome","rows":[{"value":"closed","count":"suppressed"},{"value":"accepted","count":"suppressed"}],"total":57}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w memWriter
-	if _, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday, Statistics: st}, &w); err != nil {
-		t.Fatal(err)
-	}
+	files := buildExampleWithStatistics(t)
 	strs, err := i18n.Load(langs, "de", themes.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range langs {
-		page := string(w.files[lang+"/statistics/index.html"])
+		page := string(files[lang+"/statistics/index.html"])
 		if !strings.Contains(page, `<table class="stats">`) || strings.Count(page, `<td>`+html.EscapeString(strs.T(lang, "stats_suppressed"))+`</td>`) != 6 || !strings.Contains(page, ">57<") {
 			t.Errorf("%s statistics page:\n%s", lang, page)
 		}
-		if !strings.Contains(string(w.files[lang+"/index.html"]), "statistics/index.html") {
+		if !strings.Contains(string(files[lang+"/index.html"]), "statistics/index.html") {
 			t.Errorf("%s home does not link the statistics", lang)
 		}
 	}
-	de := string(w.files["de/statistics/index.html"])
+	de := string(files["de/statistics/index.html"])
 	for _, want := range []string{"Ausländerbehörde", "Caritasverband", "Maxvorstadt", "Dezember 2025", "Abgeschlossen", "verborgen"} {
 		if !strings.Contains(de, want) {
 			t.Errorf("de statistics page lacks %q", want)
