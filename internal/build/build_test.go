@@ -202,10 +202,20 @@ func walk(n *html.Node, fn func(*html.Node)) {
 }
 
 // TestNoBrokenLinks follows every link and resource reference in every
-// page, with relative links (opened from disk) and under a sub-path.
+// page, with relative links (opened from disk) and under a sub-path. The
+// sub-path is checked on the example in three languages (smallExample):
+// it is put before every link alike, whatever the page's language.
 func TestNoBrokenLinks(t *testing.T) {
-	for _, base := range []string{"", "https://example.org/wegweiser/"} {
-		files := buildExample(t, base)
+	small, _ := smallExample(t)
+	var sub memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS(small), Now: testToday, BaseURL: "https://example.org/wegweiser/"}, &sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range []struct {
+		base  string
+		files map[string][]byte
+	}{{"", buildExample(t, "")}, {"https://example.org/wegweiser/", sub.files}} {
+		base, files := run.base, run.files
 		checked := 0
 		for name, b := range files {
 			if !strings.HasSuffix(name, ".html") {
