@@ -632,12 +632,18 @@ func TestSearchWithoutJavaScript(t *testing.T) {
 func TestOffline(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
-	first := buildExample(t, "")
-	var w memWriter
-	if _, err := Build(context.Background(), Config{Source: os.DirFS("../.."), Now: testToday.AddDate(0, 0, 1)}, &w); err != nil {
-		t.Fatal(err)
+	// The example in three languages (smallExample), built on one day and
+	// deployed again the next.
+	small, _ := smallExample(t)
+	builds := make([]map[string][]byte, 2)
+	for i := range builds {
+		var w memWriter
+		if _, err := Build(context.Background(), Config{Source: os.DirFS(small), Now: testToday.AddDate(0, 0, i)}, &w); err != nil {
+			t.Fatal(err)
+		}
+		builds[i] = w.files
 	}
-	second := w.files
+	first, second := builds[0], builds[1]
 	var cur atomic.Pointer[http.Handler]
 	a, b := filesHandler(first), filesHandler(second)
 	cur.Store(&a)
