@@ -187,9 +187,8 @@ func (k *openDataKeeper) hsds(lang string, sources []export.Source) (*previous, 
 // the previous export, nil: none) if this export's shares are in it
 // where and as they were: the file would come out byte for byte the
 // same, and is kept without being put together again (after an
-// office's phone number changed, three files of four in every language,
-// 40 MB at national scale). A share kept from that file is a part of it,
-// so comparing it costs nothing.
+// office's phone number changed, every file but locations.json). A share
+// kept from that file is a part of it, so comparing it costs nothing.
 func (k *openDataKeeper) unchanged(lang string, j int, sources []export.Source, shares [][4][]byte, spans [][4]export.Span, prev *previous) []byte {
 	if prev == nil {
 		return nil
