@@ -684,6 +684,20 @@ func TestKeptPagesLinked(t *testing.T) {
 		t.Errorf("%s was made again after a change no search document shows", index)
 	}
 
+	// The kept index's files are checked as pages are: one changed by
+	// hand to the same size (its time after the manifest's), or to another
+	// size with its old time, and the index is made again.
+	phone := []string{`phone: "089 1234510-99"`, `phone: "089 1234510-10"`, `phone: "089 1234510-99"`}
+	for i, keepTime := range []bool{false, true} {
+		new := `"Format":`
+		if keepTime {
+			new = `"format": `
+		}
+		handEdit(t, filepath.Join(out, index), `"format":`, new, keepTime)
+		edit("data/providers/awo-muenchen.yaml", phone[i], phone[i+1]) // a change no search document shows
+		rebuild(out)                                                   // fails if the edited file was kept
+	}
+
 	indexBefore = stat(filepath.Join(out, index))
 	edit("data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord")
 	rebuild(out)

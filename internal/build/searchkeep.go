@@ -25,8 +25,9 @@ type searchManifest map[string]*searchRecord
 
 // searchRecord is one language's index as a build made it.
 type searchRecord struct {
-	Sum   sum            `json:"sum"`   // of what the index is made from
-	Files map[string]sum `json:"files"` // name below search/{lang}/ → SHA-256
+	Sum   sum              `json:"sum"`   // of what the index is made from
+	Files map[string]sum   `json:"files"` // name below search/{lang}/ → SHA-256
+	Sizes map[string]int64 `json:"sizes"` // and → size (none in manifests before 2026-12-04: not known)
 }
 
 // searchKeeper keeps the search indexes of the previous output whose
@@ -38,7 +39,8 @@ type searchKeeper struct {
 	mu      sync.Mutex
 	now     searchManifest // this build's
 	program sum
-	ok      bool // the program could be fingerprinted
+	ok      bool      // the program could be fingerprinted
+	since   time.Time // when the previous build wrote its manifest (zero: not known)
 }
 
 // newSearchKeeper reads the previous build's search manifest from prev
@@ -56,6 +58,9 @@ func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
 		return sk
 	}
 	sk.prev, sk.k = prev, k
+	if fi, err := fs.Stat(prev, SearchManifestName); err == nil {
+		sk.since = fi.ModTime()
+	}
 	return sk
 }
 
@@ -117,7 +122,9 @@ func appendDoc(b []byte, d *search.Doc) []byte {
 }
 
 // keep takes the previous build's index of lang into the output if it was
-// made from the same (fp) and every file is as that build wrote it. It
+// made from the same (fp) and every file is as that build wrote it (told
+// as a kept page's is, by its size and time, else by its SHA-256: see
+// sameFile). It
 // reports whether it did; if not, the caller writes the index (a file
 // already taken is replaced: the writer never truncates one).
 func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
@@ -129,7 +136,7 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	for name, want := range rec.Files {
 		// The names come from the previous output: only names below
 		// search/{lang}/ are taken.
-		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, 0, time.Time{}, buf) {
+		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, rec.Sizes[name], sk.since, buf) {
 			return false, nil
 		}
 	}
@@ -144,9 +151,9 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 
 // made notes the index of lang this build wrote.
 func (sk *searchKeeper) made(lang string, fp sum, files map[string][]byte) {
-	rec := &searchRecord{Sum: fp, Files: make(map[string]sum, len(files))}
+	rec := &searchRecord{Sum: fp, Files: make(map[string]sum, len(files)), Sizes: make(map[string]int64, len(files))}
 	for name, b := range files {
-		rec.Files[name] = sha256.Sum256(b)
+		rec.Files[name], rec.Sizes[name] = sha256.Sum256(b), int64(len(b))
 	}
 	sk.note(lang, rec)
 }
