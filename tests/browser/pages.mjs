@@ -222,6 +222,11 @@ async function run(mode, base, paths) {
       paths.length = 0;
     }
     if (mode === "offline") {
+      // Each wait ends as soon as what it waits for is there; the limits
+      // are for a machine under load (make test runs the browser tests
+      // side by side with everything else: there a new worker took more
+      // than 20 s to take over once).
+      const WAIT = 30000;
       const [visit, search1, search2, switchPath, finder] = paths;
       const page = await context.newPage();
       const errors = [];
@@ -231,7 +236,7 @@ async function run(mode, base, paths) {
       await page.reload({ waitUntil: "load" }); // now controlled by the worker
       const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
       await page.goto(base + search1, { waitUntil: "load" });
-      await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 });
+      await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: WAIT });
       // The worker keeps the language's whole index once the search has
       // fetched its meta.json: wait until every file of it is kept.
       const lang = search1.split("/")[1];
@@ -250,13 +255,13 @@ async function run(mode, base, paths) {
       }, lang);
       if (finder) { // the course finder, online, with a choice: its data is kept
         await page.goto(base + finder, { waitUntil: "load" });
-        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 });
+        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: WAIT });
       }
       await context.setOffline(true);
       const offline = {};
       if (finder) { // offline, another choice: answered from the kept data
         await page.goto(base + finder.split("?")[0] + "?type=literacy", { waitUntil: "load" });
-        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: 10000 }).catch(() => {});
+        await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: WAIT }).catch(() => {});
         offline.finder = await page.evaluate(() => ({
           status: document.getElementById("cf-status").textContent,
           courses: document.querySelectorAll("#cf-results li").length,
@@ -267,7 +272,7 @@ async function run(mode, base, paths) {
       offline.h1 = await page.textContent("h1");
       offline.note = await page.evaluate(() => (document.querySelector(".offline-note") || {}).textContent || "");
       await page.goto(base + search2, { waitUntil: "load" });
-      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 }).catch(() => {});
+      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: WAIT }).catch(() => {});
       offline.results = await page.locator("#search-results li").count();
       offline.searchStatus = await page.evaluate(() => (document.getElementById("search-status") || {}).textContent || "");
       offline.kept = kept;
@@ -284,11 +289,11 @@ async function run(mode, base, paths) {
         const reg = await navigator.serviceWorker.getRegistration();
         const changed = new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
         await reg.update();
-        await Promise.race([changed, new Promise((r) => setTimeout(r, 10000))]);
+        await Promise.race([changed, new Promise((r) => setTimeout(r, 30000))]);
         const res = await fetch("/sw.js");
         const version = ((await res.text()).match(/VERSION = "([0-9a-f-]+)"/) || [])[1];
         // Until the new worker has kept the page (the old one keeps nothing).
-        for (let i = 0; i < 40; i++) {
+        for (let i = 0; i < 120; i++) {
           await fetch(location.href);
           await new Promise((r) => setTimeout(r, 250));
           const names = await caches.keys();
