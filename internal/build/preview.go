@@ -3,7 +3,6 @@ package build
 import (
 	"bytes"
 	"context"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/publish"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
@@ -101,12 +101,8 @@ func (d *spilled) Keep(name string, intact intactFunc) (bool, error) {
 		return false, err
 	}
 	os.Remove(full) // a name written before is replaced, not changed in place
-	if err := os.Link(filepath.Join(d.prev, filepath.FromSlash(name)), full); err != nil {
-		return false, nil // none, a folder, or another file system: the caller writes it
-	}
-	// link(2) links a symbolic link itself: looked at under the new name.
-	if fi, err := os.Lstat(full); err != nil || !fi.Mode().IsRegular() || (intact != nil && !intact(fi, func() (io.ReadCloser, error) { return os.Open(full) })) {
-		return false, os.Remove(full)
+	if fi, err := publish.LinkIntact(filepath.Join(d.prev, filepath.FromSlash(name)), full, intact); fi == nil || err != nil {
+		return false, err
 	}
 	d.mu.Lock()
 	d.names[name] = nil

@@ -100,10 +100,9 @@ func (d *Dir) Previous() fs.FS {
 // previous name is not a regular file (a link is never followed, nor
 // taken over), if intact refuses it, or if the file system cannot link
 // it. intact gets the linked file's FileInfo and a way to open it, to
-// compare its content: it looks at the file under its new name, in the
-// staging directory only this build writes, so what it accepts is what
-// stays linked. Once the new site replaces the old, the old names are
-// removed; the kept files live on under the new ones.
+// compare its content (see LinkIntact). Once the new site replaces the
+// old, the old names are removed; the kept files live on under the new
+// ones.
 //
 // The file is linked first and looked at once, after: a kept page costs
 // a folder, a link and one stat call. Looked at before as well (by the
@@ -117,22 +116,34 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return false, err
 	}
-	if err := os.Link(filepath.Join(d.prev, rel), full); err != nil {
-		return false, nil // none, a folder, or another file system
-	}
-	// link(2) does not follow a symbolic link, it links the link itself.
-	fi, err := os.Lstat(full)
-	if err != nil || !fi.Mode().IsRegular() || (intact != nil && !intact(fi, func() (io.ReadCloser, error) { return os.Open(full) })) {
-		if err := os.Remove(full); err != nil {
-			return false, err
-		}
-		return false, nil
+	fi, err := LinkIntact(filepath.Join(d.prev, rel), full, intact)
+	if fi == nil || err != nil {
+		return false, err
 	}
 	d.mu.Lock()
 	d.files++
 	d.bytes += fi.Size()
 	d.mu.Unlock()
 	return true, nil
+}
+
+// LinkIntact links the file old to name (a new name) and returns the
+// linked file's FileInfo if it is a regular file that intact (nil: any)
+// accepts; else it removes name again and returns nil. A symbolic link
+// is linked as itself (link(2) does not follow it), so it is seen under
+// the new name and refused; intact looks at the file under the new name
+// too, so what it accepts is what stays linked. old that does not exist,
+// is a folder, or is on another file system gives nil and no error: the
+// caller writes the file instead.
+func LinkIntact(old, name string, intact func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool) (fs.FileInfo, error) {
+	if err := os.Link(old, name); err != nil {
+		return nil, nil
+	}
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() || (intact != nil && !intact(fi, func() (io.ReadCloser, error) { return os.Open(name) })) {
+		return nil, os.Remove(name)
+	}
+	return fi, nil
 }
 
 // Stats returns the number of files and bytes written.
