@@ -18,7 +18,8 @@ build: $(BIN)
 
 # Tests run Go, Node.js with the npm packages of tests/browser (installed
 # here with npm ci whenever package-lock.json changed) and Debian's
-# Chromium; .ci/run installs all of them. Browser tests skip with a message
+# Chromium, its headless shell where installed (internal/testtools);
+# .ci/run installs all of them. Browser tests skip with a message
 # where Chromium or the npm packages are missing, and fail under CI=true.
 NPM_STAMP := tests/browser/node_modules/.installed
 
@@ -44,7 +45,7 @@ lint:
 # referral server's walk with axe in German and Arabic (make test checks
 # the layout in de, ar, uk, ti and Leichte Sprache at 320 and 1280 px,
 # and runs axe once on every page kind, in de or ar, and in de on the
-# walk); about five minutes on two cores. .ci/run runs it after make test.
+# walk); about five minutes on two cores (279 s on 2026-12-04). .ci/run runs it after make test.
 a11y: $(NPM_STAMP)
 	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -browser.widths=320,360,1280 -timeout 30m -v
 	$(GO) test ./internal/referral/web -run 'TestBrowserWalk$$' -walk.axe=all -timeout 10m -v
