@@ -45,7 +45,11 @@ lint:
 # referral server's walk with axe in German and Arabic (make test checks
 # the layout in de, ar, uk, ti and Leichte Sprache at 320 and 1280 px,
 # and runs axe once on every page kind, in de or ar, and in de on the
-# walk); about five minutes on two cores (279 s on 2026-12-04). .ci/run runs it after make test.
+# walk). It runs in the full browser, Debian's chromium (make test uses
+# its headless shell, which shares the engine but not all of the browser:
+# internal/testtools), so CI sees every page in both; CHROMIUM=… picks
+# another. About five minutes on two cores. .ci/run runs it after make test.
+a11y: export CHROMIUM ?= /usr/bin/chromium
 a11y: $(NPM_STAMP)
 	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -browser.widths=320,360,1280 -timeout 30m -v
 	$(GO) test ./internal/referral/web -run 'TestBrowserWalk$$' -walk.axe=all -timeout 10m -v

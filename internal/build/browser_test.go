@@ -513,7 +513,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s: the script did not say whether the office is open now", r.Path)
 		}
 	}
-	t.Logf("%d pages checked in Chromium at %v px in %s, with axe-core in %s", len(results), layoutWidths(t), strings.Join(languages, ", "), *axeLanguages)
+	t.Logf("%d pages checked in %s at %v px in %s, with axe-core in %s", len(results), chromium, layoutWidths(t), strings.Join(languages, ", "), *axeLanguages)
 }
 
 // layoutWidths are the window widths of -browser.widths.

@@ -46,13 +46,15 @@ func Node(t testing.TB, pkg string) (node, dir string) {
 // Chromium returns the Chromium binary the browser tests run: $CHROMIUM,
 // else Debian's chromium-headless-shell, else Debian's chromium.
 //
-// The headless shell is the same Chromium release's Blink, V8 and network
-// stack without the browser's user interface (Chromium's "old" headless
-// mode, packaged on its own since Chromium 132). The tests lay out, print,
-// check with axe and go offline in it as in chromium, and it takes about a
-// quarter less CPU per page load (0.11–0.12 against 0.16 CPU-seconds on
-// the development machine), which keeps make test within its time on two
-// cores; .ci/run installs it.
+// The headless shell is Chromium's "old" headless mode, packaged on its
+// own since Chromium 132: the same release's Blink, V8 and network stack
+// without the browser around them (//chrome), so it does not behave like
+// the full browser in everything (Chrome's and Puppeteer's documentation
+// say so). The tests lay out, print, check with axe and go offline in it
+// as in chromium, and it takes about a quarter less CPU per page load
+// (0.11–0.12 against 0.16 CPU-seconds on the development machine), which
+// keeps make test within its time on two cores; .ci/run installs it, and
+// make a11y runs the same checks on every page in the full browser.
 func Chromium(t testing.TB) string {
 	t.Helper()
 	c := os.Getenv("CHROMIUM")
