@@ -1,8 +1,9 @@
 // Package testtools finds the programs that tests run beside Go: Debian's
-// Chromium (its headless shell where installed) and Node.js with the npm packages of tests/browser. A test that
-// needs one that is missing is skipped with a message saying how to
-// install it, and fails under CI=true (.ci/run installs everything), so
-// that CI never passes by skipping.
+// Chromium (its headless shell where installed) and Node.js with the npm
+// packages of tests/browser. A test that needs one that is missing is
+// skipped with a message saying how to install it, and fails under
+// CI=true (.ci/run installs everything), so that CI never passes by
+// skipping.
 package testtools
 
 import (
