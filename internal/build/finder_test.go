@@ -19,7 +19,9 @@ import (
 // routing.Route ranks for that person without load; and that a page
 // exists exactly for the pairs where an office speaking the language is in
 // the district, next to it or serves it, while the district chooser of
-// every other pair links to the language's list of all its offices.
+// every other pair links to the language's list of all its offices; and
+// that each office listed says it speaks the language, or else that an
+// interpreter can be arranged, as its advisors' languages have it.
 func TestFinderOrder(t *testing.T) {
 	files := buildExample(t, "")
 	st := siteOf(t, "../..")
@@ -50,7 +52,14 @@ func TestFinderOrder(t *testing.T) {
 					continue
 				}
 				pages++
-				got := finderSections(t, name, b)
+				got, interpreter := finderSections(t, name, b)
+				// An office says it speaks the language, or else that an
+				// interpreter can be arranged: never both, never neither.
+				for office, note := range interpreter {
+					if speaks := slices.Contains(spoken[office], l.Code); note == speaks {
+						t.Errorf("%s: %s speaks %s: %v; the note that an interpreter can be arranged: %v (want one or the other)", name, office, l.Code, speaks, note)
+					}
+				}
 				for _, group := range []string{"adult", "young"} {
 					res, err := routing.Route(dir, routing.Need{AgeGroup: group, District: d.ID, Languages: []string{l.Code}}, nil, routing.Options{Today: model.DateOf(testToday)})
 					var ids []string
@@ -91,15 +100,20 @@ func hasSpeaker(dir *model.Directory, spoken map[string][]string, lang string, d
 }
 
 // finderSections returns the office ids a finder page lists, by program
-// section (id mbe or jmd), in page order.
-func finderSections(t *testing.T, name string, b []byte) map[string][]string {
-	out := map[string][]string{}
+// section (id mbe or jmd), in page order, and for each office whether its
+// entry has the note that an interpreter can be arranged (p.meta).
+func finderSections(t *testing.T, name string, b []byte) (map[string][]string, map[string]bool) {
+	out, interpreter := map[string][]string{}, map[string]bool{}
 	walk(parse(t, name, b), func(n *html.Node) {
 		if n.Type != html.ElementNode || n.Data != "h3" {
 			return
 		}
 		var section string
+		var entry *html.Node
 		for p := n.Parent; p != nil; p = p.Parent {
+			if p.Data == "li" && entry == nil {
+				entry = p
+			}
 			if p.Data == "section" {
 				section, _ = attr(p, "id")
 				break
@@ -107,9 +121,17 @@ func finderSections(t *testing.T, name string, b []byte) map[string][]string {
 		}
 		for a := n.FirstChild; a != nil; a = a.NextSibling {
 			if href, ok := attr(a, "href"); ok && a.Data == "a" {
-				out[section] = append(out[section], path.Base(path.Dir(href))) // …/offices/{id}/index.html
+				id := path.Base(path.Dir(href)) // …/offices/{id}/index.html
+				out[section] = append(out[section], id)
+				note := false
+				walk(entry, func(m *html.Node) {
+					if c, _ := attr(m, "class"); m.Type == html.ElementNode && m.Data == "p" && c == "meta" {
+						note = true
+					}
+				})
+				interpreter[id] = note
 			}
 		}
 	})
-	return out
+	return out, interpreter
 }

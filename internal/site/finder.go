@@ -41,14 +41,29 @@ type FinderProgram struct {
 	Offices []FinderOffice
 }
 
-// FinderOffice is an office as the finder shows it (a comparable value,
-// so its card is rendered once per language and page depth).
+// FinderOffice is an office as the finder shows it.
 type FinderOffice struct {
 	Office   *model.Office
 	Program  string // mbe or jmd
 	Language string // the person's language
 	Speaks   bool   // someone there speaks it
 	Serves   bool   // the district is in the office's catchment
+}
+
+// FinderFor is what a finder entry says of its office for the person
+// looking: the program, their language and whether someone there speaks
+// it. Comparable, and the same for many offices: the theme renders it
+// once per language (View.Fragment) and each office's own part once per
+// office, rather than every office once per language looked for.
+type FinderFor struct {
+	Program  string
+	Language string
+	Speaks   bool
+}
+
+// For returns what f says for the person looking.
+func (f FinderOffice) For() FinderFor {
+	return FinderFor{Program: f.Program, Language: f.Language, Speaks: f.Speaks}
 }
 
 // FinderLanguages returns the codes of the languages spoken at some office,
