@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path"
@@ -422,7 +423,10 @@ func TestBrowser(t *testing.T) {
 			paths = append(paths, "/"+lang+"/"+k)
 		}
 	}
-	paths = append(paths, "/", "/does-not-exist")
+	// Searches with results and the filters open (a filter set in the
+	// address opens them): the filters' layout and axe over them.
+	paths = append(paths, "/", "/does-not-exist", "/de/search/?q=beratung&district=maxvorstadt",
+		"/ar/search/?q="+url.QueryEscape("استشارة")+"&kind=office")
 	axeIn := strings.Split(*axeLanguages, ",")
 	noAxe := func(paths []string) []string {
 		var skip []string
@@ -727,5 +731,74 @@ func TestOffline(t *testing.T) {
 	runBrowser(t, node, chromium, dir, &file, "file", "file://"+filepath.Join(disk, "de", "search", "index.html"))
 	if len(file) != 1 || !strings.HasPrefix(file[0].Status, "Die Suche braucht einen Webserver") {
 		t.Errorf("the search page opened from disk says %q", file)
+	}
+}
+
+// TestOfflineLargeIndex checks that the service worker does not keep a
+// large search index whole (sw.js's KEEP_WHOLE; the German index of the
+// small example, its meta.json saying it is one byte larger): only the
+// files a search read are kept, that search works offline again, and a
+// search that needs files not kept says the results may be incomplete.
+func TestOfflineLargeIndex(t *testing.T) {
+	t.Parallel()
+	chromium, node, dir := browserTools(t)
+	small, _ := smallExample(t)
+	var w memWriter
+	if _, err := Build(context.Background(), Config{Source: os.DirFS(small), Now: testToday}, &w); err != nil {
+		t.Fatal(err)
+	}
+	keepWhole := regexp.MustCompile(`KEEP_WHOLE = (\d+);`).FindSubmatch(w.files["sw.js"])
+	if keepWhole == nil {
+		t.Fatal("sw.js has no KEEP_WHOLE")
+	}
+	var meta map[string]any
+	if err := json.Unmarshal(w.files["search/de/meta.json"], &meta); err != nil {
+		t.Fatal(err)
+	}
+	limit, _ := strconv.Atoi(string(keepWhole[1]))
+	if size := int(meta["bytes"].(float64)); size <= 0 || size > limit {
+		t.Fatalf("the German index has %d bytes: the example's should be kept whole (at most %d)", size, limit)
+	}
+	meta["bytes"] = limit + 1
+	w.files["search/de/meta.json"], _ = json.Marshal(meta)
+	whole := 0
+	for name := range w.files {
+		if strings.HasPrefix(name, "search/de/") {
+			whole++
+		}
+	}
+	var fetched atomic.Int32 // index files other than meta.json asked of the server
+	files := filesHandler(w.files)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/search/de/") && !strings.HasSuffix(r.URL.Path, "/meta.json") {
+			fetched.Add(1)
+		}
+		files.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	type search struct {
+		N      int
+		Status string
+	}
+	var got []struct {
+		Controlled             bool
+		Kept                   int
+		Online, Offline, Again search
+	}
+	runBrowser(t, node, chromium, dir, &got, "keep", srv.URL,
+		"/de/offices/caritas-mbe-maxvorstadt/", "/de/search/?q=arabisch", "/de/search/?q=integrationskurs")
+	if len(got) != 1 || !got[0].Controlled {
+		t.Fatalf("the worker does not control the page: %+v", got)
+	}
+	g := got[0]
+	t.Logf("kept %d of %d files (%d fetched); online %+v, offline %+v, again %+v", g.Kept, whole, fetched.Load(), g.Online, g.Offline, g.Again)
+	if g.Kept == 0 || g.Kept > whole/4 || fetched.Load() > int32(whole/4) {
+		t.Errorf("the worker kept %d of the index's %d files (%d fetched): want only those the search read", g.Kept, whole, fetched.Load())
+	}
+	if g.Online.N == 0 || g.Again.N != g.Online.N || strings.Contains(g.Again.Status, "Keine Verbindung") {
+		t.Errorf("the search again offline: %d results (%q), online %d", g.Again.N, g.Again.Status, g.Online.N)
+	}
+	if !strings.Contains(g.Offline.Status, "Keine Verbindung: Es fehlen vielleicht Ergebnisse.") {
+		t.Errorf("a search offline with files not kept says %q (%d results)", g.Offline.Status, g.Offline.N)
 	}
 }

@@ -212,16 +212,18 @@ func TestFoldMatchesJavaScript(t *testing.T) {
 }
 
 // TestSearchTyping types into the search box of the Arabic search page:
-// results appear right to left as one types; picking a filter narrows them
-// to exactly the count the filter showed, and the address carries both.
+// results appear right to left as one types; the filters' data is fetched
+// only once they are opened; picking a filter narrows the results to
+// exactly the count the filter showed, the folded filters' summary names
+// it, and the address carries both.
 func TestSearchTyping(t *testing.T) {
 	t.Parallel() // long; runs beside the other long tests (see exampleBuilds)
 	chromium, node, dir := browserTools(t)
 	srv := serveFiles(t, buildExample(t, ""))
 	var got []struct {
-		Dir, Status, AfterStatus, URL string
-		Before, After                 int
-		Option                        struct{ Value, Text string }
+		Dir, Status, AfterStatus, URL, FilterSet string
+		Before, After, FacetsBefore              int
+		Option                                   struct{ Value, Text string }
 	}
 	runBrowser(t, node, chromium, dir, &got, "type", srv.URL, "/ar/search/", "دورة", "district")
 	if len(got) != 1 {
@@ -233,6 +235,12 @@ func TestSearchTyping(t *testing.T) {
 	}
 	if !strings.Contains(r.Option.Text, "("+strconv.Itoa(r.After)+")") || r.After >= r.Before || r.After == 0 {
 		t.Errorf("filter %q shows a count, but %d of %d results remain", r.Option.Text, r.After, r.Before)
+	}
+	if r.FacetsBefore != 0 {
+		t.Errorf("f.json fetched %d times before the filters were opened", r.FacetsBefore)
+	}
+	if label, _, _ := strings.Cut(r.Option.Text, " ("); label == "" || !strings.Contains(r.FilterSet, label) {
+		t.Errorf("the filters' summary says %q after %q was picked", r.FilterSet, r.Option.Text)
 	}
 	if !strings.Contains(r.AfterStatus, strconv.Itoa(r.After)) {
 		t.Errorf("status %q after filtering to %d", r.AfterStatus, r.After)

@@ -9,7 +9,9 @@
 // Files, below search/{lang}/ (format 2):
 //
 //	meta.json       format, number of documents, chunk size, shard keys,
-//	                compound heads, names of the kinds
+//	                compound heads, names of the kinds, and the size of the
+//	                other files together (the service worker keeps a small
+//	                index whole for searching offline, not a large one)
 //	t/{key}.json    terms starting with the two characters key names (or
 //	                three or four, where the terms of two characters would
 //	                make too large a file; see MaxShardBytes). A
@@ -215,6 +217,7 @@ func sortDocs(docs []Doc) {
 // meta is meta.json: what a search needs before any other file (fields in
 // the order of their names, as the file has always had them).
 type meta struct {
+	Bytes  int               `json:"bytes"` // the index's other files together
 	Chunk  int               `json:"chunk"` // documents per d/{n}.json
 	Docs   int               `json:"docs"`
 	Format int               `json:"format"`
@@ -404,8 +407,12 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	for _, k := range f.Kinds {
 		kinds[k] = labels["kind:"+k]
 	}
+	size := 0
+	for _, b := range out {
+		size += len(b)
+	}
 	out["meta.json"] = mustJSON(meta{Format: FormatVersion, Lang: ix.Lang, Docs: len(ix.Docs), Chunk: ChunkSize,
-		Shards: keys, Heads: Heads(), Kinds: kinds})
+		Shards: keys, Heads: Heads(), Kinds: kinds, Bytes: size})
 	return out
 }
 

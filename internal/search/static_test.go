@@ -83,6 +83,22 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 		t.Errorf("decoded %d terms, index has %d", len(got), len(ix.Terms))
 	}
 
+	// meta.json says how large the other files are together (the service
+	// worker keeps a small index whole, not a large one).
+	var m meta
+	if err := json.Unmarshal(files["meta.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	size := 0
+	for name, b := range files {
+		if name != "meta.json" {
+			size += len(b)
+		}
+	}
+	if m.Bytes != size || size == 0 {
+		t.Errorf("meta.json says the index has %d bytes, its files have %d", m.Bytes, size)
+	}
+
 	// Facets: expand the runs and columns.
 	var f facets
 	if err := json.Unmarshal(files["f.json"], &f); err != nil {

@@ -14,6 +14,10 @@
 //   node pages.mjs courses <base-url> <path> <query>  the course finder: see below
 //   node pages.mjs coursequeries <base-url> <path> <query>...  the course finder opened with each query
 //   node pages.mjs pdf <base-url> <folder> <path>...   prints pages to PDF files
+//   node pages.mjs keep <base-url> <page> <search> <search2>
+//       visits a page and a search online, waits until the service worker
+//       keeps no more search files, then offline opens <search2> and
+//       <search> again
 //   node pages.mjs offline <base-url> <page> <search> <search2> <switch> [<finder>]
 //       visits a page and a search online, goes offline (Chromium's
 //       emulation), opens the page and another search again, goes online,
@@ -55,6 +59,8 @@ async function run(mode, base, paths) {
       // counts shown and the results left.
       const [path, text, facet] = paths;
       const page = await context.newPage();
+      const facetFiles = []; // f.json requests: none until the filters are opened
+      page.on("request", (r) => { if (r.url().endsWith("/f.json")) facetFiles.push(r.url()); });
       await page.goto(base + path, { waitUntil: "load" });
       await page.locator("#q").pressSequentially(text, { delay: 60 });
       await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
@@ -69,13 +75,17 @@ async function run(mode, base, paths) {
       };
       const before = await all();
       const status = await page.textContent("#search-status");
+      const facetsBefore = facetFiles.length;
+      await page.click("#search-filter-box summary");
       const sel = page.locator(`#search-filters select[name=${facet}]`);
+      await sel.waitFor({ timeout: 10000 });
       const options = await sel.locator("option").evaluateAll((os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
       await sel.selectOption(options[0].value);
       await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length !== n, before, { timeout: 5000 }).catch(() => {});
       results.push({
         dir: await page.evaluate(() => getComputedStyle(document.getElementById("search-results")).direction),
-        before, status, option: options[0], after: await all(),
+        before, status, option: options[0], after: await all(), facetsBefore,
+        filterSet: await page.textContent("#search-filter-set"),
         afterStatus: await page.textContent("#search-status"), url: page.url(),
       });
       paths.length = 0;
@@ -221,6 +231,48 @@ async function run(mode, base, paths) {
       }
       paths.length = 0;
     }
+    if (mode === "keep") {
+      // paths: a page, then two searches. Opens the page (and again, now
+      // under the worker), the first search online, waits until the
+      // worker's copies of search files stop growing, then offline the
+      // second search and the first once more: what a large index keeps.
+      const WAIT = 30000;
+      const [visit, search1, search2] = paths;
+      const page = await context.newPage();
+      await page.goto(base + visit, { waitUntil: "load" });
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.reload({ waitUntil: "load" });
+      const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+      const searchFor = async (path) => {
+        await page.goto(base + path, { waitUntil: "load" });
+        await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: WAIT }).catch(() => {});
+        return { n: await page.locator("#search-results li").count(), status: await page.textContent("#search-status") };
+      };
+      const online = await searchFor(search1);
+      const lang = search1.split("/")[1];
+      const kept = await page.evaluate(async (lang) => {
+        const count = async () => {
+          let n = 0;
+          for (const name of await caches.keys()) {
+            for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
+          }
+          return n;
+        };
+        let n = await count(), same = 0;
+        for (let i = 0; i < 80 && same < 8; i++) { // until 2 s without a new copy
+          await new Promise((r) => setTimeout(r, 250));
+          const m = await count();
+          same = m === n ? same + 1 : 0;
+          n = m;
+        }
+        return n;
+      }, lang);
+      await context.setOffline(true);
+      const offline = await searchFor(search2);
+      const again = await searchFor(search1);
+      results.push({ controlled, kept, online, offline, again });
+      paths.length = 0;
+    }
     if (mode === "offline") {
       // Each wait ends as soon as what it waits for is there; the limits
       // are for a machine under load (make test runs the browser tests
@@ -354,6 +406,10 @@ async function run(mode, base, paths) {
           seenBy.set(page, { errors, external });
           await page.setViewportSize({ width: widths[0], height: 800 });
           const response = await page.goto(base + path, { waitUntil: "load" });
+          if (/\/search\/\?/.test(path)) { // a search: its results (and filters) first
+            await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
+            await page.waitForFunction(() => !document.getElementById("search-filter-box").open || document.querySelector("#search-filters select"), null, { timeout: 10000 }).catch(() => {});
+          }
           const seen = await page.evaluate(() => ({
             h1: (document.querySelector("h1") || {}).textContent || "",
             lang: document.documentElement.lang,

@@ -2,7 +2,9 @@
 // signal. Online, every page and search file comes from the network (never
 // a stale copy), and a copy is kept; offline, the kept copy is served, and
 // a page says when it was saved. The search index of a language is kept
-// whole once its search has been opened, so searching works offline too.
+// whole once its search has been opened, so searching works offline too,
+// if it is small (KEEP_WHOLE): a large site's index would cost a person's
+// data plan megabytes they did not ask for.
 // The build writes this file to the site's root with its version: a new
 // deploy installs a new worker, which drops the old copies.
 "use strict";
@@ -42,13 +44,23 @@ async function keep(key, response) {
   await cache.put(key, new Response(body, { status: response.status, statusText: response.statusText, headers }));
 }
 
-// keepIndex keeps every file of a language's search index (meta.json
-// names them), once per worker version.
+// KEEP_WHOLE is the most bytes (as the build wrote them, before
+// compression) of a search index that is kept whole: about 250 KB
+// compressed, a city's index (the example's: 57–70 KB); a state's (1.8 MB)
+// or the whole country's (7.4–9.8 MB, 1.6 MB compressed) is not. Of those, and whenever the
+// browser asks to save data, only the files the searches read are kept.
+const KEEP_WHOLE = 1000000;
+
+// keepIndex keeps every file of a language's search index (its meta.json,
+// the response to request, names them and says how large they are
+// together), once per worker version.
 const indexed = new Set();
-async function keepIndex(base) {
+async function keepIndex(base, request, response) {
   if (indexed.has(base)) return;
   indexed.add(base);
-  const meta = await (await fetch(base + "meta.json")).json();
+  if (request.headers.get("save-data") === "on" || (self.navigator.connection && self.navigator.connection.saveData)) return;
+  const meta = await response.json();
+  if (!(meta.bytes <= KEEP_WHOLE)) return;
   const files = ["f.json"];
   for (let i = 0; i * meta.chunk < meta.docs; i++) files.push("d/" + i + ".json");
   for (const k of meta.shards) files.push("t/" + k + ".json");
@@ -96,7 +108,7 @@ self.addEventListener("fetch", (event) => {
       const key = request.mode === "navigate" ? url.origin + url.pathname : request;
       event.waitUntil(keep(key, r.clone()));
       const m = url.pathname.match(/^(.*\/search\/[^/]+\/)meta\.json$/);
-      if (m) event.waitUntil(keepIndex(url.origin + m[1]).catch(() => {}));
+      if (m) event.waitUntil(keepIndex(url.origin + m[1], request, r.clone()).catch(() => {}));
     }
     return r;
   }).catch(() => saved(request)));

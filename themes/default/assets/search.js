@@ -5,6 +5,10 @@
 // or more letters). Every word must match; if no entry has all, entries
 // with some come instead. Results, filters and counts update as you type;
 // the query and the filters live in the address, so a search is a link.
+// The filters are folded away under "filter results" until opened (or set
+// in the address): their data (f.json) is fetched only then — at national
+// scale it is larger than the rest of a search — and opening them never
+// moves results already on screen.
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -14,6 +18,8 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var filterBox = document.getElementById("search-filters");
+  var filterFold = document.getElementById("search-filter-box"); // <details>
+  var filterSet = document.getElementById("search-filter-set"); // the filters set, in its summary
   var more = document.getElementById("search-more");
   var PAGE = 20; // results shown at first, and added by "more results"
   var index = root.getAttribute("data-index");
@@ -63,10 +69,16 @@
   window.wegweiserFold = fold; // for the consistency test
 
   // --- loading ---
-  var cache = {};
+  // A file that cannot be fetched (offline, and not kept by the service
+  // worker) is null, and noted in missed: the results may lack entries.
+  var cache = {}, missed = {};
   function get(path) {
     if (!cache[path]) {
-      cache[path] = fetch(index + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+      cache[path] = fetch(index + path).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
+        .then(function (v) {
+          if (v === null) { missed[path] = true; delete cache[path]; } // asked again next time: the connection may be back
+          return v;
+        });
     }
     return cache[path];
   }
@@ -149,14 +161,17 @@
   // to its results on screen and to its filters with counts.
   function mark(what, n) { if (window.performance && performance.mark) performance.mark("wegweiser-search-" + what + "-" + n); }
 
-  var state = readState(), seq = 0;
+  var state = readState(), seq = 0, found = null; // found: the results of the last search, before filters
   input.value = state.q;
+  if (anyFilter()) filterFold.open = true;
 
   function run() {
     var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
     mark("start", my);
-    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; if (more) more.hidden = true; return; }
+    missed = {};
+    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; filterFold.hidden = true; found = null; if (more) more.hidden = true; return; }
     get("meta.json").then(function (meta) {
+      if (!meta) return null;
       var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
       folded.forEach(function (fs) { fs.forEach(function (f) { shardsFor(f[0], meta.shards).forEach(function (k) { keys[k] = true; }); }); });
       // The facets are needed first only when a filter is set; otherwise
@@ -166,6 +181,7 @@
       }))).then(function (all) { all.push(folded); return all; });
     }).then(function (all) {
       if (my !== seq) return;
+      if (!all) { list.innerHTML = ""; found = null; filterFold.hidden = true; if (more) more.hidden = true; showStatus(0); return; }
       var folded = all.pop(), meta = all[0], shards = {};
       all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
       var per = folded.map(function (fs) { return scoreWord(fs, shards, meta); })
@@ -175,12 +191,26 @@
       var docs = Object.keys(score).filter(function (d) { return count[d] === per.length; });
       if (!docs.length) docs = Object.keys(score).map(function (d) { score[d] *= count[d] / Math.max(1, per.length); return d; });
       docs = docs.map(Number).sort(function (a, b) { return score[b] - score[a] || a - b; });
-      render(docs, meta, my).then(function () { return loadFacets(); }).then(function (facets) {
-        if (my === seq && facets) { renderFilters(docs, facets); mark("filters", my); }
+      found = docs;
+      render(docs, meta, my).then(function () {
+        if (my !== seq) return;
+        filterFold.hidden = docs.length < 2 && !anyFilter();
+        if (filterFold.open) filters(my);
       });
     });
   }
   function anyFilter() { return FACETS.some(function (k) { return state.f[k]; }); }
+  // filters shows the filters with their counts for the results found,
+  // fetching their data if it is not yet loaded.
+  function filters(my) {
+    if (!found) return;
+    if (!filterBox.firstChild) filterBox.textContent = "…";
+    loadFacets().then(function (facets) {
+      if (my !== seq) return;
+      if (facets) { renderFilters(found, facets); mark("filters", my); } else { filterBox.textContent = ""; showStatus(found.length); }
+    });
+  }
+  filterFold.addEventListener("toggle", function () { if (filterFold.open) filters(seq); });
 
   // f.json holds the facets as columns; loadFacets turns them into one
   // entry per document: [kind, district, program, type, [languages]].
@@ -188,7 +218,7 @@
   function loadFacets() {
     if (!facetsLoaded) {
       facetsLoaded = get("f.json").then(function (f) {
-        if (!f) return null;
+        if (!f) { facetsLoaded = null; return null; } // asked again next time
         var kind = [], district = [];
         f.kind.forEach(function (r) { for (var i = 0; i < r[1]; i++) kind.push(r[0]); });
         f.district.forEach(function (r) { for (var i = 0; i < r[1]; i++) district.push(r[0]); });
@@ -246,7 +276,7 @@
         if (doc[3]) { var sn = document.createElement("small"); sn.textContent = doc[3]; li.appendChild(document.createElement("br")); li.appendChild(sn); }
         list.appendChild(li);
       });
-      status.textContent = shown.length ? root.getAttribute("data-results").replace("{n}", shown.length) : root.getAttribute("data-none");
+      showStatus(shown.length);
       if (more) {
         more.hidden = shown.length <= limit;
         more.onclick = function () {
@@ -261,16 +291,32 @@
     });
   }
 
+  // showStatus says how many results there are, and that they may be
+  // incomplete if a file of the index could not be fetched.
+  function showStatus(n) {
+    var offline = Object.keys(missed).length ? root.getAttribute("data-offline") : "";
+    if (!n) status.textContent = offline || root.getAttribute("data-none"); // not "try other words" when files are missing
+    else status.textContent = root.getAttribute("data-results").replace("{n}", n) + (offline ? " " + offline : "");
+  }
+
+  // renderFilters lays out a select per facet whose values differ among
+  // the results (or that is set), each value with the number of results
+  // it leaves; if none differ, every facet the results have. The summary
+  // names the filters set, so they are seen with the filters folded away.
   function renderFilters(docs, facets) {
     filterBox.innerHTML = "";
-    FACETS.forEach(function (k) {
+    var counted = FACETS.map(function (k) {
       var counts = {};
       docs.forEach(function (d) {
         if (!passes(facets, d, k)) return;
         facetValue(facets, d, k).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
-      var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || a.localeCompare(b); });
-      if (values.length < 2 && !state.f[k]) return;
+      return [k, counts, Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || a.localeCompare(b); })];
+    });
+    var shown = counted.filter(function (c) { return c[2].length >= 2 || state.f[c[0]]; });
+    if (!shown.length) shown = counted.filter(function (c) { return c[2].length; });
+    shown.forEach(function (c) {
+      var k = c[0], counts = c[1];
       var label = document.createElement("label"), sel = document.createElement("select");
       label.textContent = root.getAttribute("data-filter-" + k) + " ";
       sel.name = k;
@@ -278,7 +324,7 @@
       all.value = "";
       all.textContent = root.getAttribute("data-all");
       sel.appendChild(all);
-      values.forEach(function (v) {
+      c[2].forEach(function (v) {
         var o = document.createElement("option");
         o.value = v;
         o.textContent = (facets.labels[k + ":" + v] || v) + " (" + counts[v] + ")";
@@ -289,6 +335,9 @@
       label.appendChild(sel);
       filterBox.appendChild(label);
     });
+    var set = FACETS.filter(function (k) { return state.f[k]; })
+      .map(function (k) { return facets.labels[k + ":" + state.f[k]] || state.f[k]; });
+    filterSet.textContent = set.length ? "(" + set.join(", ") + ")" : "";
   }
 
   var timer;
