@@ -9,7 +9,8 @@
 // de-districts-laim-360.png. Environment: CHROMIUM (default /usr/bin/chromium);
 // SHOT_HEIGHT, if set, shoots the first SHOT_HEIGHT px of each page instead
 // of the full page (for docs/screenshots/, where 10,000 px pages would not
-// help a reader).
+// help a reader); SHOT_WAIT, if set, waits that many milliseconds after
+// the load (for what a script shows, such as search results).
 import { mkdirSync } from "node:fs";
 import { launch } from "./chromium.mjs";
 
@@ -23,6 +24,7 @@ try {
     const page = await context.newPage();
     for (const p of paths) {
       await page.goto(base + p, { waitUntil: "load" });
+      if (process.env.SHOT_WAIT) await page.waitForTimeout(Number(process.env.SHOT_WAIT));
       const name = (p.replace(/^\/|\/$/g, "").replace(/[/?=&#]+/g, "-") || "root") + "-" + w + ".png";
       await page.screenshot({ path: `${out}/${name}`, fullPage: !process.env.SHOT_HEIGHT });
     }

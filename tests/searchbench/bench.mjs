@@ -6,7 +6,12 @@
 //     --lang de              interface language whose search is measured
 //     --pagefind-out DIR     where Pagefind writes its index (default <public-dir>/../pagefind)
 //     --reuse-pagefind       keep an index already in --pagefind-out
+//     --no-pagefind          measure Wegweiser alone (Pagefind 1.6 needed more
+//                            than 17 GB for the 297,744 pages of the national
+//                            benchmark site of 2026-12-04, and was killed)
 //     --latency MS --kbps N  also measure over an emulated slow network
+//     --block-service-worker the site's service worker off (it takes over the
+//                            page during the first query and sees every fetch)
 //     --json                 print the raw measurements as JSON as well
 //
 // Both engines are served by the same loopback server from the same
@@ -41,6 +46,8 @@ const flag = (name, def) => {
 };
 const lang = flag("lang", "de");
 const reuse = flag("reuse-pagefind", false);
+const noPagefind = flag("no-pagefind", false);
+const blockWorker = flag("block-service-worker", false);
 const asJSON = flag("json", false);
 const latency = Number(flag("latency", "0"));
 const kbps = Number(flag("kbps", "0"));
@@ -84,7 +91,7 @@ function sizes(dir, precompressed) {
 
 // --- Pagefind indexing ---
 let pagefindSeconds = null;
-if (!reuse || !existsSync(join(pfOut, "pagefind.js"))) {
+if (!noPagefind && (!reuse || !existsSync(join(pfOut, "pagefind.js")))) {
   const bin = join(here, "node_modules", ".bin", "pagefind");
   if (!existsSync(bin)) {
     console.error("bench: Pagefind is missing: npm ci --prefix tests/searchbench");
@@ -153,7 +160,7 @@ const browser = await chromium.launch({
 });
 
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: blockWorker ? "block" : "allow" });
   const page = await context.newPage();
   if (latency || kbps) {
     const cdp = await context.newCDPSession(page);
@@ -186,8 +193,14 @@ async function wegweiser(q1, q2) {
     });
     const n = await page.locator("#search-results li").count();
     const atResults = take();
-    // Then the filters with their counts, which may need f.json.
-    await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.includes("-filters-")).length > n, done, { timeout: 30000 });
+    // Then the filters with their counts, which need f.json: folded away
+    // until opened (search.js fetches f.json then), opened here after the
+    // first query's results, as a person who wants to narrow them would.
+    const box = page.locator("#search-filter-box");
+    if (await box.isVisible()) {
+      if (!(await box.evaluate((d) => d.open))) await page.click("#search-filter-box summary");
+      await page.waitForFunction((n) => performance.getEntriesByType("mark").filter((m) => m.name.includes("-filters-")).length > n, done, { timeout: 30000 });
+    }
     const filters = take();
     out.queries.push({ q, ms, results: n, first: await page.locator("#search-results li a").first().textContent().catch(() => ""),
       code: atResults.code + filters.code, index: atResults.index + filters.index, filterIndex: atResults.filter + filters.filter,
@@ -221,14 +234,14 @@ async function pagefind(q1, q2) {
 const runs = [];
 for (const [q1, q2] of pairs) {
   runs.push(await wegweiser(q1, q2));
-  runs.push(await pagefind(q1, q2));
+  if (!noPagefind) runs.push(await pagefind(q1, q2));
 }
 await browser.close();
 server.close();
 
 // --- report ---
 const ours = sizes(join(site, "search"), () => false);
-const theirs = sizes(pfOut, (f) => /\.pf_|wasm\./.test(f));
+const theirs = noPagefind ? null : sizes(pfOut, (f) => /\.pf_|wasm\./.test(f));
 const kb = (n) => (n / 1024).toFixed(1) + " KB";
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const max = (xs) => Math.max(...xs);
@@ -248,19 +261,20 @@ function summary(engine) {
     nextMs: median(next.map((q) => q.ms)),
   };
 }
-const w = summary("wegweiser"), p = summary("pagefind");
+const w = summary("wegweiser"), p = noPagefind ? null : summary("pagefind");
+const pf = (f) => (p ? f(p, theirs) : "not run"); // Pagefind's column
 const rows = [
   ["entries in the index (" + lang + ")", String(docs), "same pages"],
-  ["index on disk, all languages (files)", `${kb(ours.raw)} (${ours.files})`, `${kb(theirs.raw)} (${theirs.files})`],
-  ["index on disk, gzip", kb(ours.gz), kb(theirs.gz)],
-  ["search code (gzip)", kb(w.script), kb(p.script)],
-  ["first query: index bytes, median (max)", `${kb(w.firstIndex)} (${kb(w.firstIndexMax)})`, `${kb(p.firstIndex)} (${kb(p.firstIndexMax)})`],
-  ["first query: code + index, median", kb(w.firstTotal), kb(p.firstTotal)],
-  ["first query with filter counts, median (max)", `${kb(w.firstFilters)} (${kb(w.firstFiltersMax)})`, "no filters configured"],
-  ["first query: requests, median", String(w.firstReq), String(p.firstReq)],
-  ["follow-up query: bytes, median (max)", `${kb(w.nextIndex)} (${kb(w.nextIndexMax)})`, `${kb(p.nextIndex)} (${kb(p.nextIndexMax)})`],
-  ["first query: ms to results, median (max)", `${w.firstMs.toFixed(0)} (${w.firstMsMax.toFixed(0)})`, `${p.firstMs.toFixed(0)} (${p.firstMsMax.toFixed(0)})`],
-  ["follow-up query: ms to results, median", w.nextMs.toFixed(0), p.nextMs.toFixed(0)],
+  ["index on disk, all languages (files)", `${kb(ours.raw)} (${ours.files})`, pf((p, t) => `${kb(t.raw)} (${t.files})`)],
+  ["index on disk, gzip", kb(ours.gz), pf((p, t) => kb(t.gz))],
+  ["search code (gzip)", kb(w.script), pf((p) => kb(p.script))],
+  ["first query: index bytes, median (max)", `${kb(w.firstIndex)} (${kb(w.firstIndexMax)})`, pf((p) => `${kb(p.firstIndex)} (${kb(p.firstIndexMax)})`)],
+  ["first query: code + index, median", kb(w.firstTotal), pf((p) => kb(p.firstTotal))],
+  ["first query, filters opened: median (max)", `${kb(w.firstFilters)} (${kb(w.firstFiltersMax)})`, "no filters configured"],
+  ["first query: requests, median", String(w.firstReq), pf((p) => String(p.firstReq))],
+  ["follow-up query: bytes, median (max)", `${kb(w.nextIndex)} (${kb(w.nextIndexMax)})`, pf((p) => `${kb(p.nextIndex)} (${kb(p.nextIndexMax)})`)],
+  ["first query: ms to results, median (max)", `${w.firstMs.toFixed(0)} (${w.firstMsMax.toFixed(0)})`, pf((p) => `${p.firstMs.toFixed(0)} (${p.firstMsMax.toFixed(0)})`)],
+  ["follow-up query: ms to results, median", w.nextMs.toFixed(0), pf((p) => p.nextMs.toFixed(0))],
 ];
 if (pagefindSeconds !== null) rows.push(["indexing time (Pagefind run alone)", "part of the build", pagefindSeconds.toFixed(1) + " s"]);
 const net = latency || kbps ? `, network ${latency} ms latency, ${kbps || "unlimited"} kbit/s` : ", loopback";
@@ -274,10 +288,10 @@ for (const r of runs) for (const q of r.queries) {
 }
 const verdict = [
   [w.firstIndexMax + w.script < 60 * 1024, "first query under 60 KB to results (code + index, worst pair)"],
-  [w.firstFiltersMax < 60 * 1024, "first query under 60 KB with filter counts (worst pair)"],
+  [w.firstFiltersMax < 60 * 1024, "first query under 60 KB with the filters opened (worst pair)"],
   [w.firstMsMax < 100, "first query under 100 ms to results (worst pair)"],
-  [w.firstTotal < p.firstTotal && w.nextIndex <= p.nextIndex, "fewer bytes than Pagefind (first and follow-up)"],
 ];
+if (p) verdict.push([w.firstTotal < p.firstTotal && w.nextIndex <= p.nextIndex, "fewer bytes than Pagefind (first and follow-up)"]);
 console.log("\ntargets:");
 for (const [ok, what] of verdict) console.log(`  ${ok ? "met " : "MISSED"} ${what}`);
 if (asJSON) console.log(JSON.stringify({ ours, theirs, runs }, null, 1));
