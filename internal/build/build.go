@@ -291,7 +291,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		return nil, &Result{Problems: problems}, problems
 	}
 	clock.phase("load")
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top)
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -356,14 +356,23 @@ type stage struct {
 	top         *topLevel         // of a build: every name written, for _headers
 	clock       *timer            // of a build: the phases' times
 	assets      map[string]string // theme asset → its fingerprinted name
+	// themeSum fingerprints the theme's files and the site's interface
+	// strings (i18n/), which the strings and templates are made from.
+	themeSum sum
+	// themeKept says the strings and parsed templates are the previous
+	// stage's (a serve rebuild whose theme and strings did not change).
+	themeKept bool
 	// in are the inputs of the build or preview (nil: not known), by
 	// which the open data of the previous output is kept.
 	in *inputs
 }
 
 // newStage makes the page graph and the renderer of a loaded directory
-// and writes the theme's assets to w.
-func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems diag.List, w Writer) (*stage, error) {
+// and writes the theme's assets to w. prev is the stage of the preview
+// before (nil: none): if the theme's files and the interface strings are
+// the same, its strings and parsed templates are kept (a serve rebuild
+// after a data change parses no template).
+func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems diag.List, w Writer, prev *stage) (*stage, error) {
 	st := &stage{cfg: cfg, workers: opts.Workers, public: dir.Public(), internal: cfg.Edition == site.EditionInternal}
 	if cfg.Now.IsZero() {
 		st.cfg.Now = time.Now()
@@ -374,9 +383,15 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 	st.dir = dir
 	st.theme = themes.Overlay(subOrEmpty(cfg.Source, "themes/default"), themes.Default())
 	s := dir.Site
-	var err error
-	st.strs, err = i18n.Load(s.Editions(), s.DefaultLanguage, st.theme, cfg.Source)
+	themeSum, err := fingerprint(filesOf(st.theme, "."), filesOf(cfg.Source, "i18n"), s.Editions(), s.DefaultLanguage)
 	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	st.themeSum = themeSum
+	st.themeKept = prev != nil && prev.themeSum == themeSum && prev.strs != nil && prev.r != nil
+	if st.themeKept {
+		st.strs = prev.strs // read only
+	} else if st.strs, err = i18n.Load(s.Editions(), s.DefaultLanguage, st.theme, cfg.Source); err != nil {
 		return nil, fmt.Errorf("interface strings: %w", err)
 	}
 	problems = slices.Clip(problems) // appended to without changing the caller's
@@ -402,7 +417,12 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if st.assets, themeErr = writeAssets(st.theme, w); themeErr == nil {
-			st.r, themeErr = render.New(render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: st.assets, Reload: opts.Reload})
+			rc := render.Config{Theme: st.theme, Strings: st.strs, BaseURL: st.base, Assets: st.assets, Reload: opts.Reload}
+			if st.themeKept {
+				st.r, themeErr = prev.r.With(rc)
+			} else {
+				st.r, themeErr = render.New(rc)
+			}
 		}
 	})
 	edition := ""

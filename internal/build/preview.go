@@ -39,6 +39,9 @@ type Preview struct {
 	Phases []Phase
 	// Kept counts the pages taken from the previous preview.
 	Kept int
+	// ThemeKept says the interface strings and parsed templates are the
+	// previous preview's: the theme and i18n/ did not change.
+	ThemeKept bool
 
 	mu       sync.Mutex
 	pages    map[string][]byte      // rendered so far, or kept
@@ -163,7 +166,11 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	clock.phase("load")
 	assets := &memory{files: map[string][]byte{}}
 	top := &topLevel{Writer: assets, seen: map[string]bool{}}
-	st, err := newStage(cfg, opts, snap.Dir, problems, top)
+	var prevStage *stage
+	if prev != nil {
+		prevStage = prev.st
+	}
+	st, err := newStage(cfg, opts, snap.Dir, problems, top, prevStage)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +181,7 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	}
 	st.in = in
 	clock.phase("fingerprints")
-	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
+	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files, ThemeKept: st.themeKept,
 		pages: map[string][]byte{}, reads: map[string]*site.Reads{}, done: make(chan struct{})}
 	// A build's output has the manifest for the next build, which serve
 	// does not make: its _headers has the same rules all the same.

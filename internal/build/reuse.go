@@ -96,7 +96,7 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 // build's program).
 func (st *stage) inputs(snap *load.Snapshot, more ...any) (*inputs, error) {
 	in, err := newInputs(snap, append([]any{st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics,
-		filesOf(st.theme, "."), filesOf(st.cfg.Source, "i18n")}, more...)...)
+		st.themeSum}, more...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/publish"
+	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 // TestIncrementalRebuild is the proof of serve's incremental rebuilds. A
@@ -816,4 +817,70 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// TestRebuildKeepsTheme checks that a serve rebuild keeps the interface
+// strings and parsed templates of the preview before only while the
+// theme and i18n/ are the same: after a data change it keeps them, after
+// a change to a template of the site's own theme or to its interface
+// strings it makes them again; and every file served equals a full build
+// each time.
+func TestRebuildKeepsTheme(t *testing.T) {
+	t.Parallel()
+	src, change := smallExample(t)
+	ctx := context.Background()
+	prepare := func(prev *Preview) *Preview {
+		t.Helper()
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{}, prev)
+		if err != nil {
+			t.Fatalf("prepare: %v", err)
+		}
+		t.Cleanup(pv.Close)
+		// The office page rendered first, as a person looking at it would:
+		// its templates are then escaped.
+		if _, ok, err := pv.File(ctx, "de/offices/caritas-mbe-maxvorstadt/index.html"); !ok || err != nil {
+			t.Fatalf("office page: %v, %v", ok, err)
+		}
+		return pv
+	}
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	office, err := fs.ReadFile(themes.Default(), "templates/office.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv := prepare(nil)
+	steps := []struct {
+		what string
+		edit func()
+		kept bool
+	}{
+		{"a phone number changed", func() { change("data/providers/caritas-muenchen.yaml", `"089 1234520-0"`, `"089 1234520-9"`) }, true},
+		{"the site's own office template", func() {
+			write("themes/default/templates/office.html", strings.Replace(string(office), "{{define \"main\"}}", "{{define \"main\"}}<p>own template</p>", 1))
+		}, false},
+		{"nothing", func() {}, true},
+		{"the site's own German strings", func() { write("i18n/de.yaml", "phone: Rufnummer\n") }, false},
+		{"another phone number", func() { change("data/providers/caritas-muenchen.yaml", `"089 1234520-9"`, `"089 1234520-8"`) }, true},
+	}
+	for _, step := range steps {
+		step.edit()
+		pv = prepare(pv)
+		if pv.ThemeKept != step.kept {
+			t.Errorf("after %s: theme kept %v, want %v", step.what, pv.ThemeKept, step.kept)
+		}
+		previewIsBuild(t, pv, src)
+	}
+	b, _, _ := pv.File(ctx, "de/offices/caritas-mbe-maxvorstadt/index.html")
+	if !strings.Contains(string(b), "<p>own template</p>") || !strings.Contains(string(b), "Rufnummer") {
+		t.Errorf("the office page does not show the site's own template and strings")
+	}
 }

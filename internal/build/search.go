@@ -30,7 +30,7 @@ func Search(ctx context.Context, cfg Config, lang string) (*search.Static, diag.
 	if dir == nil {
 		return nil, problems, problems
 	}
-	st, err := newStage(cfg, PreviewOptions{}, dir, problems, discard{})
+	st, err := newStage(cfg, PreviewOptions{}, dir, problems, discard{}, nil)
 	if err != nil {
 		return nil, problems, err
 	}

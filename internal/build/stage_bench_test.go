@@ -28,7 +28,7 @@ func BenchmarkStage(b *testing.B) {
 	cfg, snap, problems := benchSource(b)
 	for b.Loop() {
 		top := &topLevel{Writer: &memory{files: map[string][]byte{}}, seen: map[string]bool{}}
-		if _, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top); err != nil {
+		if _, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func BenchmarkOpenData(b *testing.B) {
 // benchSource) and makes its stage once, for benchmarks of what follows.
 func benchStage(b *testing.B) (Config, *load.Snapshot, *stage) {
 	cfg, snap, problems := benchSource(b)
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{})
+	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

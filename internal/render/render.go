@@ -78,15 +78,9 @@ func (r *Renderer) Forget(lang string) {
 // New parses the theme's templates.
 func New(cfg Config) (*Renderer, error) {
 	r := &Renderer{cfg: cfg, templates: map[string]*template.Template{}, fragments: &sync.Map{}, labels: &sync.Map{}}
-	if cfg.BaseURL != "" {
-		u, err := url.Parse(cfg.BaseURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", cfg.BaseURL)
-		}
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/"
-		}
-		r.base = u
+	var err error
+	if r.base, err = parseBase(cfg.BaseURL); err != nil {
+		return nil, err
 	}
 	root, err := template.New("base").ParseFS(cfg.Theme, "templates/base.html", "templates/partials.html")
 	if err != nil {
@@ -104,6 +98,40 @@ func New(cfg Config) (*Renderer, error) {
 	}
 	r.md = NewMarkdown()
 	return r, nil
+}
+
+// With returns a renderer for cfg that has r's parsed templates: for a
+// rebuild of `wegweiser serve` whose theme files are the ones r parsed
+// (the caller compares them; With does not read cfg.Theme). Its caches of
+// fragments and labels start empty. The templates are shared, not
+// copied: html/template escapes a template when it is first executed, so
+// the first page of a kind after a rebuild is not escaped again (and
+// templates are safe for concurrent use: r may still be rendering).
+func (r *Renderer) With(cfg Config) (*Renderer, error) {
+	n := &Renderer{cfg: cfg, templates: r.templates, md: r.md, labels: &sync.Map{}}
+	if r.fragments != nil {
+		n.fragments = &sync.Map{}
+	}
+	var err error
+	if n.base, err = parseBase(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// parseBase parses a base URL (nil for "": relative links).
+func parseBase(base string) (*url.URL, error) {
+	if base == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", base)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
 }
 
 // NewMarkdown returns the Markdown converter of every page: GitHub
