@@ -46,9 +46,10 @@ async function keep(key, response) {
 
 // KEEP_WHOLE is the most bytes (as the build wrote them, before
 // compression) of a search index that is kept whole: about 250 KB
-// compressed, a city's index (the example's: 57–70 KB); a state's (1.8 MB)
-// or the whole country's (7.4–9.8 MB, 1.6 MB compressed) is not. Of those, and whenever the
-// browser asks to save data, only the files the searches read are kept.
+// compressed, a city's index (the example's: 57–70 KB); a state's
+// (1.8 MB) or the whole country's (7.4–9.8 MB, 1.6 MB compressed) is
+// not. Of those, and whenever the browser asks to save data, only the
+// files the searches read are kept.
 const KEEP_WHOLE = 1000000;
 
 // keepIndex keeps every file of a language's search index (its meta.json,
