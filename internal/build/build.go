@@ -388,7 +388,7 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 		return nil, fmt.Errorf("theme: %w", err)
 	}
 	st.themeSum = themeSum
-	st.themeKept = prev != nil && prev.themeSum == themeSum && prev.strs != nil && prev.r != nil
+	st.themeKept = prev != nil && prev.themeSum == themeSum
 	if st.themeKept {
 		st.strs = prev.strs // read only
 	} else if st.strs, err = i18n.Load(s.Editions(), s.DefaultLanguage, st.theme, cfg.Source); err != nil {

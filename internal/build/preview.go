@@ -39,9 +39,6 @@ type Preview struct {
 	Phases []Phase
 	// Kept counts the pages taken from the previous preview.
 	Kept int
-	// ThemeKept says the interface strings and parsed templates are the
-	// previous preview's: the theme and i18n/ did not change.
-	ThemeKept bool
 
 	mu       sync.Mutex
 	pages    map[string][]byte      // rendered so far, or kept
@@ -181,7 +178,7 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	}
 	st.in = in
 	clock.phase("fingerprints")
-	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files, ThemeKept: st.themeKept,
+	pv := &Preview{snap: snap, st: st, in: in, assets: assets.files,
 		pages: map[string][]byte{}, reads: map[string]*site.Reads{}, done: make(chan struct{})}
 	// A build's output has the manifest for the next build, which serve
 	// does not make: its _headers has the same rules all the same.
@@ -262,6 +259,10 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 	}()
 	return pv, nil
 }
+
+// ThemeKept tells whether the interface strings and parsed templates are
+// the previous preview's: the theme and i18n/ did not change.
+func (pv *Preview) ThemeKept() bool { return pv.st.themeKept }
 
 // Problems returns the build's warnings.
 func (pv *Preview) Problems() diag.List { return pv.st.problems }

@@ -874,8 +874,8 @@ func TestRebuildKeepsTheme(t *testing.T) {
 	for _, step := range steps {
 		step.edit()
 		pv = prepare(pv)
-		if pv.ThemeKept != step.kept {
-			t.Errorf("after %s: theme kept %v, want %v", step.what, pv.ThemeKept, step.kept)
+		if pv.ThemeKept() != step.kept {
+			t.Errorf("after %s: theme kept %v, want %v", step.what, pv.ThemeKept(), step.kept)
 		}
 		previewIsBuild(t, pv, src)
 	}

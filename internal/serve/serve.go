@@ -123,7 +123,7 @@ func (s *Server) Rebuild(ctx context.Context) error {
 	if pv.Patched() != nil {
 		loaded = strings.Join(pv.Patched(), " ")
 	}
-	s.cfg.Log.Info("built", "pages", pv.Pages(), "kept", pv.Kept, "theme_kept", pv.ThemeKept, "loaded", loaded,
+	s.cfg.Log.Info("built", "pages", pv.Pages(), "kept", pv.Kept, "theme_kept", pv.ThemeKept(), "loaded", loaded,
 		"took", time.Since(start).Round(time.Millisecond), "phases", phases(pv.Phases))
 	go func() {
 		ph, err := pv.Wait(ctx)

@@ -43,6 +43,28 @@ const browser = await launch();
 
 // run runs one command (see Usage) in contexts of its own and returns its
 // results.
+// underWorker opens url in page, waits for the site's service worker and
+// opens it again, now controlled by the worker; it reports whether it is.
+async function underWorker(page, url) {
+  await page.goto(url, { waitUntil: "load" });
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload({ waitUntil: "load" });
+  return page.evaluate(() => !!navigator.serviceWorker.controller);
+}
+
+// keptSearchFiles counts the copies the worker keeps of lang's search files.
+function keptSearchFiles(page, lang) {
+  return page.evaluate(async (lang) => {
+    let n = 0;
+    for (const name of await caches.keys()) {
+      for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
+    }
+    return n;
+  }, lang);
+}
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
 async function run(mode, base, paths) {
   const results = [];
   const opened = [];
@@ -239,10 +261,7 @@ async function run(mode, base, paths) {
       const WAIT = 30000;
       const [visit, search1, search2] = paths;
       const page = await context.newPage();
-      await page.goto(base + visit, { waitUntil: "load" });
-      await page.evaluate(() => navigator.serviceWorker.ready);
-      await page.reload({ waitUntil: "load" });
-      const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+      const controlled = await underWorker(page, base + visit);
       const searchFor = async (path) => {
         await page.goto(base + path, { waitUntil: "load" });
         await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: WAIT }).catch(() => {});
@@ -250,23 +269,13 @@ async function run(mode, base, paths) {
       };
       const online = await searchFor(search1);
       const lang = search1.split("/")[1];
-      const kept = await page.evaluate(async (lang) => {
-        const count = async () => {
-          let n = 0;
-          for (const name of await caches.keys()) {
-            for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
-          }
-          return n;
-        };
-        let n = await count(), same = 0;
-        for (let i = 0; i < 80 && same < 8; i++) { // until 2 s without a new copy
-          await new Promise((r) => setTimeout(r, 250));
-          const m = await count();
-          same = m === n ? same + 1 : 0;
-          n = m;
-        }
-        return n;
-      }, lang);
+      let kept = await keptSearchFiles(page, lang);
+      for (let i = 0, same = 0; i < 80 && same < 8; i++) { // until 2 s without a new copy
+        await pause(250);
+        const n = await keptSearchFiles(page, lang);
+        same = n === kept ? same + 1 : 0;
+        kept = n;
+      }
       await context.setOffline(true);
       const offline = await searchFor(search2);
       const again = await searchFor(search1);
@@ -283,28 +292,20 @@ async function run(mode, base, paths) {
       const page = await context.newPage();
       const errors = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      await page.goto(base + visit, { waitUntil: "load" });
-      await page.evaluate(() => navigator.serviceWorker.ready);
-      await page.reload({ waitUntil: "load" }); // now controlled by the worker
-      const controlled = await page.evaluate(() => !!navigator.serviceWorker.controller);
+      const controlled = await underWorker(page, base + visit);
       await page.goto(base + search1, { waitUntil: "load" });
       await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: WAIT });
       // The worker keeps the language's whole index once the search has
       // fetched its meta.json: wait until every file of it is kept.
       const lang = search1.split("/")[1];
-      const kept = await page.evaluate(async (lang) => {
-        const meta = await (await fetch("/search/" + lang + "/meta.json")).json();
-        const want = 2 + Math.ceil(meta.docs / meta.chunk) + meta.shards.length;
-        let n = 0;
-        for (let i = 0; i < 120 && n < want; i++) {
-          await new Promise((r) => setTimeout(r, 250));
-          n = 0;
-          for (const name of await caches.keys()) {
-            for (const r of await (await caches.open(name)).keys()) if (r.url.includes("/search/" + lang + "/")) n++;
-          }
-        }
-        return { n, want };
-      }, lang);
+      const meta = await page.evaluate(async (lang) => (await fetch("/search/" + lang + "/meta.json")).json(), lang);
+      const want = 2 + Math.ceil(meta.docs / meta.chunk) + meta.shards.length;
+      let n = 0;
+      for (let i = 0; i < 120 && n < want; i++) {
+        await pause(250);
+        n = await keptSearchFiles(page, lang);
+      }
+      const kept = { n, want };
       if (finder) { // the course finder, online, with a choice: its data is kept
         await page.goto(base + finder, { waitUntil: "load" });
         await page.waitForFunction(() => !document.getElementById("cf-status").hidden, null, { timeout: WAIT });
