@@ -3,11 +3,17 @@ package build
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/load"
@@ -199,4 +205,93 @@ func BenchmarkSearchFingerprint(b *testing.B) {
 			b.Fatal("no fingerprint")
 		}
 	}
+}
+
+// BenchmarkPreviewRest measures what wegweiser serve makes in the
+// background after one provider file changed (exports, open data, search,
+// the rest; Prepare from the previous preview, on one worker and with the
+// files spilled to disk as serve does), on a copy of the directory in
+// $WEGWEISER_BENCH_SOURCE (the example without it). Each round changes an
+// advisor's e-mail address in the next provider file, as
+// scripts/bench-serve does; it reports each step's milliseconds:
+//
+//	TMPDIR=/dev/shm WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench PreviewRest -benchtime 8x ./internal/build
+func BenchmarkPreviewRest(b *testing.B) {
+	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
+	if src == "" {
+		src = "../.."
+	}
+	dir := b.TempDir()
+	for _, tree := range []string{"data", "content", "i18n", "themes"} {
+		if _, err := os.Stat(filepath.Join(src, tree)); err == nil {
+			if err := os.CopyFS(filepath.Join(dir, tree), os.DirFS(filepath.Join(src, tree))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	// As if checked out an hour ago: the loader reads again files written
+	// in the two seconds before it looked (its racy check).
+	hourAgo := time.Now().Add(-time.Hour)
+	filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err == nil {
+			err = os.Chtimes(p, hourAgo, hourAgo)
+		}
+		return err
+	})
+	providers, _ := filepath.Glob(filepath.Join(dir, "data", "providers", "*.yaml"))
+	if len(providers) == 0 {
+		b.Fatal("no provider files")
+	}
+	fsys, err := load.OpenDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	cfg := Config{Source: fsys, Now: testToday}
+	opts := PreviewOptions{Workers: 1, Spill: b.TempDir()}
+	pv, err := Prepare(ctx, cfg, opts, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pv.Wait(ctx); err != nil {
+		b.Fatal(err)
+	}
+	email := regexp.MustCompile(`email: [a-z0-9]+`)
+	took := map[string]time.Duration{}
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		file := providers[(n+1)%len(providers)]
+		data, err := os.ReadFile(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		loc := email.FindIndex(data)
+		if loc == nil {
+			b.Fatalf("%s: no e-mail address", file)
+		}
+		data = slices.Concat(data[:loc[0]], fmt.Appendf(nil, "email: bench%d", n), data[loc[1]:])
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		next, err := Prepare(ctx, cfg, opts, pv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pv.Close()
+		pv = next
+		b.StartTimer()
+		phases, err := pv.Wait(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, ph := range phases {
+			took[ph.Name] += ph.Duration
+		}
+		n++
+	}
+	for name, d := range took {
+		b.ReportMetric(float64(d.Milliseconds())/float64(n), strings.ReplaceAll(name, " ", "-")+"-ms")
+	}
+	pv.Close()
 }
