@@ -488,7 +488,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := writeManifests(st, w); err != nil {
 		return err
 	}
-	if err := writeCourseFinder(st, w); err != nil {
+	if err := writeCourseFinder(st, w, prev); err != nil {
 		return err
 	}
 	if st.base != "" && !st.internal {
@@ -630,10 +630,11 @@ func writeOpenData(ctx context.Context, d *model.Directory, strs *i18n.Bundle, c
 			writeKept(dumpName, b, prev)
 		},
 		func() {
-			changes, from = trackChanges(ctx, d, cfg)
+			changes, from = trackChanges(ctx, d, cfg, keep.hashes(sources))
 			var b []byte
 			if b, changesErr = json.MarshalIndent(changes, "", " "); changesErr == nil {
-				write("data/changes.json", b, false)
+				keep.madeChanges(b)
+				write(changesName, b, false)
 			}
 		},
 		func() {

@@ -25,29 +25,29 @@ const maxHistoryCommits = 200
 // yet; so they are complete on a fresh clone in CI. Without Git, the
 // previous output's data/changes.json is compared with d; without that,
 // nothing has changed.
-func trackChanges(ctx context.Context, d *model.Directory, cfg Config) (export.Changes, string) {
+func trackChanges(ctx context.Context, d *model.Directory, cfg Config, kept func(src int, key string) (string, bool)) (export.Changes, string) {
 	if cfg.History != nil {
 		changes, from, err := historyChanges(ctx, d, cfg)
 		if err == nil {
 			return changes, from
 		}
 		from = fmt.Sprintf("the previous output (the Git history could not be read: %v)", err)
-		return previousChanges(d, cfg), from
+		return previousChanges(d, cfg, kept), from
 	}
 	if cfg.Previous == nil {
-		return export.Track(export.HashesOf(d), nil, nil, cfg.Now), "nothing (no Git history, no previous output): the feeds list no changes"
+		return export.Track(export.HashesOf(d, kept), nil, nil, cfg.Now), "nothing (no Git history, no previous output): the feeds list no changes"
 	}
-	return previousChanges(d, cfg), "the previous output's data/changes.json (no Git history)"
+	return previousChanges(d, cfg, kept), "the previous output's data/changes.json (no Git history)"
 }
 
-func previousChanges(d *model.Directory, cfg Config) export.Changes {
+func previousChanges(d *model.Directory, cfg Config, kept func(src int, key string) (string, bool)) export.Changes {
 	var prev export.Changes
 	if cfg.Previous != nil {
 		if b, err := fs.ReadFile(cfg.Previous, "data/changes.json"); err == nil {
 			json.Unmarshal(b, &prev) // a broken file counts as none
 		}
 	}
-	return export.Track(export.HashesOf(d), nil, prev, cfg.Now)
+	return export.Track(export.HashesOf(d, kept), nil, prev, cfg.Now)
 }
 
 func historyChanges(ctx context.Context, d *model.Directory, cfg Config) (export.Changes, string, error) {

@@ -332,37 +332,55 @@ func writeManifests(st *stage, w Writer) error {
 // writeCourseFinder writes the course finder's data of each language
 // that has a course list ({lang}/courses/finder.json, see
 // render.CourseFinderData; on a site whose lists go by district,
-// {lang}/courses/finder/{district}.json), the languages side by side.
-func writeCourseFinder(st *stage, w Writer) error {
+// {lang}/courses/finder/{district}.json), the languages side by side,
+// keeping a language's from the previous output prev (nil: none) where
+// nothing it read changed (FinderManifestName).
+func writeCourseFinder(st *stage, w Writer, prev fs.FS) error {
+	fk := newFinderKeeper(prev, w, st.in, st.graph)
 	langs := st.dir.Site.Languages
 	errs := make([]error, len(langs))
 	parallel.EachOn(cores(st.workers), len(langs), func(i int) {
-		errs[i] = writeCourseFinderOf(st, langs[i], w)
+		errs[i] = writeCourseFinderOf(st, langs[i], w, fk)
 	})
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return fk.write(w)
 }
 
-// writeCourseFinderOf writes the course finder's data of lang.
-func writeCourseFinderOf(st *stage, lang string, w Writer) error {
+// writeCourseFinderOf writes the course finder's data of lang, or keeps
+// the previous output's where fk finds it would come out the same.
+func writeCourseFinderOf(st *stage, lang string, w Writer, fk *finderKeeper) error {
 	p := st.graph.Lookup(lang + "/courses/index.html")
 	if p == nil {
 		return nil
 	}
+	if kept, err := fk.keep(lang); kept || err != nil {
+		return err
+	}
+	files := map[string][]byte{} // below {lang}/courses/
+	var reads *site.Reads
 	if st.graph.ByDistrict() {
-		parts, err := st.r.CourseFinderDistricts(st.graph, p)
+		parts, r, err := st.r.CourseFinderDistricts(st.graph, p)
 		if err != nil {
 			return err
 		}
-		for _, id := range slices.Sorted(maps.Keys(parts)) {
-			if err := w.WriteFile(lang+"/courses/finder/"+id+".json", parts[id]); err != nil {
-				return err
-			}
+		for id, b := range parts {
+			files["finder/"+id+".json"] = b
 		}
-		return nil
+		reads = r
+	} else {
+		b, r, err := st.r.CourseFinder(st.graph, p)
+		if err != nil {
+			return err
+		}
+		files["finder.json"], reads = b, r
 	}
-	b, err := st.r.CourseFinder(st.graph, p)
-	if err != nil {
-		return err
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := w.WriteFile(lang+"/courses/"+name, files[name]); err != nil {
+			return err
+		}
 	}
-	return w.WriteFile(lang+"/courses/finder.json", b)
+	fk.made(lang, reads, files)
+	return nil
 }

@@ -27,9 +27,18 @@ const OpenDataManifestName = ".wegweiser/opendata.json"
 
 // openDataManifest is the content of OpenDataManifestName.
 type openDataManifest struct {
-	Program sum                    `json:"program"` // the program that wrote the files
-	HSDS    map[string]*hsdsRecord `json:"hsds"`    // language → its export
-	Dump    *dumpRecord            `json:"dump"`    // data/directory.json
+	Program sum                    `json:"program"`           // the program that wrote the files
+	HSDS    map[string]*hsdsRecord `json:"hsds"`              // language → its export
+	Dump    *dumpRecord            `json:"dump"`              // data/directory.json
+	Changes *changesRecord         `json:"changes,omitempty"` // data/changes.json (none before 2026-12-04)
+}
+
+// changesRecord is the change state (data/changes.json) as a build wrote
+// it, whose entries' hashes the next build takes for the data files that
+// did not change (openDataKeeper.hashes).
+type changesRecord struct {
+	File sum   `json:"file"` // SHA-256
+	Size int64 `json:"size"`
 }
 
 // dumpRecord is the dump as a build wrote it.
@@ -274,6 +283,48 @@ func (k *openDataKeeper) dump(sources []export.Source) (*previous, func(i int) (
 
 // dumpName is the dump's file in the output.
 const dumpName = "data/directory.json"
+
+// changesName is the change state's file in the output.
+const changesName = "data/changes.json"
+
+// hashes returns what export.HashesOf may take from the previous
+// output's change state: the hash of an entry of a data file of sources
+// that did not change since (as the dump's shares tell: the same source,
+// decoded with the same site-wide data by the same program), as that
+// build recorded it; nil if there is no such state, or it is not as that
+// build wrote it.
+func (k *openDataKeeper) hashes(sources []export.Source) func(src int, key string) (string, bool) {
+	rec, dump := k.was.Changes, k.was.Dump
+	if k.prev == nil || rec == nil || dump == nil || dump.Global != k.global {
+		return nil
+	}
+	b := k.read(changesName, rec.File, rec.Size)
+	var prev export.Changes
+	if b == nil || json.Unmarshal(b, &prev) != nil {
+		return nil
+	}
+	return func(src int, key string) (string, bool) {
+		name := shareFile(sources[src])
+		if sh, ok := dump.Shares[name]; !ok || sh.Sum != k.in.Files[name] {
+			return "", false
+		}
+		c, ok := prev[key]
+		if !ok || c.What == "removed" || c.Hash == "" {
+			return "", false
+		}
+		return c.Hash, true
+	}
+}
+
+// madeChanges notes this build's change state b.
+func (k *openDataKeeper) madeChanges(b []byte) {
+	if k.in == nil {
+		return
+	}
+	k.mu.Lock()
+	k.now.Changes = &changesRecord{File: sha256.Sum256(b), Size: int64(len(b))}
+	k.mu.Unlock()
+}
 
 // madeDump notes this build's dump: its bytes and the spans of the
 // entries of sources.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 	"testing/fstest"
@@ -52,6 +53,13 @@ func TestOpenDataKeeper(t *testing.T) {
 	dump, dumpSpans := export.EncodeDump(d, testToday, License(d), nil)
 	first.madeDump(sources, dump, dumpSpans, nil)
 	prev[dumpName] = &fstest.MapFile{Data: dump}
+	state := export.HashesOf(d, nil)
+	changes, err := json.MarshalIndent(export.Track(state, nil, nil, testToday), "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.madeChanges(changes)
+	prev[changesName] = &fstest.MapFile{Data: changes}
 	var w memWriter
 	if err := first.write(&w); err != nil {
 		t.Fatal(err)
@@ -106,6 +114,43 @@ func TestOpenDataKeeper(t *testing.T) {
 	}
 	if kept := keptOf(edited, next, today, "ar"); len(kept) != len(sources)-1 {
 		t.Errorf("ar: kept %d shares, want all but one (only the German export was edited)", len(kept))
+	}
+
+	// The change state: the hashes of every data file's entries but the
+	// changed file's, as the first build recorded them; none when
+	// data/changes.json is not as written, or on another day.
+	keptHashes := func(fsys fstest.MapFS, day model.Date) (taken map[int]int) {
+		t.Helper()
+		f := newOpenDataKeeper(fsys, next, d, "", day).hashes(sources)
+		if f == nil {
+			return nil
+		}
+		taken = map[int]int{}
+		got := export.HashesOf(d, func(src int, key string) (string, bool) {
+			h, ok := f(src, key)
+			if ok {
+				taken[src]++
+			}
+			return h, ok
+		})
+		if !reflect.DeepEqual(export.Track(got, nil, nil, testToday), export.Track(state, nil, nil, testToday)) {
+			t.Errorf("with the hashes taken from the change state, the state differs from one made anew")
+		}
+		return taken
+	}
+	taken := keptHashes(prev, today)
+	for i, src := range sources {
+		if (taken[i] > 0) != (i != 1) {
+			t.Errorf("change state: %d hashes of %s taken", taken[i], shareFile(src))
+		}
+	}
+	if taken := keptHashes(prev, model.DateOf(testToday.AddDate(0, 0, 1))); taken != nil {
+		t.Errorf("change state: hashes taken on another day (%v)", taken)
+	}
+	edited = maps.Clone(prev)
+	edited[changesName] = &fstest.MapFile{Data: append(bytes.Clone(changes), ' ')}
+	if taken := keptHashes(edited, today); taken != nil {
+		t.Errorf("change state: with changes.json edited since, hashes taken (%v)", taken)
 	}
 
 	// The dump: every entry but the changed file's, nothing when the

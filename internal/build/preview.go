@@ -301,8 +301,14 @@ func (pv *Preview) Rendered() []string {
 
 // File returns the file name (a path relative to the site root): a page,
 // rendered now unless it was already; an asset; or one of the other files,
-// once they are made. ok is false if the site has no such file.
+// once they are made. ok is false if the site has no such file, and for
+// the manifests that only tell the next build what this one was made from
+// (ManifestName, which serve does not make; FinderManifestName, which
+// names serve's inputs, not a build's).
 func (pv *Preview) File(ctx context.Context, name string) (b []byte, ok bool, err error) {
+	if name == FinderManifestName {
+		return nil, false, nil
+	}
 	if p := pv.st.graph.Lookup(name); p != nil {
 		b, err := pv.page(p, name)
 		return b, err == nil, err

@@ -79,6 +79,13 @@ func TestIncrementalRebuild(t *testing.T) {
 		}
 	}
 
+	// The course finder's data as the first preview made it.
+	const finder = "de/courses/finder.json"
+	firstFinder, err := os.Stat(filepath.Join(first.spill, finder))
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// One office's phone number in one provider file.
 	change("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
 	second := prepare(first)
@@ -99,6 +106,11 @@ func TestIncrementalRebuild(t *testing.T) {
 		if linked := err == nil && os.SameFile(was, st); linked != !strings.HasSuffix(name, "/locations.json") {
 			t.Errorf("%s: the first preview's file (linked): %v, want %v (%v)", name, linked, !linked, err)
 		}
+	}
+	// The course finder reads no provider file: its data is the first
+	// preview's (linked), not made again (finderKeeper).
+	if st, err := os.Stat(filepath.Join(second.spill, finder)); err != nil || !os.SameFile(firstFinder, st) {
+		t.Errorf("%s was made again after a change it does not read (%v)", finder, err)
 	}
 	rendered := second.Rendered()
 	// At least the pages of one provider, offer, office, course or
@@ -191,6 +203,9 @@ func TestIncrementalRebuild(t *testing.T) {
 	change("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
 	third := prepare(wider)
 	sameAsFull(third)
+	if st, err := os.Stat(filepath.Join(third.spill, finder)); err != nil || os.SameFile(firstFinder, st) {
+		t.Errorf("%s was kept after a course changed (%v)", finder, err)
+	}
 	courses := map[string]int{} // course pages rendered, by the course id's first word
 	for _, p := range third.Rendered() {
 		if parts := strings.Split(p, "/"); len(parts) == 4 && parts[1] == "courses" && parts[3] == "index.html" {
@@ -236,7 +251,7 @@ func previewIsBuild(t *testing.T, pv *Preview, src string) {
 	}
 	pages := 0
 	for name, want := range w.files {
-		if name == ManifestName || name == StampName { // for the next build only: serve has none
+		if name == ManifestName || name == StampName || name == FinderManifestName { // for the next build only: serve has none, or its own
 			continue
 		}
 		got, ok, err := pv.File(ctx, name)
@@ -644,8 +659,8 @@ func TestKeptPagesLinked(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	build(out, false)
 	const kept, byHand, viaLink = "de/offices/caritas-mbe-pasing/index.html", "de/index.html", "de/offices/caritas-mbe-maxvorstadt/index.html"
-	const index = "search/de/meta.json"
-	keptBefore, indexBefore := stat(filepath.Join(out, kept)), stat(filepath.Join(out, index))
+	const index, finder = "search/de/meta.json", "de/courses/finder.json"
+	keptBefore, indexBefore, finderBefore := stat(filepath.Join(out, kept)), stat(filepath.Join(out, index)), stat(filepath.Join(out, finder))
 	// A kept page that is a symbolic link in the previous output (to a
 	// file of the same content) is not linked: it is written.
 	elsewhere := filepath.Join(t.TempDir(), "page.html")
@@ -684,6 +699,9 @@ func TestKeptPagesLinked(t *testing.T) {
 	if !os.SameFile(indexBefore, stat(filepath.Join(out, index))) {
 		t.Errorf("%s was made again after a change no search document shows", index)
 	}
+	if !os.SameFile(finderBefore, stat(filepath.Join(out, finder))) {
+		t.Errorf("%s was made again after a change the course finder does not read", finder)
+	}
 
 	// The kept index's files are checked as pages are: one changed by
 	// hand to the same size (its time after the manifest's), or to another
@@ -704,6 +722,14 @@ func TestKeptPagesLinked(t *testing.T) {
 	rebuild(out)
 	if os.SameFile(indexBefore, stat(filepath.Join(out, index))) {
 		t.Errorf("%s was kept after an office's name changed", index)
+	}
+
+	// A course's free seats: the course finder's data is made again.
+	finderBefore = stat(filepath.Join(out, finder))
+	edit("data/courses/mvhs.yaml", "    seats_free: 5\n", "    seats_free: 4\n")
+	rebuild(out)
+	if os.SameFile(finderBefore, stat(filepath.Join(out, finder))) {
+		t.Errorf("%s was kept after a course changed", finder)
 	}
 }
 

@@ -23,11 +23,52 @@ const SearchManifestName = ".wegweiser/search.json"
 // searchManifest is the content of SearchManifestName: language → index.
 type searchManifest map[string]*searchRecord
 
-// searchRecord is one language's index as a build made it.
+// searchRecord is one language's index as a build made it: its files
+// are below search/{lang}/.
 type searchRecord struct {
-	Sum   sum              `json:"sum"`   // of what the index is made from
-	Files map[string]sum   `json:"files"` // name below search/{lang}/ → SHA-256
-	Sizes map[string]int64 `json:"sizes"` // and → size (none in manifests before 2026-12-04: not known)
+	Sum       sum `json:"sum"` // of what the index is made from
+	fileGroup     // the files (sizes: none in manifests before 2026-12-04, not known)
+}
+
+// fileGroup is a group of files a build writes together and the next
+// keeps together or not at all (a language's search index or course
+// finder data): each one's SHA-256 and size by its name below the group's
+// folder.
+type fileGroup struct {
+	Files map[string]sum   `json:"files"`
+	Sizes map[string]int64 `json:"sizes"`
+}
+
+// groupOf returns the record of files written.
+func groupOf(files map[string][]byte) fileGroup {
+	g := fileGroup{Files: make(map[string]sum, len(files)), Sizes: make(map[string]int64, len(files))}
+	for name, b := range files {
+		g.Files[name], g.Sizes[name] = sha256.Sum256(b), int64(len(b))
+	}
+	return g
+}
+
+// keepGroup takes the files of g below dir from the previous output prev
+// into k if every one is as the build that recorded g wrote it (told as a
+// kept page's is, by its size and time, else by its SHA-256: see
+// sameFile; since is when that build wrote its manifest). It reports
+// whether it did; if not, the caller writes the files (one already taken
+// is replaced: the writer never truncates one).
+func keepGroup(prev fs.FS, k keeper, dir string, g fileGroup, since time.Time) (bool, error) {
+	buf := make([]byte, 32<<10)
+	for name, want := range g.Files {
+		// The names come from the previous output: only names below dir
+		// are taken.
+		if !fs.ValidPath(name) || !sameFile(prev, dir+name, want, g.Sizes[name], since, buf) {
+			return false, nil
+		}
+	}
+	for name := range g.Files {
+		if kept, err := k.Keep(dir+name, nil); !kept || err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // searchKeeper keeps the search indexes of the previous output whose
@@ -122,40 +163,23 @@ func appendDoc(b []byte, d *search.Doc) []byte {
 }
 
 // keep takes the previous build's index of lang into the output if it was
-// made from the same (fp) and every file is as that build wrote it (told
-// as a kept page's is, by its size and time, else by its SHA-256: see
-// sameFile). It
-// reports whether it did; if not, the caller writes the index (a file
-// already taken is replaced: the writer never truncates one).
+// made from the same (fp) and every file is as that build wrote it
+// (keepGroup). It reports whether it did.
 func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	rec := sk.was[lang]
 	if sk.k == nil || rec == nil || rec.Sum != fp {
 		return false, nil
 	}
-	buf := make([]byte, 32<<10)
-	for name, want := range rec.Files {
-		// The names come from the previous output: only names below
-		// search/{lang}/ are taken.
-		if !fs.ValidPath(name) || !sameFile(sk.prev, "search/"+lang+"/"+name, want, rec.Sizes[name], sk.since, buf) {
-			return false, nil
-		}
+	kept, err := keepGroup(sk.prev, sk.k, "search/"+lang+"/", rec.fileGroup, sk.since)
+	if kept {
+		sk.note(lang, rec)
 	}
-	for name := range rec.Files {
-		if kept, err := sk.k.Keep("search/"+lang+"/"+name, nil); !kept || err != nil {
-			return false, err
-		}
-	}
-	sk.note(lang, rec)
-	return true, nil
+	return kept, err
 }
 
 // made notes the index of lang this build wrote.
 func (sk *searchKeeper) made(lang string, fp sum, files map[string][]byte) {
-	rec := &searchRecord{Sum: fp, Files: make(map[string]sum, len(files)), Sizes: make(map[string]int64, len(files))}
-	for name, b := range files {
-		rec.Files[name], rec.Sizes[name] = sha256.Sum256(b), int64(len(b))
-	}
-	sk.note(lang, rec)
+	sk.note(lang, &searchRecord{Sum: fp, fileGroup: groupOf(files)})
 }
 
 func (sk *searchKeeper) note(lang string, rec *searchRecord) {

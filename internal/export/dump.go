@@ -76,9 +76,21 @@ func EncodeDump(d *model.Directory, generated time.Time, license map[string]stri
 	if err != nil {
 		panic(err)
 	}
+	// The exact size, so that the dump (77 MB at national scale) is
+	// allocated once: each key's "[]" of the envelope becomes "null" or
+	// "[", the entries, "\n", an indent and "]"; each entry is preceded by
+	// a comma (but the first), a newline and two indents; a newline ends
+	// the dump.
 	size := len(env) + 1
-	for _, b := range shares {
-		size += len(b) + 2 + 2*len(dumpIndent)
+	for _, group := range [][][]byte{shares[:n], shares[n:]} {
+		if len(group) == 0 {
+			size += len("null") - len("[]")
+			continue
+		}
+		size += len("\n") + len(dumpIndent) - 1 // the comma the first entry has not
+		for _, b := range group {
+			size += len(",\n") + 2*len(dumpIndent) + len(b)
+		}
 	}
 	out := make([]byte, 0, size)
 	spans = make([]Span, len(shares))

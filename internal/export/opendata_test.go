@@ -252,11 +252,17 @@ func TestEncodeDump(t *testing.T) {
 		return append(b, '\n')
 	}
 	d := example(t).Public()
-	empty := *d
+	empty, noCourses := *d, *d
 	empty.Providers, empty.CourseFiles = nil, nil
-	for name, dir := range map[string]*model.Directory{"example": d, "no providers": &empty} {
+	noCourses.CourseFiles = nil
+	for name, dir := range map[string]*model.Directory{"example": d, "no providers": &empty, "no course files": &noCourses} {
 		if got, want := Dump(dir, today, license), whole(dir); !bytes.Equal(got, want) {
 			t.Errorf("%s: the dump made entry by entry differs from the document encoded whole", name)
+		}
+		// Allocated once, at its size: a dump grown as it is written is
+		// copied whole (77 MB at national scale).
+		if b, _ := EncodeDump(dir, today, license, nil); cap(b) != len(b) {
+			t.Errorf("%s: %d bytes allocated for a dump of %d", name, cap(b), len(b))
 		}
 	}
 	dump, spans := EncodeDump(d, today, license, nil)
@@ -288,7 +294,7 @@ func TestEncodeDump(t *testing.T) {
 // changes as the full state does where no previous state is known.
 func TestHashesOf(t *testing.T) {
 	d := example(t).Public()
-	full, hashes := StateOf(d), HashesOf(d)
+	full, hashes := StateOf(d), HashesOf(d, nil)
 	if len(full) != len(hashes) {
 		t.Fatalf("%d entries, StateOf has %d", len(hashes), len(full))
 	}
@@ -300,11 +306,44 @@ func TestHashesOf(t *testing.T) {
 	prev := Track(full, nil, nil, today)
 	d.Providers[0].Offices[0].Phone = "089 999999"
 	day := today.Add(24 * time.Hour)
-	got, want := Track(HashesOf(d), nil, prev, day), Track(StateOf(d), nil, prev, day)
+	got, want := Track(HashesOf(d, nil), nil, prev, day), Track(StateOf(d), nil, prev, day)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("tracked with HashesOf, the changes differ from StateOf's")
 	}
 	if c := got["office:"+d.Providers[0].Offices[0].ID]; c.What != "changed" {
 		t.Errorf("the changed office: %+v", c)
+	}
+
+	// The hashes of the data files that did not change (all but the
+	// first provider's) taken from the state before: the same changes;
+	// each entry is asked for with the index of its own data file.
+	asked := map[string]int{}
+	kept := func(src int, key string) (string, bool) {
+		asked[key] = src
+		return prev[key].Hash, src != 0
+	}
+	if got := Track(HashesOf(d, kept), nil, prev, day); !reflect.DeepEqual(got, want) {
+		t.Errorf("tracked with the unchanged files' hashes kept, the changes differ from StateOf's")
+	}
+	wantAsked := map[string]int{}
+	for i, p := range d.Providers {
+		wantAsked["provider:"+p.ID] = i
+		for _, o := range p.Offices {
+			wantAsked["office:"+o.ID] = i
+		}
+		for _, a := range p.Advisors {
+			wantAsked["advisor:"+a.ID] = i
+		}
+		for _, o := range p.Offers {
+			wantAsked["offer:"+o.ID] = i
+		}
+	}
+	for j, f := range d.CourseFiles {
+		for _, c := range f.Courses {
+			wantAsked["course:"+c.ID] = len(d.Providers) + j
+		}
+	}
+	if !reflect.DeepEqual(asked, wantAsked) {
+		t.Errorf("asked for the entries of data files %v, want %v", asked, wantAsked)
 	}
 }

@@ -62,61 +62,66 @@ func textOf(l Localized) Text {
 
 // CourseFinder returns the course finder's data for the course list page
 // p (site.KindCourses) of a language: every course, written as
-// {lang}/courses/finder.json.
-func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, error) {
+// {lang}/courses/finder.json; and what it read of the data (through the
+// page's View, as a page records it), by which a build tells whether the
+// data would come out the same.
+func (r *Renderer) CourseFinder(s *site.Site, p *site.Page) ([]byte, *site.Reads, error) {
 	if p.Kind != site.KindCourses {
-		return nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
+		return nil, nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
 	}
 	v := r.view(s, p)
 	data := CourseFinderData{Near: map[string][]string{}, Courses: []FinderCourse{}}
-	for _, d := range s.Dir.Districts {
+	for _, d := range v.Site.Dir().Districts() {
 		if len(d.Neighbours) > 0 {
 			data.Near[d.ID] = d.Neighbours
 		}
 	}
-	for i, c := range s.Courses() {
-		data.Courses = append(data.Courses, finderCourse(v, s, c, i))
+	for i, c := range v.Site.Courses() {
+		data.Courses = append(data.Courses, finderCourse(v, c, i))
 	}
-	return json.Marshal(data)
+	b, err := json.Marshal(data)
+	return b, v.reads, err
 }
 
 // CourseFinderDistricts returns the course finder's data of a site whose
 // lists go by district (site.ByDistrict), where all courses would be
 // megabytes: for each district (by id) the courses held there and the
 // ids of its neighbours, written as {lang}/courses/finder/{district}.json.
-// courses.js fetches the chosen district's file and its neighbours'.
-func (r *Renderer) CourseFinderDistricts(s *site.Site, p *site.Page) (map[string][]byte, error) {
+// courses.js fetches the chosen district's file and its neighbours'. It
+// returns what it read as CourseFinder does.
+func (r *Renderer) CourseFinderDistricts(s *site.Site, p *site.Page) (map[string][]byte, *site.Reads, error) {
 	if p.Kind != site.KindCourses {
-		return nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
+		return nil, nil, fmt.Errorf("course finder data: %s is not a course list", p.Path())
 	}
 	v := r.view(s, p)
-	parts := make(map[string]*CourseFinderData, len(s.Dir.Districts))
-	for _, d := range s.Dir.Districts {
+	districts := v.Site.Dir().Districts()
+	parts := make(map[string]*CourseFinderData, len(districts))
+	for _, d := range districts {
 		part := &CourseFinderData{Near: map[string][]string{}, Courses: []FinderCourse{}}
 		if len(d.Neighbours) > 0 {
 			part.Near[d.ID] = d.Neighbours
 		}
 		parts[d.ID] = part
 	}
-	for i, c := range s.Courses() {
+	for i, c := range v.Site.Courses() {
 		if part := parts[c.Location.District]; part != nil {
-			part.Courses = append(part.Courses, finderCourse(v, s, c, i))
+			part.Courses = append(part.Courses, finderCourse(v, c, i))
 		}
 	}
 	out := make(map[string][]byte, len(parts))
 	for id, part := range parts {
 		b, err := json.Marshal(part)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[id] = b
 	}
-	return out, nil
+	return out, v.reads, nil
 }
 
 // finderCourse is course c, the n-th of the site's, as the course finder
 // shows it in v's language.
-func finderCourse(v *View, s *site.Site, c *model.Course, n int) FinderCourse {
+func finderCourse(v *View, c *model.Course, n int) FinderCourse {
 	fc := FinderCourse{
 		N: n, ID: c.ID, URL: v.URL("courses/" + c.ID + "/"), Title: textOf(v.Text(c.Title)),
 		When:  v.T("course_dates", "start", v.Date(c.Start), "end", v.Date(c.End)) + " · " + v.Days(c.Schedule.Days),
@@ -125,7 +130,7 @@ func finderCourse(v *View, s *site.Site, c *model.Course, n int) FinderCourse {
 		Type:  c.Type, District: c.Location.District, Month: site.StartMonth(c), Time: site.TimeOfDay(c),
 		Childcare: c.Childcare, WomenOnly: c.WomenOnly, Literacy: site.Literacy(c), Free: site.FreeSeats(c), Seats: c.SeatsFree,
 	}
-	if d := s.Dir.District(c.Location.District); d != nil {
+	if d := v.Site.Dir().District(c.Location.District); d != nil {
 		fc.Place = textOf(v.Name(d.Name))
 	}
 	return fc
