@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io/fs"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/site"
@@ -43,16 +42,15 @@ type finderKeeper struct {
 	prev  fs.FS      // the previous output
 	k     keeper     // nil: keep nothing
 	was   *finderManifest
-	since time.Time // when the previous build wrote its manifest (zero: not known)
-	mu    sync.Mutex
-	now   map[string]*finderRecord
+	since time.Time                 // when the previous build wrote its manifest (zero: not known)
+	now   byLanguage[*finderRecord] // this build's
 }
 
 // newFinderKeeper reads the previous build's manifest from prev (nil, or
 // none: nothing is kept; a damaged one is ignored). w keeps the files if
 // it is a keeper; in are this build's inputs and s its site.
 func newFinderKeeper(prev fs.FS, w Writer, in *inputs, s *site.Site) *finderKeeper {
-	fk := &finderKeeper{in: in, s: s, now: map[string]*finderRecord{}}
+	fk := &finderKeeper{in: in, s: s, now: byLanguage[*finderRecord]{m: map[string]*finderRecord{}}}
 	k := keeperOf(w)
 	if prev == nil || k == nil || in == nil {
 		return fk
@@ -89,7 +87,7 @@ func (fk *finderKeeper) keep(lang string) (bool, error) {
 	}
 	kept, err := keepGroup(fk.prev, fk.k, lang+"/courses/", rec.fileGroup, fk.since)
 	if kept {
-		fk.note(lang, rec)
+		fk.now.note(lang, rec)
 	}
 	return kept, err
 }
@@ -97,13 +95,7 @@ func (fk *finderKeeper) keep(lang string) (bool, error) {
 // made notes the course finder data of lang this build wrote (names below
 // {lang}/courses/), made from what r records.
 func (fk *finderKeeper) made(lang string, r *site.Reads, files map[string][]byte) {
-	fk.note(lang, &finderRecord{Reads: r, fileGroup: groupOf(files)})
-}
-
-func (fk *finderKeeper) note(lang string, rec *finderRecord) {
-	fk.mu.Lock()
-	fk.now[lang] = rec
-	fk.mu.Unlock()
+	fk.now.note(lang, &finderRecord{Reads: r, fileGroup: groupOf(files)})
 }
 
 // write writes this build's manifest to w (none without inputs).
@@ -111,7 +103,7 @@ func (fk *finderKeeper) write(w Writer) error {
 	if fk.in == nil {
 		return nil
 	}
-	b, err := json.Marshal(finderManifest{Inputs: fk.in, Langs: fk.now})
+	b, err := json.Marshal(finderManifest{Inputs: fk.in, Langs: fk.now.m})
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,10 @@ func keepGroup(prev fs.FS, k keeper, dir string, g fileGroup, since time.Time) (
 // searchKeeper keeps the search indexes of the previous output whose
 // inputs are the same (see SearchManifestName), and notes this build's.
 type searchKeeper struct {
-	prev    fs.FS          // the previous output; nil: keep nothing
-	k       keeper         // nil: keep nothing
-	was     searchManifest // the previous build's
-	mu      sync.Mutex
-	now     searchManifest // this build's
+	prev    fs.FS                     // the previous output; nil: keep nothing
+	k       keeper                    // nil: keep nothing
+	was     searchManifest            // the previous build's
+	now     byLanguage[*searchRecord] // this build's
 	program sum
 	ok      bool      // the program could be fingerprinted
 	since   time.Time // when the previous build wrote its manifest (zero: not known)
@@ -89,7 +88,7 @@ type searchKeeper struct {
 // files if it is a keeper.
 func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
 	program, err := programSum()
-	sk := &searchKeeper{now: searchManifest{}, program: program, ok: err == nil}
+	sk := &searchKeeper{now: byLanguage[*searchRecord]{m: searchManifest{}}, program: program, ok: err == nil}
 	k := keeperOf(w)
 	if prev == nil || k == nil || !sk.ok {
 		return sk
@@ -172,25 +171,32 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	}
 	kept, err := keepGroup(sk.prev, sk.k, "search/"+lang+"/", rec.fileGroup, sk.since)
 	if kept {
-		sk.note(lang, rec)
+		sk.now.note(lang, rec)
 	}
 	return kept, err
 }
 
 // made notes the index of lang this build wrote.
 func (sk *searchKeeper) made(lang string, fp sum, files map[string][]byte) {
-	sk.note(lang, &searchRecord{Sum: fp, fileGroup: groupOf(files)})
+	sk.now.note(lang, &searchRecord{Sum: fp, fileGroup: groupOf(files)})
 }
 
-func (sk *searchKeeper) note(lang string, rec *searchRecord) {
-	sk.mu.Lock()
-	sk.now[lang] = rec
-	sk.mu.Unlock()
+// byLanguage are the records of a keeper's files by language, noted by
+// the languages' goroutines side by side.
+type byLanguage[R any] struct {
+	mu sync.Mutex
+	m  map[string]R
+}
+
+func (b *byLanguage[R]) note(lang string, rec R) {
+	b.mu.Lock()
+	b.m[lang] = rec
+	b.mu.Unlock()
 }
 
 // write writes this build's search manifest to w.
 func (sk *searchKeeper) write(w Writer) error {
-	b, err := json.Marshal(sk.now)
+	b, err := json.Marshal(sk.now.m)
 	if err != nil {
 		return err
 	}
