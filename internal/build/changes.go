@@ -43,7 +43,7 @@ func trackChanges(ctx context.Context, d *model.Directory, cfg Config, kept func
 func previousChanges(d *model.Directory, cfg Config, kept func(src int, key string) (string, bool)) export.Changes {
 	var prev export.Changes
 	if cfg.Previous != nil {
-		if b, err := fs.ReadFile(cfg.Previous, "data/changes.json"); err == nil {
+		if b, err := fs.ReadFile(cfg.Previous, changesName); err == nil {
 			json.Unmarshal(b, &prev) // a broken file counts as none
 		}
 	}
