@@ -295,3 +295,18 @@ func BenchmarkPreviewRest(b *testing.B) {
 	}
 	pv.Close()
 }
+
+// BenchmarkDocuments measures making the search documents of every
+// language (search.Documents), which each build and each serve rebuild
+// does to tell whether a language's index can be kept, on the directory
+// in $WEGWEISER_BENCH_SOURCE (the example without it):
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench Documents -benchmem -count 5 ./internal/build
+func BenchmarkDocuments(b *testing.B) {
+	_, _, st := benchStage(b)
+	for b.Loop() {
+		for _, lang := range st.dir.Site.Languages {
+			search.Documents(st.graph, st.strs, lang)
+		}
+	}
+}

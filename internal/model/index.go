@@ -24,6 +24,8 @@ type Directory struct {
 	advisors  map[string]*Advisor
 	offers    map[string]*Offer
 	courses   map[string]*Course
+	// courseFiles are the course files by their provider's id.
+	courseFiles map[string]*CourseFile
 }
 
 // Direction returns the writing direction of the language code, "rtl" or
@@ -78,8 +80,12 @@ func (d *Directory) Index() {
 		}
 	}
 	d.courses = make(map[string]*Course, n.Courses)
+	d.courseFiles = make(map[string]*CourseFile, len(d.CourseFiles))
 	for i := range d.CourseFiles {
 		f := &d.CourseFiles[i]
+		if d.courseFiles[f.Provider.ID] == nil { // the first, as a search through the list finds
+			d.courseFiles[f.Provider.ID] = f
+		}
 		for j := range f.Courses {
 			d.courses[f.Courses[j].ID] = &f.Courses[j]
 		}
@@ -126,6 +132,9 @@ func (d *Directory) Offer(id string) *Offer { return d.offers[id] }
 
 // Course returns the course with the id, or nil.
 func (d *Directory) Course(id string) *Course { return d.courses[id] }
+
+// CourseFile returns the course file of the course provider id, or nil.
+func (d *Directory) CourseFile(provider string) *CourseFile { return d.courseFiles[provider] }
 
 // Public returns a copy of d without anything for staff only: advisors with
 // public: false, the internal blocks of offices and advisors, the referral

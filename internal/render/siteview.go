@@ -460,11 +460,9 @@ func (dv *DirView) Course(id string) *model.Course {
 
 // CourseFile returns the course file of the course provider id, or nil.
 func (dv *DirView) CourseFile(provider string) *model.CourseFile {
-	for i := range dv.d.CourseFiles {
-		if dv.d.CourseFiles[i].Provider.ID == provider {
-			dv.reads.CourseProvider(provider)
-			return &dv.d.CourseFiles[i]
-		}
+	if f := dv.d.CourseFile(provider); f != nil {
+		dv.reads.CourseProvider(provider)
+		return f
 	}
 	dv.reads.AllCourses()
 	return nil
