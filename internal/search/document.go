@@ -48,9 +48,9 @@ const (
 // documents share (a language's names, a district's, an interface label)
 // are made once each, and a document's parts are gathered in one buffer
 // and copied out once: at national scale a language's 31,000 documents
-// made them anew and grew their lists part by part, 1.3 CPU-seconds of
-// every serve rebuild's background work for 15 languages
-// (BenchmarkDocuments in internal/build).
+// made them anew and grew their lists part by part: 1.3–1.5 CPU-seconds
+// for the eight languages of the national benchmark data, in every build
+// and every serve rebuild (BenchmarkDocuments in internal/build).
 type docBuilder struct {
 	s    *site.Site
 	str  *i18n.Bundle
