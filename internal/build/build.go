@@ -452,7 +452,7 @@ func newStage(cfg Config, opts PreviewOptions, dir *model.Directory, problems di
 // between steps when ctx is done.
 func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerms, prev fs.FS, clock *timer) error {
 	cfg, w := st.cfg, Writer(top)
-	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, st.workers, w); err != nil {
+	if err := writeExports(st.dir, cfg.Now, st.base, st.internal, st.workers, w, prev, st.in); err != nil {
 		return err
 	}
 	clock.phase("exports")
@@ -519,56 +519,87 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 
 // writeExports writes the advisor lists, vCards and calendars below
 // exports/: one task per file, on workers goroutines (0: one per core),
-// each file written once made.
-func writeExports(dir *model.Directory, now time.Time, base string, internal bool, workers int, w Writer) error {
+// each file written once made. The vCards and calendars of a data file
+// that did not change are kept from the previous output prev (nil: none)
+// where it has them (exportKeeper); in are this build's inputs (nil: keep
+// nothing).
+func writeExports(dir *model.Directory, now time.Time, base string, internal bool, workers int, w Writer, prev fs.FS, in *inputs) error {
 	host := "wegweiser.invalid"
 	if u, err := url.Parse(base); err == nil && u.Host != "" {
 		host = u.Host
 	}
+	today := model.DateOf(now)
+	ek := newExportKeeper(prev, w, in, dir, host, internal, today)
 	type task struct {
 		name string
 		make func() ([]byte, error)
+		file string // the data file it is made from ("": all of them)
 	}
 	tasks := []task{
-		{"exports/advisors.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, true, internal), nil }},
-		{"exports/advisors-rfc4180.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, false, internal), nil }},
-		{"exports/contacts.vcf", func() ([]byte, error) { return export.AllVCards(dir), nil }},
+		{"exports/advisors.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, true, internal), nil }, ""},
+		{"exports/advisors-rfc4180.csv", func() ([]byte, error) { return export.AdvisorsCSV(dir, false, internal), nil }, ""},
+		{"exports/contacts.vcf", func() ([]byte, error) { return export.AllVCards(dir), nil }, ""},
 	}
-	for _, a := range export.Advisors(dir) {
-		tasks = append(tasks, task{"exports/vcard/advisor-" + a.ID + ".vcf", func() ([]byte, error) { return export.AdvisorVCard(dir, a), nil }})
-	}
+	// The exports of each data file: a provider's vCards and office
+	// calendars, a course file's course calendars.
+	var files []string
+	var own [][]task
 	for i := range dir.Providers {
-		for j := range dir.Providers[i].Offices {
-			o := &dir.Providers[i].Offices[j]
-			tasks = append(tasks,
-				task{"exports/vcard/office-" + o.ID + ".vcf", func() ([]byte, error) { return export.OfficeVCard(dir, o), nil }},
-				task{"exports/ical/office-" + o.ID + ".ics", func() ([]byte, error) { return export.OfficeICal(dir, o, now, host) }})
+		p := &dir.Providers[i]
+		var ts []task
+		file := site.ProviderFile(p.ID)
+		for j := range p.Advisors {
+			a := &p.Advisors[j]
+			ts = append(ts, task{"exports/vcard/advisor-" + a.ID + ".vcf", func() ([]byte, error) { return export.AdvisorVCard(dir, a), nil }, file})
 		}
+		for j := range p.Offices {
+			o := &p.Offices[j]
+			ts = append(ts,
+				task{"exports/vcard/office-" + o.ID + ".vcf", func() ([]byte, error) { return export.OfficeVCard(dir, o), nil }, file},
+				task{"exports/ical/office-" + o.ID + ".ics", func() ([]byte, error) { return export.OfficeICal(dir, o, now, host) }, file})
+		}
+		files, own = append(files, file), append(own, ts)
 	}
-	today := model.DateOf(now)
 	for i := range dir.CourseFiles {
-		for j := range dir.CourseFiles[i].Courses {
-			c := &dir.CourseFiles[i].Courses[j]
+		f := &dir.CourseFiles[i]
+		var ts []task
+		file := site.CourseFile(f.Provider.ID)
+		for j := range f.Courses {
+			c := &f.Courses[j]
 			if c.End.Before(today) {
 				continue // ended courses have no page
 			}
-			tasks = append(tasks, task{"exports/ical/course-" + c.ID + ".ics", func() ([]byte, error) { return export.CourseICal(dir, c, now, host) }})
+			ts = append(ts, task{"exports/ical/course-" + c.ID + ".ics", func() ([]byte, error) { return export.CourseICal(dir, c, now, host) }, file})
+		}
+		files, own = append(files, file), append(own, ts)
+	}
+	kept := make([]bool, len(files))
+	errs := make([]error, len(files))
+	parallel.EachOn(cores(workers), len(files), func(i int) { kept[i], errs[i] = ek.keep(files[i]) })
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, ts := range own {
+		if !kept[i] {
+			ek.made(files[i], "", nil) // noted even without exports
+			tasks = append(tasks, ts...)
 		}
 	}
-	errs := make([]error, len(tasks))
+	errs = make([]error, len(tasks))
 	parallel.EachOn(cores(workers), len(tasks), func(i int) {
 		b, err := tasks[i].make()
 		if err == nil {
 			err = w.WriteFile(tasks[i].name, b)
 		}
+		if err == nil && tasks[i].file != "" {
+			ek.made(tasks[i].file, strings.TrimPrefix(tasks[i].name, "exports/"), b)
+		}
 		errs[i] = err
 	})
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
-	return nil
+	return ek.write(w)
 }
 
 // writeOpenData writes the HSDS datasets (one per language), the JSON

@@ -39,7 +39,6 @@ type finderRecord struct {
 type finderKeeper struct {
 	in    *inputs    // this build's; nil: keep nothing, note nothing
 	s     *site.Site // this build's site, which computes the values a record read
-	prev  fs.FS      // the previous output
 	k     keeper     // nil: keep nothing
 	was   *finderManifest
 	since time.Time                 // when the previous build wrote its manifest (zero: not known)
@@ -60,7 +59,7 @@ func newFinderKeeper(prev fs.FS, w Writer, in *inputs, s *site.Site) *finderKeep
 	if err != nil || json.Unmarshal(b, &was) != nil || was.Inputs == nil {
 		return fk
 	}
-	fk.prev, fk.k, fk.was = prev, k, &was
+	fk.k, fk.was = k, &was
 	if fi, err := fs.Stat(prev, FinderManifestName); err == nil {
 		fk.since = fi.ModTime()
 	}
@@ -85,7 +84,7 @@ func (fk *finderKeeper) keep(lang string) (bool, error) {
 			return false, nil
 		}
 	}
-	kept, err := keepGroup(fk.prev, fk.k, lang+"/courses/", rec.fileGroup, fk.since)
+	kept, err := keepGroup(fk.k, lang+"/courses/", rec.fileGroup, fk.since)
 	if kept {
 		fk.now.note(lang, rec)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -85,6 +86,19 @@ func TestIncrementalRebuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Exports of the provider file changed below (AWO) and of another.
+	exports := map[string]bool{ // name → of the file that does not change
+		"exports/vcard/office-caritas-mbe-pasing.vcf":      true,
+		"exports/ical/office-caritas-mbe-pasing.ics":       true,
+		"exports/vcard/office-awo-mbe-ludwigsvorstadt.vcf": false,
+		"exports/ical/office-awo-mbe-ludwigsvorstadt.ics":  false,
+	}
+	firstExports := map[string]os.FileInfo{}
+	for name := range exports {
+		if firstExports[name], err = os.Stat(filepath.Join(first.spill, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// One office's phone number in one provider file.
 	change("data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`)
@@ -105,6 +119,14 @@ func TestIncrementalRebuild(t *testing.T) {
 		st, err := os.Stat(filepath.Join(second.spill, name))
 		if linked := err == nil && os.SameFile(was, st); linked != !strings.HasSuffix(name, "/locations.json") {
 			t.Errorf("%s: the first preview's file (linked): %v, want %v (%v)", name, linked, !linked, err)
+		}
+	}
+	// The exports of the files that did not change are the first
+	// preview's (linked), AWO's made again (exportKeeper).
+	for name, unchanged := range exports {
+		st, err := os.Stat(filepath.Join(second.spill, name))
+		if linked := err == nil && os.SameFile(firstExports[name], st); linked != unchanged {
+			t.Errorf("%s: the first preview's file (linked): %v, want %v (%v)", name, linked, unchanged, err)
 		}
 	}
 	// The course finder reads no provider file: its data is the first
@@ -660,7 +682,9 @@ func TestKeptPagesLinked(t *testing.T) {
 	build(out, false)
 	const kept, byHand, viaLink = "de/offices/caritas-mbe-pasing/index.html", "de/index.html", "de/offices/caritas-mbe-maxvorstadt/index.html"
 	const index, finder = "search/de/meta.json", "de/courses/finder.json"
+	const vcard, awoVCard = "exports/vcard/office-caritas-mbe-pasing.vcf", "exports/vcard/office-awo-mbe-ludwigsvorstadt.vcf"
 	keptBefore, indexBefore, finderBefore := stat(filepath.Join(out, kept)), stat(filepath.Join(out, index)), stat(filepath.Join(out, finder))
+	vcardBefore, awoBefore := stat(filepath.Join(out, vcard)), stat(filepath.Join(out, awoVCard))
 	// A kept page that is a symbolic link in the previous output (to a
 	// file of the same content) is not linked: it is written.
 	elsewhere := filepath.Join(t.TempDir(), "page.html")
@@ -701,6 +725,12 @@ func TestKeptPagesLinked(t *testing.T) {
 	}
 	if !os.SameFile(finderBefore, stat(filepath.Join(out, finder))) {
 		t.Errorf("%s was made again after a change the course finder does not read", finder)
+	}
+	if !os.SameFile(vcardBefore, stat(filepath.Join(out, vcard))) {
+		t.Errorf("%s was made again after another provider's file changed", vcard)
+	}
+	if os.SameFile(awoBefore, stat(filepath.Join(out, awoVCard))) {
+		t.Errorf("%s was kept after its provider's file changed", awoVCard)
 	}
 
 	// The kept index's files are checked as pages are: one changed by
@@ -804,11 +834,15 @@ func TestSameFile(t *testing.T) {
 		{"missing.html", int64(len(page)), since, false, false},
 	} {
 		fsys := &openCounter{FS: os.DirFS(dir)}
-		if got := sameFile(fsys, tc.name, want, tc.size, tc.since, make([]byte, 16)); got != tc.same {
-			t.Errorf("sameFile(%s, size %d, since %v) = %v, want %v", tc.name, tc.size, tc.since, got, tc.same)
+		// Looked at as a kept file is, once linked (publish.LinkIntact:
+		// not followed if a symbolic link; a missing file is not linked).
+		fi, err := fs.Lstat(fsys, tc.name)
+		got := err == nil && sameContent(fi, func() (io.ReadCloser, error) { return fsys.Open(tc.name) }, want, tc.size, tc.since, make([]byte, 16))
+		if got != tc.same {
+			t.Errorf("sameContent(%s, size %d, since %v) = %v, want %v", tc.name, tc.size, tc.since, got, tc.same)
 		}
 		if read := fsys.opened > 0; read != tc.read {
-			t.Errorf("sameFile(%s, size %d, since %v): read %v, want %v", tc.name, tc.size, tc.since, read, tc.read)
+			t.Errorf("sameContent(%s, size %d, since %v): read %v, want %v", tc.name, tc.size, tc.since, read, tc.read)
 		}
 	}
 }

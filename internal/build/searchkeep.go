@@ -51,20 +51,24 @@ func groupOf(files map[string][]byte) fileGroup {
 // keepGroup takes the files of g below dir from the previous output prev
 // into k if every one is as the build that recorded g wrote it (told as a
 // kept page's is, by its size and time, else by its SHA-256: see
-// sameFile; since is when that build wrote its manifest). It reports
-// whether it did; if not, the caller writes the files (one already taken
-// is replaced: the writer never truncates one).
-func keepGroup(prev fs.FS, k keeper, dir string, g fileGroup, since time.Time) (bool, error) {
+// sameContent; since is when that build wrote its manifest). Each file is
+// linked first and looked at once, after, under its new name, as a kept
+// page is (publish.Dir.Keep): what is checked is what stays linked. It
+// reports whether it kept them all; if not, the caller writes the files,
+// and those already taken are replaced (a writer never writes into one).
+func keepGroup(k keeper, dir string, g fileGroup, since time.Time) (bool, error) {
 	buf := make([]byte, 32<<10)
 	for name, want := range g.Files {
 		// The names come from the previous output: only names below dir
 		// are taken.
-		if !fs.ValidPath(name) || !sameFile(prev, dir+name, want, g.Sizes[name], since, buf) {
+		if !fs.ValidPath(name) {
 			return false, nil
 		}
-	}
-	for name := range g.Files {
-		if kept, err := k.Keep(dir+name, nil); !kept || err != nil {
+		size := g.Sizes[name]
+		intact := func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool {
+			return sameContent(fi, open, want, size, since, buf)
+		}
+		if kept, err := k.Keep(dir+name, intact); !kept || err != nil {
 			return false, err
 		}
 	}
@@ -74,7 +78,6 @@ func keepGroup(prev fs.FS, k keeper, dir string, g fileGroup, since time.Time) (
 // searchKeeper keeps the search indexes of the previous output whose
 // inputs are the same (see SearchManifestName), and notes this build's.
 type searchKeeper struct {
-	prev    fs.FS                     // the previous output; nil: keep nothing
 	k       keeper                    // nil: keep nothing
 	was     searchManifest            // the previous build's
 	now     byLanguage[*searchRecord] // this build's
@@ -97,7 +100,7 @@ func newSearchKeeper(prev fs.FS, w Writer) *searchKeeper {
 	if err != nil || json.Unmarshal(b, &sk.was) != nil {
 		return sk
 	}
-	sk.prev, sk.k = prev, k
+	sk.k = k
 	if fi, err := fs.Stat(prev, SearchManifestName); err == nil {
 		sk.since = fi.ModTime()
 	}
@@ -169,7 +172,7 @@ func (sk *searchKeeper) keep(lang string, fp sum) (bool, error) {
 	if sk.k == nil || rec == nil || rec.Sum != fp {
 		return false, nil
 	}
-	kept, err := keepGroup(sk.prev, sk.k, "search/"+lang+"/", rec.fileGroup, sk.since)
+	kept, err := keepGroup(sk.k, "search/"+lang+"/", rec.fileGroup, sk.since)
 	if kept {
 		sk.now.note(lang, rec)
 	}
@@ -203,31 +206,19 @@ func (sk *searchKeeper) write(w Writer) error {
 	return w.WriteFile(SearchManifestName, b)
 }
 
-// sameFile tells whether the file name of fsys is as a build wrote it:
-// size bytes (0: not known) with the SHA-256 want. A regular file of that
-// size last modified before since (the time the build that wrote it, or
-// kept it, wrote its manifest; zero: not known) is taken to be unchanged
-// without being read, as git and make take a file with the same stat
-// data: a file changed by hand since has a later time. A file of another
-// size differs; any other file is read and hashed, through buf (one
-// modified in the same tick of the file system's clock as the manifest
-// was written is read, so a change made right after the build is seen).
-// At national scale a rebuild reads 300,000 unchanged pages, 5 GB: 10
-// CPU-seconds of reading and hashing that one stat call each replaces.
-func sameFile(fsys fs.FS, name string, want sum, size int64, since time.Time, buf []byte) bool {
-	var fi fs.FileInfo
-	if size > 0 {
-		var err error
-		if fi, err = fs.Lstat(fsys, name); err != nil { // a symbolic link is not taken on its target's word
-			return false
-		}
-	}
-	return sameContent(fi, func() (io.ReadCloser, error) { return fsys.Open(name) }, want, size, since, buf)
-}
-
-// sameContent is sameFile for a file looked at already: fi is its
-// FileInfo (nil: not looked at), open opens it. A kept page is looked at
-// once, after it is linked (publish.Dir.Keep).
+// sameContent tells whether a file is as a build wrote it: size bytes
+// (0: not known) with the SHA-256 want. fi is the file's FileInfo, looked
+// at once, after it is linked (publish.Dir.Keep; nil: not looked at),
+// open opens it. A regular file of that size last modified before since
+// (the time the build that wrote it, or kept it, wrote its manifest;
+// zero: not known) is taken to be unchanged without being read, as git
+// and make take a file with the same stat data: a file changed by hand
+// since has a later time. A file of another size differs; any other file
+// is read and hashed, through buf (one modified in the same tick of the
+// file system's clock as the manifest was written is read, so a change
+// made right after the build is seen). At national scale a rebuild reads
+// 300,000 unchanged pages, 5 GB: 10 CPU-seconds of reading and hashing
+// that one stat call each replaces.
 func sameContent(fi fs.FileInfo, open func() (io.ReadCloser, error), want sum, size int64, since time.Time, buf []byte) bool {
 	if fi != nil && size > 0 {
 		switch {

@@ -329,6 +329,14 @@ func TestCourseICal(t *testing.T) {
 			if len(ev) != 1 {
 				t.Fatalf("%s: %d events", c.ID, len(ev))
 			}
+			// Stamped with the day it was made, not the instant: made
+			// again the same day, the file is the same.
+			if got, err := ev[0].Props.DateTime(ical.PropDateTimeStamp, time.UTC); err != nil || !got.Equal(model.DateOf(today).Time()) {
+				t.Errorf("%s: DTSTAMP %v (%v), want the day %s", c.ID, got, err, model.DateOf(today))
+			}
+			if again, _ := CourseICal(d, c, today.Add(time.Hour), "example.org"); !bytes.Equal(again, b) {
+				t.Errorf("%s: the calendar made an hour later differs", c.ID)
+			}
 			set, err := ev[0].RecurrenceSet(loc)
 			if err != nil {
 				t.Fatal(err)

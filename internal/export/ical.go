@@ -48,6 +48,13 @@ func vtimezone() *ical.Component {
 	return tz
 }
 
+// stamp is an event's DTSTAMP for a calendar made at now: the day, not
+// the instant (RFC 5545, 3.8.7.2: in a calendar without METHOD, when its
+// information was last revised). A calendar made again the same day from
+// the same data is then byte for byte the same, and a build keeps it
+// instead of making it again (exportKeeper in internal/build).
+func stamp(now time.Time) time.Time { return model.DateOf(now).Time() }
+
 var kindSummary = map[string]string{
 	model.HoursOpen:        "Offene Sprechstunde",
 	model.HoursAppointment: "Beratung nach Terminvereinbarung",
@@ -83,7 +90,7 @@ func OfficeICal(d *model.Directory, o *model.Office, from time.Time, host string
 		}
 		ev := ical.NewEvent()
 		ev.Props.SetText(ical.PropUID, fmt.Sprintf("%s-%d@%s", o.ID, i+1, host))
-		ev.Props.SetDateTime(ical.PropDateTimeStamp, from.UTC())
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, stamp(from))
 		ev.Props.SetDateTime(ical.PropDateTimeStart, at(first, h.From))
 		ev.Props.SetDateTime(ical.PropDateTimeEnd, at(first, h.To))
 		var days []string
@@ -180,7 +187,7 @@ func CourseICal(d *model.Directory, c *model.Course, now time.Time, host string)
 	}
 	ev := ical.NewEvent()
 	ev.Props.SetText(ical.PropUID, "course-"+c.ID+"@"+host)
-	ev.Props.SetDateTime(ical.PropDateTimeStamp, now.UTC())
+	ev.Props.SetDateTime(ical.PropDateTimeStamp, stamp(now))
 	ev.Props.SetDateTime(ical.PropDateTimeStart, at(first, c.Schedule.From))
 	ev.Props.SetDateTime(ical.PropDateTimeEnd, at(first, c.Schedule.To))
 	var days []string

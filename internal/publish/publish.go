@@ -49,7 +49,7 @@ func (d *Dir) WriteFile(name string, data []byte) error {
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	return writeFile(full, data)
+	return WriteNew(full, data)
 }
 
 // mkdir makes dir and the folders above it up to the staging directory,

@@ -8,10 +8,10 @@ import (
 	"os"
 )
 
-// writeFile writes a new file of the site, never truncating one: a name
+// WriteNew writes a new file of the site, never truncating one: a name
 // written twice may be a link to the previous site's file (Dir.Keep),
 // which must not change while that site is served.
-func writeFile(name string, data []byte) error {
+func WriteNew(name string, data []byte) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		if err := os.Remove(name); err != nil {

@@ -7,12 +7,14 @@ import (
 	"syscall"
 )
 
-// writeFile is os.WriteFile with the system calls a build needs and no
-// more: os.OpenFile tries to register each file with the network poller
+// WriteNew writes data to a new file name (an existing one is unlinked
+// first, never truncated: it may be a link to a previous site's file,
+// which must not change while that site is served). It is os.WriteFile
+// with the system calls a build needs and no more: os.OpenFile tries to register each file with the network poller
 // (four fcntl calls and an epoll_ctl that fails for a plain file), which
 // for a site of many small pages is a third of the system calls of writing
 // it.
-func writeFile(name string, data []byte) error {
+func WriteNew(name string, data []byte) error {
 	// A new file, never one truncated: a name written twice may be a link
 	// to the previous site's file (Dir.Keep), which must not change while
 	// that site is served. Unlinked, it is written anew.
