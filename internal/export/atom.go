@@ -82,7 +82,11 @@ func NewFeedSource(d *model.Directory, changes Changes) *FeedSource {
 		}
 	}
 	for _, e := range entities(d) {
-		if _, ok := changes[e.key]; !ok {
+		// An entry whose change has no date (the first state known, or
+		// no change since) is in no feed's window: left out here, not
+		// looked up again by every feed of every language (in serve,
+		// which compares with no earlier state, that is every entry).
+		if c, ok := changes[e.key]; !ok || c.Changed == "" {
 			continue
 		}
 		fs.entities[""] = append(fs.entities[""], e)
@@ -132,7 +136,7 @@ func (fs *FeedSource) Feed(lang, district string, now time.Time, s FeedStrings, 
 	}
 	var entries []atomEntry
 	for _, c := range fs.courses[district] {
-		if c.Start.Before(today) || horizon.Before(c.Start) {
+		if c.Start.Compare(today) < 0 || horizon.Compare(c.Start) < 0 { // Compare, not Before: no time.Time made per course and feed
 			continue
 		}
 		fallback := now
