@@ -73,13 +73,8 @@ func newExportKeeper(prev fs.FS, w Writer, in *inputs, d *model.Directory, host 
 	if prev == nil || k == nil {
 		return ek
 	}
-	b, err := fs.ReadFile(prev, ExportsManifestName)
-	if err != nil || json.Unmarshal(b, &ek.was) != nil || ek.was.Program != program || ek.was.Global != global {
-		return ek
-	}
-	ek.k = k
-	if fi, err := fs.Stat(prev, ExportsManifestName); err == nil {
-		ek.since = fi.ModTime()
+	if since, ok := readManifest(prev, ExportsManifestName, &ek.was); ok && ek.was.Program == program && ek.was.Global == global {
+		ek.k, ek.since = k, since
 	}
 	return ek
 }

@@ -54,14 +54,9 @@ func newFinderKeeper(prev fs.FS, w Writer, in *inputs, s *site.Site) *finderKeep
 	if prev == nil || k == nil || in == nil {
 		return fk
 	}
-	b, err := fs.ReadFile(prev, FinderManifestName)
 	var was finderManifest
-	if err != nil || json.Unmarshal(b, &was) != nil || was.Inputs == nil {
-		return fk
-	}
-	fk.k, fk.was = k, &was
-	if fi, err := fs.Stat(prev, FinderManifestName); err == nil {
-		fk.since = fi.ModTime()
+	if since, ok := readManifest(prev, FinderManifestName, &was); ok && was.Inputs != nil {
+		fk.k, fk.was, fk.since = k, &was, since
 	}
 	return fk
 }

@@ -108,13 +108,8 @@ func newOpenDataKeeper(prev fs.FS, in *inputs, d *model.Directory, base string, 
 	if prev == nil {
 		return k
 	}
-	b, err := fs.ReadFile(prev, OpenDataManifestName)
-	if err != nil || json.Unmarshal(b, &k.was) != nil || k.was.Program != program {
-		return k
-	}
-	k.prev = prev
-	if fi, err := fs.Stat(prev, OpenDataManifestName); err == nil {
-		k.since = fi.ModTime()
+	if since, ok := readManifest(prev, OpenDataManifestName, &k.was); ok && k.was.Program == program {
+		k.prev, k.since = prev, since
 	}
 	return k
 }
