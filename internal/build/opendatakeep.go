@@ -10,6 +10,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/export"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/publish"
 	"github.com/wegweiser-de/wegweiser/internal/site"
 )
 
@@ -125,32 +126,77 @@ func shareFile(src export.Source) string {
 // previous is what a build read of one previous export (an HSDS export
 // or the dump): its files, each as that build wrote it.
 type previous struct {
-	files map[string][]byte // output name → its bytes
-	sums  map[string]sum    // output name → SHA-256
+	files  map[string][]byte // output name → its bytes
+	sums   map[string]sum    // output name → SHA-256
+	mapped []*publish.Mapped // the files mapped into memory (read), until close
 }
 
-// same reports whether data is the previous file name byte for byte (nil
-// p: none), and its SHA-256 if so: such a file is kept (linked), not
-// written or hashed again. After a one-provider change, most of the HSDS
-// files are: an office's phone number is in locations.json alone.
-func (p *previous) same(name string, data []byte) (sum, bool) {
+// close unmaps the previous files p read (nil p: none). Nothing that
+// refers to them may be used after: the export made with p is written.
+// Each export's are unmapped once it is written, so that at most one
+// language's (54 MB at national scale) and the dump's (77 MB) are
+// mapped at a time, and counted in the process's resident memory.
+func (p *previous) close() {
+	if p == nil {
+		return
+	}
+	for _, f := range p.mapped {
+		f.Close()
+	}
+	p.mapped, p.files = nil, nil
+}
+
+// same reports whether the file made of parts is the previous file name
+// byte for byte (nil p: none), and its SHA-256 if so: such a file is
+// kept (linked), not written or hashed again. After a one-provider
+// change, most of the HSDS files are: an office's phone number is in
+// locations.json alone.
+func (p *previous) same(name string, parts [][]byte) (sum, bool) {
 	if p == nil {
 		return sum{}, false
 	}
 	b, ok := p.files[name]
-	if !ok || !bytes.Equal(b, data) {
+	if !ok || !sameParts(b, parts) {
 		return sum{}, false
 	}
 	return p.sums[name], true
 }
 
-// sum returns the SHA-256 of a file this build made, taken from p if
-// the file is the same as before.
-func (p *previous) sum(name string, data []byte) sum {
-	if s, ok := p.same(name, data); ok {
-		return s
+// sameParts reports whether b is the parts, one after another.
+func sameParts(b []byte, parts [][]byte) bool {
+	n := 0
+	for _, part := range parts {
+		n += len(part)
 	}
-	return sha256.Sum256(data)
+	if n != len(b) {
+		return false
+	}
+	for _, part := range parts {
+		if !bytes.Equal(b[:len(part)], part) {
+			return false
+		}
+		b = b[len(part):]
+	}
+	return true
+}
+
+// sum returns the SHA-256 of a file this build made of parts, and its
+// size; the SHA-256 taken from p if the file is the same as before.
+func (p *previous) sum(name string, parts [][]byte) (sum, int64) {
+	var size int64
+	for _, part := range parts {
+		size += int64(len(part))
+	}
+	if s, ok := p.same(name, parts); ok {
+		return s, size
+	}
+	h := sha256.New()
+	for _, part := range parts {
+		h.Write(part)
+	}
+	var s sum
+	h.Sum(s[:0])
+	return s, size
 }
 
 // hsds returns lang's previous export (nil if none can be kept: other
@@ -166,7 +212,8 @@ func (k *openDataKeeper) hsds(lang string, sources []export.Source) (*previous, 
 	var files [4][]byte
 	for j, name := range export.HSDSFileNames {
 		full := hsdsDir(lang) + name
-		if files[j] = k.read(full, rec.Files[name], rec.Sizes[name]); files[j] == nil {
+		if files[j] = k.read(p, full, rec.Files[name], rec.Sizes[name]); files[j] == nil {
+			p.close()
 			return nil, nil
 		}
 		p.files[full], p.sums[full] = files[j], rec.Files[name]
@@ -226,11 +273,20 @@ func (k *openDataKeeper) unchanged(lang string, j int, sources []export.Source, 
 func hsdsDir(lang string) string { return "data/hsds/" + lang + "/" }
 
 // read returns the file name of the previous output if it is as that
-// build wrote it (SHA-256 want, size bytes), else nil. Like a kept page
-// (sameFile), a regular file of that size modified before the previous
+// build wrote it (SHA-256 want, size bytes), else nil: mapped into memory
+// if the output can (a publish.Tree; p unmaps it on close), else read.
+// Like a kept page (sameContent), a regular file of that size modified before the previous
 // manifest was written is taken as it is without hashing it (at national
 // scale 600 MB, a CPU-second); any other is hashed.
-func (k *openDataKeeper) read(name string, want sum, size int64) []byte {
+func (k *openDataKeeper) read(p *previous, name string, want sum, size int64) []byte {
+	if m, ok := k.prev.(mapper); ok {
+		f, err := m.Map(name)
+		if err != nil {
+			return nil
+		}
+		p.mapped = append(p.mapped, f)
+		return k.intact(f.Data, f.Info, want, size)
+	}
 	fi, err := fs.Lstat(k.prev, name) // a symbolic link is not taken on its target's word
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil
@@ -239,6 +295,20 @@ func (k *openDataKeeper) read(name string, want sum, size int64) []byte {
 	if err != nil {
 		return nil
 	}
+	return k.intact(b, fi, want, size)
+}
+
+// mapper is a previous output whose files can be mapped into memory
+// (publish.Tree): at national scale the open data a rebuild reads to keep
+// what did not change is 500 MB, which read would be copied into new
+// buffers, each cleared first and later collected.
+type mapper interface {
+	Map(name string) (*publish.Mapped, error)
+}
+
+// intact returns b, the content of a previous file (fi), if it is as the
+// previous build wrote it (SHA-256 want, size bytes), else nil.
+func (k *openDataKeeper) intact(b []byte, fi fs.FileInfo, want sum, size int64) []byte {
 	stamped := size > 0 && fi.Size() == size && int64(len(b)) == size && !k.since.IsZero() && fi.ModTime().Before(k.since)
 	if !stamped && sha256.Sum256(b) != want {
 		return nil
@@ -262,11 +332,14 @@ func (k *openDataKeeper) dump(sources []export.Source) (*previous, func(i int) (
 	if k.prev == nil || rec == nil || rec.Global != k.global {
 		return nil, nil
 	}
-	b := k.read(dumpName, rec.File, rec.Size)
+	p := &previous{}
+	b := k.read(p, dumpName, rec.File, rec.Size)
 	if b == nil {
+		p.close()
 		return nil, nil
 	}
-	return &previous{files: map[string][]byte{dumpName: b}, sums: map[string]sum{dumpName: rec.File}}, func(i int) ([]byte, bool) {
+	p.files, p.sums = map[string][]byte{dumpName: b}, map[string]sum{dumpName: rec.File}
+	return p, func(i int) ([]byte, bool) {
 		name := shareFile(sources[i])
 		sh, ok := rec.Shares[name]
 		if !ok || sh.Sum != k.in.Files[name] {
@@ -293,9 +366,12 @@ func (k *openDataKeeper) hashes(sources []export.Source) func(src int, key strin
 	if k.prev == nil || rec == nil || dump == nil || dump.Global != k.global {
 		return nil
 	}
-	b := k.read(changesName, rec.File, rec.Size)
+	p := &previous{}
+	b := k.read(p, changesName, rec.File, rec.Size)
 	var prev export.Changes
-	if b == nil || json.Unmarshal(b, &prev) != nil {
+	err := json.Unmarshal(b, &prev) // copies what it keeps
+	p.close()
+	if b == nil || err != nil {
 		return nil
 	}
 	return func(src int, key string) (string, bool) {
@@ -323,11 +399,12 @@ func (k *openDataKeeper) madeChanges(b []byte) {
 
 // madeDump notes this build's dump: its bytes and the spans of the
 // entries of sources.
-func (k *openDataKeeper) madeDump(sources []export.Source, b []byte, spans []export.Span, prev *previous) {
+func (k *openDataKeeper) madeDump(sources []export.Source, parts [][]byte, spans []export.Span, prev *previous) {
 	if k.in == nil {
 		return
 	}
-	rec := &dumpRecord{Global: k.global, File: prev.sum(dumpName, b), Size: int64(len(b)), Shares: make(map[string]dumpShare, len(sources))}
+	rec := &dumpRecord{Global: k.global, Shares: make(map[string]dumpShare, len(sources))}
+	rec.File, rec.Size = prev.sum(dumpName, parts)
 	for i, src := range sources {
 		name := shareFile(src)
 		rec.Shares[name] = dumpShare{Sum: k.in.Files[name], Span: [2]int{spans[i].Off, spans[i].Len}}
@@ -339,13 +416,13 @@ func (k *openDataKeeper) madeDump(sources []export.Source, b []byte, spans []exp
 
 // made notes lang's export of this build: its files (the same as prev's
 // or not) and the spans of the shares of sources.
-func (k *openDataKeeper) made(lang string, sources []export.Source, files map[string][]byte, spans [][4]export.Span, prev *previous) {
+func (k *openDataKeeper) made(lang string, sources []export.Source, files map[string][][]byte, spans [][4]export.Span, prev *previous) {
 	if k.in == nil {
 		return
 	}
 	rec := &hsdsRecord{Global: k.global, Files: map[string]sum{}, Sizes: map[string]int64{}, Shares: make(map[string]hsdsShare, len(sources))}
 	for _, name := range export.HSDSFileNames {
-		rec.Files[name], rec.Sizes[name] = prev.sum(hsdsDir(lang)+name, files[name]), int64(len(files[name]))
+		rec.Files[name], rec.Sizes[name] = prev.sum(hsdsDir(lang)+name, files[name])
 	}
 	for i, src := range sources {
 		name := shareFile(src)

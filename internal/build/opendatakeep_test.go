@@ -45,13 +45,17 @@ func TestOpenDataKeeper(t *testing.T) {
 			t.Fatalf("%s: something kept without a previous output", lang)
 		}
 		files, spans := export.EncodeHSDS(d, lang, "", today, nil)
-		first.made(lang, sources, files, spans, nil)
+		parts := map[string][][]byte{}
+		for name, b := range files {
+			parts[name] = [][]byte{b}
+		}
+		first.made(lang, sources, parts, spans, nil)
 		for name, b := range files {
 			prev["data/hsds/"+lang+"/"+name] = &fstest.MapFile{Data: b}
 		}
 	}
 	dump, dumpSpans := export.EncodeDump(d, testToday, License(d), nil)
-	first.madeDump(sources, dump, dumpSpans, nil)
+	first.madeDump(sources, [][]byte{dump}, dumpSpans, nil)
 	prev[dumpName] = &fstest.MapFile{Data: dump}
 	state := export.HashesOf(d, nil)
 	changes, err := json.MarshalIndent(export.Track(state, nil, nil, testToday), "", " ")
@@ -260,5 +264,46 @@ func TestOpenDataKeeper(t *testing.T) {
 	kept := keptOf(broken, next, today, "de")
 	if len(kept) != len(sources)-2 {
 		t.Errorf("with a span out of bounds, kept %d shares of %d, want all but that one and the changed", len(kept), len(sources))
+	}
+}
+
+// TestSameParts compares a previous file with one made of parts (a kept
+// HSDS file is the previous one whole; a file put together again, its
+// shares), and sums it as the file's SHA-256.
+func TestSameParts(t *testing.T) {
+	p := func(s ...string) [][]byte {
+		var parts [][]byte
+		for _, x := range s {
+			parts = append(parts, []byte(x))
+		}
+		return parts
+	}
+	for _, tc := range []struct {
+		b     string
+		parts [][]byte
+		want  bool
+	}{
+		{`[1,2]`, p(`[`, `1`, `,`, `2`, `]`), true},
+		{`[1,2]`, p(`[1,2]`), true},
+		{`[1,2]`, p(`[`, ``, `1,2`, `]`), true},
+		{``, nil, true},
+		{`[1,2]`, p(`[`, `1`, `,`, `3`, `]`), false},
+		{`[1,2]`, p(`[`, `1`, `,`, `2`), false},
+		{`[1,2]`, p(`[`, `1`, `,`, `2`, `]`, "\n"), false},
+		{`[1,2]`, p(`[`, `12`, `,]`), false},
+		{``, p(`x`), false},
+	} {
+		if got := sameParts([]byte(tc.b), tc.parts); got != tc.want {
+			t.Errorf("sameParts(%q, %q) = %v, want %v", tc.b, tc.parts, got, tc.want)
+		}
+		joined := bytes.Join(tc.parts, nil)
+		prev := &previous{files: map[string][]byte{"f": []byte(tc.b)}, sums: map[string]sum{"f": sha256.Sum256([]byte(tc.b))}}
+		if s, n := prev.sum("f", tc.parts); s != sha256.Sum256(joined) || n != int64(len(joined)) {
+			t.Errorf("sum(%q) = %x, %d; want the SHA-256 and size of %q", tc.parts, s, n, joined)
+		}
+		var none *previous
+		if s, n := none.sum("f", tc.parts); s != sha256.Sum256(joined) || n != int64(len(joined)) {
+			t.Errorf("sum(%q) without a previous file = %x, %d", tc.parts, s, n)
+		}
 	}
 }

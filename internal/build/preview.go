@@ -132,13 +132,18 @@ func (d *spilled) Keep(name string, intact intactFunc) (bool, error) {
 
 // WriteFile implements Writer.
 func (d *spilled) WriteFile(name string, data []byte) error {
+	return d.WriteParts(name, [][]byte{data})
+}
+
+// WriteParts implements partsWriter.
+func (d *spilled) WriteParts(name string, parts [][]byte) error {
 	full := filepath.Join(d.dir, filepath.FromSlash(name))
 	if err := d.place(full); err != nil {
 		return err
 	}
 	// A new file: a name kept before is a link to the previous rest's
 	// file, which is replaced, never written into.
-	if err := publish.WriteNew(full, data); err != nil {
+	if err := publish.WriteNewParts(full, parts); err != nil {
 		return err
 	}
 	d.note(name)
@@ -254,7 +259,7 @@ func Prepare(ctx context.Context, cfg Config, opts PreviewOptions, prev *Preview
 			}
 			w = &spilled{ctx: ctx, dir: pv.spill, names: files, prev: prevSpill}
 			if prevSpill != "" {
-				prevFiles = os.DirFS(prevSpill) // removed only once this rest is made (removeOthers)
+				prevFiles = publish.NewTree(prevSpill) // removed only once this rest is made (removeOthers)
 			}
 		} else {
 			w = &memory{files: files}

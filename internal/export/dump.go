@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -30,6 +31,16 @@ func Dump(d *model.Directory, generated time.Time, license map[string]string) []
 // file). kept, if not nil, returns the i-th entry as a previous dump
 // encoded it, if its file is as it was then; only the others are encoded.
 func EncodeDump(d *model.Directory, generated time.Time, license map[string]string, kept func(i int) ([]byte, bool)) (dump []byte, spans []Span) {
+	parts, spans := EncodeDumpParts(d, generated, license, kept)
+	return bytes.Join(parts, nil), spans // allocated once, at its size
+}
+
+// EncodeDumpParts is EncodeDump with the dump as the pieces it is made
+// of, in order, not put together: the envelope's and each entry (a kept
+// one is kept's bytes). Written one after another they are the dump; a
+// rebuild after a one-file change writes the 77 MB of a national dump
+// so, without copying the entries it kept into a new buffer first.
+func EncodeDumpParts(d *model.Directory, generated time.Time, license map[string]string, kept func(i int) ([]byte, bool)) (parts [][]byte, spans []Span) {
 	n := len(d.Providers)
 	shares := make([][]byte, n+len(d.CourseFiles))
 	for i := range shares {
@@ -76,53 +87,51 @@ func EncodeDump(d *model.Directory, generated time.Time, license map[string]stri
 	if err != nil {
 		panic(err)
 	}
-	// The exact size, so that the dump (77 MB at national scale) is
-	// allocated once: each key's "[]" of the envelope becomes "null" or
-	// "[", the entries, "\n", an indent and "]"; each entry is preceded by
-	// a comma (but the first), a newline and two indents; a newline ends
-	// the dump.
-	size := len(env) + 1
-	for _, group := range [][][]byte{shares[:n], shares[n:]} {
-		if len(group) == 0 {
-			size += len("null") - len("[]")
-			continue
-		}
-		size += len("\n") + len(dumpIndent) - 1 // the comma the first entry has not
-		for _, b := range group {
-			size += len(",\n") + 2*len(dumpIndent) + len(b)
+	// Each key's "[]" of the envelope becomes "null" or "[", the entries,
+	// "\n", an indent and "]"; each entry is preceded by a comma (but the
+	// first), a newline and two indents; a newline ends the dump.
+	parts = make([][]byte, 0, 2*len(shares)+8)
+	off := 0
+	add := func(b []byte) {
+		if len(b) > 0 {
+			parts = append(parts, b)
+			off += len(b)
 		}
 	}
-	out := make([]byte, 0, size)
+	var (
+		first = []byte("\n" + dumpIndent + dumpIndent)
+		next  = []byte(",\n" + dumpIndent + dumpIndent)
+		end   = []byte("\n" + dumpIndent + "]")
+	)
 	spans = make([]Span, len(shares))
 	for _, key := range []string{"course_providers", "providers"} { // in the envelope's order: its keys are sorted
 		at := "\n" + dumpIndent + `"` + key + `": []`
 		i := strings.Index(string(env), at)
-		out = append(out, env[:i+len(at)-2]...)
+		add(env[:i+len(at)-2])
 		env = env[i+len(at):]
 		from, to := 0, n
 		if key == "course_providers" {
 			from, to = n, len(shares)
 		}
 		if from == to { // no entries: null, as an empty list of values is
-			out = append(out, "null"...)
+			add([]byte("null"))
 			continue
 		}
-		out = append(out, '[')
+		add([]byte("["))
 		for j := from; j < to; j++ {
 			if j > from {
-				out = append(out, ',')
+				add(next)
+			} else {
+				add(first)
 			}
-			out = append(out, '\n')
-			out = append(out, dumpIndent+dumpIndent...)
-			spans[j] = Span{Off: len(out), Len: len(shares[j])}
-			out = append(out, shares[j]...)
+			spans[j] = Span{Off: off, Len: len(shares[j])}
+			add(shares[j])
 		}
-		out = append(out, '\n')
-		out = append(out, dumpIndent...)
-		out = append(out, ']')
+		add(end)
 	}
-	out = append(out, env...)
-	return append(out, '\n'), spans
+	add(env)
+	add([]byte("\n"))
+	return parts, spans
 }
 
 // dumpIndent is the dump's indent.

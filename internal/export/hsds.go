@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -589,20 +590,25 @@ func HSDSSpans(shares [][4][]byte) [][4]Span {
 // HSDSFile puts the file HSDSFileNames[j] of an export together from its
 // shares (HSDSShares).
 func HSDSFile(shares [][4][]byte, j int) []byte {
-	n := 3
-	for _, sh := range shares {
-		n += len(sh[j]) + 1
-	}
-	b := make([]byte, 0, n)
-	b = append(b, '[')
+	return bytes.Join(HSDSParts(shares, j), nil) // allocated once, at its size
+}
+
+// HSDSParts returns the file HSDSFileNames[j] of an export as the pieces
+// it is made of, in order, not put together: "[", the shares' entries
+// comma-separated, "]\n". A rebuild after a one-file change writes the
+// files so, without copying the shares it kept into a new buffer first.
+func HSDSParts(shares [][4][]byte, j int) [][]byte {
+	comma := []byte(",")
+	parts := make([][]byte, 0, 2*len(shares)+2)
+	parts = append(parts, []byte("["))
 	for _, sh := range shares {
 		if len(sh[j]) == 0 {
 			continue
 		}
-		if len(b) > 1 {
-			b = append(b, ',')
+		if len(parts) > 1 {
+			parts = append(parts, comma)
 		}
-		b = append(b, sh[j]...)
+		parts = append(parts, sh[j])
 	}
-	return append(b, ']', '\n')
+	return append(parts, []byte("]\n"))
 }

@@ -41,15 +41,25 @@ type mkdir struct {
 // WriteFile writes data to name (slash-separated, relative to the site
 // root), creating directories as needed.
 func (d *Dir) WriteFile(name string, data []byte) error {
+	return d.WriteParts(name, [][]byte{data})
+}
+
+// WriteParts writes the file made of parts, one after another (see
+// WriteNewParts), to name as WriteFile does.
+func (d *Dir) WriteParts(name string, parts [][]byte) error {
 	full := filepath.Join(d.path, filepath.FromSlash(name))
+	var size int64
+	for _, p := range parts {
+		size += int64(len(p))
+	}
 	d.mu.Lock()
 	d.files++
-	d.bytes += int64(len(data))
+	d.bytes += size
 	d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	return WriteNew(full, data)
+	return WriteNewParts(full, parts)
 }
 
 // mkdir makes dir and the folders above it up to the staging directory,
@@ -88,7 +98,7 @@ func (d *Dir) Previous() fs.FS {
 	if d.prev == "" {
 		return nil
 	}
-	return os.DirFS(d.prev)
+	return NewTree(d.prev)
 }
 
 // Keep takes the file name of the previous site (Previous) over into the
