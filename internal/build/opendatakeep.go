@@ -194,9 +194,7 @@ func (p *previous) sum(name string, parts [][]byte) (sum, int64) {
 	for _, part := range parts {
 		h.Write(part)
 	}
-	var s sum
-	h.Sum(s[:0])
-	return s, size
+	return sum(h.Sum(nil)), size
 }
 
 // hsds returns lang's previous export (nil if none can be kept: other
