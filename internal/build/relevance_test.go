@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"maps"
 	"net/url"
+	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,10 +28,11 @@ func exampleDocs(t *testing.T) map[string][]search.Doc {
 }
 
 // withShards returns the files of a build with its search indexes made
-// again from the same documents, their shards split above shardBytes (as
-// a national directory's are). Made with 0, the indexes must equal the
-// build's: the test searches the site as built.
-func withShards(t *testing.T, built map[string][]byte, shardBytes int) map[string][]byte {
+// again from the same documents, their shards split above shardBytes and
+// their terms' heads of headSize postings (as a national directory's
+// are). Made with 0, the indexes must equal the build's: the test
+// searches the site as built.
+func withShards(t *testing.T, built map[string][]byte, shardBytes, headSize int) map[string][]byte {
 	t.Helper()
 	docs, labels := searchtest.Example(t, "../..", testToday)
 	a := search.NewAnalyzer()
@@ -45,7 +49,7 @@ func withShards(t *testing.T, built map[string][]byte, shardBytes int) map[strin
 				delete(out, name)
 			}
 		}
-		ix.ShardBytes = shardBytes
+		ix.ShardBytes, ix.HeadSize = shardBytes, headSize
 		for name, b := range ix.Files(labels[lang]) {
 			out["search/"+lang+"/"+name] = b
 		}
@@ -75,29 +79,40 @@ func TestSearchRelevanceStatic(t *testing.T) {
 	if len(queries) < 80 {
 		t.Fatalf("only %d queries", len(queries))
 	}
-	// As built, and with every shard above 600 bytes split by 3 and 4
-	// characters, as a national directory's are: there every fourth query
-	// (the split shards are read by the same code; make test's time).
-	var some []searchtest.Query
+	// As built; with every shard above 600 bytes split by 3 and 4
+	// characters, as a national directory's are: there every fourth
+	// query (the split shards are read by the same code; make test's
+	// time); and with heads of 11 postings, one more than the page shows
+	// at first (the example's words are in at most 157 entries, a national
+	// directory's in 31,000 with heads of 2,048): there every second query
+	// and each of their words alone, the first results from the heads
+	// where they decide them.
+	var some, half []searchtest.Query
 	for i, q := range queries {
 		if i%4 == 0 {
 			some = append(some, q)
 		}
+		if i%2 == 1 {
+			half = append(half, q)
+		}
 	}
 	for _, run := range []struct {
-		shardBytes int
-		queries    []searchtest.Query
-	}{{0, queries}, {600, some}} {
-		t.Run(fmt.Sprintf("shards=%d", run.shardBytes), func(t *testing.T) {
-			relevanceStatic(t, chromium, node, dir, run.queries, run.shardBytes)
+		shardBytes, headSize int
+		queries              []searchtest.Query
+	}{{0, 0, queries}, {600, 0, some}, {0, 11, half}} {
+		t.Run(fmt.Sprintf("shards=%d,head=%d", run.shardBytes, run.headSize), func(t *testing.T) {
+			relevanceStatic(t, chromium, node, dir, run.queries, run.shardBytes, run.headSize)
 		})
 	}
 }
 
-func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searchtest.Query, shardBytes int) {
+func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searchtest.Query, shardBytes, headSize int) {
 	files := buildExample(t, "")
+	if headSize > 0 {
+		files = withShards(t, files, 0, headSize)
+	}
 	if shardBytes > 0 {
-		files = withShards(t, files, shardBytes)
+		files = withShards(t, files, shardBytes, 0)
 		var meta struct{ Shards []string }
 		if err := json.Unmarshal(files["search/de/meta.json"], &meta); err != nil {
 			t.Fatal(err)
@@ -112,24 +127,59 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 			t.Fatalf("only %d shards split with a limit of %d bytes", split, shardBytes)
 		}
 	}
+	// With heads, each word of the queries alone too, without filters:
+	// compared with search.Static, not judged (common words have enough
+	// results to be decided from heads).
+	judged := len(queries)
+	if headSize > 0 {
+		seen := map[string]bool{}
+		for _, q := range queries[:judged] {
+			for _, w := range strings.Fields(q.Q) {
+				if k := q.Lang + " " + strings.ToLower(w); !seen[k] && len([]rune(w)) >= 3 {
+					seen[k] = true
+					queries = append(queries, searchtest.Query{Lang: q.Lang, Q: w})
+				}
+			}
+		}
+	}
 	srv := serveFiles(t, files)
 	var paths []string
 	for _, q := range queries {
 		paths = append(paths, searchURL(q))
 	}
 	var got []struct {
-		Hrefs []string
-		Dir   string
+		Hrefs  []string
+		Dir    string
+		Status string
 	}
 	runBrowser(t, node, chromium, dir, &got, append([]string{"search", srv.URL}, paths...)...)
 	docs := exampleDocs(t)
 	var recall, mrr float64
+	fromHeads := 0
 	langs := map[string]bool{}
 	for i, q := range queries {
 		langs[q.Lang] = true
 		var keys []string
 		for _, h := range got[i].Hrefs {
 			keys = append(keys, searchtest.KeyOf(h))
+		}
+		// One ranking: the Go query over the same files (what `wegweiser
+		// search` and serve's /api/search answer with) gives the same
+		// results in the same order, and the same number, or the same
+		// estimate, as Static.First (what the page shows before its
+		// filters are opened).
+		if goKeys := staticKeys(t, files, q); !slices.Equal(goKeys, keys) {
+			t.Errorf("%s %q %v: the browser finds %v, search.Static %v", q.Lang, q.Q, q.Filters, keys, goKeys)
+		}
+		want, approx := staticStatus(t, files, q)
+		if got[i].Status != want {
+			t.Errorf("%s %q %v: the page says %q, search.Static %q", q.Lang, q.Q, q.Filters, got[i].Status, want)
+		}
+		if approx {
+			fromHeads++
+		}
+		if i >= judged {
+			continue
 		}
 		expected, all := q.Expected(docs[q.Lang])
 		if len(expected) == 0 {
@@ -144,20 +194,18 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 		if (q.Lang == "ar" || q.Lang == "fa") && len(keys) > 0 && got[i].Dir != "rtl" {
 			t.Errorf("%s %q: results are %s, not right to left", q.Lang, q.Q, got[i].Dir)
 		}
-		// One ranking: the Go query over the same files (what `wegweiser
-		// search` and serve's /api/search answer with) gives the same
-		// results in the same order.
-		if goKeys := staticKeys(t, files, q); !slices.Equal(goKeys, keys) {
-			t.Errorf("%s %q %v: the browser finds %v, search.Static %v", q.Lang, q.Q, q.Filters, keys, goKeys)
-		}
 	}
-	n := float64(len(queries))
+	if headSize > 0 && fromHeads < len(queries)/4 {
+		t.Errorf("heads of %d postings: only %d of %d queries decided from them", headSize, fromHeads, len(queries))
+	}
+	t.Logf("%d of %d queries decided from the heads", fromHeads, len(queries))
+	n := float64(judged)
 	var ls []string
 	for l := range langs {
 		ls = append(ls, l)
 	}
 	sort.Strings(ls)
-	t.Logf("static search: %d queries in %s: recall@3 %.3f, MRR %.3f", len(queries), strings.Join(ls, ", "), recall/n, mrr/n)
+	t.Logf("static search: %d queries in %s: recall@3 %.3f, MRR %.3f", judged, strings.Join(ls, ", "), recall/n, mrr/n)
 	if len(langs) < 7 {
 		t.Errorf("the set covers only %d languages", len(langs))
 	}
@@ -189,6 +237,141 @@ func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []str
 		keys = append(keys, r.Key)
 	}
 	return keys
+}
+
+// staticStatus returns what the search page says of a query's results,
+// by search.Static: of First's for a query without filters, with the
+// texts of the built search page; approx: the number is an estimate.
+func staticStatus(t *testing.T, files map[string][]byte, q searchtest.Query) (status string, approx bool) {
+	t.Helper()
+	st, err := search.OpenStatic(func(name string) ([]byte, error) {
+		b, ok := files["search/"+q.Lang+"/"+name]
+		if !ok {
+			return nil, fmt.Errorf("no file %s", name)
+		}
+		return b, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res *search.Response
+	if len(q.Filters) == 0 {
+		res, err = st.First(q.Q, search.FirstResults)
+	} else {
+		res, err = st.Search(q.Q, q.Filters, search.FirstResults)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	attr := func(name string) string { return pageAttr(t, files, q.Lang, name) }
+	switch {
+	case res.Total == 0:
+		return attr("data-none"), false
+	case res.Approx:
+		return strings.ReplaceAll(attr("data-about"), "{n}", strconv.Itoa(res.Total)), true
+	}
+	return strings.ReplaceAll(attr("data-results"), "{n}", strconv.Itoa(res.Total)), false
+}
+
+// TestSearchMoreFromHeads searches a common word in the browser with
+// heads of 11 postings: the first results come from the heads, with
+// "about N results" and no rest read; "more results" reads the rests and
+// shows the next results of the whole answer, with its number; so does
+// opening the filters.
+func TestSearchMoreFromHeads(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	files := withShards(t, buildExample(t, ""), 0, 11)
+	srv := serveFiles(t, files)
+	q := searchtest.Query{Lang: "de", Q: "Beratung"}
+	var got []struct {
+		First struct {
+			Status       string
+			Rests, Shown int
+		}
+		More struct {
+			Status  string
+			Rests   int
+			Hrefs   []string
+			Focused string
+		}
+		FiltersStatus string
+	}
+	runBrowser(t, node, chromium, dir, &got, "more", srv.URL, searchURL(q))
+	if len(got) != 1 {
+		t.Fatalf("%v", got)
+	}
+	r := got[0]
+	about, approx := staticStatus(t, files, q)
+	if !approx || r.First.Status != about || r.First.Rests != 0 || r.First.Shown != search.FirstResults {
+		t.Errorf("first results: %d shown, %q (search.Static: %q, from the heads: %v), %d rests read", r.First.Shown, r.First.Status, about, approx, r.First.Rests)
+	}
+	st, err := search.OpenStatic(func(name string) ([]byte, error) { return files["search/de/"+name], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.Search(q.Q, nil, 2*search.FirstResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, h := range r.More.Hrefs {
+		keys = append(keys, searchtest.KeyOf(h))
+	}
+	var want []string
+	for _, res := range all.Results {
+		want = append(want, res.Key)
+	}
+	exact := strings.ReplaceAll(pageAttr(t, files, "de", "data-results"), "{n}", strconv.Itoa(all.Total))
+	if !slices.Equal(keys, want) || r.More.Status != exact || r.More.Rests == 0 {
+		t.Errorf("more results: %v, %q, %d rests read; search.Static: %v, %q", keys, r.More.Status, r.More.Rests, want, exact)
+	}
+	if len(r.More.Hrefs) <= search.FirstResults || r.More.Focused != r.More.Hrefs[search.FirstResults] {
+		t.Errorf("more results: focus on %q, not the first new result", r.More.Focused)
+	}
+	if r.FiltersStatus != exact {
+		t.Errorf("filters opened: %q, want %q", r.FiltersStatus, exact)
+	}
+}
+
+// TestDecideMatchesJavaScript gives the page script's decide the cases
+// of internal/search/testdata/decide.json, whose answers TestDecide
+// checks Go's decide against: which first results the heads of the
+// postings decide must be the same in the browser as in Go.
+func TestDecideMatchesJavaScript(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	srv := serveFiles(t, buildExample(t, ""))
+	b, err := os.ReadFile("../search/testdata/decide.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Name string
+		Want []int // as TestDecide (internal/search) checks Go's
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	var got [][][]int
+	runBrowser(t, node, chromium, dir, &got, "decide", srv.URL, "/de/search/", string(b))
+	if len(got) != 1 || len(got[0]) != len(cases) {
+		t.Fatalf("browser returned %v", got)
+	}
+	for i, c := range cases {
+		if !slices.Equal(got[0][i], c.Want) {
+			t.Errorf("%s: JavaScript decided %v, want %v (as Go does)", c.Name, got[0][i], c.Want)
+		}
+	}
+}
+
+// pageAttr returns an attribute of the built search page of a language
+// (its texts for search.js: data-results, data-about, …).
+func pageAttr(t *testing.T, files map[string][]byte, lang, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(` ` + name + `="([^"]*)"`).FindSubmatch(files[lang+"/search/index.html"])
+	if m == nil {
+		t.Fatalf("%s/search/index.html has no %s", lang, name)
+	}
+	return html.UnescapeString(string(m[1]))
 }
 
 // TestFoldMatchesJavaScript folds words in Go and in the page's script:

@@ -65,9 +65,14 @@ type FacetCount struct {
 // ones, and the filters with their counts.
 type Response struct {
 	Total   int                     `json:"total"`
+	Approx  bool                    `json:"approx,omitempty"` // Total is an estimate (First)
 	Results []Result                `json:"results"`
 	Facets  map[string][]FacetCount `json:"facets"`
 }
+
+// FirstResults is the number of results the search page shows at first,
+// and adds with "more results" (PAGE in search.js).
+const FirstResults = 10
 
 // Facets are the filters a search accepts.
 var Facets = []string{"kind", "district", "language", "program", "type"}
@@ -177,55 +182,231 @@ func match(q, t []rune) float64 {
 	return 0
 }
 
+// shard is a t/{key}.json file, and its r/{key}.json once read.
+type shard struct {
+	terms map[string]json.RawMessage
+	rest  map[string][][]int // nil until read
+}
+
+// entry returns a term's postings as the shard holds them: all, or the
+// head and what is known of the rest (l.Count: how many in all); whole
+// reports that they are all.
+func (sh *shard) entry(t string) (groups [][]int, l long, whole bool) {
+	raw := sh.terms[t]
+	var alias string
+	if json.Unmarshal(raw, &alias) == nil {
+		t, raw = alias, sh.terms[alias]
+	}
+	if len(raw) > 0 && raw[0] == '{' {
+		if json.Unmarshal(raw, &l) != nil {
+			return nil, l, false
+		}
+		if sh.rest == nil {
+			return l.Head, l, false
+		}
+		return append(slices.Clone(l.Head), sh.rest[t]...), l, true
+	}
+	if json.Unmarshal(raw, &groups) != nil {
+		return nil, l, false
+	}
+	for _, g := range groups {
+		l.Count += len(g) - 1
+	}
+	return groups, l, true
+}
+
+// bound is what the unread rest of a term's postings can add to a
+// document's score for a word: at most hi, and at most lo for a document
+// up to cut (see long).
+type bound struct {
+	hi, lo float64
+	cut    int
+	key    string // the shard, whose r/{key}.json holds the rest
+}
+
+// wordScore is a query word's best score for each document it matched,
+// with the bounds of the rests not read and the most postings of a term
+// it matched.
+type wordScore struct {
+	best   map[int]float64
+	bounds []bound
+	n      int
+}
+
 // scoreWord returns the best score of each document for one query word.
-func (s *Static) scoreWord(forms []form, shards map[string]map[string]json.RawMessage) map[int]float64 {
-	best := map[int]float64{}
+func (s *Static) scoreWord(forms []form, shards map[string]*shard) wordScore {
+	ws := wordScore{best: map[int]float64{}}
 	for _, f := range forms {
 		for _, k := range s.shardsFor(f.s) {
-			shard := shards[k]
-			for t, raw := range shard {
+			sh := shards[k]
+			for t := range sh.terms {
 				m := match(f.s, []rune(t)) * f.factor
 				if m == 0 {
 					continue
 				}
-				var groups [][]int
-				var alias string
-				if json.Unmarshal(raw, &alias) == nil {
-					raw = shard[alias]
-				}
-				if json.Unmarshal(raw, &groups) != nil {
+				groups, l, whole := sh.entry(t)
+				if groups == nil || l.Count == 0 {
 					continue
 				}
-				count := 0
-				for _, g := range groups {
-					count += len(g) - 1
-				}
-				idf := math.Log(1 + float64(s.meta.Docs)/float64(count))
+				idf := math.Log(1 + float64(s.meta.Docs)/float64(l.Count))
+				ws.n = max(ws.n, l.Count)
 				for _, g := range groups {
 					sc, doc := m*float64(g[0])*idf, 0
 					for _, gap := range g[1:] {
 						doc += gap
-						if b, ok := best[doc]; !ok || !(b >= sc) {
-							best[doc] = sc
+						if b, ok := ws.best[doc]; !ok || !(b >= sc) {
+							ws.best[doc] = sc
 						}
 					}
+				}
+				if !whole {
+					ws.bounds = append(ws.bounds, bound{m * float64(l.Weight) * idf, m * float64(l.Weight-1) * idf, l.Cut, k})
 				}
 			}
 		}
 	}
-	return best
+	return ws
+}
+
+// upTo returns the most a rest of w can score for document d.
+func (w wordScore) upTo(d int) float64 {
+	b := 0.0
+	for _, r := range w.bounds {
+		if d > r.cut {
+			b = max(b, r.hi)
+		} else {
+			b = max(b, r.lo)
+		}
+	}
+	return b
+}
+
+// decide returns the first k documents of a query's answer from the
+// heads of its terms' postings, or false when the rests could change
+// them. They are decided when k documents have every word in a head,
+// each of the first k with a score no rest can raise, and no other
+// document (one seen in a head, or one in none, which only the rests
+// hold) can score more than the k-th, or as much with a smaller number.
+// Scores are sums in the words' order, as rank adds them, and a bound is
+// computed as a score is, so equal means equal.
+func decide(per []wordScore, k int) ([]int, bool) {
+	seen := map[int]bool{}
+	for _, w := range per {
+		for d := range w.best {
+			seen[d] = true
+		}
+	}
+	low := map[int]float64{}
+	var all []int // the documents with every word in a head
+	for d := range seen {
+		sum, in := 0.0, true
+		for _, w := range per {
+			v := w.best[d]
+			if v == 0 {
+				in = false
+				break
+			}
+			sum += v
+		}
+		if in {
+			all = append(all, d)
+			low[d] = sum
+		}
+	}
+	if len(all) < k || k <= 0 {
+		return nil, false
+	}
+	slices.SortFunc(all, func(a, b int) int { return cmp.Or(cmp.Compare(low[b], low[a]), cmp.Compare(a, b)) })
+	top := all[:k]
+	sk, dk := low[top[k-1]], top[k-1]
+	upper := func(d int) (float64, bool) { // false: d lacks a word
+		u := 0.0
+		for _, w := range per {
+			v := max(w.best[d], w.upTo(d))
+			if v == 0 {
+				return 0, false
+			}
+			u += v
+		}
+		return u, true
+	}
+	inTop := map[int]bool{}
+	for _, d := range top {
+		inTop[d] = true
+		if u, _ := upper(d); u != low[d] {
+			return nil, false
+		}
+	}
+	for d := range seen {
+		if u, ok := upper(d); !inTop[d] && ok && (u > sk || u == sk && d < dk) {
+			return nil, false
+		}
+	}
+	// A document in no head has every word only through the rests: not
+	// at all if a word has none.
+	hi, below := 0.0, 0.0 // the most it can score; the most one numbered below dk can
+	for _, w := range per {
+		if len(w.bounds) == 0 {
+			return top, true
+		}
+		h, b := 0.0, 0.0
+		for _, r := range w.bounds {
+			h = max(h, r.hi)
+			if r.cut < dk-1 {
+				b = max(b, r.hi)
+			} else {
+				b = max(b, r.lo)
+			}
+		}
+		hi += h
+		below += b
+	}
+	if hi > sk || below >= sk {
+		return nil, false
+	}
+	return top, true
+}
+
+// estimate returns about how many documents have every word, were they
+// independent (each word in as many documents as its most frequent
+// term), at least n: two significant digits.
+func estimate(per []wordScore, docs, n int) int {
+	est := float64(docs)
+	for _, w := range per {
+		est *= float64(w.n) / float64(docs)
+	}
+	e := int(math.Round(est))
+	if e >= 100 {
+		p := 1
+		for e/p >= 100 {
+			p *= 10
+		}
+		e = int(math.Round(float64(e)/float64(p))) * p
+	}
+	return max(e, n)
+}
+
+// ranked is the documents of a query, best first: all of them, or (if
+// approx) only the first, decided from the heads, with an estimate of
+// how many there are.
+type ranked struct {
+	docs   []int
+	total  int
+	approx bool
 }
 
 // rank returns the documents matching a query, best first: those with
 // every word; if none has all, those with some, scaled by the share of
-// words they have.
-func (s *Static) rank(q string) ([]int, error) {
+// words they have. With first > 0 it returns only the first documents
+// when the heads of the postings decide them (see decide), reading the
+// rests otherwise.
+func (s *Static) rank(q string, first int) (ranked, error) {
 	words := queryWords(q)
 	if len(words) == 0 {
-		return nil, nil
+		return ranked{}, nil
 	}
 	var folded [][]form
-	shards := map[string]map[string]json.RawMessage{}
+	shards := map[string]*shard{}
 	for _, w := range words {
 		fs := s.withHeads(Fold(w))
 		folded = append(folded, fs)
@@ -234,23 +415,43 @@ func (s *Static) rank(q string) ([]int, error) {
 				if _, ok := shards[k]; ok {
 					continue
 				}
-				var shard map[string]json.RawMessage
-				if err := s.load("t/"+k+".json", &shard); err != nil {
-					return nil, err
+				sh := &shard{}
+				if err := s.load("t/"+k+".json", &sh.terms); err != nil {
+					return ranked{}, err
 				}
-				shards[k] = shard
+				shards[k] = sh
 			}
 		}
 	}
-	var per []map[int]float64
-	for _, fs := range folded {
-		if m := s.scoreWord(fs, shards); len(m) > 0 {
-			per = append(per, m)
+	scoreAll := func() (per []wordScore, rests []string) {
+		for _, fs := range folded {
+			if m := s.scoreWord(fs, shards); len(m.best) > 0 {
+				per = append(per, m)
+				for _, b := range m.bounds {
+					if !slices.Contains(rests, b.key) {
+						rests = append(rests, b.key)
+					}
+				}
+			}
 		}
+		return per, rests
+	}
+	per, rests := scoreAll()
+	if len(rests) > 0 {
+		if docs, ok := decide(per, first); ok {
+			return ranked{docs, estimate(per, s.meta.Docs, len(docs)), true}, nil
+		}
+		slices.Sort(rests)
+		for _, k := range rests {
+			if err := s.load("r/"+k+".json", &shards[k].rest); err != nil {
+				return ranked{}, err
+			}
+		}
+		per, _ = scoreAll()
 	}
 	score, count := map[int]float64{}, map[int]int{}
 	for _, m := range per {
-		for d, v := range m {
+		for d, v := range m.best {
 			score[d] += v
 			count[d]++
 		}
@@ -270,7 +471,7 @@ func (s *Static) rank(q string) ([]int, error) {
 	slices.SortFunc(docs, func(a, b int) int {
 		return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a, b))
 	})
-	return docs, nil
+	return ranked{docs: docs, total: len(docs)}, nil
 }
 
 // values returns each document's facet values: facet → values.
@@ -316,10 +517,12 @@ func (f *facets) values() []map[string][]string {
 
 // Search finds up to size results for q narrowed by filters (facet →
 // value), with the counts of each facet's values among the results that
-// pass the other filters — what the search page shows.
+// pass the other filters — what the search page shows with its filters
+// opened. It reads every posting of the query's terms.
 func (s *Static) Search(q string, filters map[string]string, size int) (*Response, error) {
 	resp := &Response{Results: []Result{}, Facets: map[string][]FacetCount{}}
-	docs, err := s.rank(q)
+	r, err := s.rank(q, 0)
+	docs := r.docs
 	if err != nil || len(docs) == 0 {
 		return resp, err
 	}
@@ -343,24 +546,8 @@ func (s *Static) Search(q string, filters map[string]string, size int) (*Respons
 		}
 	}
 	resp.Total = len(shown)
-	chunks := map[int][][]string{}
-	for _, d := range shown[:min(len(shown), size)] {
-		n := d / s.meta.Chunk
-		if chunks[n] == nil {
-			var c [][]string
-			if err := s.load(fmt.Sprintf("d/%d.json", n), &c); err != nil {
-				return nil, err
-			}
-			chunks[n] = c
-		}
-		if d%s.meta.Chunk >= len(chunks[n]) {
-			return nil, fmt.Errorf("search index: no document %d", d)
-		}
-		doc := chunks[n][d%s.meta.Chunk] // [url, title, title language, snippet, kind]
-		if len(doc) < 5 {
-			return nil, fmt.Errorf("search index: document %d has %d fields", d, len(doc))
-		}
-		resp.Results = append(resp.Results, Result{Key: keyOf(doc[4], doc[0]), URL: doc[0], Title: doc[1], Kind: doc[4], Snippet: doc[3]})
+	if resp.Results, err = s.results(shown[:min(len(shown), size)]); err != nil {
+		return nil, err
 	}
 	for _, k := range Facets {
 		counts := map[string]int{}
@@ -380,6 +567,49 @@ func (s *Static) Search(q string, filters map[string]string, size int) (*Respons
 		slices.SortFunc(resp.Facets[k], func(a, b FacetCount) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Value, b.Value)) })
 	}
 	return resp, nil
+}
+
+// First finds the first size results for q as the search page shows them
+// before its filters are opened: from the heads of the postings when
+// they decide them (Response.Approx, and Total an estimate), else from
+// all postings. The results are Search's first size, in its order; no
+// facets.
+func (s *Static) First(q string, size int) (*Response, error) {
+	resp := &Response{Results: []Result{}, Facets: map[string][]FacetCount{}}
+	r, err := s.rank(q, size)
+	if err != nil || len(r.docs) == 0 {
+		return resp, err
+	}
+	resp.Total, resp.Approx = r.total, r.approx
+	if resp.Results, err = s.results(r.docs[:min(len(r.docs), size)]); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// results reads the documents' entries from their d/{n}.json files.
+func (s *Static) results(docs []int) ([]Result, error) {
+	out := []Result{}
+	chunks := map[int][][]string{}
+	for _, d := range docs {
+		n := d / s.meta.Chunk
+		if chunks[n] == nil {
+			var c [][]string
+			if err := s.load(fmt.Sprintf("d/%d.json", n), &c); err != nil {
+				return nil, err
+			}
+			chunks[n] = c
+		}
+		if d%s.meta.Chunk >= len(chunks[n]) {
+			return nil, fmt.Errorf("search index: no document %d", d)
+		}
+		doc := chunks[n][d%s.meta.Chunk] // [url, title, title language, snippet, kind]
+		if len(doc) < 5 {
+			return nil, fmt.Errorf("search index: document %d has %d fields", d, len(doc))
+		}
+		out = append(out, Result{Key: keyOf(doc[4], doc[0]), URL: doc[0], Title: doc[1], Kind: doc[4], Snippet: doc[3]})
+	}
+	return out, nil
 }
 
 // keyOf returns a document's key ("office:caritas-mbe-pasing") from its

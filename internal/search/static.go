@@ -6,12 +6,13 @@
 // analysis: stop words, stemmers where bleve has them, German compound
 // splitting; every word is stored folded (see Fold). The browser folds the
 // query the same way and looks up only the shards its words start with.
-// Files, below search/{lang}/ (format 2):
+// Files, below search/{lang}/ (format 3):
 //
-//	meta.json       format, number of documents, chunk size, shard keys,
-//	                compound heads, names of the kinds, and the size of the
-//	                other files together (the service worker keeps a small
-//	                index whole for searching offline, not a large one)
+//	meta.json       format, number of documents, chunk size, shard keys
+//	                (and those with a rest file), compound heads, names of
+//	                the kinds, and the size of the other files together
+//	                (the service worker keeps a small index whole for
+//	                searching offline, not a large one)
 //	t/{key}.json    terms starting with the two characters key names (or
 //	                three or four, where the terms of two characters would
 //	                make too large a file; see MaxShardBytes). A
@@ -21,8 +22,22 @@
 //	                gzip packs well): {"term": [[40, 3, 1, 7], [12, 0, 9]]}.
 //	                A term with the same postings as another term of the
 //	                shard (umlaut spellings, stems) names that term instead:
-//	                {"behord": "behoerde"}.
-//	d/{n}.json      documents n·25 … n·25+24: [url, title, title language,
+//	                {"behord": "behoerde"}. A term with more than
+//	                HeadPostings postings holds only its head, the first
+//	                HeadPostings in that order, with what a search needs to
+//	                know about the rest: {"beratung": {"n": 21231, "w": 20,
+//	                "c": 5120, "h": [[20, 3, 1, …]]}}: n postings in all, the
+//	                rest's highest weight w, and c the last document of the
+//	                head with weight w (-1 if the head has none: the rest
+//	                starts a new weight), so a document up to c has a weight
+//	                below w in the rest.
+//	r/{key}.json    the rest of the postings of the shard's long terms,
+//	                groups as in t/ (a group cut between head and rest
+//	                goes on here, its first document counted from 0):
+//	                {"beratung": [[20, 5135, 4, …], [12, …]]}. Read only
+//	                when the head cannot decide a query's first results
+//	                (see Static.First), or for all of them.
+//	d/{n}.json      documents n·10 … n·10+9: [url, title, title language,
 //	                snippet, kind]
 //	f.json          facet values and their labels, and per document its
 //	                facets as columns: kind and district as runs
@@ -46,11 +61,21 @@ import (
 	"github.com/wegweiser-de/wegweiser/internal/parallel"
 )
 
-// ChunkSize is the number of documents per d/{n}.json file.
-const ChunkSize = 25
+// ChunkSize is the number of documents per d/{n}.json file: the first
+// results of a search are spread over about as many files as results, so
+// a file is small (files of 25 took the German median of a first search
+// at national scale from 7.1 to 8.7 KB).
+const ChunkSize = 10
 
 // FormatVersion is the version of the static index format.
-const FormatVersion = 2
+const FormatVersion = 3
+
+// HeadPostings is the number of a term's postings its shard holds: the
+// highest weights, the rest in r/{key}.json. A first search reads only
+// heads when they decide its first results (at national scale a common
+// word is in two thirds of the entries: its postings alone are 9 KB
+// gzip).
+const HeadPostings = 2048
 
 // Index is the static index of one language.
 type Index struct {
@@ -60,6 +85,9 @@ type Index struct {
 	// ShardBytes is the size above which Files splits a shard; 0 means
 	// MaxShardBytes.
 	ShardBytes int
+	// HeadSize is the number of postings of a term its shard holds; 0
+	// means HeadPostings.
+	HeadSize int
 }
 
 // Posting is a document a term occurs in, with its weight (1…40).
@@ -224,7 +252,17 @@ type meta struct {
 	Heads  []string          `json:"heads"` // compound heads (Heads)
 	Kinds  map[string]string `json:"kinds"` // kind → its name in the index's language
 	Lang   string            `json:"lang"`
+	Rests  []string          `json:"rests"`  // keys of r/{key}.json, sorted
 	Shards []string          `json:"shards"` // keys of t/{key}.json, sorted
+}
+
+// long is a term's entry in its shard when its postings are more than
+// the head (see the format above).
+type long struct {
+	Count  int     `json:"n"`
+	Weight int     `json:"w"`
+	Cut    int     `json:"c"`
+	Head   [][]int `json:"h"`
 }
 
 // facets is f.json.
@@ -336,6 +374,35 @@ func postings(ps []Posting) [][]int {
 	return out
 }
 
+// split cuts a term's groups (see postings) after n postings, fewer than
+// it has: the head, with what it says of the rest, and the rest, whose
+// first group starts counting its documents from 0.
+func split(groups [][]int, n int) (l long, rest [][]int) {
+	for i, g := range groups {
+		if k := len(g) - 1; k <= n {
+			l.Head = append(l.Head, g)
+			n -= k
+			continue
+		}
+		l.Weight, l.Cut = g[0], -1
+		if n > 0 {
+			l.Head = append(l.Head, g[:n+1])
+			doc := 0
+			for _, gap := range g[1 : n+1] {
+				doc += gap
+			}
+			l.Cut = doc
+			first := []int{g[0], doc + g[n+1]}
+			rest = append(rest, append(first, g[n+2:]...))
+		} else {
+			rest = append(rest, g)
+		}
+		rest = append(rest, groups[i+1:]...)
+		break
+	}
+	return l, rest
+}
+
 // Files returns the files of the index, keyed by path below search/{lang}/.
 // labels names facet values ("district:maxvorstadt", "language:ar",
 // "kind:office", "program:mbe", "type:general") in the index's language.
@@ -346,19 +413,35 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 	if limit <= 0 {
 		limit = MaxShardBytes
 	}
+	head := ix.HeadSize
+	if head <= 0 {
+		head = HeadPostings
+	}
+	rests := []string{}
 	for _, group := range shardTerms(ix.Terms, limit) {
-		shard := map[string]any{}
+		shard, rest := map[string]any{}, map[string]any{}
 		seen := map[string]string{} // encoded postings → term
 		for _, term := range group.terms {
-			enc := mustJSON(postings(ix.Terms[term]))
+			groups := postings(ix.Terms[term])
+			enc := mustJSON(groups)
 			if other, ok := seen[string(enc)]; ok {
 				shard[term] = other
 				continue
 			}
 			seen[string(enc)] = term
-			shard[term] = json.RawMessage(enc)
+			if len(ix.Terms[term]) <= head {
+				shard[term] = json.RawMessage(enc)
+				continue
+			}
+			l, r := split(groups, head)
+			l.Count = len(ix.Terms[term])
+			shard[term], rest[term] = l, r
 		}
 		shards[group.key] = shard
+		if len(rest) > 0 {
+			out["r/"+group.key+".json"] = mustJSON(rest)
+			rests = append(rests, group.key)
+		}
 	}
 	var keys []string
 	for key, terms := range shards {
@@ -366,6 +449,7 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 		out["t/"+key+".json"] = mustJSON(terms)
 	}
 	slices.Sort(keys)
+	slices.Sort(rests)
 	for n := 0; n*ChunkSize < len(ix.Docs); n++ {
 		var chunk [][]string
 		for _, d := range ix.Docs[n*ChunkSize : min(len(ix.Docs), (n+1)*ChunkSize)] {
@@ -412,7 +496,7 @@ func (ix *Index) Files(labels map[string]string) map[string][]byte {
 		size += len(b)
 	}
 	out["meta.json"] = mustJSON(meta{Format: FormatVersion, Lang: ix.Lang, Docs: len(ix.Docs), Chunk: ChunkSize,
-		Shards: keys, Heads: Heads(), Kinds: kinds, Bytes: size})
+		Shards: keys, Rests: rests, Heads: Heads(), Kinds: kinds, Bytes: size})
 	return out
 }
 

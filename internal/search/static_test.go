@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -30,11 +32,13 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 		})
 	}
 	ix := Build(NewAnalyzer(), "de", docs)
+	ix.HeadSize = 50 // "beratung" is in all 230 entries, "integrationskurs" in 77
 	files := ix.Files(map[string]string{"kind:office": "Beratungsstelle"})
 
-	// Terms: every shard, aliases followed, gaps summed.
+	// Terms: every shard, aliases followed, gaps summed; a long term's
+	// head, then its rest.
 	got := map[string][]Posting{}
-	aliases := 0
+	aliases, longs := 0, 0
 	for path, b := range files {
 		if len(path) < 2 || path[:2] != "t/" {
 			continue
@@ -43,8 +47,14 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 		if err := json.Unmarshal(b, &shard); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
+		var rest map[string][][]int
+		if r, ok := files["r/"+path[2:]]; ok {
+			if err := json.Unmarshal(r, &rest); err != nil {
+				t.Fatalf("r/%s: %v", path[2:], err)
+			}
+		}
 		for term, raw := range shard {
-			var name string
+			name := term
 			if json.Unmarshal(raw, &name) == nil {
 				aliases++
 				if raw = shard[name]; raw == nil {
@@ -52,10 +62,20 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 				}
 			}
 			var groups [][]int
-			if err := json.Unmarshal(raw, &groups); err != nil {
+			var l long
+			if raw[0] == '{' {
+				if err := json.Unmarshal(raw, &l); err != nil {
+					t.Fatalf("%s: %q: %v", path, term, err)
+				}
+				longs++
+				if n := len(ix.Terms[term]); l.Count != n || n <= ix.HeadSize {
+					t.Errorf("%q: a head, %d postings said, %d in the index (head %d)", term, l.Count, n, ix.HeadSize)
+				}
+				groups = l.Head
+			} else if err := json.Unmarshal(raw, &groups); err != nil {
 				t.Fatalf("%s: %q: %v", path, term, err)
 			}
-			last := 41
+			last, n := 41, 0
 			for _, g := range groups {
 				if g[0] >= last {
 					t.Errorf("%q: weights not in descending order: %v", term, groups)
@@ -65,12 +85,36 @@ func TestStaticFilesRoundTrip(t *testing.T) {
 				for _, gap := range g[1:] {
 					doc += gap
 					got[term] = append(got[term], Posting{doc, g[0]})
+					n++
+				}
+			}
+			if raw[0] != '{' {
+				continue
+			}
+			// The rest: what the head says of it, then its postings.
+			if n != ix.HeadSize {
+				t.Errorf("%q: a head of %d postings, want %d", term, n, ix.HeadSize)
+			}
+			if rest[name] == nil {
+				t.Fatalf("%q: no rest in r/%s", term, path[2:])
+			}
+			for i, g := range rest[name] {
+				doc := 0
+				for j, gap := range g[1:] {
+					doc += gap
+					if i == 0 && j == 0 && (g[0] != l.Weight || g[0] == last && doc <= l.Cut || g[0] != last && l.Cut != -1) {
+						t.Errorf("%q: the rest starts with %d at weight %d, the head says weight %d after %d", term, doc, g[0], l.Weight, l.Cut)
+					}
+					got[term] = append(got[term], Posting{doc, g[0]})
 				}
 			}
 		}
 	}
 	if aliases == 0 {
 		t.Error("no term names another, though umlaut spellings share postings")
+	}
+	if longs < 2 {
+		t.Errorf("%d terms with a head and a rest", longs)
 	}
 	for term, want := range ix.Terms {
 		have := got[term]
@@ -211,4 +255,146 @@ func TestTermList(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	listTerms(nil).each(func(term string, kind int) { t.Errorf("a term of nothing: %q", term) })
+}
+
+// TestFirstFromHeads checks that the first results found from the heads
+// of the postings are those found from all of them, in the same order:
+// documents of many words at several weights, heads of a few postings
+// (cut within a weight and between weights), one to three words, prefixes
+// and a typo. Where the heads decided, no rest was read and the estimate
+// is at least the results shown; where they did not, the total is exact.
+func TestFirstFromHeads(t *testing.T) {
+	vocab := []string{"Beratung", "Sprachkurs", "Integrationskurs", "Wohnung", "Familie", "Arbeit",
+		"Anerkennung", "Ausbildung", "Kinder", "Abendkurs", "Berufssprachkurs", "Beruf"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var docs []Doc
+	for i := range 400 {
+		var parts []Part
+		for range 1 + rng.IntN(4) {
+			var words []string
+			for range 1 + rng.IntN(3) {
+				words = append(words, vocab[rng.IntN(len(vocab))])
+			}
+			parts = append(parts, Part{Text: strings.Join(words, " "), Lang: "de", Weight: []int{wBody, wGerman, wNames, wTitle}[rng.IntN(4)]})
+		}
+		docs = append(docs, Doc{Key: fmt.Sprintf("x:%d", i), Kind: "course", URL: fmt.Sprintf("de/x/%d/", i),
+			Title: fmt.Sprintf("Eintrag %d", i), Parts: parts})
+	}
+	queries := []string{"beratung", "sprachkurs", "kurs", "beratung familie", "wohnung arbeit kinder",
+		"beruf", "ber", "anerkenung", "integrationskurs kinder", "abend", "famil arbeit", "ausbildung beratung sprachkurs"}
+	for i, w := range vocab { // prefixes, alone and with the next word's
+		w = strings.ToLower(w)
+		queries = append(queries, w[:3], w[:5], w[:4]+" "+strings.ToLower(vocab[(i+1)%len(vocab)])[:4])
+	}
+	ix := Build(NewAnalyzer(), "de", docs)
+	for _, head := range []int{1, 3, 6, 10, 20, 40} {
+		ix.HeadSize = head
+		files := ix.Files(nil)
+		decided := 0
+		for _, q := range queries {
+			for _, size := range []int{1, 2, 5, 10, 20} {
+				read := map[string]bool{}
+				open := func() *Static {
+					s, err := OpenStatic(func(name string) ([]byte, error) {
+						read[name] = true
+						if b, ok := files[name]; ok {
+							return b, nil
+						}
+						return nil, fmt.Errorf("no %s", name)
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return s
+				}
+				first, err := open().First(q, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rests := 0
+				for name := range read {
+					if strings.HasPrefix(name, "r/") {
+						rests++
+					}
+				}
+				all, err := open().Search(q, nil, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(first.Results, all.Results) {
+					t.Errorf("head %d, %q, %d results: from the heads %v, from all postings %v", head, q, size, keys(first.Results), keys(all.Results))
+				}
+				switch {
+				case first.Approx:
+					decided++
+					if rests > 0 || first.Total < len(first.Results) {
+						t.Errorf("head %d, %q: decided from the heads, %d rests read, about %d results for %d shown", head, q, rests, first.Total, len(first.Results))
+					}
+				case first.Total != all.Total:
+					t.Errorf("head %d, %q: %d results, from all postings %d", head, q, first.Total, all.Total)
+				}
+			}
+		}
+		t.Logf("head %d: %d of %d first searches decided from the heads", head, decided, len(queries)*5)
+		if decided == 0 || head >= 10 && decided < len(queries) {
+			t.Errorf("head %d: only %d first searches decided from the heads", head, decided)
+		}
+	}
+}
+
+func keys(rs []Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Key)
+	}
+	return out
+}
+
+// decideCase is a case of testdata/decide.json: the scores of words in
+// heads and the bounds of their rests, each case needing one of decide's
+// checks; want is nil when the rests could change the first k documents.
+// TestDecideMatchesJavaScript (internal/build) gives the page's decide the
+// same cases.
+type decideCase struct {
+	Name string `json:"name"`
+	K    int    `json:"k"`
+	Want []int  `json:"want"`
+	Per  []struct {
+		Best   map[int]float64 `json:"best"`
+		Bounds []struct {
+			Hi, Lo float64
+			Cut    int
+		} `json:"bounds"`
+	} `json:"per"`
+}
+
+// decide runs decide on the case.
+func (c decideCase) decide() []int {
+	var per []wordScore
+	for _, w := range c.Per {
+		ws := wordScore{best: w.Best}
+		for _, b := range w.Bounds {
+			ws.bounds = append(ws.bounds, bound{hi: b.Hi, lo: b.Lo, cut: b.Cut})
+		}
+		per = append(per, ws)
+	}
+	got, _ := decide(per, c.K)
+	return got
+}
+
+// TestDecide gives decide the cases of testdata/decide.json.
+func TestDecide(t *testing.T) {
+	b, err := os.ReadFile("testdata/decide.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []decideCase
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if got := c.decide(); !slices.Equal(got, c.Want) {
+			t.Errorf("%s: decided %v, want %v", c.Name, got, c.Want)
+		}
+	}
 }

@@ -120,6 +120,48 @@ async function run(mode, base, paths) {
       results.push(await page.evaluate((ws) => ws.map((w) => window.wegweiserFold(w)), words));
       paths.length = 0;
     }
+    if (mode === "more") {
+      // paths: a search page with ?q=…; reports the status and the rests
+      // (r/ files) fetched after the first results, then after "more
+      // results", with the links shown, then after the filters were opened.
+      const [path] = paths;
+      const page = await context.newPage();
+      const rests = [];
+      page.on("request", (r) => { if (r.url().includes("/r/")) rests.push(r.url()); });
+      await page.goto(base + path, { waitUntil: "load" });
+      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+      const first = { status: await page.textContent("#search-status"), rests: rests.length, shown: await page.locator("#search-results li").count() };
+      await page.click("#search-more");
+      await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length > n, first.shown, { timeout: 5000 }).catch(() => {});
+      const more = {
+        status: await page.textContent("#search-status"), rests: rests.length,
+        hrefs: await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))),
+        focused: await page.evaluate(() => document.activeElement && document.activeElement.getAttribute("href")),
+      };
+      await page.goto(base + path, { waitUntil: "load" });
+      await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+      await page.click("#search-filter-box summary");
+      await page.locator("#search-filters select").first().waitFor({ timeout: 10000 });
+      results.push({ first, more, filtersStatus: await page.textContent("#search-status") });
+      paths.length = 0;
+    }
+    if (mode === "decide") {
+      // paths: a search page, then the cases of internal/search/testdata/decide.json
+      // as JSON; reports the page script's decision for each (null: not decided).
+      const [path, json] = paths;
+      const page = await context.newPage();
+      await page.goto(base + path, { waitUntil: "load" });
+      results.push(await page.evaluate((cases) => cases.map((c) => {
+        const n = 1 + Math.max(0, ...c.per.flatMap((w) => Object.keys(w.best).map(Number)));
+        const per = c.per.map((w) => {
+          const best = new Float64Array(n);
+          for (const [d, v] of Object.entries(w.best)) best[Number(d)] = v;
+          return { best, bounds: w.bounds || [] };
+        });
+        return window.wegweiserDecide(per, c.k, n);
+      }), JSON.parse(json)));
+      paths.length = 0;
+    }
     if (mode === "search") {
       // paths: search page URLs with ?q=…; reports the first ten result links
       // and the time from the start of the search to its results. A query
@@ -152,6 +194,7 @@ async function run(mode, base, paths) {
           return {
             hrefs: Array.from(document.querySelectorAll("#search-results li a")).slice(0, 10).map((a) => a.getAttribute("href")),
             dir: getComputedStyle(document.getElementById("search-results")).direction,
+            status: document.getElementById("search-status").textContent,
             ms: start && done ? done.startTime - start.startTime : -1,
             nav: performance.now(),
           };

@@ -203,7 +203,9 @@ async function wegweiser(q1, q2) {
     }
     const filters = take();
     out.queries.push({ q, ms, results: n, first: await page.locator("#search-results li a").first().textContent().catch(() => ""),
-      code: atResults.code + filters.code, index: atResults.index + filters.index, filterIndex: atResults.filter + filters.filter,
+      // The filters' bytes: f.json, and the rests of the postings when
+      // the first results came from their heads (search.js reads them then).
+      code: atResults.code + filters.code, index: atResults.index, filterIndex: atResults.filter + filters.filter + filters.index,
       requests: atResults.requests + filters.requests });
   }
   await context.close();

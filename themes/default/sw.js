@@ -65,6 +65,7 @@ async function keepIndex(base, request, response) {
   const files = ["f.json"];
   for (let i = 0; i * meta.chunk < meta.docs; i++) files.push("d/" + i + ".json");
   for (const k of meta.shards) files.push("t/" + k + ".json");
+  for (const k of meta.rests || []) files.push("r/" + k + ".json");
   const cache = await caches.open(CACHE);
   for (const f of files) {
     if (!(await current())) return;

@@ -3,8 +3,13 @@
 // each word is looked up in the shard of its first two characters, as the
 // word, as a prefix, as a stem plus an ending, or with one typo (words of 5
 // or more letters). Every word must match; if no entry has all, entries
-// with some come instead. Results, filters and counts update as you type;
-// the query and the filters live in the address, so a search is a link.
+// with some come instead. A common word's shard holds only the head of
+// its postings (the highest weights): when the heads decide the first
+// results, they show with "about N results", and the rest of the
+// postings is read only for "more results" or the filters; the results
+// are the same either way (internal/search, decide). Results, filters
+// and counts update as you type; the query and the filters live in the
+// address, so a search is a link.
 // The filters are folded away under "filter results" until opened (or set
 // in the address): their data (f.json) is fetched only then — at national
 // scale it is larger than the rest of a search — and opening them never
@@ -21,7 +26,7 @@
   var filterFold = document.getElementById("search-filter-box"); // <details>
   var filterSet = document.getElementById("search-filter-set"); // the filters set, in its summary
   var more = document.getElementById("search-more");
-  var PAGE = 20; // results shown at first, and added by "more results"
+  var PAGE = 10; // results shown at first, and added by "more results" (search.FirstResults)
   var index = root.getAttribute("data-index");
   var prefix = root.getAttribute("data-root");
   var indexHTML = root.getAttribute("data-index-html") === "true";
@@ -66,7 +71,7 @@
       return true;
     });
   }
-  window.wegweiserFold = fold; // for the consistency test
+  window.wegweiserFold = fold; // for the consistency tests, as decide below
 
   // --- loading ---
   // A file that cannot be fetched (offline, and not kept by the service
@@ -111,32 +116,47 @@
     });
     return out;
   }
-  // A term's postings: groups [weight, doc, gap, gap, …], or the name of
-  // a term of the same shard with the same postings.
-  function postings(shard, t) {
-    var p = shard[t];
-    return typeof p === "string" ? shard[p] : p;
+  // A term's postings as its shard holds them (internal/search/static.go):
+  // groups [weight, doc, gap, gap, …], the name of a term of the same
+  // shard with the same postings, or, for a long term, its head {n: how
+  // many in all, w: the rest's highest weight, c: the head's last
+  // document of weight w or -1, h: groups}, whose rest is in the shard's
+  // r/ file (rest, once read).
+  function entry(shard, rest, t) {
+    var name = t, p = shard[t];
+    if (typeof p === "string") { name = p; p = shard[p]; }
+    if (!p) return null;
+    if (Array.isArray(p)) {
+      var n = 0;
+      p.forEach(function (g) { n += g.length - 1; });
+      return { groups: p, n: n, whole: true };
+    }
+    if (rest) return { groups: p.h.concat(rest[name] || []), n: p.n, whole: true };
+    return { groups: p.h, n: p.n, whole: false, w: p.w, c: p.c };
   }
   // scoreWord returns a query word's best score for each document (0: no
-  // match; every score is above 0) and how many documents it matched. The
-  // scores are in a typed array, not an object keyed by document: a
+  // match; every score is above 0), how many documents it matched, the
+  // bounds of the rests not read (what they can add: at most hi, and lo
+  // for a document up to cut) and the most postings of a term it matched.
+  // The scores are in a typed array, not an object keyed by document: a
   // common word matches most of 31,000 entries at national scale, which
   // an object took several times as long to fill (and a cheap phone
   // several times as long again).
-  function scoreWord(forms, shards, meta) {
-    var best = new Float64Array(meta.docs), hits = 0;
+  function scoreWord(forms, q) {
+    var meta = q.meta, best = new Float64Array(meta.docs), hits = 0, bounds = [], most = 0;
     forms.forEach(function (form) {
-      var q = form[0], factor = form[1];
-      shardsFor(q, meta.shards).forEach(function (k) {
-        var shard = shards[k];
+      var w = form[0], factor = form[1];
+      shardsFor(w, meta.shards).forEach(function (k) {
+        var shard = q.shards[k];
         if (!shard) return;
         Object.keys(shard).forEach(function (t) {
-          var m = match(q, t) * factor;
+          var m = match(w, t) * factor;
           if (!m) return;
-          var groups = postings(shard, t), count = 0;
-          groups.forEach(function (g) { count += g.length - 1; });
-          var idf = Math.log(1 + meta.docs / count);
-          groups.forEach(function (g) {
+          var e = entry(shard, q.rests[k], t);
+          if (!e || !e.n) return;
+          var idf = Math.log(1 + meta.docs / e.n);
+          most = Math.max(most, e.n);
+          e.groups.forEach(function (g) {
             var s = m * g[0] * idf, doc = 0;
             for (var i = 1; i < g.length; i++) {
               doc += g[i];
@@ -146,10 +166,111 @@
               }
             }
           });
+          if (!e.whole) bounds.push({ hi: m * e.w * idf, lo: m * (e.w - 1) * idf, cut: e.c, key: k });
         });
       });
     });
-    return { best: best, hits: hits };
+    return { best: best, hits: hits, bounds: bounds, n: most };
+  }
+  // scoreAll scores the words of a query with the postings read so far;
+  // rests names the shards whose r/ file they lack.
+  function scoreAll(q) {
+    var per = [], rests = [];
+    q.folded.forEach(function (fs) {
+      var m = scoreWord(fs, q);
+      if (!m.hits) return;
+      per.push(m);
+      m.bounds.forEach(function (b) { if (rests.indexOf(b.key) < 0) rests.push(b.key); });
+    });
+    return { per: per, rests: rests };
+  }
+  // rankAll reads the rests a query lacks and returns all its documents,
+  // best first: those with every word; if none has all, those with some,
+  // scaled by the share of words they have.
+  function rankAll(q) {
+    var first = scoreAll(q);
+    return Promise.all(first.rests.map(function (k) {
+      return get("r/" + k + ".json").then(function (r) { if (r) q.rests[k] = r; });
+    })).then(function () {
+      var per = first.rests.length ? scoreAll(q).per : first.per;
+      var n = q.meta.docs, score = new Float64Array(n), count = new Uint8Array(n), docs = [], d;
+      per.forEach(function (m) {
+        for (var d = 0, b = m.best; d < n; d++) if (b[d]) { score[d] += b[d]; count[d]++; }
+      });
+      for (d = 0; d < n; d++) if (count[d] && count[d] === per.length) docs.push(d);
+      if (!docs.length) for (d = 0; d < n; d++) if (count[d]) { score[d] *= count[d] / per.length; docs.push(d); }
+      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      return docs;
+    });
+  }
+  // decide returns the first k documents of a query's answer from the
+  // heads of its postings, or null when the rests could change them: k
+  // documents have every word in a head, the first k with scores no rest
+  // can raise, and no other document (seen in a head, or in none) can
+  // score more than the k-th, or as much with a smaller number. Keep
+  // equal to decide in internal/search/query.go.
+  function upTo(w, d) {
+    var b = 0;
+    w.bounds.forEach(function (r) { b = Math.max(b, d > r.cut ? r.hi : r.lo); });
+    return b;
+  }
+  function decide(per, k, n) {
+    var all = [], low = new Float64Array(n), inTop = {}, d, i;
+    for (d = 0; d < n; d++) {
+      var sum = 0, every = true;
+      for (i = 0; i < per.length; i++) {
+        var v = per[i].best[d];
+        if (!v) { every = false; break; }
+        sum += v;
+      }
+      if (every) { all.push(d); low[d] = sum; }
+    }
+    if (all.length < k || k <= 0) return null;
+    all.sort(function (a, b) { return low[b] - low[a] || a - b; });
+    var top = all.slice(0, k), sk = low[top[k - 1]], dk = top[k - 1];
+    function upper(d) { // -1: d lacks a word
+      var u = 0;
+      for (var i = 0; i < per.length; i++) {
+        var v = Math.max(per[i].best[d], upTo(per[i], d));
+        if (!v) return -1;
+        u += v;
+      }
+      return u;
+    }
+    for (i = 0; i < k; i++) {
+      inTop[top[i]] = true;
+      if (upper(top[i]) !== low[top[i]]) return null;
+    }
+    for (d = 0; d < n; d++) {
+      if (inTop[d] || !per.some(function (w) { return w.best[d] > 0; })) continue;
+      var u = upper(d);
+      if (u >= 0 && (u > sk || u === sk && d < dk)) return null;
+    }
+    // A document in no head has every word only through the rests: not
+    // at all if a word has none.
+    var hi = 0, below = 0;
+    for (i = 0; i < per.length; i++) {
+      var h = 0, b = 0;
+      if (!per[i].bounds.length) return top;
+      per[i].bounds.forEach(function (r) { h = Math.max(h, r.hi); b = Math.max(b, r.cut < dk - 1 ? r.hi : r.lo); });
+      hi += h;
+      below += b;
+    }
+    return hi > sk || below >= sk ? null : top;
+  }
+  window.wegweiserDecide = decide;
+  // estimate returns about how many documents have every word, were they
+  // independent: two significant digits, at least n.
+  function estimate(per, docs, n) {
+    var est = docs;
+    per.forEach(function (w) { est *= w.n / docs; });
+    var e = Math.round(est);
+    if (e >= 100) {
+      var p = 1;
+      while (Math.floor(e / p) >= 100) p *= 10;
+      e = Math.round(e / p) * p;
+    }
+    return Math.max(e, n);
   }
 
   // --- state in the address ---
@@ -170,7 +291,10 @@
   // to its results on screen and to its filters with counts.
   function mark(what, n) { if (window.performance && performance.mark) performance.mark("wegweiser-search-" + what + "-" + n); }
 
-  var state = readState(), seq = 0, found = null; // found: the results of the last search, before filters
+  // found: all the documents of the last search, best first, before
+  // filters; null while only its first are known, from the heads (pending:
+  // that query, whose rests "more results" and the filters read).
+  var state = readState(), seq = 0, found = null, pending = null;
   input.value = state.q;
   if (anyFilter()) filterFold.open = true;
 
@@ -178,7 +302,8 @@
     var my = ++seq, words = tokens(state.q).filter(function (w) { return w.length >= 2 || /\p{N}/u.test(w); });
     mark("start", my);
     missed = {};
-    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; filterFold.hidden = true; found = null; if (more) more.hidden = true; return; }
+    found = pending = null;
+    if (!words.length) { list.innerHTML = ""; status.textContent = ""; filterBox.innerHTML = ""; filterFold.hidden = true; if (more) more.hidden = true; return; }
     get("meta.json").then(function (meta) {
       if (!meta) return null;
       var folded = words.map(function (w) { return withHeads(fold(w), meta.heads || []); }), keys = {};
@@ -190,35 +315,51 @@
       }))).then(function (all) { all.push(folded); return all; });
     }).then(function (all) {
       if (my !== seq) return;
-      if (!all) { list.innerHTML = ""; found = null; filterFold.hidden = true; if (more) more.hidden = true; showStatus(0); return; }
-      var folded = all.pop(), meta = all[0], shards = {};
-      all.slice(2).forEach(function (e) { if (e[1]) shards[e[0]] = e[1]; });
-      var per = folded.map(function (fs) { return scoreWord(fs, shards, meta); })
-        .filter(function (m) { return m.hits > 0; });
-      var n = meta.docs, score = new Float64Array(n), count = new Uint8Array(n), docs = [], d;
-      per.forEach(function (m) {
-        for (var d = 0, b = m.best; d < n; d++) if (b[d]) { score[d] += b[d]; count[d]++; }
-      });
-      for (d = 0; d < n; d++) if (count[d] && count[d] === per.length) docs.push(d);
-      if (!docs.length) for (d = 0; d < n; d++) if (count[d]) { score[d] *= count[d] / per.length; docs.push(d); }
-      docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
-      found = docs;
-      render(docs, meta, my).then(function () {
+      if (!all) { list.innerHTML = ""; filterFold.hidden = true; if (more) more.hidden = true; showStatus(0); return; }
+      var q = { folded: all.pop(), meta: all[0], shards: {}, rests: {} };
+      all.slice(2).forEach(function (e) { if (e[1]) q.shards[e[0]] = e[1]; });
+      // First the heads of the postings: if they decide the first
+      // results, those show with an estimate of how many there are.
+      var first = scoreAll(q), top = first.rests.length && !filterFold.open && !anyFilter() ? decide(first.per, PAGE, q.meta.docs) : null;
+      if (top) {
+        pending = q;
+        show(top, q.meta, my, PAGE, estimate(first.per, q.meta.docs, top.length)).then(function () {
+          if (my === seq) filterFold.hidden = false;
+        });
+        return;
+      }
+      rankAll(q).then(function (docs) {
         if (my !== seq) return;
-        filterFold.hidden = docs.length < 2 && !anyFilter();
-        if (filterFold.open) filters(my);
+        found = docs;
+        render(docs, q.meta, my).then(function () {
+          if (my !== seq) return;
+          filterFold.hidden = docs.length < 2 && !anyFilter();
+          if (filterFold.open) filters(my);
+        });
       });
+    });
+  }
+  // whole reads the rests of the last search if only its first results
+  // are known, and resolves to all its documents.
+  function whole(my) {
+    if (found || !pending) return Promise.resolve(found);
+    return rankAll(pending).then(function (docs) {
+      if (my === seq) { found = docs; pending = null; }
+      return docs;
     });
   }
   function anyFilter() { return FACETS.some(function (k) { return state.f[k]; }); }
   // filters shows the filters with their counts for the results found,
   // fetching their data if it is not yet loaded.
   function filters(my) {
-    if (!found) return;
+    if (!found && !pending) return;
     if (!filterBox.firstChild) filterBox.textContent = "…";
-    loadFacets().then(function (facets) {
-      if (my !== seq) return;
-      if (facets) { renderFilters(found, facets); mark("filters", my); } else { filterBox.textContent = ""; showStatus(found.length); }
+    var estimated = !found; // the status says "about": now the number (no filter is set then)
+    Promise.all([whole(my), loadFacets()]).then(function (r) {
+      var docs = r[0], facets = r[1];
+      if (my !== seq || !docs) return;
+      if (estimated || !facets) showStatus(docs.length); // the results on screen stay
+      if (facets) { renderFilters(docs, facets); mark("filters", my); } else filterBox.textContent = "";
     });
   }
   filterFold.addEventListener("toggle", function () { if (filterFold.open) filters(seq); });
@@ -256,13 +397,15 @@
   }
 
   // render shows the results; it needs the facets only to apply filters.
-  function render(docs, meta, my) {
-    if (!anyFilter()) return show(docs, meta, my);
+  function render(docs, meta, my, limit) {
+    if (!anyFilter()) return show(docs, meta, my, limit);
     return loadFacets().then(function (facets) {
-      if (my === seq) return show(docs.filter(function (d) { return passes(facets, d); }), meta, my);
+      if (my === seq) return show(docs.filter(function (d) { return passes(facets, d); }), meta, my, limit);
     });
   }
-  function show(shown, meta, my, limit) {
+  // show lays out the first limit of shown and says how many there are:
+  // shown.length, or about (an estimate) when only the first are known.
+  function show(shown, meta, my, limit, about) {
     limit = limit || PAGE;
     var top = shown.slice(0, limit), chunks = {};
     top.forEach(function (d) { chunks[Math.floor(d / meta.chunk)] = true; });
@@ -287,12 +430,13 @@
         if (doc[3]) { var sn = document.createElement("small"); sn.textContent = doc[3]; li.appendChild(document.createElement("br")); li.appendChild(sn); }
         list.appendChild(li);
       });
-      showStatus(shown.length);
+      showStatus(about || shown.length, about);
       if (more) {
-        more.hidden = shown.length <= limit;
+        more.hidden = (about || shown.length) <= limit;
         more.onclick = function () {
           var next = list.children.length; // where focus goes: the first new result
-          show(shown, meta, my, limit + PAGE).then(function () {
+          (about ? whole(my).then(function (docs) { return docs && my === seq ? render(docs, meta, my, limit + PAGE) : null; })
+            : show(shown, meta, my, limit + PAGE)).then(function () {
             var a = list.children[next] && list.children[next].querySelector("a");
             if (a) a.focus();
           });
@@ -304,10 +448,11 @@
 
   // showStatus says how many results there are, and that they may be
   // incomplete if a file of the index could not be fetched.
-  function showStatus(n) {
+  // about: n is an estimate.
+  function showStatus(n, about) {
     var offline = Object.keys(missed).length ? root.getAttribute("data-offline") : "";
     if (!n) status.textContent = offline || root.getAttribute("data-none"); // not "try other words" when files are missing
-    else status.textContent = root.getAttribute("data-results").replace("{n}", n) + (offline ? " " + offline : "");
+    else status.textContent = root.getAttribute(about ? "data-about" : "data-results").replace("{n}", n) + (offline ? " " + offline : "");
   }
 
   // renderFilters lays out a select per facet whose values differ among
