@@ -214,12 +214,11 @@ func relevanceStatic(t *testing.T, chromium, node, dir string, queries []searcht
 	}
 }
 
-// staticKeys answers a query of the relevance set with search.Static over
-// the built files and returns the keys of the first ten results.
-func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []string {
+// openStatic opens the search index of a language in a build's files.
+func openStatic(t *testing.T, files map[string][]byte, lang string) *search.Static {
 	t.Helper()
 	st, err := search.OpenStatic(func(name string) ([]byte, error) {
-		b, ok := files["search/"+q.Lang+"/"+name]
+		b, ok := files["search/"+lang+"/"+name]
 		if !ok {
 			return nil, fmt.Errorf("no file %s", name)
 		}
@@ -228,6 +227,14 @@ func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []str
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// staticKeys answers a query of the relevance set with search.Static over
+// the built files and returns the keys of the first ten results.
+func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []string {
+	t.Helper()
+	st := openStatic(t, files, q.Lang)
 	res, err := st.Search(q.Q, q.Filters, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -244,17 +251,9 @@ func staticKeys(t *testing.T, files map[string][]byte, q searchtest.Query) []str
 // texts of the built search page; approx: the number is an estimate.
 func staticStatus(t *testing.T, files map[string][]byte, q searchtest.Query) (status string, approx bool) {
 	t.Helper()
-	st, err := search.OpenStatic(func(name string) ([]byte, error) {
-		b, ok := files["search/"+q.Lang+"/"+name]
-		if !ok {
-			return nil, fmt.Errorf("no file %s", name)
-		}
-		return b, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openStatic(t, files, q.Lang)
 	var res *search.Response
+	var err error
 	if len(q.Filters) == 0 {
 		res, err = st.First(q.Q, search.FirstResults)
 	} else {
@@ -305,11 +304,7 @@ func TestSearchMoreFromHeads(t *testing.T) {
 	if !approx || r.First.Status != about || r.First.Rests != 0 || r.First.Shown != search.FirstResults {
 		t.Errorf("first results: %d shown, %q (search.Static: %q, from the heads: %v), %d rests read", r.First.Shown, r.First.Status, about, approx, r.First.Rests)
 	}
-	st, err := search.OpenStatic(func(name string) ([]byte, error) { return files["search/de/"+name], nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := st.Search(q.Q, nil, 2*search.FirstResults)
+	all, err := openStatic(t, files, "de").Search(q.Q, nil, 2*search.FirstResults)
 	if err != nil {
 		t.Fatal(err)
 	}
