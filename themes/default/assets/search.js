@@ -186,9 +186,9 @@
   }
   // rankAll reads the rests a query lacks and returns all its documents,
   // best first: those with every word; if none has all, those with some,
-  // scaled by the share of words they have.
-  function rankAll(q) {
-    var first = scoreAll(q);
+  // scaled by the share of words they have. first: scoreAll(q), if made.
+  function rankAll(q, first) {
+    first = first || scoreAll(q);
     return Promise.all(first.rests.map(function (k) {
       return get("r/" + k + ".json").then(function (r) { if (r) q.rests[k] = r; });
     })).then(function () {
@@ -328,7 +328,7 @@
         });
         return;
       }
-      rankAll(q).then(function (docs) {
+      rankAll(q, first).then(function (docs) {
         if (my !== seq) return;
         found = docs;
         render(docs, q.meta, my).then(function () {
