@@ -2,9 +2,12 @@ package main
 
 import (
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -130,5 +133,47 @@ func TestBuildUpToDate(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "de/offices/awo-mbe-moosach/index.html")); !strings.Contains(string(b), "Moosach-Nord") {
 		t.Error("the changed office's page was not built again")
+	}
+}
+
+// TestBuildTimeIsWhole builds, changes a provider and builds again with
+// --timings: the time the summary gives is the whole build's, the sum of
+// the phases it prints, publishing the new output (and removing the old
+// one) included.
+func TestBuildTimeIsWhole(t *testing.T) {
+	dir := copySmallSite(t)
+	build := func() (summary float64, phases map[string]float64) {
+		t.Helper()
+		code, stdout, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21", "--timings")
+		if code != exitOK {
+			t.Fatalf("build: exit %d\n%s", code, stderr)
+		}
+		m := regexp.MustCompile(`MB in ([0-9.]+)(m?s) → `).FindStringSubmatch(stdout)
+		if m == nil {
+			t.Fatalf("no time in the summary: %q", stdout)
+		}
+		summary, _ = strconv.ParseFloat(m[1], 64)
+		if m[2] == "ms" {
+			summary /= 1000
+		}
+		phases = map[string]float64{}
+		for _, p := range regexp.MustCompile(`([a-z ]+) ([0-9.]+)s`).FindAllStringSubmatch(stdout[strings.Index(stdout, "phases:")+len("phases:"):], -1) {
+			phases[strings.TrimSpace(p[1])], _ = strconv.ParseFloat(p[2], 64)
+		}
+		return summary, phases
+	}
+	build()
+	edit(t, dir, "data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", 0)
+	summary, phases := build()
+	if _, ok := phases["publish"]; !ok || len(phases) < 5 {
+		t.Fatalf("phases: %v", phases)
+	}
+	sum := 0.0
+	for _, d := range phases {
+		sum += d
+	}
+	// Each phase is printed to 10 ms: the sum is within 5 ms a phase.
+	if diff := math.Abs(summary - sum); diff > 0.005*float64(len(phases))+0.001 {
+		t.Errorf("the summary says %.3f s, the phases (publish %.2f s) add up to %.2f s", summary, phases["publish"], sum)
 	}
 }
