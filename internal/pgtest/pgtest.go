@@ -23,7 +23,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,8 +34,8 @@ var server struct {
 	once sync.Once
 	base string // URL of the postgres database, with user and socket
 	dir  string
-	ctl  string // pg_ctl, to stop it
-	as   *syscall.Credential
+	ctl  string  // pg_ctl, to stop it
+	as   account // who runs the server (postgres, when the tests run as root)
 	err  error
 	n    atomic.Int64
 }
@@ -88,7 +87,7 @@ func start() {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		server.as = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		server.as = accountOf(uid, gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
 			server.err = err
 			return
@@ -99,7 +98,7 @@ func start() {
 	data := filepath.Join(dir, "data")
 	run := func(name string, args ...string) error {
 		cmd := exec.Command(filepath.Join(b, name), args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: server.as}
+		server.as.apply(cmd)
 		cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %v\n%s", name, err, out)
@@ -128,7 +127,7 @@ func Stop() {
 		return
 	}
 	cmd := exec.Command(server.ctl, "--pgdata", filepath.Join(server.dir, "data"), "--mode", "immediate", "stop")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: server.as}
+	server.as.apply(cmd)
 	cmd.Run()
 	os.RemoveAll(server.dir)
 }
