@@ -15,8 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wegweiser-de/wegweiser/internal/i18n"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 	"github.com/wegweiser-de/wegweiser/internal/search/searchtest"
+	"github.com/wegweiser-de/wegweiser/themes"
 )
 
 // exampleDocs returns the public search documents of the example per
@@ -385,6 +387,48 @@ func TestFoldMatchesJavaScript(t *testing.T) {
 	for i, w := range words {
 		if js, gof := strings.Join(got[0][i], " "), strings.Join(search.Fold(w), " "); js != gof {
 			t.Errorf("fold(%q): JavaScript %q, Go %q", w, js, gof)
+		}
+	}
+}
+
+// TestNumberMatchesJavaScript writes numbers in Go (i18n.Bundle.Number,
+// the pages' counts) and with the pages' script (site.js, the counts of
+// search, courses and advisors), in every language: they must agree, and
+// group as each language does.
+func TestNumberMatchesJavaScript(t *testing.T) {
+	chromium, node, dir := browserTools(t)
+	files := buildExample(t, "")
+	srv := serveFiles(t, files)
+	langs := []string{"de", "en", "fr", "ru", "ar", "fa", "tr", "ti"}
+	strs, err := i18n.Load(langs, "de", themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	numbers := []int{0, 7, 42, 999, 1000, 1234, 21231, 100000, 999999, 1000000, 31103417, -4500}
+	arg, _ := json.Marshal(numbers)
+	var paths []string
+	for _, l := range langs {
+		paths = append(paths, "/"+l+"/search/")
+	}
+	var got [][]string
+	runBrowser(t, node, chromium, dir, &got, append(append([]string{"numbers", srv.URL}, paths...), string(arg))...)
+	if len(got) != len(langs) {
+		t.Fatalf("browser returned %v", got)
+	}
+	for i, l := range langs {
+		for j, n := range numbers {
+			if js, gof := got[i][j], strs.Number(l, n); js != gof {
+				t.Errorf("%s: %d: JavaScript %q, Go %q", l, n, js, gof)
+			}
+		}
+	}
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"de", 21231, "21.231"}, {"en", 1000000, "1,000,000"}, {"fr", 1234, "1\u202f234"}, {"ru", 100000, "100\u00a0000"}, {"ar", 999, "999"}} {
+		if got := strs.Number(c.lang, c.n); got != c.want {
+			t.Errorf("Number(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
 		}
 	}
 }

@@ -127,6 +127,46 @@ func fill(s string, pairs []string) string {
 	return b.String()
 }
 
+// Number writes n with its digits in groups of three, separated as lang
+// writes them (its string number_group: "21.000" in German, "21,000" in
+// English, "21 000" with a narrow space in French); a number of up to
+// four digits too ("1.234"), as these languages do. Without number_group
+// (a site's own strings) the digits stay together. search.js and the
+// other scripts group as the page's body says (data-group; site.js,
+// wegweiserNumber), which TestNumberMatchesJavaScript holds equal to this.
+func (b *Bundle) Number(lang string, n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	sep := b.NumberGroup(lang)
+	if len(s) <= 3 || sep == "" {
+		return sign + s
+	}
+	var out strings.Builder
+	out.WriteString(sign)
+	head := len(s) % 3
+	if head == 0 {
+		head = 3
+	}
+	out.WriteString(s[:head])
+	for i := head; i < len(s); i += 3 {
+		out.WriteString(sep)
+		out.WriteString(s[i : i+3])
+	}
+	return out.String()
+}
+
+// NumberGroup returns what lang puts between groups of three digits (its
+// string number_group, else the fallback language's, else nothing).
+func (b *Bundle) NumberGroup(lang string) string {
+	if sep, ok := b.strings[lang]["number_group"]; ok {
+		return sep
+	}
+	return b.strings[b.fallback]["number_group"]
+}
+
 // Date formats d for lang, e.g. "21. November 2026" or "21 ноября 2026".
 func (b *Bundle) Date(lang string, d model.Date) string {
 	return b.T(lang, "date_format", "day", strconv.Itoa(d.Day), "month", b.T(lang, "month_"+strconv.Itoa(int(d.Month))), "year", strconv.Itoa(d.Year))

@@ -125,3 +125,45 @@ func TestFill(t *testing.T) {
 		}
 	}
 }
+
+// TestNumber groups digits by three with the language's number_group, the
+// fallback language's when it has none, and not at all when neither has.
+func TestNumber(t *testing.T) {
+	fsys := fstest.MapFS{
+		"i18n/de.yaml": {Data: []byte("number_group: \".\"\n")},
+		"i18n/en.yaml": {Data: []byte("number_group: \",\"\n")},
+		"i18n/fr.yaml": {Data: []byte("number_group: \"\\u202F\"\n")},
+		"i18n/tr.yaml": {Data: []byte("nav_home: Ana sayfa\n")},
+	}
+	b, err := Load([]string{"de", "en", "fr", "tr"}, "de", fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := Load([]string{"de"}, "de", fstest.MapFS{"i18n/de.yaml": {Data: []byte("nav_home: Start\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		b    *Bundle
+		lang string
+		n    int
+		want string
+	}{
+		{b, "de", 0, "0"},
+		{b, "de", 999, "999"},
+		{b, "de", 1000, "1.000"},
+		{b, "de", 21231, "21.231"},
+		{b, "de", 123456, "123.456"},
+		{b, "de", 1234567, "1.234.567"},
+		{b, "de", -1234, "-1.234"},
+		{b, "de", -999, "-999"},
+		{b, "en", 1000000, "1,000,000"},
+		{b, "fr", 16000, "16\u202f000"},
+		{b, "tr", 2048, "2.048"}, // the fallback's
+		{bare, "de", 31103, "31103"},
+	} {
+		if got := tt.b.Number(tt.lang, tt.n); got != tt.want {
+			t.Errorf("Number(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}

@@ -521,8 +521,16 @@ func (v *View) StatCount(c stats.Count) string {
 	if c.Suppressed {
 		return v.T("stats_suppressed")
 	}
-	return strconv.Itoa(c.N)
+	return v.Num(c.N)
 }
+
+// Num writes a number as the page's language does: 21.000 in German,
+// 21,000 in English (i18n.Bundle.Number).
+func (v *View) Num(n int) string { return v.r.cfg.Strings.Number(v.Lang, n) }
+
+// NumberGroup is what the page's language puts between groups of three
+// digits, for the scripts (data-group on the body; site.js).
+func (v *View) NumberGroup() string { return v.r.cfg.Strings.NumberGroup(v.Lang) }
 
 // StatLabel names a value of a statistics dimension in the page's language.
 func (v *View) StatLabel(dim, value string) Localized {

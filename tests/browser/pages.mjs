@@ -120,6 +120,17 @@ async function run(mode, base, paths) {
       results.push(await page.evaluate((ws) => ws.map((w) => window.wegweiserFold(w)), words));
       paths.length = 0;
     }
+    if (mode === "numbers") {
+      // paths: pages (one per language), then numbers as JSON; reports each
+      // page's wegweiserNumber (site.js) of every number.
+      const numbers = JSON.parse(paths.pop());
+      const page = await context.newPage();
+      for (const path of paths) {
+        await page.goto(base + path, { waitUntil: "load" });
+        results.push(await page.evaluate((ns) => ns.map((n) => window.wegweiserNumber(n)), numbers));
+      }
+      paths.length = 0;
+    }
     if (mode === "more") {
       // paths: a search page with ?q=…; reports the status and the rests
       // (r/ files) fetched after the first results, then after "more

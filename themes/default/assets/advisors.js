@@ -41,7 +41,7 @@
       g.hidden = visible === 0;
       shown += visible;
     });
-    out.value = shown ? out.getAttribute("data-template").replace("{n}", shown) : out.getAttribute("data-none");
+    out.value = shown ? out.getAttribute("data-template").replace("{n}", (window.wegweiserNumber || String)(shown)) : out.getAttribute("data-none");
     if (record && window.history && history.replaceState) {
       var q = new URLSearchParams();
       names.forEach(function (n) {

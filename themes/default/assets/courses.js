@@ -123,7 +123,7 @@
     li.querySelector(".cf-where").textContent = c.where;
     text(li.querySelector(".cf-place"), c.place);
     var seats = li.querySelector(".cf-seats");
-    if (c.seats > 0) seats.textContent = seats.getAttribute("data-text").replace("{n}", c.seats);
+    if (c.seats > 0) seats.textContent = seats.getAttribute("data-text").replace("{n}", (window.wegweiserNumber || String)(c.seats));
     else seats.remove();
     if (!c.childcare) li.querySelector(".cf-childcare").remove();
     if (!c.women) li.querySelector(".cf-women").remove();
@@ -141,7 +141,7 @@
     list.replaceChildren(frag);
     list.hidden = found.length === 0;
     if (split && !q.district) status.textContent = form.getAttribute("data-choose");
-    else status.textContent = found.length ? form.getAttribute("data-count").replace("{n}", found.length) : form.getAttribute("data-none");
+    else status.textContent = found.length ? form.getAttribute("data-count").replace("{n}", (window.wegweiserNumber || String)(found.length)) : form.getAttribute("data-none");
     status.hidden = false;
     history.replaceState(null, "", toURL(q));
   }

@@ -27,6 +27,7 @@
   var filterSet = document.getElementById("search-filter-set"); // the filters set, in its summary
   var more = document.getElementById("search-more");
   var PAGE = 10; // results shown at first, and added by "more results" (search.FirstResults)
+  var num = window.wegweiserNumber || String; // counts as the page's language writes them (site.js)
   var index = root.getAttribute("data-index");
   var prefix = root.getAttribute("data-root");
   var indexHTML = root.getAttribute("data-index-html") === "true";
@@ -452,7 +453,7 @@
   function showStatus(n, about) {
     var offline = Object.keys(missed).length ? root.getAttribute("data-offline") : "";
     if (!n) status.textContent = offline || root.getAttribute("data-none"); // not "try other words" when files are missing
-    else status.textContent = root.getAttribute(about ? "data-about" : "data-results").replace("{n}", n) + (offline ? " " + offline : "");
+    else status.textContent = root.getAttribute(about ? "data-about" : "data-results").replace("{n}", num(n)) + (offline ? " " + offline : "");
   }
 
   // renderFilters lays out a select per facet whose values differ among
@@ -483,7 +484,7 @@
       c[2].forEach(function (v) {
         var o = document.createElement("option");
         o.value = v;
-        o.textContent = (facets.labels[k + ":" + v] || v) + " (" + counts[v] + ")";
+        o.textContent = (facets.labels[k + ":" + v] || v) + " (" + num(counts[v]) + ")";
         if (state.f[k] === v) o.selected = true;
         sel.appendChild(o);
       });

@@ -3,6 +3,17 @@
 // script answers, and its address carries the query alone.
 document.querySelectorAll('form[role="search"] input[name="nojs"]').forEach(function (e) { e.remove(); });
 
+// wegweiserNumber writes a number as the page's language does (21.000,
+// 21,000, 21 000): its digits in groups of three, separated by the body's
+// data-group, as i18n.Bundle.Number does in Go (TestNumberMatchesJavaScript
+// holds the two equal). The page's other scripts count with it.
+window.wegweiserNumber = function (n) {
+  var s = String(Math.abs(n)), sep = document.body.getAttribute("data-group") || "";
+  var out = s.slice(0, s.length % 3 || 3);
+  for (var i = out.length; i < s.length; i += 3) out += sep + s.slice(i, i + 3);
+  return (n < 0 ? "-" : "") + out;
+};
+
 // Marks today's consultation hours and, for offices, whether they are open
 // now, in Munich time. Pages are complete without it: it only adds.
 (function () {
