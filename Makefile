@@ -45,11 +45,11 @@ lint:
 	$(GO) tool actionlint .github/workflows/*.yml
 
 # axe and the layout checks of TestBrowser on every page kind in all
-# fourteen languages and Leichte Sprache, at 320, 360 and 1280 px, and the
-# referral server's walk with axe in German and Arabic (make test checks
-# the layout in de, ar, uk, ti and Leichte Sprache at 320 and 1280 px,
-# and runs axe once on every page kind, in de or ar, and in de on the
-# walk). It runs in the full browser, Debian's chromium (make test uses
+# fourteen languages and Leichte Sprache, at 320, 360 and 1280 px (axe at
+# each width), and the referral server's walk with axe in German and
+# Arabic (make test checks the layout in de, ar, uk, ti and Leichte
+# Sprache at 320 and 1280 px, and runs axe once on every page kind, in de
+# or ar, at 320 or 1280 px in turn, and in de on the walk). It runs in the full browser, Debian's chromium (make test uses
 # its headless shell, which shares the engine but not all of the browser:
 # internal/testtools), so CI sees every page in both; CHROMIUM=… picks
 # another. About five minutes on two cores. .ci/run runs it after make test.

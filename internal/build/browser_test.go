@@ -97,6 +97,7 @@ type pageResult struct {
 	Axe       []struct {
 		ID, Impact, Help string
 		Nodes            []string
+		Width            int // the window's width axe ran at
 	}
 	Layout []struct {
 		ScrollWidth, Width, Header int
@@ -496,7 +497,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s: requests outside the site: %v", r.Path, r.External)
 		}
 		for _, v := range r.Axe {
-			t.Errorf("%s: axe %s (%s): %s at %v", r.Path, v.ID, v.Impact, v.Help, v.Nodes)
+			t.Errorf("%s: axe %s (%s) at %d px: %s at %v", r.Path, v.ID, v.Impact, v.Width, v.Help, v.Nodes)
 		}
 		for _, l := range r.Layout {
 			if l.ScrollWidth > l.Width || len(l.Overflow) > 0 {
@@ -534,10 +535,27 @@ func layoutWidths(t *testing.T) []int {
 }
 
 // checkPages runs pages.mjs check over paths of the site at base, with
-// axe on all but the paths in noAxe.
+// axe on all but the paths in noAxe: at every width with -browser.axe=all
+// (make a11y), else at the narrowest and the widest width in turn (the
+// pages with axe, in their order), so that both layouts are checked — a
+// phone's folded menus and a desktop's header with its search form —
+// for the time of one.
 func checkPages(t *testing.T, node, chromium, dir, base string, paths, noAxe []string) []pageResult {
 	t.Helper()
-	arg, err := json.Marshal(map[string]any{"paths": paths, "widths": layoutWidths(t), "parallel": 2, "noAxe": noAxe})
+	widths := layoutWidths(t)
+	axeAt := map[string][]int{}
+	for _, p := range paths {
+		switch {
+		case slices.Contains(noAxe, p):
+		case *axeLanguages == "all":
+			axeAt[p] = widths
+		case len(axeAt)%2 == 0:
+			axeAt[p] = []int{slices.Min(widths)}
+		default:
+			axeAt[p] = []int{slices.Max(widths)}
+		}
+	}
+	arg, err := json.Marshal(map[string]any{"paths": paths, "widths": widths, "parallel": 2, "axeAt": axeAt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/i18n"
@@ -269,9 +270,9 @@ func staticStatus(t *testing.T, files map[string][]byte, q searchtest.Query) (st
 	case res.Total == 0:
 		return attr("data-none"), false
 	case res.Approx:
-		return strings.ReplaceAll(attr("data-about"), "{n}", strconv.Itoa(res.Total)), true
+		return strings.ReplaceAll(attr("data-about"), "{n}", pageNumber(t, q.Lang, res.Total)), true
 	}
-	return strings.ReplaceAll(attr("data-results"), "{n}", strconv.Itoa(res.Total)), false
+	return strings.ReplaceAll(attr("data-results"), "{n}", pageNumber(t, q.Lang, res.Total)), false
 }
 
 // TestSearchMoreFromHeads searches a common word in the browser with
@@ -318,7 +319,7 @@ func TestSearchMoreFromHeads(t *testing.T) {
 	for _, res := range all.Results {
 		want = append(want, res.Key)
 	}
-	exact := strings.ReplaceAll(pageAttr(t, files, "de", "data-results"), "{n}", strconv.Itoa(all.Total))
+	exact := strings.ReplaceAll(pageAttr(t, files, "de", "data-results"), "{n}", pageNumber(t, "de", all.Total))
 	if !slices.Equal(keys, want) || r.More.Status != exact || r.More.Rests == 0 {
 		t.Errorf("more results: %v, %q, %d rests read; search.Static: %v, %q", keys, r.More.Status, r.More.Rests, want, exact)
 	}
@@ -358,6 +359,23 @@ func TestDecideMatchesJavaScript(t *testing.T) {
 			t.Errorf("%s: JavaScript decided %v, want %v (as Go does)", c.Name, got[0][i], c.Want)
 		}
 	}
+}
+
+// themeStrings is the default theme's strings in every language, loaded
+// once for the test binary.
+var themeStrings = sync.OnceValues(func() (*i18n.Bundle, error) {
+	langs := []string{"de", "de-simple", "en", "ar", "tr", "ru", "uk", "fa", "fr", "prs", "ps", "kmr", "ckb", "ti", "so"}
+	return i18n.Load(langs, "de", themes.Default())
+})
+
+// pageNumber writes n as the pages of lang do (i18n.Bundle.Number).
+func pageNumber(t *testing.T, lang string, n int) string {
+	t.Helper()
+	strs, err := themeStrings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strs.Number(lang, n)
 }
 
 // pageAttr returns an attribute of the built search page of a language
@@ -400,7 +418,7 @@ func TestNumberMatchesJavaScript(t *testing.T) {
 	files := buildExample(t, "")
 	srv := serveFiles(t, files)
 	langs := []string{"de", "en", "fr", "ru", "ar", "fa", "tr", "ti"}
-	strs, err := i18n.Load(langs, "de", themes.Default())
+	strs, err := themeStrings()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -432,8 +432,8 @@ async function run(mode, base, paths) {
       paths.length = 0;
     }
     if (mode === "check") {
-      const { paths: list, widths = [320], parallel = 2, noAxe = [] } = JSON.parse(paths[0]);
-      const skipAxe = new Set(noAxe);
+      // axeAt: path → the window widths axe checks it at (none: no axe).
+      const { paths: list, widths = [320], parallel = 2, axeAt = {} } = JSON.parse(paths[0]);
       // axe is evaluated in the page (as a test tool, outside the page's CSP)
       // rather than served, so one copy is read once.
       const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -455,11 +455,12 @@ async function run(mode, base, paths) {
       const worker = async () => {
         const pages = {};
         for (let path; (path = queue.shift()) !== undefined;) {
-          const withAxe = !skipAxe.has(path);
+          const axeWidths = axeAt[path] || [];
+          const withAxe = axeWidths.length > 0;
           const page = pages[withAxe] ||= await open(withAxe ? axeContext : context);
           const errors = [], external = [];
           seenBy.set(page, { errors, external });
-          await page.setViewportSize({ width: widths[0], height: 800 });
+          await page.setViewportSize({ width: withAxe ? axeWidths[0] : widths[0], height: 800 });
           const response = await page.goto(base + path, { waitUntil: "load" });
           if (/\/search\/\?/.test(path)) { // a search: its results (and filters) first
             await page.waitForFunction(() => (document.getElementById("search-status") || {}).textContent, null, { timeout: 10000 }).catch(() => {});
@@ -472,10 +473,14 @@ async function run(mode, base, paths) {
             main: (document.querySelector("main") || {}).textContent?.trim().length || 0,
             openNow: (document.querySelector("[data-status] .status") || {}).textContent || null,
           }));
-          const axe = !withAxe ? [] : await page.evaluate(async () => {
-            const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
-            return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-          });
+          const axe = [];
+          for (const width of axeWidths) {
+            await page.setViewportSize({ width, height: 800 });
+            axe.push(...await page.evaluate(async (width) => {
+              const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
+              return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")), width }));
+            }, width));
+          }
           const layout = [];
           for (const width of widths) {
             await page.setViewportSize({ width, height: 800 });
