@@ -52,7 +52,7 @@ lint:
 # or ar, at 320 or 1280 px in turn, and in de on the walk). It runs in the full browser, Debian's chromium (make test uses
 # its headless shell, which shares the engine but not all of the browser:
 # internal/testtools), so CI sees every page in both; CHROMIUM=… picks
-# another. About five minutes on two cores. .ci/run runs it after make test.
+# another. About eight to ten minutes on two cores. .ci/run runs it after make test.
 a11y: export CHROMIUM ?= /usr/bin/chromium
 a11y: $(NPM_STAMP)
 	$(GO) test ./internal/build -run 'TestBrowser$$' -browser.languages=all -browser.axe=all -browser.widths=320,360,1280 -timeout 30m -v

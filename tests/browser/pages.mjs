@@ -179,7 +179,12 @@ async function run(mode, base, paths) {
       // without filters after one on the same language's page is typed into
       // the open page's form, as a person searching again would: the page
       // keeps the index files it has loaded. Others open their address.
-      const page = await context.newPage();
+      // Without the service worker: on each new site (a test server each
+      // run) it would keep every language's index whole in the background,
+      // some 300 files a language — half of the test's CPU time (60 → 28
+      // CPU-seconds), for what TestOffline checks. The results are the
+      // same files' either way (online, the worker passes the network's on).
+      const page = await (await newContext({ viewport: { width: 320, height: 740 }, serviceWorkers: "block" })).newPage();
       let open = null; // the path of the page open with no filters, or null
       for (const path of paths) {
         const u = new URL(path, base);
@@ -443,6 +448,12 @@ async function run(mode, base, paths) {
       // per page. Pages without axe open in the first context, which saves
       // evaluating it there.
       const axeContext = await newContext({ viewport: { width: 320, height: 740 } });
+      // Pages without axe open without the service worker: each page kind
+      // still goes through it once (every kind has axe in German or
+      // Arabic), and its fetch handler and copies on every other page cost
+      // a fifth of the test's CPU time (108 → 88 CPU-seconds); TestOffline
+      // checks what it keeps.
+      const plainContext = await newContext({ viewport: { width: 320, height: 740 }, serviceWorkers: "block" });
       await axeContext.addInitScript({ content: axeSource });
       const seenBy = new Map(); // page → { errors, external } of its current path
       const open = async (ctx) => {
@@ -457,7 +468,7 @@ async function run(mode, base, paths) {
         for (let path; (path = queue.shift()) !== undefined;) {
           const axeWidths = axeAt[path] || [];
           const withAxe = axeWidths.length > 0;
-          const page = pages[withAxe] ||= await open(withAxe ? axeContext : context);
+          const page = pages[withAxe] ||= await open(withAxe ? axeContext : plainContext);
           const errors = [], external = [];
           seenBy.set(page, { errors, external });
           await page.setViewportSize({ width: withAxe ? axeWidths[0] : widths[0], height: 800 });
