@@ -349,17 +349,8 @@ func decide(per []wordScore, k int) ([]int, bool) {
 		if len(w.bounds) == 0 {
 			return top, true
 		}
-		h, b := 0.0, 0.0
-		for _, r := range w.bounds {
-			h = max(h, r.hi)
-			if r.cut < dk-1 {
-				b = max(b, r.hi)
-			} else {
-				b = max(b, r.lo)
-			}
-		}
-		hi += h
-		below += b
+		hi += w.upTo(math.MaxInt)
+		below += w.upTo(dk - 1)
 	}
 	if hi > sk || below >= sk {
 		return nil, false

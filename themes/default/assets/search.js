@@ -251,11 +251,9 @@
     // at all if a word has none.
     var hi = 0, below = 0;
     for (i = 0; i < per.length; i++) {
-      var h = 0, b = 0;
       if (!per[i].bounds.length) return top;
-      per[i].bounds.forEach(function (r) { h = Math.max(h, r.hi); b = Math.max(b, r.cut < dk - 1 ? r.hi : r.lo); });
-      hi += h;
-      below += b;
+      hi += upTo(per[i], Infinity);
+      below += upTo(per[i], dk - 1);
     }
     return hi > sk || below >= sk ? null : top;
   }
