@@ -42,6 +42,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
 	renderAll := fs.Bool("render-all", false, "make every file anew, keeping none of the previous output's pages, search indexes and open data (which a build otherwise keeps where nothing they read changed)")
+	spare := fs.Bool("spare", true, "keep the output the build replaces next to the new one, as its hidden sibling .NAME.spare, for the next build to fill instead of an empty folder (faster when little changed: a kept page is already there); false removes it")
 	openHistory := historyFlag(fs, site)
 	if code, ok := parseFlags(fs, args, 0); !ok {
 		return code
@@ -103,7 +104,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	var res *build.Result
 	began := time.Now()
-	err = publish.Publish(ctx, *out, func(d *publish.Dir) error {
+	mode := publish.RemoveOld
+	if *spare {
+		mode = publish.KeepSpare
+	}
+	err = publish.Publish(ctx, *out, mode, func(d *publish.Dir) error {
 		// The previous build (what changed since, and pages to keep: d
 		// links them from there).
 		cfg.Previous = d.Previous()

@@ -177,3 +177,74 @@ func TestBuildTimeIsWhole(t *testing.T) {
 		t.Errorf("the summary says %.3f s, the phases (publish %.2f s) add up to %.2f s", summary, phases["publish"], sum)
 	}
 }
+
+// TestBuildSpare: a build keeps the output it replaced as .public.spare
+// and the next fills it (changed pages, one page fewer); that build's
+// output is byte for byte a
+// --render-all build's from the same previous output into an empty
+// folder (--spare=false), and --spare=false removes the spare.
+func TestBuildSpare(t *testing.T) {
+	dir := copySmallSite(t)
+	out, spare := filepath.Join(dir, "public"), filepath.Join(dir, ".public.spare")
+	build := func(args ...string) {
+		t.Helper()
+		if code, _, stderr := runCLI(append([]string{"build", "--source", dir, "--today", "2026-11-21"}, args...)...); code != exitOK {
+			t.Fatalf("build %v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	tree := func(root string) map[string]string {
+		t.Helper()
+		files := map[string]string{}
+		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[rel] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	build()
+	if _, err := os.Lstat(spare); err == nil {
+		t.Fatal("a spare after the first build")
+	}
+	edit(t, dir, "data/providers/awo-muenchen.yaml", "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", 0)
+	build()
+	if fi, err := os.Lstat(spare); err != nil || !fi.IsDir() {
+		t.Fatalf("no spare after the second build: %v", err)
+	}
+	// The third fills the spare (the first build's output, with the old
+	// name on its pages), without a page the first had.
+	edit(t, dir, "data/providers/awo-muenchen.yaml", `phone: "089 1234510-10"`, `phone: "089 1234510-99"`, 0)
+	if err := os.Remove(filepath.Join(dir, "content", "de", "ueber-uns.md")); err != nil {
+		t.Fatal(err)
+	}
+	ref := filepath.Join(t.TempDir(), "ref")
+	if err := os.CopyFS(ref, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	build()
+	build("--out", ref, "--render-all", "--spare=false")
+	if got, want := tree(out), tree(ref); !reflect.DeepEqual(got, want) {
+		for name := range want {
+			if got[name] != want[name] {
+				t.Errorf("%s differs from a build into an empty folder", name)
+			}
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s: not in a build into an empty folder", name)
+			}
+		}
+	}
+	edit(t, dir, "data/providers/awo-muenchen.yaml", `phone: "089 1234510-99"`, `phone: "089 1234510-98"`, 0)
+	build("--spare=false")
+	if _, err := os.Lstat(spare); err == nil {
+		t.Error("--spare=false left the spare")
+	}
+}

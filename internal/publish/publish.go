@@ -7,6 +7,16 @@
 // interrupted build removes its staging directory and leaves the old site
 // as it was. A file the new site takes over unchanged from the old one is
 // linked into the staging directory (Dir.Keep), not written again.
+//
+// With KeepSpare, the old site is not removed once replaced but kept next
+// to the output as its spare folder (SpareName), and the next build fills
+// that folder instead of an empty one: a page kept unchanged over two
+// builds is then already there, the same file as the site's (a kept page
+// is linked), and costs one stat call instead of a folder made, a link
+// and, after, the old name's removal. What the spare holds is never
+// trusted: every name the new site keeps is compared with the site's own
+// file, every name it writes is written anew, and whatever else the spare
+// holds is removed before the new site replaces the old.
 package publish
 
 import (
@@ -19,6 +29,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 )
 
 // Dir is a staging directory being filled. WriteFile may be called from
@@ -30,6 +42,20 @@ type Dir struct {
 	dirs  map[string]*mkdir
 	files int
 	bytes int64
+
+	// A staging directory that is a previous build's spare (KeepSpare):
+	// the full names written or kept into it (the rest is removed before
+	// it is published), and what it held when it was claimed, listed
+	// while the build loads its data (listed); the first write or keep
+	// waits for the listing (spareList), so that it is the spare as
+	// claimed.
+	spare    bool
+	have     map[string]struct{}
+	listed   chan listing
+	list     listing
+	listOnce sync.Once
+	dev      uint64      // the device of the spare's files
+	stop     atomic.Bool // stops the listing: the build failed
 }
 
 // mkdir creates one directory once, whichever writer needs it first.
@@ -52,14 +78,47 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 	for _, p := range parts {
 		size += int64(len(p))
 	}
+	var clear bool // a folder of the spare where this build has a file
+	if d.spare {
+		e, ok := d.spareList().entries[full]
+		clear = ok && e.dir
+	}
 	d.mu.Lock()
 	d.files++
 	d.bytes += size
+	if d.spare {
+		d.have[full] = struct{}{}
+		_, needed := d.dirs[full]
+		clear = clear && !needed
+	}
 	d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
+	if clear {
+		if err := os.RemoveAll(full); err != nil {
+			return err
+		}
+	}
 	return WriteNewParts(full, parts)
+}
+
+// written reports whether full is a file this build wrote or kept.
+func (d *Dir) written(full string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.have[full]
+	return ok
+}
+
+// leftOver reports whether the spare's entry full is neither a file this
+// build wrote or kept nor a folder it needs: what the spare held.
+func (d *Dir) leftOver(full string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, file := d.have[full]
+	_, dir := d.dirs[full]
+	return !file && !dir
 }
 
 // mkdir makes dir and the folders above it up to the staging directory,
@@ -81,6 +140,10 @@ func (d *Dir) mkdir(dir string) error {
 	}
 	d.mu.Unlock()
 	m.once.Do(func() {
+		if d.spare {
+			m.err = d.spareDir(dir)
+			return
+		}
 		err := os.Mkdir(dir, 0o755)
 		if errors.Is(err, fs.ErrNotExist) {
 			if err = d.mkdir(filepath.Dir(dir)); err == nil {
@@ -90,6 +153,46 @@ func (d *Dir) mkdir(dir string) error {
 		m.err = err
 	})
 	return m.err
+}
+
+// spareList returns what the spare held, once it is listed.
+func (d *Dir) spareList() *listing {
+	d.listOnce.Do(func() { d.list = <-d.listed })
+	return &d.list
+}
+
+// spareDir makes sure dir is a folder of a staging directory that was a
+// spare: the folders above it first (each once), so that no name is
+// looked up through anything but a folder this build checked; a folder
+// the spare has is used as it is (no system call: it was listed, and
+// listing does not follow links); a file or a symbolic link of the spare
+// where a folder is needed is removed; a file this build wrote there is
+// an error, as it is in an empty staging directory. A folder that is
+// there but was not listed (one that could not be read) is not trusted:
+// it is removed with all it holds.
+func (d *Dir) spareDir(dir string) error {
+	if err := d.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if e, ok := d.spareList().entries[dir]; ok {
+		if e.dir {
+			return nil
+		}
+		if !d.written(dir) {
+			if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrExist) && !d.written(dir) {
+		if fi, lerr := os.Lstat(dir); lerr == nil && fi.IsDir() {
+			if err = os.RemoveAll(dir); err == nil {
+				err = os.Mkdir(dir, 0o755)
+			}
+		}
+	}
+	return err
 }
 
 // Previous returns the directory the staging directory will replace (the
@@ -121,20 +224,67 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 	if d.prev == "" {
 		return false, nil
 	}
+	if d.spare {
+		d.spareList()
+	}
 	rel := filepath.FromSlash(name)
 	full := filepath.Join(d.path, rel)
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return false, err
 	}
-	fi, err := LinkIntact(filepath.Join(d.prev, rel), full, intact)
-	if fi == nil || err != nil {
-		return false, err
+	var fi fs.FileInfo
+	if d.spare {
+		var err error
+		if fi, err = d.keepSpare(filepath.Join(d.prev, rel), full, intact); err != nil {
+			return false, err
+		}
+	}
+	if fi == nil {
+		var err error
+		if fi, err = LinkIntact(filepath.Join(d.prev, rel), full, intact); fi == nil || err != nil {
+			return false, err
+		}
 	}
 	d.mu.Lock()
 	d.files++
 	d.bytes += fi.Size()
+	if d.spare {
+		d.have[full] = struct{}{}
+	}
 	d.mu.Unlock()
 	return true, nil
+}
+
+// keepSpare is Keep in a staging directory that was a spare: if the
+// spare's name full is already the previous site's file old (the same
+// file — the same inode on the same device —, linked by the build
+// before, when it kept it; told by one stat call of old and the inode the
+// spare's listing has for full) and intact accepts it, it returns its
+// FileInfo, and nothing is linked; otherwise it removes whatever the
+// spare has at full (a file or link is unlinked: a file shared with the
+// site being served does not change) and returns nil, for Keep to link
+// old as it does into an empty folder.
+func (d *Dir) keepSpare(old, full string, intact func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool) (fs.FileInfo, error) {
+	e, listed := d.spareList().entries[full]
+	if !listed || !d.leftOver(full) {
+		return nil, nil // not there, or written by this build (the link fails, the caller writes it)
+	}
+	if !e.dir && e.ino != 0 {
+		prev, err := os.Lstat(old)
+		if err == nil && prev.Mode().IsRegular() {
+			if dev, ino, ok := inode(prev); ok && dev == d.dev && ino == e.ino &&
+				(intact == nil || intact(prev, func() (io.ReadCloser, error) { return os.Open(full) })) {
+				return prev, nil
+			}
+		}
+	}
+	if e.dir {
+		return nil, os.RemoveAll(full)
+	}
+	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return nil, nil
 }
 
 // LinkIntact links the file old to name (a new name) and returns the
@@ -163,10 +313,30 @@ func (d *Dir) Stats() (files int, bytes int64) {
 	return d.files, d.bytes
 }
 
+// Mode says what becomes of the previous site once the new one has
+// replaced it.
+type Mode int
+
+const (
+	// RemoveOld removes it (and a spare left by an earlier KeepSpare).
+	RemoveOld Mode = iota
+	// KeepSpare keeps it as the output's spare (SpareName), and fills a
+	// spare found there instead of an empty staging directory.
+	KeepSpare
+)
+
+// SpareName is where KeepSpare keeps the site out replaced: the hidden
+// sibling ".NAME.spare" of out.
+func SpareName(out string) string {
+	out = filepath.Clean(out)
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
+}
+
 // Publish calls fill with a staging directory next to out and, if fill
 // succeeds and ctx is not cancelled, makes it out. On any failure the
-// staging directory is removed and out is untouched.
-func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error) {
+// staging directory is removed (with KeepSpare, put back as the spare)
+// and out is untouched.
+func Publish(ctx context.Context, out string, mode Mode, fill func(*Dir) error) (err error) {
 	out = filepath.Clean(out)
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -176,17 +346,32 @@ func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
+	stage = filepath.Clean(stage) // clean, as the names mkdir makes and compares
+	d := &Dir{path: stage, dirs: map[string]*mkdir{}}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		d.prev = out
+	}
+	spare := SpareName(out)
+	if mode == KeepSpare && d.prev != "" {
+		d.claim(spare)
+	}
 	defer func() {
-		if err != nil {
-			os.RemoveAll(stage)
+		if err == nil {
+			return
 		}
+		if d.spare {
+			// Not walked while it is renamed; a build with nothing to do
+			// (build.UpToDateError) does not wait for a whole listing.
+			d.stop.Store(true)
+			d.spareList()
+			if os.Rename(stage, spare) == nil {
+				return
+			}
+		}
+		os.RemoveAll(stage)
 	}()
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return err
-	}
-	d := &Dir{path: filepath.Clean(stage), dirs: map[string]*mkdir{}} // clean, as the names it makes (mkdir compares them)
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		d.prev = out
 	}
 	if err := fill(d); err != nil {
 		return err
@@ -194,16 +379,106 @@ func Publish(ctx context.Context, out string, fill func(*Dir) error) (err error)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("publish: interrupted: %w", err)
 	}
-	return swap(stage, out)
+	if d.spare {
+		if err := d.sweep(d.spareList()); err != nil {
+			return fmt.Errorf("publish: clear the spare: %w", err)
+		}
+	}
+	if mode != KeepSpare {
+		spare = ""
+		defer removeAll(SpareName(out)) // one left by an earlier build
+	}
+	return swap(stage, out, spare)
 }
 
-// swap makes stage the directory out and removes the old out.
-func swap(stage, out string) error {
+// claim takes the spare folder as the staging directory d (renamed over
+// the empty one Publish made: of two builds at once, one gets it, the
+// other fills its empty folder) and starts listing what it holds. A spare
+// that is not a folder is left alone.
+func (d *Dir) claim(spare string) {
+	if fi, err := os.Lstat(spare); err != nil || !fi.IsDir() {
+		return
+	}
+	// os.Rename does not rename over a folder, even an empty one: the
+	// empty staging folder is removed first (its name is Publish's).
+	if err := os.Remove(d.path); err != nil {
+		return
+	}
+	if err := os.Rename(spare, d.path); err != nil {
+		os.Mkdir(d.path, 0o700)
+		return
+	}
+	fi, err := os.Lstat(d.path)
+	if err != nil || !fi.IsDir() {
+		// Not the folder looked at (changed in between): put aside.
+		os.Remove(d.path)
+		os.Mkdir(d.path, 0o700)
+		return
+	}
+	d.dev, _, _ = inode(fi)
+	d.spare = true
+	d.have = map[string]struct{}{}
+	d.listed = make(chan listing, 1)
+	go func() { d.listed <- list(d.path, &d.stop) }()
+}
+
+// listing is what a spare held when it was claimed: its files (and
+// links, and anything else not a folder) and folders by full name, and
+// the folders, each after the folders inside it. list (one per system)
+// makes it; a folder that cannot be read is left out (spareDir does not
+// trust it), and once stop is set, every folder not yet read (the
+// listing is then of no use).
+type listing struct {
+	entries map[string]entry
+	dirs    []string
+}
+
+// entry is a name the spare held: a folder or not, and its inode (0: not
+// known).
+type entry struct {
+	ino uint64
+	dir bool
+}
+
+// sweep removes what the spare held that this build did not write, keep
+// or need as a folder.
+func (d *Dir) sweep(l *listing) error {
+	var errs []error
+	for name, e := range l.entries {
+		if e.dir || !d.leftOver(name) {
+			continue
+		}
+		// Gone already, or a folder above it is (this build has a file
+		// there, ENOTDIR): nothing to remove.
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			errs = append(errs, err)
+		}
+	}
+	for _, dir := range l.dirs {
+		if !d.leftOver(dir) {
+			continue
+		}
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		// Empty now: what it held was left over too (what this build
+		// writes or keeps, it writes or keeps in a folder it needs).
+		if err := os.RemoveAll(dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// swap makes stage the directory out and removes the old out, or, if
+// spare is not "", keeps it there (a spare there already, or one that
+// cannot be made, and it is removed).
+func swap(stage, out, spare string) error {
 	if _, err := os.Lstat(out); errors.Is(err, os.ErrNotExist) {
 		return os.Rename(stage, out)
 	}
 	if err := exchange(stage, out); err == nil {
-		return removeAll(stage) // stage now holds the old site
+		return keepOrRemove(stage, spare) // stage now holds the old site
 	}
 	old := stage + ".old"
 	if err := os.Rename(out, old); err != nil {
@@ -213,7 +488,15 @@ func swap(stage, out string) error {
 		os.Rename(old, out) // put the old site back
 		return fmt.Errorf("publish: %w", err)
 	}
-	return removeAll(old)
+	return keepOrRemove(old, spare)
+}
+
+// keepOrRemove makes the old site dir the spare, or removes it.
+func keepOrRemove(dir, spare string) error {
+	if spare != "" && os.Rename(dir, spare) == nil {
+		return nil
+	}
+	return removeAll(dir)
 }
 
 // removeAll is os.RemoveAll with the folders at the top of dir removed

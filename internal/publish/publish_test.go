@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // treeHash hashes every file name, mode and content below dir.
@@ -67,14 +69,14 @@ func TestPublish(t *testing.T) {
 		}
 	}
 	// First publish into a directory that does not exist.
-	if err := Publish(context.Background(), out, write(map[string]string{"index.html": "one", "de/index.html": "eins"})); err != nil {
+	if err := Publish(context.Background(), out, RemoveOld, write(map[string]string{"index.html": "one", "de/index.html": "eins"})); err != nil {
 		t.Fatal(err)
 	}
 	first := treeHash(t, out)
 
 	// A failing build leaves everything as it was, and no staging directory behind.
 	boom := errors.New("boom")
-	err := Publish(context.Background(), out, func(d *Dir) error {
+	err := Publish(context.Background(), out, RemoveOld, func(d *Dir) error {
 		d.WriteFile("index.html", []byte("half"))
 		return boom
 	})
@@ -90,7 +92,7 @@ func TestPublish(t *testing.T) {
 
 	// An interrupted build likewise.
 	ctx, cancel := context.WithCancel(context.Background())
-	err = Publish(ctx, out, func(d *Dir) error {
+	err = Publish(ctx, out, RemoveOld, func(d *Dir) error {
 		d.WriteFile("index.html", []byte("half"))
 		cancel()
 		return nil
@@ -100,7 +102,7 @@ func TestPublish(t *testing.T) {
 	}
 
 	// A good build replaces the old output completely.
-	if err := Publish(context.Background(), out, write(map[string]string{"index.html": "two"})); err != nil {
+	if err := Publish(context.Background(), out, RemoveOld, write(map[string]string{"index.html": "two"})); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "index.html")); string(b) != "two" {
@@ -129,7 +131,7 @@ func TestWriteFileFolders(t *testing.T) {
 		want[fmt.Sprintf("de/%d/index.html", i)] = strings.Repeat("x", i*97)
 	}
 	var blockedErr error
-	err := Publish(context.Background(), out, func(d *Dir) error {
+	err := Publish(context.Background(), out, RemoveOld, func(d *Dir) error {
 		if err := d.WriteFile("blocked", []byte(want["blocked"])); err != nil {
 			return err
 		}
@@ -183,7 +185,7 @@ func umask() fs.FileMode {
 func TestPublishRelative(t *testing.T) {
 	t.Chdir(t.TempDir())
 	files := map[string]string{"index.html": "root", "de/index.html": "de", "de/a/b/index.html": "deep"}
-	err := Publish(context.Background(), "public", func(d *Dir) error {
+	err := Publish(context.Background(), "public", RemoveOld, func(d *Dir) error {
 		for name, s := range files {
 			if err := d.WriteFile(name, []byte(s)); err != nil {
 				return err
@@ -209,7 +211,7 @@ func TestPublishRelative(t *testing.T) {
 func TestKeep(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	ctx := context.Background()
-	err := Publish(ctx, out, func(d *Dir) error {
+	err := Publish(ctx, out, RemoveOld, func(d *Dir) error {
 		if d.Previous() != nil {
 			t.Error("Previous of a first build is not nil")
 		}
@@ -237,7 +239,7 @@ func TestKeep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Publish(ctx, out, func(d *Dir) error {
+	err = Publish(ctx, out, RemoveOld, func(d *Dir) error {
 		if b, err := fs.ReadFile(d.Previous(), "de/a/index.html"); err != nil || string(b) != "deep" {
 			t.Errorf("Previous: %q, %v", b, err)
 		}
@@ -305,10 +307,10 @@ func TestKeepThenWrite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	ctx := context.Background()
 	page := filepath.Join(out, "index.html")
-	if err := Publish(ctx, out, func(d *Dir) error { return d.WriteFile("index.html", []byte("old")) }); err != nil {
+	if err := Publish(ctx, out, RemoveOld, func(d *Dir) error { return d.WriteFile("index.html", []byte("old")) }); err != nil {
 		t.Fatal(err)
 	}
-	err := Publish(ctx, out, func(d *Dir) error {
+	err := Publish(ctx, out, RemoveOld, func(d *Dir) error {
 		if kept, err := d.Keep("index.html", nil); !kept || err != nil {
 			t.Fatalf("Keep: %v, %v", kept, err)
 		}
@@ -325,5 +327,236 @@ func TestKeepThenWrite(t *testing.T) {
 	}
 	if b, err := os.ReadFile(page); err != nil || string(b) != "new" {
 		t.Errorf("published: %q, %v; want new", b, err)
+	}
+}
+
+// TestSpare: with KeepSpare the replaced site stays as the output's spare
+// and the next build fills it; what that build publishes is exactly what
+// it wrote and kept (nothing of the spare survives: files, folders, a
+// file where a folder is needed, links — never followed, the folder they
+// point to untouched); a page kept over two builds is the same file
+// throughout, not linked again; a failed build puts the spare back, and
+// RemoveOld removes it.
+func TestSpare(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	spare := SpareName(out)
+	if want := filepath.Join(root, ".public.spare"); spare != want {
+		t.Fatalf("SpareName = %s, want %s", spare, want)
+	}
+	// fill writes the files of write and keeps those of keep.
+	fill := func(write map[string]string, keep ...string) func(*Dir) error {
+		return func(d *Dir) error {
+			for _, name := range keep {
+				if kept, err := d.Keep(name, nil); !kept || err != nil {
+					return fmt.Errorf("Keep(%s) = %v, %v", name, kept, err)
+				}
+			}
+			for name, s := range write {
+				if err := d.WriteFile(name, []byte(s)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	// clean is the tree a build of the same files into an empty folder
+	// gives.
+	clean := func(files map[string]string) string {
+		dir := filepath.Join(t.TempDir(), "public")
+		if err := Publish(ctx, dir, RemoveOld, fill(files)); err != nil {
+			t.Fatal(err)
+		}
+		return treeHash(t, dir)
+	}
+	one := map[string]string{"index.html": "one", "de/index.html": "eins", "old/a/x.html": "x", "keep.html": "k", "changed.html": "old", "f/a.html": "a"}
+	if err := Publish(ctx, out, KeepSpare, fill(one)); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := os.Stat(filepath.Join(out, "keep.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := siblings(t, out); len(s) != 1 {
+		t.Errorf("after the first build: %v", s)
+	}
+	if err := Publish(ctx, out, KeepSpare, fill(map[string]string{"index.html": "two", "new/y.html": "y", "changed.html": "new", "f": "f"}, "keep.html", "de/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	two := map[string]string{"index.html": "two", "new/y.html": "y", "keep.html": "k", "de/index.html": "eins", "changed.html": "new", "f": "f"}
+	if got, want := treeHash(t, out), clean(two); got != want {
+		t.Errorf("second build:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := treeHash(t, spare), clean(one); got != want {
+		t.Errorf("the spare is not the first build's site:\n%s\nwant\n%s", got, want)
+	}
+
+	// The spare tampered with: a link to a file outside, its folder de
+	// a link to a folder outside, a file where the next build needs the
+	// folder new, a stray file.
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "index.html"), []byte("outside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := treeHash(t, outside)
+	if err := os.RemoveAll(filepath.Join(spare, "de")); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		os.Symlink(filepath.Join(outside, "index.html"), filepath.Join(spare, "evil.html")),
+		os.Symlink(outside, filepath.Join(spare, "de")),
+		os.WriteFile(filepath.Join(spare, "new"), []byte("a file"), 0o644),
+		os.WriteFile(filepath.Join(spare, "stray.txt"), []byte("stray"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A page kept over two builds is there already, the site's file: not
+	// linked again (its inode's change time, which a link or an unlink
+	// sets, stays; a tick of the clock later, so that one would show).
+	keptBefore, err := os.Stat(filepath.Join(spare, "keep.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	// old, written, and f, kept, are folders in the spare.
+	three := map[string]string{"index.html": "three", "new/z/y.html": "y", "evil.html": "good", "old": "a file"}
+	// changed.html, kept, is the site's ("new"), not the spare's ("old").
+	if err := Publish(ctx, out, KeepSpare, fill(three, "keep.html", "de/index.html", "changed.html", "f")); err != nil {
+		t.Fatal(err)
+	}
+	three["keep.html"], three["de/index.html"], three["changed.html"], three["f"] = "k", "eins", "new", "f"
+	if got, want := treeHash(t, out), clean(three); got != want {
+		t.Errorf("third build, from the tampered spare:\n%s\nwant\n%s", got, want)
+	}
+	if got := treeHash(t, outside); got != before {
+		t.Errorf("the folder a link of the spare points to changed:\n%s", got)
+	}
+	if now, err := os.Stat(filepath.Join(out, "keep.html")); err != nil || !os.SameFile(kept, now) {
+		t.Errorf("a page kept over three builds is not the file the first wrote: %v", err)
+	}
+	if s := siblings(t, out); len(s) != 2 {
+		t.Errorf("after the third build: %v", s)
+	}
+	if now, err := os.Stat(filepath.Join(out, "keep.html")); err == nil {
+		was, ok1 := changed(keptBefore)
+		is, ok2 := changed(now)
+		if ok1 && ok2 && !was.Equal(is) {
+			t.Errorf("a page kept over two builds was linked again (changed %v, before %v)", is, was)
+		}
+	}
+
+	// A failed build leaves the site and puts the spare back.
+	site, spared := treeHash(t, out), treeHash(t, spare)
+	boom := errors.New("boom")
+	err = Publish(ctx, out, KeepSpare, func(d *Dir) error {
+		d.WriteFile("index.html", []byte("half"))
+		d.WriteFile("stray.txt", []byte("half"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := treeHash(t, out); got != site {
+		t.Errorf("a failed build changed the site:\n%s", got)
+	}
+	if _, err := os.Stat(spare); err != nil {
+		t.Errorf("a failed build lost the spare: %v (its site was %s)", err, spared)
+	}
+	if s := siblings(t, out); len(s) != 2 {
+		t.Errorf("after a failed build: %v", s)
+	}
+	// And a build from it is right again.
+	if err := Publish(ctx, out, KeepSpare, fill(map[string]string{"index.html": "four"}, "keep.html")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := treeHash(t, out), clean(map[string]string{"index.html": "four", "keep.html": "k"}); got != want {
+		t.Errorf("after a failed build:\n%s\nwant\n%s", got, want)
+	}
+
+	// RemoveOld: no spare left.
+	if err := Publish(ctx, out, RemoveOld, fill(map[string]string{"index.html": "five"})); err != nil {
+		t.Fatal(err)
+	}
+	if s := siblings(t, out); len(s) != 1 {
+		t.Errorf("RemoveOld: %v", s)
+	}
+}
+
+// TestList: list finds every file, link and folder below its root, the
+// same as filepath.WalkDir, each folder after those inside it, and never
+// goes through a link.
+func TestList(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	for _, name := range []string{"a/b/c/x.html", "a/y.html", "z.html", "d/e/f/g/h.html", outside + "/secret"} {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, filepath.FromSlash(name))
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(root, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "a", "link")); err != nil {
+		t.Fatal(err)
+	}
+	var wantFiles, wantDirs []string
+	filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case p == root:
+		case e.IsDir():
+			wantDirs = append(wantDirs, p)
+		default:
+			wantFiles = append(wantFiles, p)
+		}
+		return nil
+	})
+	l := list(root, new(atomic.Bool))
+	seen := map[string]bool{}
+	for _, d := range l.dirs {
+		for p := range seen {
+			if strings.HasPrefix(d, p+string(filepath.Separator)) {
+				t.Errorf("%s listed before %s, a folder inside it", p, d)
+			}
+		}
+		seen[d] = true
+	}
+	var files, dirs []string
+	for name, e := range l.entries {
+		if e.dir {
+			dirs = append(dirs, name)
+			continue
+		}
+		files = append(files, name)
+		// The inode, where the system tells it, is the file's.
+		if fi, err := os.Lstat(name); err == nil {
+			if _, ino, ok := inode(fi); ok && ino != e.ino {
+				t.Errorf("%s: inode %d listed, %d", name, e.ino, ino)
+			}
+		}
+	}
+	sort.Strings(files)
+	sort.Strings(dirs)
+	sort.Strings(l.dirs)
+	sort.Strings(wantFiles)
+	sort.Strings(wantDirs)
+	if got, want := strings.Join(files, "\n"), strings.Join(wantFiles, "\n"); got != want {
+		t.Errorf("files:\n%s\nwant\n%s", got, want)
+	}
+	for _, got := range [][]string{l.dirs, dirs} {
+		if got, want := strings.Join(got, "\n"), strings.Join(wantDirs, "\n"); got != want {
+			t.Errorf("folders:\n%s\nwant\n%s", got, want)
+		}
 	}
 }

@@ -82,12 +82,12 @@ func TestTreeMap(t *testing.T) {
 func TestWriteParts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	ctx := context.Background()
-	if err := Publish(ctx, out, func(d *Dir) error { return d.WriteFile("data/x.json", []byte("old")) }); err != nil {
+	if err := Publish(ctx, out, RemoveOld, func(d *Dir) error { return d.WriteFile("data/x.json", []byte("old")) }); err != nil {
 		t.Fatal(err)
 	}
 	parts := [][]byte{[]byte("["), nil, []byte(strings.Repeat("a", 70000)), []byte(","), []byte("b"), []byte("]\n")}
 	want := "[" + strings.Repeat("a", 70000) + ",b]\n"
-	err := Publish(ctx, out, func(d *Dir) error {
+	err := Publish(ctx, out, RemoveOld, func(d *Dir) error {
 		if kept, err := d.Keep("data/x.json", nil); !kept || err != nil {
 			t.Fatalf("Keep: %v, %v", kept, err)
 		}
