@@ -224,9 +224,6 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 	if d.prev == "" {
 		return false, nil
 	}
-	if d.spare {
-		d.spareList()
-	}
 	rel := filepath.FromSlash(name)
 	full := filepath.Join(d.path, rel)
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
