@@ -5,33 +5,34 @@ package publish
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"sync/atomic"
 )
 
-// list lists the folder root (see listing) through os.Open and ReadDir.
+// list lists the folder root (see listing) through os.Open and ReadDir;
+// the inodes are not known (a spare's kept files are linked again).
 func list(root string, stop *atomic.Bool) listing {
-	l := listing{entries: map[string]entry{}}
-	var walk func(dir string)
-	walk = func(dir string) {
+	l := listing{folders: map[string][]entry{}}
+	var walk func(dir string) bool
+	walk = func(dir string) bool {
 		f, err := os.Open(dir)
 		if err != nil {
-			return
+			return false
 		}
-		entries, _ := f.ReadDir(-1) // unsorted: os.ReadDir would sort
+		list, err := f.ReadDir(-1) // unsorted: os.ReadDir would sort
 		f.Close()
-		for _, e := range entries {
-			full := filepath.Join(dir, e.Name())
-			switch {
-			case !e.IsDir():
-				l.entries[full] = entry{} // the inode not known: kept files are linked again
-			case !stop.Load():
-				l.entries[full] = entry{dir: true}
-				walk(full)
+		entries := make([]entry, len(list))
+		for i, e := range list {
+			entries[i].name, entries[i].dir = e.Name(), e.IsDir()
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+		l.folders[dir] = entries
+		for i := range entries {
+			if e := &entries[i]; e.dir && !stop.Load() {
+				e.unread = !walk(filepath.Join(dir, e.name))
 			}
 		}
-		if dir != root {
-			l.dirs = append(l.dirs, dir)
-		}
+		return err == nil
 	}
 	walk(root)
 	return l

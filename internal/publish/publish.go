@@ -28,6 +28,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -44,13 +46,12 @@ type Dir struct {
 	bytes int64
 
 	// A staging directory that is a previous build's spare (KeepSpare):
-	// the full names written or kept into it (the rest is removed before
-	// it is published), and what it held when it was claimed, listed
-	// while the build loads its data (listed); the first write or keep
-	// waits for the listing (spareList), so that it is the spare as
-	// claimed.
+	// what it held when it was claimed, listed while the build loads its
+	// data (listed), each entry marked once this build writes, keeps or
+	// needs it (the rest is removed before it is published); the first
+	// write or keep waits for the listing (spareList), so that it is the
+	// spare as claimed.
 	spare    bool
-	have     map[string]struct{}
 	listed   chan listing
 	list     listing
 	listOnce sync.Once
@@ -80,17 +81,14 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 	}
 	var clear bool // a folder of the spare where this build has a file
 	if d.spare {
-		e, ok := d.spareList().entries[full]
-		clear = ok && e.dir
+		if e := d.spareEntry(full); e != nil {
+			e.use()
+			clear = e.dir && !d.needed(full)
+		}
 	}
 	d.mu.Lock()
 	d.files++
 	d.bytes += size
-	if d.spare {
-		d.have[full] = struct{}{}
-		_, needed := d.dirs[full]
-		clear = clear && !needed
-	}
 	d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
@@ -103,22 +101,28 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 	return WriteNewParts(full, parts)
 }
 
-// written reports whether full is a file this build wrote or kept.
-func (d *Dir) written(full string) bool {
+// needed reports whether full is a folder this build needs.
+func (d *Dir) needed(full string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	_, ok := d.have[full]
+	_, ok := d.dirs[full]
 	return ok
 }
 
-// leftOver reports whether the spare's entry full is neither a file this
-// build wrote or kept nor a folder it needs: what the spare held.
-func (d *Dir) leftOver(full string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	_, file := d.have[full]
-	_, dir := d.dirs[full]
-	return !file && !dir
+// spareEntry returns the spare's entry for the full name, or nil if the
+// spare had none (or its folder was not listed).
+func (d *Dir) spareEntry(full string) *entry {
+	i := strings.LastIndexByte(full, filepath.Separator)
+	if i < 0 {
+		return nil
+	}
+	entries := d.spareList().folders[full[:i]] // sorted by name
+	name := full[i+1:]
+	j := sort.Search(len(entries), func(j int) bool { return entries[j].name >= name })
+	if j < len(entries) && entries[j].name == name {
+		return &entries[j]
+	}
+	return nil
 }
 
 // mkdir makes dir and the folders above it up to the staging directory,
@@ -167,32 +171,27 @@ func (d *Dir) spareList() *listing {
 // the spare has is used as it is (no system call: it was listed, and
 // listing does not follow links); a file or a symbolic link of the spare
 // where a folder is needed is removed; a file this build wrote there is
-// an error, as it is in an empty staging directory. A folder that is
-// there but was not listed (one that could not be read) is not trusted:
-// it is removed with all it holds.
+// an error, as it is in an empty staging directory. A folder the listing
+// could not read is not trusted: it is removed with all it holds.
 func (d *Dir) spareDir(dir string) error {
 	if err := d.mkdir(filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if e, ok := d.spareList().entries[dir]; ok {
-		if e.dir {
+	if e := d.spareEntry(dir); e != nil && e.use() {
+		switch {
+		case e.dir && !e.unread:
 			return nil
-		}
-		if !d.written(dir) {
+		case e.dir:
+			if err := os.RemoveAll(dir); err != nil {
+				return err
+			}
+		default:
 			if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
 	}
-	err := os.Mkdir(dir, 0o755)
-	if errors.Is(err, fs.ErrExist) && !d.written(dir) {
-		if fi, lerr := os.Lstat(dir); lerr == nil && fi.IsDir() {
-			if err = os.RemoveAll(dir); err == nil {
-				err = os.Mkdir(dir, 0o755)
-			}
-		}
-	}
-	return err
+	return os.Mkdir(dir, 0o755)
 }
 
 // Previous returns the directory the staging directory will replace (the
@@ -245,9 +244,6 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 	d.mu.Lock()
 	d.files++
 	d.bytes += fi.Size()
-	if d.spare {
-		d.have[full] = struct{}{}
-	}
 	d.mu.Unlock()
 	return true, nil
 }
@@ -262,9 +258,9 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 // site being served does not change) and returns nil, for Keep to link
 // old as it does into an empty folder.
 func (d *Dir) keepSpare(old, full string, intact func(fi fs.FileInfo, open func() (io.ReadCloser, error)) bool) (fs.FileInfo, error) {
-	e, listed := d.spareList().entries[full]
-	if !listed || !d.leftOver(full) {
-		return nil, nil // not there, or written by this build (the link fails, the caller writes it)
+	e := d.spareEntry(full)
+	if e == nil || !e.use() {
+		return nil, nil // not there, or written or kept by this build (the link fails, the caller writes it)
 	}
 	if !e.dir && e.ino != 0 {
 		prev, err := os.Lstat(old)
@@ -414,54 +410,58 @@ func (d *Dir) claim(spare string) {
 	}
 	d.dev, _, _ = inode(fi)
 	d.spare = true
-	d.have = map[string]struct{}{}
 	d.listed = make(chan listing, 1)
 	go func() { d.listed <- list(d.path, &d.stop) }()
 }
 
-// listing is what a spare held when it was claimed: its files (and
-// links, and anything else not a folder) and folders by full name, and
-// the folders, each after the folders inside it. list (one per system)
-// makes it; a folder that cannot be read is left out (spareDir does not
-// trust it), and once stop is set, every folder not yet read (the
-// listing is then of no use).
+// listing is what a spare held when it was claimed: each folder's
+// entries, sorted by name (a folder may hold thousands), by the folder's
+// full name. list (one per system) makes it; a
+// folder it cannot read is marked unread (spareDir does not trust it),
+// and once stop is set, every folder not yet read (the listing is then
+// of no use).
 type listing struct {
-	entries map[string]entry
-	dirs    []string
+	folders map[string][]entry
 }
 
-// entry is a name the spare held: a folder or not, and its inode (0: not
-// known).
+// entry is a name a spare's folder held: a folder or not (a symbolic
+// link is not), whether it could be read, its inode (0: not known), and
+// whether this build has used it (use).
 type entry struct {
-	ino uint64
-	dir bool
+	name   string
+	ino    uint64
+	dir    bool
+	unread bool
+	used   atomic.Bool
 }
+
+// use marks e as written, kept or needed as a folder by this build, and
+// reports whether it was not before: the first writer to use a name
+// decides what becomes of the spare's entry.
+func (e *entry) use() bool { return e.used.CompareAndSwap(false, true) }
 
 // sweep removes what the spare held that this build did not write, keep
-// or need as a folder.
+// or need as a folder (a folder, whole).
 func (d *Dir) sweep(l *listing) error {
 	var errs []error
-	for name, e := range l.entries {
-		if e.dir || !d.leftOver(name) {
-			continue
-		}
-		// Gone already, or a folder above it is (this build has a file
-		// there, ENOTDIR): nothing to remove.
-		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
-			errs = append(errs, err)
-		}
-	}
-	for _, dir := range l.dirs {
-		if !d.leftOver(dir) {
-			continue
-		}
-		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
-			continue
-		}
-		// Empty now: what it held was left over too (what this build
-		// writes or keeps, it writes or keeps in a folder it needs).
-		if err := os.RemoveAll(dir); err != nil {
-			errs = append(errs, err)
+	for dir, entries := range l.folders {
+		for i := range entries {
+			e := &entries[i]
+			if e.used.Load() {
+				continue
+			}
+			full := dir + string(filepath.Separator) + e.name
+			var err error
+			if e.dir {
+				err = os.RemoveAll(full)
+			} else {
+				err = os.Remove(full)
+			}
+			// Gone already, or a folder above it is (removed whole
+			// before): nothing to remove.
+			if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -486,8 +486,10 @@ func TestSpare(t *testing.T) {
 }
 
 // TestList: list finds every file, link and folder below its root, the
-// same as filepath.WalkDir, each folder after those inside it, and never
-// goes through a link.
+// same as filepath.WalkDir, with each file's inode where the system
+// tells it, each folder's entries sorted by name, every folder listed in
+// turn, a link to a folder not listed
+// through, and a folder that cannot be read marked so.
 func TestList(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
@@ -500,6 +502,11 @@ func TestList(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 600 { // names of 60 bytes: more than one read of entries
+		if err := os.WriteFile(filepath.Join(root, "a", fmt.Sprintf("%057d.x", i)), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -523,40 +530,52 @@ func TestList(t *testing.T) {
 		return nil
 	})
 	l := list(root, new(atomic.Bool))
-	seen := map[string]bool{}
-	for _, d := range l.dirs {
-		for p := range seen {
-			if strings.HasPrefix(d, p+string(filepath.Separator)) {
-				t.Errorf("%s listed before %s, a folder inside it", p, d)
-			}
-		}
-		seen[d] = true
-	}
 	var files, dirs []string
-	for name, e := range l.entries {
-		if e.dir {
-			dirs = append(dirs, name)
-			continue
+	for dir, entries := range l.folders {
+		if !sort.SliceIsSorted(entries, func(i, j int) bool { return entries[i].name < entries[j].name }) {
+			t.Errorf("%s: entries not sorted by name (spareEntry searches them)", dir)
 		}
-		files = append(files, name)
-		// The inode, where the system tells it, is the file's.
-		if fi, err := os.Lstat(name); err == nil {
-			if _, ino, ok := inode(fi); ok && ino != e.ino {
-				t.Errorf("%s: inode %d listed, %d", name, e.ino, ino)
+		for i := range entries {
+			e := &entries[i]
+			full := filepath.Join(dir, e.name)
+			if e.dir {
+				dirs = append(dirs, full)
+				if _, ok := l.folders[full]; !ok || e.unread {
+					t.Errorf("folder %s not listed (unread %v)", full, e.unread)
+				}
+				continue
+			}
+			files = append(files, full)
+			if fi, err := os.Lstat(full); err == nil {
+				if _, ino, ok := inode(fi); ok && ino != e.ino {
+					t.Errorf("%s: inode %d listed, %d", full, e.ino, ino)
+				}
 			}
 		}
 	}
 	sort.Strings(files)
 	sort.Strings(dirs)
-	sort.Strings(l.dirs)
 	sort.Strings(wantFiles)
 	sort.Strings(wantDirs)
 	if got, want := strings.Join(files, "\n"), strings.Join(wantFiles, "\n"); got != want {
 		t.Errorf("files:\n%s\nwant\n%s", got, want)
 	}
-	for _, got := range [][]string{l.dirs, dirs} {
-		if got, want := strings.Join(got, "\n"), strings.Join(wantDirs, "\n"); got != want {
-			t.Errorf("folders:\n%s\nwant\n%s", got, want)
+	if got, want := strings.Join(dirs, "\n"), strings.Join(wantDirs, "\n"); got != want {
+		t.Errorf("folders:\n%s\nwant\n%s", got, want)
+	}
+	// A folder that cannot be read (not as root, who reads any).
+	if os.Geteuid() != 0 {
+		locked := filepath.Join(root, "d", "e")
+		if err := os.Chmod(locked, 0); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(locked, 0o755)
+		l := list(root, new(atomic.Bool))
+		entries := l.folders[filepath.Join(root, "d")]
+		for i := range entries {
+			if e := &entries[i]; e.name == "e" && !e.unread {
+				t.Error("a folder that cannot be read is not marked unread")
+			}
 		}
 	}
 }
