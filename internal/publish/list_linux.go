@@ -2,7 +2,6 @@ package publish
 
 import (
 	"path/filepath"
-	"sort"
 	"sync/atomic"
 	"unsafe"
 
@@ -69,7 +68,6 @@ func walkFD(fd int, dir string, buf []byte, l *listing, stop *atomic.Bool) bool 
 			b = b[reclen:]
 		}
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 	l.folders[dir] = entries
 	for i := range entries {
 		e := &entries[i]

@@ -5,7 +5,6 @@ package publish
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"sync/atomic"
 )
 
@@ -25,7 +24,6 @@ func list(root string, stop *atomic.Bool) listing {
 		for i, e := range list {
 			entries[i].name, entries[i].dir = e.Name(), e.IsDir()
 		}
-		sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 		l.folders[dir] = entries
 		for i := range entries {
 			if e := &entries[i]; e.dir && !stop.Load() {

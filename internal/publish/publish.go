@@ -411,17 +411,27 @@ func (d *Dir) claim(spare string) {
 	d.dev, _, _ = inode(fi)
 	d.spare = true
 	d.listed = make(chan listing, 1)
-	go func() { d.listed <- list(d.path, &d.stop) }()
+	go func() { d.listed <- listSorted(d.path, &d.stop) }()
 }
 
 // listing is what a spare held when it was claimed: each folder's
-// entries, sorted by name (a folder may hold thousands), by the folder's
-// full name. list (one per system) makes it; a
+// entries, sorted by name once listed (a folder may hold thousands), by
+// the folder's full name. list (one per system) makes it; a
 // folder it cannot read is marked unread (spareDir does not trust it),
 // and once stop is set, every folder not yet read (the listing is then
 // of no use).
 type listing struct {
 	folders map[string][]entry
+}
+
+// listSorted lists root (list, one per system) and sorts each folder's
+// entries by name, for spareEntry.
+func listSorted(root string, stop *atomic.Bool) listing {
+	l := list(root, stop)
+	for _, entries := range l.folders {
+		sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	}
+	return l
 }
 
 // entry is a name a spare's folder held: a folder or not (a symbolic

@@ -485,11 +485,11 @@ func TestSpare(t *testing.T) {
 	}
 }
 
-// TestList: list finds every file, link and folder below its root, the
-// same as filepath.WalkDir, with each file's inode where the system
-// tells it, each folder's entries sorted by name, every folder listed in
-// turn, a link to a folder not listed
-// through, and a folder that cannot be read marked so.
+// TestList: listSorted (list, then sorted) finds every file, link and
+// folder below its root, the same as filepath.WalkDir, with each file's
+// inode where the system tells it, each folder's entries sorted by name,
+// every folder listed in turn, a link to a folder not listed through, and
+// a folder that cannot be read marked so.
 func TestList(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
@@ -529,7 +529,7 @@ func TestList(t *testing.T) {
 		}
 		return nil
 	})
-	l := list(root, new(atomic.Bool))
+	l := listSorted(root, new(atomic.Bool))
 	var files, dirs []string
 	for dir, entries := range l.folders {
 		if !sort.SliceIsSorted(entries, func(i, j int) bool { return entries[i].name < entries[j].name }) {
@@ -570,7 +570,7 @@ func TestList(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer os.Chmod(locked, 0o755)
-		l := list(root, new(atomic.Bool))
+		l := listSorted(root, new(atomic.Bool))
 		entries := l.folders[filepath.Join(root, "d")]
 		for i := range entries {
 			if e := &entries[i]; e.name == "e" && !e.unread {
