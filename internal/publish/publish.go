@@ -94,7 +94,7 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 		return err
 	}
 	if clear {
-		if err := os.RemoveAll(full); err != nil {
+		if err := removeEntry(full, true); err != nil {
 			return err
 		}
 	}
@@ -178,17 +178,11 @@ func (d *Dir) spareDir(dir string) error {
 		return err
 	}
 	if e := d.spareEntry(dir); e != nil && e.use() {
-		switch {
-		case e.dir && !e.unread:
+		if e.dir && !e.unread {
 			return nil
-		case e.dir:
-			if err := os.RemoveAll(dir); err != nil {
-				return err
-			}
-		default:
-			if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+		}
+		if err := removeEntry(dir, e.dir); err != nil {
+			return err
 		}
 	}
 	return os.Mkdir(dir, 0o755)
@@ -271,13 +265,7 @@ func (d *Dir) keepSpare(old, full string, intact func(fi fs.FileInfo, open func(
 			}
 		}
 	}
-	if e.dir {
-		return nil, os.RemoveAll(full)
-	}
-	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	return nil, nil
+	return nil, removeEntry(full, e.dir)
 }
 
 // LinkIntact links the file old to name (a new name) and returns the
@@ -416,10 +404,10 @@ func (d *Dir) claim(spare string) {
 
 // listing is what a spare held when it was claimed: each folder's
 // entries, sorted by name once listed (a folder may hold thousands), by
-// the folder's full name. list (one per system) makes it; a
-// folder it cannot read is marked unread (spareDir does not trust it),
-// and once stop is set, every folder not yet read (the listing is then
-// of no use).
+// the folder's full name. list (one per system) makes it; a folder it
+// cannot read is marked unread (spareDir does not trust it), and once
+// stop is set, every folder not yet read (the listing is then of no
+// use).
 type listing struct {
 	folders map[string][]entry
 }
@@ -460,21 +448,28 @@ func (d *Dir) sweep(l *listing) error {
 			if e.used.Load() {
 				continue
 			}
-			full := dir + string(filepath.Separator) + e.name
-			var err error
-			if e.dir {
-				err = os.RemoveAll(full)
-			} else {
-				err = os.Remove(full)
-			}
-			// Gone already, or a folder above it is (removed whole
-			// before): nothing to remove.
-			if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			if err := removeEntry(dir+string(filepath.Separator)+e.name, e.dir); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// removeEntry removes a spare's entry full: a folder with all it holds,
+// anything else (a link too, never followed) by itself. Gone already, or
+// a folder above it gone (removed whole before): nothing to remove.
+func removeEntry(full string, dir bool) error {
+	var err error
+	if dir {
+		err = os.RemoveAll(full)
+	} else {
+		err = os.Remove(full)
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil
+	}
+	return err
 }
 
 // swap makes stage the directory out and removes the old out, or, if
