@@ -310,6 +310,10 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 	if cfg.Now.IsZero() {
 		cfg.Now = clock.start
 	}
+	previous := func() previousPages { return previousPages{} }
+	if keep == nil && !cfg.RenderAll {
+		previous = readPrevious(cfg.Previous)
+	}
 	snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
 	if snap == nil {
 		return nil, &Result{Problems: problems}, problems
@@ -341,7 +345,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		if cfg.RenderAll {
 			prev = nil
 		}
-		reuse = newReuser(in, st.graph, prev)
+		reuse = newReuser(in, st.graph, prev, previous())
 	}
 	clock.phase("model")
 	if err = renderAll(ctx, st.r, st.graph, pages, top, reuse); err != nil {
