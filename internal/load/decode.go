@@ -83,7 +83,12 @@ func (d *decoder) errorf(n *yaml.Node, rule, hint, format string, args ...any) {
 
 // document decodes the single document root into target (a pointer).
 func (d *decoder) document(root *yaml.Node, target any) {
-	d.budget = 10*countNodes(root) + 10000
+	nodes := countNodes(root)
+	d.budget = 10*nodes + 10000
+	// About every other node is a value whose position is noted (the
+	// others are keys): the map made at that size, not grown entry by
+	// entry (a national load has millions).
+	d.pos = make(map[any]diag.Pos, nodes/2)
 	n := root
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {

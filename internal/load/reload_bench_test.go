@@ -86,3 +86,24 @@ func BenchmarkReload(b *testing.B) {
 		snap = next
 	}
 }
+
+// BenchmarkLoad measures a whole load, as wegweiser build makes it, of
+// $WEGWEISER_BENCH_SOURCE (the example without it):
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench '^BenchmarkLoad$' -benchtime 5x -count 3 ./internal/load
+func BenchmarkLoad(b *testing.B) {
+	src := os.Getenv("WEGWEISER_BENCH_SOURCE")
+	if src == "" {
+		src = "../.."
+	}
+	fsys, err := OpenDir(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := Options{Now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
+	for b.Loop() {
+		if snap, problems := Reload(fsys, opts, nil); snap == nil {
+			b.Fatal(problems)
+		}
+	}
+}
