@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	out := fs.String("out", "", "output `directory` (default: public/ in the source directory)")
 	timings := fs.Bool("timings", false, "print the wall time of each phase of the build")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
+	traceFile := fs.String("trace", "", "write an execution trace of the build to `file` (for go tool trace: what each core does when)")
 	edition := fs.String("edition", "public", "`edition` to build: public, or internal (for an intranet: adds what is marked for staff only)")
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
@@ -83,6 +85,12 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	defer stopProfile()
+	stopTrace, err := startTrace(*traceFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "wegweiser build: %v\n", err)
+		return exitUsage
+	}
+	defer stopTrace()
 	// A soft memory limit keeps a national build under 2 GiB: the
 	// collector works harder near it instead of letting the heap double.
 	// Below it, the collector runs when the heap has grown by gcPercent
@@ -209,6 +217,26 @@ func briefWarnings(problems diag.List, n int) (diag.List, []string) {
 		more = append(more, fmt.Sprintf("… and %d more `%s` warnings: wegweiser check lists them all", count[rule]-n, rule))
 	}
 	return shown, more
+}
+
+// startTrace starts an execution trace written to file ("": none) and
+// returns the function that stops it.
+func startTrace(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		trace.Stop()
+		f.Close()
+	}, nil
 }
 
 // startCPUProfile starts a CPU profile written to file ("": none) and

@@ -178,6 +178,36 @@ func TestBuildTimeIsWhole(t *testing.T) {
 	}
 }
 
+// TestBuildTrace: --trace writes an execution trace of the build and
+// --cpuprofile a CPU profile, side by side; a trace file that cannot be
+// made is a usage error, before anything is built.
+func TestBuildTrace(t *testing.T) {
+	dir := copySmallSite(t)
+	tr, prof := filepath.Join(t.TempDir(), "build.trace"), filepath.Join(t.TempDir(), "cpu.prof")
+	if code, _, stderr := runCLI("build", "--source", dir, "--today", "2026-11-21", "--trace", tr, "--cpuprofile", prof); code != exitOK {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A trace starts "go 1.NN trace" (runtime/trace's format header).
+	if !regexp.MustCompile(`^go 1\.[0-9]+ trace\x00`).Match(b) || len(b) < 1000 {
+		t.Errorf("not an execution trace: %d bytes starting %.20q", len(b), b)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("no CPU profile beside the trace: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	code, _, stderr := runCLI("build", "--source", dir, "--out", out, "--today", "2026-11-21", "--trace", filepath.Join(dir, "no", "such", "folder", "x.trace"))
+	if code != exitUsage || !strings.Contains(stderr, "x.trace") {
+		t.Errorf("a trace that cannot be made: exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("built with a trace that cannot be made: %v", err)
+	}
+}
+
 // TestBuildSpare: a build keeps the output it replaced as .public.spare
 // and the next fills it (changed pages, one page fewer); that build's
 // output is byte for byte a
