@@ -220,28 +220,21 @@ func briefWarnings(problems diag.List, n int) (diag.List, []string) {
 }
 
 // startTrace starts an execution trace written to file ("": none) and
-// returns the function that stops it.
+// returns the function that stops it (which may be called more than once).
 func startTrace(file string) (stop func(), err error) {
-	if file == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := trace.Start(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		trace.Stop()
-		f.Close()
-	}, nil
+	return startRecording(file, trace.Start, trace.Stop)
 }
 
 // startCPUProfile starts a CPU profile written to file ("": none) and
 // returns the function that stops it (which may be called more than once).
 func startCPUProfile(file string) (stop func(), err error) {
+	return startRecording(file, pprof.StartCPUProfile, pprof.StopCPUProfile)
+}
+
+// startRecording creates file ("": nothing to record), starts recording
+// into it with start, and returns the function that stops the recording
+// and closes the file, once.
+func startRecording(file string, start func(io.Writer) error, stop func()) (func(), error) {
 	if file == "" {
 		return func() {}, nil
 	}
@@ -249,14 +242,14 @@ func startCPUProfile(file string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			pprof.StopCPUProfile()
+			stop()
 			f.Close()
 		})
 	}, nil
