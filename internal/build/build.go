@@ -310,10 +310,14 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 	if cfg.Now.IsZero() {
 		cfg.Now = clock.start
 	}
-	previous := func() previousPages { return previousPages{} }
+	// The previous output, whose pages a full build keeps where nothing
+	// they read changed (none with RenderAll): its manifest is read
+	// while the site loads.
+	var prev fs.FS
 	if keep == nil && !cfg.RenderAll {
-		previous = readPrevious(cfg.Previous)
+		prev = cfg.Previous
 	}
+	previous := readPrevious(prev)
 	snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
 	if snap == nil {
 		return nil, &Result{Problems: problems}, problems
@@ -341,10 +345,6 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 			return nil, nil, err
 		}
 		st.in = in
-		prev := cfg.Previous
-		if cfg.RenderAll {
-			prev = nil
-		}
 		reuse = newReuser(in, st.graph, prev, previous())
 	}
 	clock.phase("model")

@@ -421,14 +421,10 @@ type reuser struct {
 }
 
 // newReuser returns the reuser of a build from in, whose site is s, that
-// keeps pages of the previous output prev (nil: nothing to keep) as its
-// manifest pp (readPrevious) records them.
+// keeps pages of the previous output prev as its manifest pp
+// (readPrevious(prev)) records them.
 func newReuser(in *inputs, s *site.Site, prev fs.FS, pp previousPages) *reuser {
-	r := &reuser{in: in, site: s, out: prev, pages: map[string]*pageRecord{}}
-	if prev != nil {
-		r.prev, r.since = pp.m, pp.since
-	}
-	return r
+	return &reuser{in: in, site: s, out: prev, prev: pp.m, since: pp.since, pages: map[string]*pageRecord{}}
 }
 
 // previousPages is the manifest of the previous output (nil: none, or
