@@ -43,7 +43,7 @@ type decoder struct {
 	defLang string          // language of plain-string texts
 	spans   bool            // note the lines of each translation (see recordSpan)
 
-	pos map[any]diag.Pos
+	pos map[any]diag.Pos // position of every decoded value, by address (made by document, at the size of the file)
 	// written are the fields the file writes, well or badly, or misspells:
 	// defaults are filled in only for those it leaves out.
 	written  map[any]bool
@@ -54,7 +54,7 @@ type decoder struct {
 }
 
 func newDecoder(file string, fc *fieldCache, langs map[string]bool, defLang string) *decoder {
-	return &decoder{file: file, fields: fc, langs: langs, defLang: defLang, pos: map[any]diag.Pos{}, written: map[any]bool{}}
+	return &decoder{file: file, fields: fc, langs: langs, defLang: defLang, written: map[any]bool{}}
 }
 
 func (d *decoder) at(n *yaml.Node) diag.Pos {
