@@ -496,7 +496,7 @@ func (st *stage) writeRest(ctx context.Context, top *topLevel, terms *searchTerm
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeSearch(st.graph, st.strs, st.workers, w, terms, newSearchKeeper(prev, w)); err != nil {
+	if err := writeSearch(st.graph, st.strs, st.workers, w, terms, newSearchKeeper(prev, w, st.in)); err != nil {
 		return err
 	}
 	clock.phase("search")
@@ -816,15 +816,24 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 	inner := max(1, n/max(1, len(langs)))
 	parallel.EachOn(n, len(langs), func(i int) {
 		lang := langs[i]
-		docs, labels := search.Documents(s, strs, lang), search.Labels(s, strs, lang)
-		fp, ok := sk.fingerprint(lang, docs, labels)
+		m, srcs, labels := search.NewMaker(s, strs, lang), search.Sources(s, lang), search.Labels(s, strs, lang)
+		// Every document is made if no index can be kept; else only
+		// those the fingerprint needs, and all if it is not kept.
+		var docs []search.Doc
+		if !sk.mayKeep(lang) {
+			docs = m.Docs(srcs)
+		}
+		fp, parts, ok := sk.fingerprint(m, lang, srcs, docs, labels)
 		if ok {
-			kept, err := sk.keep(lang, fp)
+			kept, err := sk.keep(lang, fp, parts)
 			if kept || err != nil {
 				caches[i] = prevCaches[i] // the texts are the same: their analyses stay for the next build
 				errs[i] = err
 				return
 			}
+		}
+		if docs == nil {
+			docs = m.Docs(srcs)
 		}
 		ix := search.BuildCached(a, lang, docs, prevCaches[i], caches[i], inner)
 		files := ix.Files(labels)
@@ -835,7 +844,7 @@ func writeSearch(s *site.Site, strs *i18n.Bundle, workers int, w Writer, terms *
 			}
 		}
 		if ok {
-			sk.made(lang, fp, files)
+			sk.made(lang, fp, parts, files)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {

@@ -41,8 +41,11 @@ import (
 // all files of a kind, or more than files tell. A page is kept when every
 // file it read fingerprints the same.
 type inputs struct {
-	Global sum            `json:"global"` // the site-wide inputs
-	Files  map[string]sum `json:"files"`  // site.ProviderFile / site.CourseFile name → its source
+	Global sum `json:"global"` // the site-wide inputs
+	// Site is the site-wide inputs a build and serve share: Global
+	// without what only one of them adds (stage.inputs).
+	Site  sum            `json:"site"`
+	Files map[string]sum `json:"files"` // site.ProviderFile / site.CourseFile name → its source
 	// Providers and Courses fingerprint all files of a kind together.
 	Providers sum `json:"providers"`
 	Courses   sum `json:"courses"`
@@ -99,10 +102,15 @@ func filesOf(fsys fs.FS, dir string) map[string][]byte {
 // site-wide inputs besides the site's own (serve's live-reload script,
 // build's program).
 func (st *stage) inputs(snap *load.Snapshot, more ...any) (*inputs, error) {
-	in, err := newInputs(snap, append([]any{st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics,
-		st.themeSum}, more...)...)
+	in, err := newInputs(snap, st.base, model.DateOf(st.cfg.Now), st.cfg.Edition, st.cfg.Statistics, st.themeSum)
 	if err != nil {
 		return nil, err
+	}
+	in.Site = in.Global
+	if len(more) > 0 {
+		if in.Global, err = fingerprint(append([]any{in.Site}, more...)...); err != nil {
+			return nil, err
+		}
 	}
 	in.Routing = routing.Fingerprint(st.graph.Dir) // the directory the site routes in (the public one, unless internal)
 	return in, nil

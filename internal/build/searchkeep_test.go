@@ -2,9 +2,15 @@ package build
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/wegweiser-de/wegweiser/internal/load"
+	"github.com/wegweiser-de/wegweiser/internal/publish"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
@@ -66,5 +72,105 @@ func TestAppendDocCoversDoc(t *testing.T) {
 	b.Title, b.TitleLang = "A", "de"
 	if bytes.Equal(appendDoc(nil, &a), appendDoc(nil, &b)) {
 		t.Errorf("text moved from the title to its language: appendDoc wrote the same")
+	}
+}
+
+// TestSearchKeptPerDataFile rebuilds the example (German only) from its
+// previous output after changes to what search documents of each kind are
+// made from — a course file, an office's, an advisor's and an offer's
+// provider file, the districts, a Markdown page — and after one no
+// document shows. The fingerprints of the documents of the data files
+// that did not change are taken from the previous build's manifest
+// (searchKeeper.fingerprint): each time the manifest must say what
+// fingerprinting every document anew says, and the index must be kept
+// only after the change no document shows.
+func TestSearchKeptPerDataFile(t *testing.T) {
+	t.Parallel()
+	src, edit := smallExample(t)
+	edit("data/site.yaml", "languages: [de, en, ar]", "languages: [de]")
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "public")
+	build := func() {
+		t.Helper()
+		err := publish.Publish(ctx, out, publish.KeepSpare, func(d *publish.Dir) error {
+			_, err := Build(ctx, Config{Source: os.DirFS(src), Now: testToday, Previous: d.Previous()}, d)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// fresh fingerprints the German documents of src anew, each made.
+	fresh := func() *searchRecord {
+		t.Helper()
+		cfg := Config{Source: os.DirFS(src), Now: testToday}
+		snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
+		if snap == nil {
+			t.Fatal(problems)
+		}
+		st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, discard{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := st.inputs(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sk := newSearchKeeper(nil, nil, in)
+		fp, parts, ok := sk.fingerprint(search.NewMaker(st.graph, st.strs, "de"), "de", search.Sources(st.graph, "de"), nil, search.Labels(st.graph, st.strs, "de"))
+		if !ok {
+			t.Fatal("no fingerprint")
+		}
+		return &searchRecord{Sum: fp, Base: sk.base, Parts: parts}
+	}
+	const index = "search/de/meta.json"
+	build()
+	const awo = "data/providers/awo-muenchen.yaml"
+	for _, c := range []struct {
+		what, file, old, new string
+		kept                 bool
+	}{
+		{"a phone number", awo, `phone: "089 1234510-10"`, `phone: "089 1234510-99"`, true},
+		{"a course's title", "data/courses/mvhs.yaml", "de: Allgemeiner Integrationskurs A1–B1", "de: Allgemeiner Integrationskurs A1–B2", false},
+		{"an office's name", awo, "name: AWO Migrationsberatung Moosach", "name: AWO Migrationsberatung Moosach-Nord", false},
+		{"an advisor's name", awo, "name: Amira Beispiel", "name: Amira Beispiel-Sommer", false},
+		{"an offer's title", awo, "de: Migrationsberatung für erwachsene Zugewanderte (MBE)", "de: Migrationsberatung für Erwachsene (MBE)", false},
+		{"a district's name", "data/districts.yaml", "name: Altstadt-Lehel", "name: Altstadt–Lehel", false},
+		{"a page's title", "content/de/ueber-uns.md", "title: Über diesen Wegweiser", "title: Über den Wegweiser", false},
+		{"another phone number", awo, `phone: "089 1234510-99"`, `phone: "089 1234510-98"`, true},
+	} {
+		before, err := os.Stat(filepath.Join(out, index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(c.file, c.old, c.new)
+		build()
+		after, err := os.Stat(filepath.Join(out, index))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := os.SameFile(before, after); kept != c.kept {
+			t.Errorf("after %s: index kept %v, want %v", c.what, kept, c.kept)
+		}
+		b, err := os.ReadFile(filepath.Join(out, SearchManifestName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m searchManifest
+		if err := json.Unmarshal(b, &m); err != nil || m["de"] == nil {
+			t.Fatalf("%s: %v", SearchManifestName, err)
+		}
+		got, want := m["de"], fresh()
+		if got.Sum != want.Sum || got.Base != want.Base {
+			t.Errorf("after %s: the index's fingerprint is not that of its documents made anew", c.what)
+		}
+		for file, p := range want.Parts {
+			if got.Parts[file] != p {
+				t.Errorf("after %s: the documents of %q noted as %v, made anew %v", c.what, file, got.Parts[file], p)
+			}
+		}
+		if len(got.Parts) != len(want.Parts) {
+			t.Errorf("after %s: %d data files noted, %d made anew", c.what, len(got.Parts), len(want.Parts))
+		}
 	}
 }

@@ -204,20 +204,39 @@ func BenchmarkOpenDataKept(b *testing.B) {
 }
 
 // BenchmarkSearchFingerprint measures what deciding whether a language's
-// search index can be kept costs (searchKeeper.fingerprint over the
-// German documents) on the directory in $WEGWEISER_BENCH_SOURCE:
+// search index can be kept costs (searchKeeper.fingerprint of the German
+// documents) on the directory in $WEGWEISER_BENCH_SOURCE: "all" makes
+// every document (a first build), "one-file" after the first provider
+// file changed, with the previous build's fingerprints of the others:
 //
 //	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench SearchFingerprint -benchmem ./internal/build
 func BenchmarkSearchFingerprint(b *testing.B) {
-	_, _, st := benchStage(b)
-	docs := search.Documents(st.graph, st.strs, "de")
-	labels := search.Labels(st.graph, st.strs, "de")
-	sk := newSearchKeeper(nil, discard{})
-	for b.Loop() {
-		if _, ok := sk.fingerprint("de", docs, labels); !ok {
-			b.Fatal("no fingerprint")
-		}
+	_, snap, st := benchStage(b)
+	in, err := st.inputs(snap)
+	if err != nil {
+		b.Fatal(err)
 	}
+	labels := search.Labels(st.graph, st.strs, "de")
+	first := newSearchKeeper(nil, discard{}, in)
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, ok := first.fingerprint(search.NewMaker(st.graph, st.strs, "de"), "de", search.Sources(st.graph, "de"), nil, labels); !ok {
+				b.Fatal("no fingerprint")
+			}
+		}
+	})
+	fp, parts, _ := first.fingerprint(search.NewMaker(st.graph, st.strs, "de"), "de", search.Sources(st.graph, "de"), nil, labels)
+	changed := &inputs{Global: in.Global, Site: in.Site, Files: maps.Clone(in.Files)}
+	changed.Files[site.ProviderFile(st.graph.Dir.Providers[0].ID)] = sum{1}
+	next := newSearchKeeper(nil, discard{}, changed)
+	next.was = searchManifest{"de": {Sum: fp, Base: first.base, Parts: parts}}
+	b.Run("one-file", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, ok := next.fingerprint(search.NewMaker(st.graph, st.strs, "de"), "de", search.Sources(st.graph, "de"), nil, labels); !ok {
+				b.Fatal("no fingerprint")
+			}
+		}
+	})
 }
 
 // BenchmarkPreviewRest measures what wegweiser serve makes in the

@@ -157,14 +157,96 @@ func (b *docBuilder) label(dst []Part, key string) []Part {
 	return append(dst, parts...)
 }
 
+// A Source is what one search document is made from (Sources): the
+// document's kind and id (its Key is Kind:ID), the data file it reads
+// besides the site-wide data, and the entry itself.
+type Source struct {
+	Kind string // one of Kinds
+	ID   string
+	// File is the data file the document is made from: site.ProviderFile
+	// for an office, offer, advisor or provider (an offer's and an
+	// advisor's office is one of its provider's, the loader checks),
+	// site.CourseFile for a course; "" for a district or a page, which
+	// read nothing but the site-wide data (the districts, languages,
+	// topics, pages and interface texts) as every document may. A data
+	// file's documents are the same as long as it and the site-wide data
+	// are: build keeps a search index by that (see
+	// build.SearchManifestName).
+	File string
+	p    *model.Provider // an offer's or a provider's
+	ref  any             // *model.Office, *model.Offer, *model.Course, *model.Advisor, *model.District or *site.Page
+}
+
+// Key returns the Key of the document made from src.
+func (src *Source) Key() string { return src.Kind + ":" + src.ID }
+
+// Sources returns what each search document of a site in one language is
+// made from, in the order Documents returns the documents.
+func Sources(s *site.Site, lang string) []Source {
+	d := s.Dir
+	n, pages := d.Count(), s.ContentPages(lang)
+	out := make([]Source, 0, n.Offices+n.Offers+n.Courses+n.Advisors+len(d.Districts)+len(d.Providers)+len(pages))
+	for _, o := range s.Offices() {
+		out = append(out, Source{Kind: "office", ID: o.ID, File: site.ProviderFile(o.Provider), ref: o})
+	}
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		file := site.ProviderFile(p.ID)
+		for j := range p.Offers {
+			out = append(out, Source{Kind: "offer", ID: p.Offers[j].ID, File: file, p: p, ref: &p.Offers[j]})
+		}
+	}
+	for _, c := range s.Courses() {
+		out = append(out, Source{Kind: "course", ID: c.ID, File: site.CourseFile(c.Provider), ref: c})
+	}
+	for _, a := range s.AllAdvisors() {
+		out = append(out, Source{Kind: "advisor", ID: a.ID, File: site.ProviderFile(d.Office(a.Office).Provider), ref: a})
+	}
+	for i := range d.Districts {
+		out = append(out, Source{Kind: "district", ID: d.Districts[i].ID, ref: &d.Districts[i]})
+	}
+	for i := range d.Providers {
+		p := &d.Providers[i]
+		out = append(out, Source{Kind: "provider", ID: p.ID, File: site.ProviderFile(p.ID), p: p})
+	}
+	for _, pg := range pages {
+		out = append(out, Source{Kind: "page", ID: pg.Data.(*model.Page).Path, ref: pg})
+	}
+	return out
+}
+
 // Documents returns the search documents of a site in one language.
 func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
-	b := newDocBuilder(s, str, lang)
-	d := s.Dir
-	n := d.Count()
-	docs := make([]Doc, 0, n.Offices+n.Offers+n.Courses+n.Advisors+len(d.Districts)+len(d.Providers))
+	return NewMaker(s, str, lang).Docs(Sources(s, lang))
+}
+
+// A Maker makes the search documents of a site in one language from
+// their Sources, one at a time (it is not safe for concurrent use).
+type Maker struct{ b *docBuilder }
+
+// NewMaker returns a Maker of the documents of s in lang.
+func NewMaker(s *site.Site, str *i18n.Bundle, lang string) *Maker {
+	return &Maker{newDocBuilder(s, str, lang)}
+}
+
+// Docs makes the documents of srcs, in their order.
+func (m *Maker) Docs(srcs []Source) []Doc {
+	docs := make([]Doc, len(srcs))
+	for i := range srcs {
+		docs[i] = m.Doc(&srcs[i])
+	}
+	return docs
+}
+
+// Doc makes the document of src, one of Sources(s, lang) of the Maker's
+// site and language.
+func (m *Maker) Doc(src *Source) Doc {
+	b := m.b
+	s, str, lang, d := b.s, b.str, b.lang, b.s.Dir
 	url := func(key string) string { return lang + "/" + key }
-	for _, o := range s.Offices() {
+	switch src.Kind {
+	case "office":
+		o := src.ref.(*model.Office)
 		p := d.Provider(o.Provider)
 		title, tl := b.text(o.Name)
 		ps := b.start()
@@ -186,46 +268,42 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 			ps = b.all(ps, of.Title, wBody)
 		}
 		doc.Parts = b.done(ps)
-		docs = append(docs, doc)
-	}
-	for i := range d.Providers {
-		p := &d.Providers[i]
-		for j := range p.Offers {
-			of := &p.Offers[j]
-			title, tl := b.text(of.Title)
-			ps := b.start()
-			doc := Doc{Key: "offer:" + of.ID, Kind: "offer", URL: url("offers/" + of.ID + "/"), Title: title, TitleLang: tl,
-				Program: of.Program, Languages: of.Languages}
-			name, _ := b.text(p.Name)
-			doc.Snippet = name
-			ps = b.all(ps, of.Title, wTitle)
-			ps = b.all(ps, p.Name, wNames)
-			ps = b.all(ps, of.Description, wBody)
-			ps = b.label(ps, "program_"+of.Program)
-			ps = b.langParts(ps, of.Languages)
-			for _, t := range of.Topics {
-				if tp := d.Topic(t); tp != nil {
-					ps = b.all(ps, tp.Name, wBody)
-				}
+		return doc
+	case "offer":
+		p, of := src.p, src.ref.(*model.Offer)
+		title, tl := b.text(of.Title)
+		ps := b.start()
+		doc := Doc{Key: "offer:" + of.ID, Kind: "offer", URL: url("offers/" + of.ID + "/"), Title: title, TitleLang: tl,
+			Program: of.Program, Languages: of.Languages}
+		name, _ := b.text(p.Name)
+		doc.Snippet = name
+		ps = b.all(ps, of.Title, wTitle)
+		ps = b.all(ps, p.Name, wNames)
+		ps = b.all(ps, of.Description, wBody)
+		ps = b.label(ps, "program_"+of.Program)
+		ps = b.langParts(ps, of.Languages)
+		for _, t := range of.Topics {
+			if tp := d.Topic(t); tp != nil {
+				ps = b.all(ps, tp.Name, wBody)
 			}
-			for _, oid := range of.Offices {
-				if o := d.Office(oid); o != nil {
-					ps = b.all(ps, o.Name, wBody)
-					ps = b.district(ps, o.District, wBody)
-					if doc.District == "" {
-						doc.District = o.District
-					}
-				}
-			}
-			if of.WomenOnly {
-				ps = b.label(ps, "women_only")
-				doc.Tags = append(doc.Tags, "women-only")
-			}
-			doc.Parts = b.done(ps)
-			docs = append(docs, doc)
 		}
-	}
-	for _, c := range s.Courses() {
+		for _, oid := range of.Offices {
+			if o := d.Office(oid); o != nil {
+				ps = b.all(ps, o.Name, wBody)
+				ps = b.district(ps, o.District, wBody)
+				if doc.District == "" {
+					doc.District = o.District
+				}
+			}
+		}
+		if of.WomenOnly {
+			ps = b.label(ps, "women_only")
+			doc.Tags = append(doc.Tags, "women-only")
+		}
+		doc.Parts = b.done(ps)
+		return doc
+	case "course":
+		c := src.ref.(*model.Course)
 		title, tl := b.text(c.Title)
 		ps := b.start()
 		doc := Doc{Key: "course:" + c.ID, Kind: "course", URL: url("courses/" + c.ID + "/"), Title: title, TitleLang: tl,
@@ -253,9 +331,9 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		ps = b.langParts(ps, c.SupportLanguages)
 		ps = append(ps, Part{str.Month(lang, c.Start.Year, c.Start.Month), lang, wBody})
 		doc.Parts = b.done(ps)
-		docs = append(docs, doc)
-	}
-	for _, a := range s.AllAdvisors() {
+		return doc
+	case "advisor":
+		a := src.ref.(*model.Advisor)
 		o := d.Office(a.Office)
 		oname, _ := b.text(o.Name)
 		ps := b.start()
@@ -272,10 +350,9 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 			ps = b.label(ps, "program_"+p)
 		}
 		doc.Parts = b.done(ps)
-		docs = append(docs, doc)
-	}
-	for i := range d.Districts {
-		dd := &d.Districts[i]
+		return doc
+	case "district":
+		dd := src.ref.(*model.District)
 		title, tl := b.text(dd.Name)
 		ps := b.start()
 		doc := Doc{Key: "district:" + dd.ID, Kind: "district", URL: url("districts/" + dd.ID + "/"), Title: title, TitleLang: tl, District: dd.ID,
@@ -289,28 +366,27 @@ func Documents(s *site.Site, str *i18n.Bundle, lang string) []Doc {
 		}
 		ps = b.label(ps, "district")
 		doc.Parts = b.done(ps)
-		docs = append(docs, doc)
-	}
-	for i := range d.Providers {
-		p := &d.Providers[i]
+		return doc
+	case "provider":
+		p := src.p
 		title, tl := b.text(p.Name)
 		ps := b.start()
 		doc := Doc{Key: "provider:" + p.ID, Kind: "provider", URL: url("providers/" + p.ID + "/"), Title: title, TitleLang: tl}
 		ps = b.all(ps, p.Name, wTitle)
 		ps = b.all(ps, p.Description, wBody)
 		doc.Parts = b.done(ps)
-		docs = append(docs, doc)
-	}
-	for _, pg := range s.ContentPages(lang) {
+		return doc
+	case "page":
+		pg := src.ref.(*site.Page)
 		mp := pg.Data.(*model.Page)
 		doc := Doc{Key: "page:" + mp.Path, Kind: "page", URL: url(pg.Key), Title: mp.Meta.Title, Snippet: mp.Meta.Description}
 		if pg.From != "" {
 			doc.TitleLang = pg.From
 		}
 		doc.Parts = []Part{{mp.Meta.Title, mp.Lang, wTitle}, {mp.Meta.Description, mp.Lang, wBody}, {string(mp.Body), mp.Lang, wBody}}
-		docs = append(docs, doc)
+		return doc
 	}
-	return docs
+	panic("search: a source of kind " + src.Kind)
 }
 
 // Labels names the facet values of a site in one language, for the
