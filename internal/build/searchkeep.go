@@ -85,17 +85,17 @@ func newSearchKeeper(prev fs.FS, w Writer, in *inputs) *searchKeeper {
 }
 
 // fingerprint returns the fingerprint of a language's index made from
-// the documents of srcs (docs, or made by m where needed if nil) and
-// labels, and each data file's
-// part of it (false if it cannot be made: then nothing is kept). It is
-// that of the program, the language, the labels, the site-wide inputs,
-// every document's kind, id and data file in their order, and each data
-// file's documents: a data file's documents are the same as long as its
-// source and the site-wide inputs are (search.Source), so they are made
-// only for the files whose source is not the one the previous build
-// noted, and the others' fingerprints are taken from its manifest. At
-// national scale, after a change to one provider file, that makes the
-// documents of one file of 780, not 40,000 per language.
+// the documents of srcs (docs, or if nil made by m where needed) and
+// labels, and each data file's part of it (false if it cannot be made:
+// then nothing is kept). It is that of the program, the language, the
+// labels, the site-wide inputs, every document's kind, id and data file
+// in their order, and each data file's documents: a data file's
+// documents are the same as long as its source and the site-wide inputs
+// are (search.Source), so they are made only for the files whose source
+// is not the one the previous build noted, and the others' fingerprints
+// are taken from its manifest. At national scale, after a change to one
+// provider file, that makes the documents of one file of 780, not 40,000
+// per language.
 //
 // The documents are written into the hash a few at a time (appendDoc),
 // not encoded at once (a national language's documents were a buffer of

@@ -177,9 +177,6 @@ type Source struct {
 	ref  any             // *model.Office, *model.Offer, *model.Course, *model.Advisor, *model.District or *site.Page
 }
 
-// Key returns the Key of the document made from src.
-func (src *Source) Key() string { return src.Kind + ":" + src.ID }
-
 // Sources returns what each search document of a site in one language is
 // made from, in the order Documents returns the documents.
 func Sources(s *site.Site, lang string) []Source {
