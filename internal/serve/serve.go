@@ -378,6 +378,12 @@ func Run(ctx context.Context, cfg Config, addr string, ready func(net.Addr)) err
 		}
 		cfg.Spill = dir
 		defer os.RemoveAll(dir) // after the deferred wait below
+		if mem, known := inMemory(dir); known && !mem && cfg.Log != nil {
+			// At national scale a change rewrites about 400 MB there; on
+			// a disk that made the background files 1–3 s slower and
+			// the rebuilds beside them too (docs/scale.md).
+			cfg.Log.Info("the files made in the background go to a disk; for a large site, set TMPDIR to a memory file system (tmpfs), e.g. TMPDIR=/dev/shm", "dir", dir)
+		}
 	}
 	s := New(cfg)
 	defer s.stop()
