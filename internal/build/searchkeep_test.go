@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/wegweiser-de/wegweiser/internal/load"
-	"github.com/wegweiser-de/wegweiser/internal/publish"
 	"github.com/wegweiser-de/wegweiser/internal/search"
 )
 
@@ -75,30 +74,35 @@ func TestAppendDocCoversDoc(t *testing.T) {
 	}
 }
 
-// TestSearchKeptPerDataFile rebuilds the example (German only) from its
-// previous output after changes to what search documents of each kind are
-// made from — a course file, an office's, an advisor's and an offer's
-// provider file, the districts, a Markdown page — and after one no
-// document shows. The fingerprints of the documents of the data files
-// that did not change are taken from the previous build's manifest
-// (searchKeeper.fingerprint): each time the manifest must say what
-// fingerprinting every document anew says, and the index must be kept
-// only after the change no document shows.
+// TestSearchKeptPerDataFile rebuilds the example (German only) as serve
+// does, each time from the previous rebuild's files, after changes to
+// what search documents of each kind are made from — a course file, an
+// office's, an advisor's and an offer's provider file, the districts, a
+// Markdown page — and after changes no document shows. The fingerprints
+// of the documents of the data files that did not change are taken from
+// the previous rebuild's manifest (searchKeeper.fingerprint): each time
+// the manifest must say what fingerprinting every document anew says,
+// and the index must be kept only after the changes no document shows.
+// (A build keeps an index from its previous output the same way:
+// TestKeptPagesLinked.)
 func TestSearchKeptPerDataFile(t *testing.T) {
 	t.Parallel()
 	src, edit := smallExample(t)
 	edit("data/site.yaml", "languages: [de, en, ar]", "languages: [de]")
 	ctx := context.Background()
-	out := filepath.Join(t.TempDir(), "public")
-	build := func() {
+	spill := t.TempDir()
+	var pv *Preview
+	rebuild := func() {
 		t.Helper()
-		err := publish.Publish(ctx, out, publish.KeepSpare, func(d *publish.Dir) error {
-			_, err := Build(ctx, Config{Source: os.DirFS(src), Now: testToday, Previous: d.Previous()}, d)
-			return err
-		})
+		next, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{Spill: spill}, pv)
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(next.Close)
+		if _, err := next.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		pv = next
 	}
 	// fresh fingerprints the German documents of src anew, each made.
 	fresh := func() *searchRecord {
@@ -123,8 +127,15 @@ func TestSearchKeptPerDataFile(t *testing.T) {
 		}
 		return &searchRecord{Sum: fp, Base: sk.base, Parts: parts}
 	}
-	const index = "search/de/meta.json"
-	build()
+	index := func() os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(filepath.Join(pv.spill, "search", "de", "meta.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	rebuild()
 	const awo = "data/providers/awo-muenchen.yaml"
 	for _, c := range []struct {
 		what, file, old, new string
@@ -139,20 +150,13 @@ func TestSearchKeptPerDataFile(t *testing.T) {
 		{"a page's title", "content/de/ueber-uns.md", "title: Über diesen Wegweiser", "title: Über den Wegweiser", false},
 		{"another phone number", awo, `phone: "089 1234510-99"`, `phone: "089 1234510-98"`, true},
 	} {
-		before, err := os.Stat(filepath.Join(out, index))
-		if err != nil {
-			t.Fatal(err)
-		}
+		before := index()
 		edit(c.file, c.old, c.new)
-		build()
-		after, err := os.Stat(filepath.Join(out, index))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if kept := os.SameFile(before, after); kept != c.kept {
+		rebuild()
+		if kept := os.SameFile(before, index()); kept != c.kept {
 			t.Errorf("after %s: index kept %v, want %v", c.what, kept, c.kept)
 		}
-		b, err := os.ReadFile(filepath.Join(out, SearchManifestName))
+		b, err := os.ReadFile(filepath.Join(pv.spill, filepath.FromSlash(SearchManifestName)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +170,7 @@ func TestSearchKeptPerDataFile(t *testing.T) {
 		}
 		for file, p := range want.Parts {
 			if got.Parts[file] != p {
-				t.Errorf("after %s: the documents of %q noted as %v, made anew %v", c.what, file, got.Parts[file], p)
+				t.Errorf("after %s: the documents of %q noted as %x, made anew %x", c.what, file, got.Parts[file], p)
 			}
 		}
 		if len(got.Parts) != len(want.Parts) {
