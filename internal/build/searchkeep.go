@@ -124,7 +124,7 @@ func (sk *searchKeeper) fingerprint(m *search.Maker, lang string, srcs []search.
 		src := &srcs[i]
 		p := parts[src.File]
 		if p == nil {
-			p = &part{h: sha256.New()}
+			p = &part{}
 			known := false
 			if sk.in != nil {
 				p.Source, known = sk.in.Site, true
@@ -133,7 +133,9 @@ func (sk *searchKeeper) fingerprint(m *search.Maker, lang string, srcs []search.
 				}
 			}
 			if w, ok := was[src.File]; ok && known && w.Source == p.Source {
-				p.Docs, p.h = w.Docs, nil
+				p.Docs = w.Docs
+			} else {
+				p.h = sha256.New()
 			}
 			parts[src.File] = p
 		}
