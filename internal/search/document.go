@@ -173,8 +173,7 @@ type Source struct {
 	// are: build keeps a search index by that (see
 	// build.SearchManifestName).
 	File string
-	p    *model.Provider // an offer's or a provider's
-	ref  any             // *model.Office, *model.Offer, *model.Course, *model.Advisor, *model.District or *site.Page
+	ref  any // *model.Office, *model.Offer, *model.Course, *model.Advisor, *model.District, *model.Provider or *site.Page
 }
 
 // Sources returns what each search document of a site in one language is
@@ -190,7 +189,7 @@ func Sources(s *site.Site, lang string) []Source {
 		p := &d.Providers[i]
 		file := site.ProviderFile(p.ID)
 		for j := range p.Offers {
-			out = append(out, Source{Kind: "offer", ID: p.Offers[j].ID, File: file, p: p, ref: &p.Offers[j]})
+			out = append(out, Source{Kind: "offer", ID: p.Offers[j].ID, File: file, ref: &p.Offers[j]})
 		}
 	}
 	for _, c := range s.Courses() {
@@ -204,7 +203,7 @@ func Sources(s *site.Site, lang string) []Source {
 	}
 	for i := range d.Providers {
 		p := &d.Providers[i]
-		out = append(out, Source{Kind: "provider", ID: p.ID, File: site.ProviderFile(p.ID), p: p})
+		out = append(out, Source{Kind: "provider", ID: p.ID, File: site.ProviderFile(p.ID), ref: p})
 	}
 	for _, pg := range pages {
 		out = append(out, Source{Kind: "page", ID: pg.Data.(*model.Page).Path, ref: pg})
@@ -267,7 +266,8 @@ func (m *Maker) Doc(src *Source) Doc {
 		doc.Parts = b.done(ps)
 		return doc
 	case "offer":
-		p, of := src.p, src.ref.(*model.Offer)
+		of := src.ref.(*model.Offer)
+		p := d.Provider(of.Provider)
 		title, tl := b.text(of.Title)
 		ps := b.start()
 		doc := Doc{Key: "offer:" + of.ID, Kind: "offer", URL: url("offers/" + of.ID + "/"), Title: title, TitleLang: tl,
@@ -365,7 +365,7 @@ func (m *Maker) Doc(src *Source) Doc {
 		doc.Parts = b.done(ps)
 		return doc
 	case "provider":
-		p := src.p
+		p := src.ref.(*model.Provider)
 		title, tl := b.text(p.Name)
 		ps := b.start()
 		doc := Doc{Key: "provider:" + p.ID, Kind: "provider", URL: url("providers/" + p.ID + "/"), Title: title, TitleLang: tl}

@@ -6,7 +6,8 @@ import (
 )
 
 // TestInMemory: /dev/shm, a tmpfs on Linux, is found held in memory; the
-// file system under the repository (a disk here and in CI) is not.
+// file system under the repository can be asked (whatever it is); a
+// folder that does not exist cannot.
 func TestInMemory(t *testing.T) {
 	if _, err := os.Stat("/dev/shm"); err != nil {
 		t.Skip("no /dev/shm on this machine")
