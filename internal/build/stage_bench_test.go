@@ -342,3 +342,23 @@ func BenchmarkDocuments(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSearchIndex measures making the static search index of one
+// language and its files (search.BuildCached, Index.Files) from its
+// documents, as a first build does for each language, on the directory
+// in $WEGWEISER_BENCH_SOURCE (the example without it):
+//
+//	WEGWEISER_BENCH_SOURCE=/dev/shm/wb/national/src go test -run '^$' -bench SearchIndex -benchmem -count 5 ./internal/build
+func BenchmarkSearchIndex(b *testing.B) {
+	_, _, st := benchStage(b)
+	lang := st.dir.Site.DefaultLanguage
+	docs := search.Documents(st.graph, st.strs, lang)
+	labels := search.Labels(st.graph, st.strs, lang)
+	a := search.NewAnalyzer()
+	cache := search.TermCache{} // the texts analysed once: the index itself is measured
+	search.BuildCached(a, lang, slices.Clone(docs), nil, cache, 1)
+	for b.Loop() {
+		ix := search.BuildCached(a, lang, slices.Clone(docs), cache, nil, 1)
+		ix.Files(labels)
+	}
+}

@@ -52,7 +52,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -164,60 +163,123 @@ func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache, wor
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Order: by kind, so equal scores show offices first, then by
+	// district, so that both come in runs (see f.json). (The order of the
+	// analyses below does not change them.)
+	sortDocs(docs)
 	// Texts recur (names, titles): each is analysed once per index; a text
 	// in another language than the index's (a fallback for a missing
 	// translation, recurring in several indexes) once per analyser (see
-	// indexTerms). First each distinct text, in the documents' order, then
-	// the analyses of those not in prev, in parallel.
-	seen := TermCache{}
-	var todo [][2]string
+	// indexTerms). First each distinct text, in the documents' order, and
+	// which text each part has; then the analyses of those not in prev, in
+	// parallel.
+	textID := map[[2]string]int32{}
+	var texts [][2]string // the distinct texts, by id
+	var lists []termList  // their analyses, by id
+	var todo []int32      // the ids of those not in prev
+	nparts := 0
+	for _, d := range docs {
+		nparts += len(d.Parts)
+	}
+	partText := make([]int32, 0, nparts) // every document's parts in order → text id
 	for _, d := range docs {
 		for _, p := range d.Parts {
 			k := [2]string{p.Text, p.Lang}
-			if _, ok := seen[k]; ok {
-				continue
-			}
-			t, ok := prev[k]
-			seen[k] = t
+			id, ok := textID[k]
 			if !ok {
-				todo = append(todo, k)
+				id = int32(len(texts))
+				textID[k] = id
+				texts = append(texts, k)
+				t, ok := prev[k]
+				lists = append(lists, t)
+				if !ok {
+					todo = append(todo, id)
+				}
 			}
+			partText = append(partText, id)
 		}
 	}
-	analysed := make([]termList, len(todo))
 	parallel.EachOn(workers, len(todo), func(i int) {
-		if text, textLang := todo[i][0], todo[i][1]; textLang != lang {
-			analysed[i] = listTerms(a.indexTerms(text, textLang))
+		id := todo[i]
+		if text, textLang := texts[id][0], texts[id][1]; textLang != lang {
+			lists[id] = listTerms(a.indexTerms(text, textLang))
 		} else {
-			analysed[i] = listTerms(a.Terms(text, textLang))
+			lists[id] = listTerms(a.Terms(text, textLang))
 		}
 	})
-	for i, k := range todo {
-		seen[k] = analysed[i]
-	}
 	if next != nil {
-		maps.Copy(next, seen)
-	}
-	// Order: by kind, so equal scores show offices first, then by
-	// district, so that both come in runs (see f.json).
-	sortDocs(docs)
-	ix := &Index{Lang: lang, Docs: docs, Terms: map[string][]Posting{}}
-	w := map[string]int{} // a document's terms and weights
-	for i, d := range docs {
-		clear(w)
-		for _, p := range d.Parts {
-			seen[[2]string{p.Text, p.Lang}].each(func(term string, kind int) {
-				if v := p.Weight * kind; v > w[term] {
-					w[term] = v
-				}
-			})
+		for id, k := range texts {
+			next[k] = lists[id]
 		}
-		for term, v := range w {
-			ix.Terms[term] = append(ix.Terms[term], Posting{i, int(math.Max(1, math.Round(float64(v)/2)))})
+	}
+	// Each text's terms as numbers (term ids), once: a document's parts
+	// then take their terms without hashing a string.
+	termID := map[string]int32{}
+	var terms []string // by id
+	var refs []termRef // every text's terms, text after text
+	textRefs := make([]int32, len(texts)+1)
+	for id, l := range lists {
+		l.each(func(term string, kind int) {
+			t, ok := termID[term]
+			if !ok {
+				t = int32(len(terms))
+				termID[term] = t
+				terms = append(terms, term)
+			}
+			refs = append(refs, termRef{t, int32(kind)})
+		})
+		textRefs[id+1] = int32(len(refs))
+	}
+	// A document's postings: each term once, with the highest weight of
+	// its parts'. Made twice: to count each term's postings, then to fill
+	// its list, made at its size in one array for all (appending to lists
+	// that grow was a third of the index's time at national scale).
+	weight := make([]int, len(terms)) // of the document's terms, 0 for the others
+	var touched []int32
+	postingsOf := func(f func(doc int, term int32, v int)) {
+		k := 0
+		for i, d := range docs {
+			for _, p := range d.Parts {
+				text := partText[k]
+				k++
+				for _, r := range refs[textRefs[text]:textRefs[text+1]] {
+					if v := p.Weight * int(r.kind); v > weight[r.term] {
+						if weight[r.term] == 0 {
+							touched = append(touched, r.term)
+						}
+						weight[r.term] = v
+					}
+				}
+			}
+			for _, t := range touched {
+				f(i, t, weight[t])
+				weight[t] = 0
+			}
+			touched = touched[:0]
+		}
+	}
+	count := make([]int, len(terms))
+	total := 0
+	postingsOf(func(_ int, t int32, _ int) { count[t]++; total++ })
+	byTerm := make([][]Posting, len(terms))
+	backing := make([]Posting, total)
+	for t, n := range count {
+		byTerm[t], backing = backing[:0:n], backing[n:]
+	}
+	postingsOf(func(doc int, t int32, v int) {
+		byTerm[t] = append(byTerm[t], Posting{doc, int(math.Max(1, math.Round(float64(v)/2)))})
+	})
+	ix := &Index{Lang: lang, Docs: docs, Terms: make(map[string][]Posting, len(terms))}
+	for t, ps := range byTerm {
+		if len(ps) > 0 {
+			ix.Terms[terms[t]] = ps
 		}
 	}
 	return ix
 }
+
+// termRef is a term of a text, by id, with its kind (see BuildCached).
+type termRef struct{ term, kind int32 }
 
 // sortDocs sorts docs stably by kind (in the order of Kinds), then by
 // district, then by program and course type: the facet columns come in
@@ -351,25 +413,30 @@ func runs(rs [][2]int, v int) [][2]int {
 // postings encodes ps (in document order) as groups by weight, highest
 // first, each [weight, doc, gap, gap, …].
 func postings(ps []Posting) [][]int {
-	byWeight := map[int][]int{}
+	count := map[int]int{} // postings by weight
 	for _, p := range ps {
-		byWeight[p.Weight] = append(byWeight[p.Weight], p.Doc)
+		count[p.Weight]++
 	}
-	weights := make([]int, 0, len(byWeight))
-	for w := range byWeight {
+	weights := make([]int, 0, len(count))
+	for w := range count {
 		weights = append(weights, w)
 	}
 	slices.Sort(weights)
 	slices.Reverse(weights)
-	out := make([][]int, 0, len(weights))
-	for _, w := range weights {
-		g := []int{w}
-		last := 0
-		for _, d := range byWeight[w] {
-			g = append(g, d-last)
-			last = d
-		}
-		out = append(out, g)
+	// The groups in one array, each made at its size.
+	out := make([][]int, len(weights))
+	group := make(map[int]int, len(weights)) // weight → its group in out
+	backing := make([]int, len(ps)+len(weights))
+	for i, w := range weights {
+		n := 1 + count[w]
+		out[i], backing = append(backing[:0:n], w), backing[n:]
+		group[w] = i
+	}
+	last := make([]int, len(weights)) // each group's last document
+	for _, p := range ps {
+		g := group[p.Weight]
+		out[g] = append(out[g], p.Doc-last[g])
+		last[g] = p.Doc
 	}
 	return out
 }
