@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -395,6 +397,76 @@ func TestDecide(t *testing.T) {
 	for _, c := range cases {
 		if got := c.decide(); !slices.Equal(got, c.Want) {
 			t.Errorf("%s: decided %v, want %v", c.Name, got, c.Want)
+		}
+	}
+}
+
+// TestBuildMatchesDefinition builds the index of the example's documents
+// in German and in Arabic (which holds German texts where a translation
+// is missing) and compares its postings with the definition written
+// plainly: the documents in sortDocs' order, each term of a document once,
+// with the highest weight of its parts (part weight × term kind), halved
+// and rounded, at least 1. BuildCached numbers texts and terms and fills
+// its lists in one array; this keeps it equal to the definition — also
+// when the analyses come from an earlier build's cache.
+func TestBuildMatchesDefinition(t *testing.T) {
+	for _, lang := range []string{"de", "ar"} {
+		f, err := os.Open(filepath.Join("testdata", "documents-"+lang+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []Doc
+		dec := json.NewDecoder(f)
+		for dec.More() {
+			var d Doc
+			if err := dec.Decode(&d); err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, d)
+		}
+		f.Close()
+		// Texts shared between documents, as names and titles are.
+		docs = append(docs, docs[:20]...)
+
+		a := NewAnalyzer()
+		sorted := slices.Clone(docs)
+		sortDocs(sorted)
+		want := map[string][]Posting{}
+		for i, d := range sorted {
+			w := map[string]int{}
+			for _, p := range d.Parts {
+				var terms map[string]int
+				if p.Lang != lang {
+					terms = a.indexTerms(p.Text, p.Lang)
+				} else {
+					terms = a.Terms(p.Text, p.Lang)
+				}
+				for term, kind := range terms {
+					w[term] = max(w[term], p.Weight*kind)
+				}
+			}
+			for term, v := range w {
+				if v > 0 {
+					want[term] = append(want[term], Posting{i, int(math.Max(1, math.Round(float64(v)/2)))})
+				}
+			}
+		}
+
+		cache := TermCache{}
+		first := BuildCached(a, lang, slices.Clone(docs), nil, cache, 2)
+		again := BuildCached(a, lang, slices.Clone(docs), cache, nil, 1)
+		for name, ix := range map[string]*Index{"analysed": first, "from the cache": again} {
+			if len(ix.Terms) != len(want) {
+				t.Errorf("%s, %s: %d terms, want %d", lang, name, len(ix.Terms), len(want))
+			}
+			for term, ps := range want {
+				if !slices.Equal(ix.Terms[term], ps) {
+					t.Errorf("%s, %s: postings of %q\n got %v\nwant %v", lang, name, term, ix.Terms[term], ps)
+				}
+			}
+			if !slices.EqualFunc(ix.Docs, sorted, func(a, b Doc) bool { return a.Key == b.Key }) {
+				t.Errorf("%s, %s: documents not in sortDocs' order", lang, name)
+			}
 		}
 	}
 }
