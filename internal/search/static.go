@@ -138,19 +138,35 @@ func uvarintLen(n int) int {
 	return l
 }
 
+// len returns the number of terms in l.
+func (l termList) len() int {
+	n := 0
+	for s := string(l); len(s) > 0; n++ {
+		_, _, s = cutTerm(s)
+	}
+	return n
+}
+
 // each calls f with each term and its kind.
 func (l termList) each(f func(term string, kind int)) {
 	for s := string(l); len(s) > 0; {
-		n, shift, i := 0, 0, 0
-		for ; s[i] >= 0x80; i++ {
-			n |= int(s[i]&0x7f) << shift
-			shift += 7
-		}
-		n |= int(s[i]) << shift
-		i++
-		f(s[i:i+n], int(s[i+n]))
-		s = s[i+n+1:]
+		term, kind, rest := cutTerm(s)
+		f(term, kind)
+		s = rest
 	}
+}
+
+// cutTerm returns the first term of s, the rest of a termList, its kind,
+// and what follows it.
+func cutTerm(s string) (term string, kind int, rest string) {
+	n, shift, i := 0, 0, 0
+	for ; s[i] >= 0x80; i++ {
+		n |= int(s[i]&0x7f) << shift
+		shift += 7
+	}
+	n |= int(s[i]) << shift
+	i++
+	return s[i : i+n], int(s[i+n]), s[i+n+1:]
 }
 
 // BuildCached is Build with the analyses of an earlier build (prev, may
@@ -216,7 +232,11 @@ func BuildCached(a *Analyzer, lang string, docs []Doc, prev, next TermCache, wor
 	// then take their terms without hashing a string.
 	termID := map[string]int32{}
 	var terms []string // by id
-	var refs []termRef // every text's terms, text after text
+	nrefs := 0
+	for _, l := range lists {
+		nrefs += l.len()
+	}
+	refs := make([]termRef, 0, nrefs) // every text's terms, text after text
 	textRefs := make([]int32, len(texts)+1)
 	for id, l := range lists {
 		l.each(func(term string, kind int) {

@@ -256,7 +256,13 @@ func TestTermList(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
+	if n := listTerms(want).len(); n != len(want) {
+		t.Errorf("len() = %d, want %d", n, len(want))
+	}
 	listTerms(nil).each(func(term string, kind int) { t.Errorf("a term of nothing: %q", term) })
+	if n := listTerms(nil).len(); n != 0 {
+		t.Errorf("len() of nothing = %d", n)
+	}
 }
 
 // TestFirstFromHeads checks that the first results found from the heads
