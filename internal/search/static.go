@@ -156,8 +156,9 @@ func (l termList) each(f func(term string, kind int)) {
 	}
 }
 
-// cutTerm returns the first term of s, the rest of a termList, its kind,
-// and what follows it.
+// cutTerm splits s, a termList or what is left of one, into its first
+// term, that term's kind and the rest: the one reading of the packed
+// format (see termList), for each and len.
 func cutTerm(s string) (term string, kind int, rest string) {
 	n, shift, i := 0, 0, 0
 	for ; s[i] >= 0x80; i++ {
