@@ -2,6 +2,7 @@ package load
 
 import (
 	"crypto/sha256"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
 )
 
 // A Snapshot is a successful load kept for the next one in the same
@@ -32,20 +34,27 @@ type Snapshot struct {
 	// Problems are the load's warnings, sorted.
 	Problems diag.List
 
-	stamps  map[string]stamp    // the files read → size and modification time (see stampsOf)
+	stamps  map[string]stamp    // the files read → size and modification time or SHA-256 (see stampsOf)
 	taken   time.Time           // when the stamps were taken
 	sums    map[string][32]byte // data file, Markdown page → SHA-256 of its source
 	opts    Options
 	defLang string
+	// bySum says the stamps are the files' SHA-256, not their size and
+	// time: a snapshot kept on disk between processes (Resume).
+	bySum bool
 	// Patched lists the files this snapshot decoded again from the
 	// previous one; nil when it was loaded in full.
 	Patched []string
 }
 
-// stamp tells whether a file may have changed.
+// stamp tells whether a file may have changed: by its size and
+// modification time (Reload), or by its size and SHA-256 (Resume). A file
+// counted by name only has the zero stamp; one that cannot be read size
+// -1.
 type stamp struct {
 	size int64
 	mod  time.Time
+	sum  [32]byte
 }
 
 // Sum returns the SHA-256 of the source of a provider or course file (its
@@ -58,10 +67,16 @@ func (s *Snapshot) Sum(file string) [32]byte { return s.sums[file] }
 // none). It returns the new snapshot, or nil and all problems if the site
 // has errors.
 func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
+	return reload(fsys, opts, prev, false)
+}
+
+// reload is Reload, with the files stamped by their SHA-256 if bySum
+// (Resume; prev, if not nil, was stamped so too).
+func reload(fsys fs.FS, opts Options, prev *Snapshot, bySum bool) (*Snapshot, diag.List) {
 	opts = opts.normal()
 	taken := time.Now()
 	ls := list(fsys)
-	stamps := stampsOf(fsys, ls) // before reading: a file changed meanwhile is read again next time
+	stamps := stampsOf(fsys, ls, bySum) // before reading: a file changed meanwhile is read again next time
 	// A link or other irregular entry anywhere is reported by a full load.
 	if prev != nil && model.DateOf(prev.opts.Now) == model.DateOf(opts.Now) && prev.opts.StaleDays == opts.StaleDays && len(checkTree(ls)) == 0 {
 		if s, ok := prev.patch(fsys, opts, stamps, ls); ok {
@@ -73,21 +88,26 @@ func Reload(fsys fs.FS, opts Options, prev *Snapshot) (*Snapshot, diag.List) {
 	if l.problems.Errors() > 0 {
 		return nil, l.problems
 	}
-	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, taken: taken, sums: l.sums, opts: opts, defLang: l.defLang}, l.problems
+	return &Snapshot{Dir: l.dir, Problems: l.problems, stamps: stamps, taken: taken, sums: l.sums, opts: opts, defLang: l.defLang, bySum: bySum}, l.problems
 }
 
 // stampsOf stamps the files a load reads: the data files and the Markdown
-// pages. Other files count by name only (the loader warns about unknown
-// files in data/); hidden files, which the loader skips, do not count.
-func stampsOf(fsys fs.FS, ls listing) map[string]stamp {
+// pages, by size and time, or by size and SHA-256 if bySum. Other files
+// count by name only (the loader warns about unknown files in data/);
+// hidden files, which the loader skips, do not count.
+func stampsOf(fsys fs.FS, ls listing, bySum bool) map[string]stamp {
 	out := map[string]stamp{}
-	add := func(p string, e fs.DirEntry, read bool) {
-		if !read {
+	var read []string // stamped by their content, after the listing
+	add := func(p string, e fs.DirEntry, reads bool) {
+		switch info, err := e.Info(); {
+		case !reads:
 			out[p] = stamp{}
-		} else if info, err := e.Info(); err == nil {
-			out[p] = stamp{info.Size(), info.ModTime()}
-		} else {
+		case err != nil:
 			out[p] = stamp{size: -1} // unreadable: never equal to a readable one
+		case bySum:
+			read = append(read, p)
+		default:
+			out[p] = stamp{size: info.Size(), mod: info.ModTime()}
 		}
 	}
 	entries, _ := fs.ReadDir(fsys, "data")
@@ -111,7 +131,29 @@ func stampsOf(fsys fs.FS, ls listing) map[string]stamp {
 			add(e.path, e.entry, true)
 		}
 	}
+	stamps := make([]stamp, len(read))
+	parallel.Each(len(read), func(i int) { stamps[i] = sumStamp(fsys, read[i]) })
+	for i, p := range read {
+		out[p] = stamps[i]
+	}
 	return out
+}
+
+// sumStamp stamps file by its size and SHA-256.
+func sumStamp(fsys fs.FS, file string) stamp {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return stamp{size: -1}
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return stamp{size: -1}
+	}
+	st := stamp{size: n}
+	h.Sum(st.sum[:0])
+	return st
 }
 
 // patch returns the snapshot for the files now stamped stamps, made from
@@ -207,7 +249,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 	if content {
 		patched = append(patched, "content/")
 	}
-	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, Patched: patched}, true
+	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, bySum: s.bySum, Patched: patched}, true
 }
 
 // racyWindow is the coarsest modification time of the file systems
@@ -218,9 +260,9 @@ const racyWindow = 2 * time.Second
 // have changed: a file written in the same tick as s was stamped, once
 // before and once after, keeps its size and time. Such a file counts as
 // changed if its source differs from the one loaded (the remedy of Git's
-// "racy clean" entries).
+// "racy clean" entries). A file stamped by its SHA-256 is never racy.
 func (s *Snapshot) racy(fsys fs.FS, file string, st stamp) bool {
-	if st.size <= 0 || st.mod.Before(s.taken.Add(-racyWindow)) {
+	if s.bySum || st.size <= 0 || st.mod.Before(s.taken.Add(-racyWindow)) {
 		return false
 	}
 	sum, ok := s.sums[file]

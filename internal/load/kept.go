@@ -1,0 +1,181 @@
+package load
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
+	"github.com/wegweiser-de/wegweiser/internal/model"
+	"github.com/wegweiser-de/wegweiser/internal/parallel"
+)
+
+// Resume loads the site in fsys like Reload, for a snapshot kept on disk
+// between two processes (wegweiser build; see Save and ReadSnapshot):
+// files are told apart by their size and SHA-256, not by their size and
+// modification time, which a checkout or a copy can keep while the
+// content changes. saved is the snapshot ReadSnapshot returned (nil:
+// none); the snapshot returned is stamped the same way and can be kept
+// for the next process.
+//
+// Options.Lines is not kept with a snapshot: a caller that sets it must
+// tell its history apart in the key of Save and ReadSnapshot (the
+// build names the commit checked out).
+func Resume(fsys fs.FS, opts Options, saved *Snapshot) (*Snapshot, diag.List) {
+	if saved != nil && !saved.bySum {
+		saved = nil
+	}
+	return reload(fsys, opts, saved, true)
+}
+
+// snapshotFormat is the first line of a kept snapshot.
+const snapshotFormat = "wegweiser load snapshot 1"
+
+// keptHead is the line of a kept snapshot before its provider and course
+// files: everything but those, which follow one per line (JSON each, so
+// that they are decoded side by side).
+type keptHead struct {
+	Today       model.Date
+	StaleDays   int
+	DefLang     string
+	Stamps      map[string]keptStamp // see Snapshot.stamps
+	Sums        map[string]string    // see Snapshot.sums, hex
+	Problems    diag.List
+	Site        model.Site
+	Languages   []model.Language
+	Districts   []model.District
+	Topics      []model.Topic
+	Pages       []model.Page
+	Outdated    map[string]model.Date
+	Providers   int // lines of provider files that follow
+	CourseFiles int // lines of course files after them
+}
+
+// keptStamp is a stamp by size and SHA-256 (hex; "" for a file counted
+// by name only).
+type keptStamp struct {
+	Size int64  `json:"s"`
+	Sum  string `json:"h,omitempty"`
+}
+
+// Save writes s, a snapshot Resume returned, to w for ReadSnapshot in
+// a later process. key names what else the snapshot depends on (the
+// program, the history of the source): ReadSnapshot with another key
+// refuses it. It holds every value of every data file, personal data
+// and what only the staff edition shows included: keep it where the
+// source is, never with what is published.
+//
+// The format: a line naming it, the key, a line of JSON with everything
+// but the provider and course files, then one line of JSON per provider
+// file and per course file, in order.
+func (s *Snapshot) Save(w io.Writer, key string) error {
+	if !s.bySum {
+		return errors.New("only a snapshot Resume returned can be kept")
+	}
+	if bytes.ContainsAny([]byte(key), "\r\n") {
+		return fmt.Errorf("a snapshot's key is one line: %q", key)
+	}
+	d := s.Dir
+	head := keptHead{Today: model.DateOf(s.opts.Now), StaleDays: s.opts.StaleDays, DefLang: s.defLang,
+		Stamps: make(map[string]keptStamp, len(s.stamps)), Sums: make(map[string]string, len(s.sums)), Problems: s.Problems,
+		Site: d.Site, Languages: d.Languages, Districts: d.Districts, Topics: d.Topics, Pages: d.Pages, Outdated: d.Outdated,
+		Providers: len(d.Providers), CourseFiles: len(d.CourseFiles)}
+	for file, st := range s.stamps {
+		k := keptStamp{Size: st.size}
+		if st.sum != ([32]byte{}) {
+			k.Sum = hex.EncodeToString(st.sum[:])
+		}
+		head.Stamps[file] = k
+	}
+	for file, sum := range s.sums {
+		head.Sums[file] = hex.EncodeToString(sum[:])
+	}
+	lines := make([][]byte, 1+len(d.Providers)+len(d.CourseFiles))
+	errs := make([]error, len(lines))
+	parallel.Each(len(lines), func(i int) {
+		switch {
+		case i == 0:
+			lines[i], errs[i] = json.Marshal(head)
+		case i <= len(d.Providers):
+			lines[i], errs[i] = json.Marshal(&d.Providers[i-1])
+		default:
+			lines[i], errs[i] = json.Marshal(&d.CourseFiles[i-1-len(d.Providers)])
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	fmt.Fprintf(bw, "%s\n%s\n", snapshotFormat, key)
+	for _, line := range lines {
+		bw.Write(line)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// ReadSnapshot reads data, a snapshot Save wrote with the same key, for
+// Resume. A snapshot of another format or key, or damaged, is an error.
+// The snapshot does not keep data.
+func ReadSnapshot(data []byte, key string) (*Snapshot, error) {
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	if len(lines) < 3 || string(lines[0]) != snapshotFormat {
+		return nil, errors.New("not a snapshot of this format")
+	}
+	if string(lines[1]) != key {
+		return nil, errors.New("a snapshot of another program or history")
+	}
+	var head keptHead
+	if err := json.Unmarshal(lines[2], &head); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	files := lines[3:]
+	if head.Providers < 0 || head.CourseFiles < 0 || len(files) != head.Providers+head.CourseFiles {
+		return nil, fmt.Errorf("snapshot: %d files, want %d", len(files), head.Providers+head.CourseFiles)
+	}
+	d := &model.Directory{Site: head.Site, Languages: head.Languages, Districts: head.Districts, Topics: head.Topics, Pages: head.Pages, Outdated: head.Outdated,
+		Providers: make([]model.Provider, head.Providers), CourseFiles: make([]model.CourseFile, head.CourseFiles)}
+	errs := make([]error, len(files))
+	parallel.Each(len(files), func(i int) {
+		if i < head.Providers {
+			errs[i] = json.Unmarshal(files[i], &d.Providers[i])
+		} else {
+			errs[i] = json.Unmarshal(files[i], &d.CourseFiles[i-head.Providers])
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	s := &Snapshot{Dir: d, Problems: head.Problems, stamps: make(map[string]stamp, len(head.Stamps)), sums: make(map[string][32]byte, len(head.Sums)),
+		opts:    Options{Now: time.Date(head.Today.Year, head.Today.Month, head.Today.Day, 12, 0, 0, 0, time.UTC), StaleDays: head.StaleDays},
+		defLang: head.DefLang, bySum: true}
+	for file, k := range head.Stamps {
+		st := stamp{size: k.Size}
+		if k.Sum != "" && (hex.DecodedLen(len(k.Sum)) != len(st.sum) || !decodeHex(st.sum[:], k.Sum)) {
+			return nil, fmt.Errorf("snapshot: the stamp of %s", file)
+		}
+		s.stamps[file] = st
+	}
+	for file, h := range head.Sums {
+		var sum [32]byte
+		if hex.DecodedLen(len(h)) != len(sum) || !decodeHex(sum[:], h) {
+			return nil, fmt.Errorf("snapshot: the sum of %s", file)
+		}
+		s.sums[file] = sum
+	}
+	d.Index()
+	return s, nil
+}
+
+// decodeHex decodes h into b, which is its size, and reports whether it
+// could.
+func decodeHex(b []byte, h string) bool {
+	_, err := hex.Decode(b, []byte(h))
+	return err == nil
+}
