@@ -94,6 +94,6 @@ fuzz:
 	$(GO) test ./internal/load -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin public .public.spare
+	rm -rf bin public .public.spare .public.state
 
 FORCE:

@@ -66,6 +66,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *out == "" {
 		*out = filepath.Join(*source, "public")
 	}
+	// What the build loaded is kept for the next one in the hidden
+	// sibling .NAME.state, beside the spare and never published (it holds
+	// every value of the data files): the next build decodes only the
+	// files whose content changed.
+	cfg.State = filepath.Join(filepath.Dir(filepath.Clean(*out)), "."+filepath.Base(filepath.Clean(*out))+".state")
 	if *stats != "" {
 		f, err := os.Open(*stats)
 		if err != nil {

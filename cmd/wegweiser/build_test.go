@@ -213,6 +213,125 @@ func TestBuildTrace(t *testing.T) {
 // output is byte for byte a
 // --render-all build's from the same previous output into an empty
 // folder (--spare=false), and --spare=false removes the spare.
+// fileTree returns the files below root by their path relative to it,
+// each with its content.
+func fileTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// sameTree reports the files of got that differ from want's, or are not
+// in want, or are only in want.
+func sameTree(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	for name := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: missing", name)
+		} else if g != want[name] {
+			t.Errorf("%s differs from a build into an empty folder", name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: not in a build into an empty folder", name)
+		}
+	}
+}
+
+// TestBuildKeepsLoad: a build keeps what it loaded in the hidden sibling
+// .public.state (the owner's alone, not in the output), and the next
+// build reads again only the data file whose content changed — also to
+// the same size with its old modification time — with an output equal
+// to a build that loads and renders everything; a damaged state is
+// loaded in full.
+func TestBuildKeepsLoad(t *testing.T) {
+	dir := copySmallSite(t)
+	out, state := filepath.Join(dir, "public"), filepath.Join(dir, ".public.state")
+	build := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runCLI(append([]string{"build", "--source", dir, "--today", "2026-11-21"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("build %v: exit %d\n%s", args, code, stderr)
+		}
+		return stdout
+	}
+	if got := build(); strings.Contains(got, "data file") {
+		t.Errorf("the first build resumed a load: %s", got)
+	}
+	for name, perm := range map[string]os.FileMode{state: 0o700 | fs.ModeDir, filepath.Join(state, "load"): 0o600} {
+		if fi, err := os.Stat(name); err != nil || fi.Mode() != perm {
+			t.Fatalf("%s: %v, want mode %v", name, err, perm)
+		}
+	}
+	for name, content := range fileTree(t, out) {
+		if strings.Contains(content, "wegweiser load snapshot") {
+			t.Errorf("%s: the load is published", name)
+		}
+	}
+	file := "data/providers/awo-muenchen.yaml"
+	same := func(old, new string) { // the same size, the old time
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(t, dir, file, old, new, 0)
+		if err := os.Chtimes(filepath.Join(dir, file), fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, step := range []struct {
+		old, new string
+		damage   bool   // the state cut in half first
+		want     string // in the summary ("": loaded in full)
+		compare  bool   // with a build that loads and renders everything
+	}{
+		{`phone: "089 1234510-10"`, `phone: "089 1234510-99"`, false, "1 changed data file read, the rest of the data kept", true},
+		{`phone: "089 1234510-99"`, `phone: "089 1234510-98"`, false, "1 changed data file read, the rest of the data kept", false}, // the state the last build kept
+		{`phone: "089 1234510-98"`, `phone: "089 1234510-97"`, true, "", true},
+	} {
+		same(step.old, step.new)
+		if step.damage {
+			b, err := os.ReadFile(filepath.Join(state, "load"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(state, "load"), b[:len(b)/2], 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The reference starts from the same previous output (the feeds
+		// compare with it).
+		ref := filepath.Join(t.TempDir(), "ref")
+		if step.compare {
+			if err := os.CopyFS(ref, os.DirFS(out)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := build()
+		if step.want != "" && !strings.Contains(got, step.want) || step.want == "" && strings.Contains(got, "data file") {
+			t.Errorf("step %d: %s, want %q", i+1, got, step.want)
+		}
+		if step.compare {
+			build("--out", ref, "--render-all", "--spare=false")
+			sameTree(t, fileTree(t, out), fileTree(t, ref))
+		}
+	}
+}
+
 func TestBuildSpare(t *testing.T) {
 	dir := copySmallSite(t)
 	out, spare := filepath.Join(dir, "public"), filepath.Join(dir, ".public.spare")
@@ -222,23 +341,7 @@ func TestBuildSpare(t *testing.T) {
 			t.Fatalf("build %v: exit %d\n%s", args, code, stderr)
 		}
 	}
-	tree := func(root string) map[string]string {
-		t.Helper()
-		files := map[string]string{}
-		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			rel, _ := filepath.Rel(root, p)
-			files[rel] = string(b)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return files
-	}
+	tree := func(root string) map[string]string { return fileTree(t, root) }
 	build()
 	if _, err := os.Lstat(spare); err == nil {
 		t.Fatal("a spare after the first build")

@@ -170,6 +170,13 @@ type Config struct {
 	Previous fs.FS
 	// RenderAll renders every page, keeping none of Previous.
 	RenderAll bool
+	// State is a folder of the build's own, never published, in which it
+	// keeps what it loaded (the values of every data file: personal data
+	// and what only the staff edition shows included) for the next build
+	// with the same State: that one decodes only the data files whose
+	// content changed (load.Resume). "": none, every build loads in full.
+	// RenderAll loads in full too, and keeps the new load.
+	State string
 }
 
 // PreviewOptions are what a preview (Prepare, for wegweiser serve) needs
@@ -211,7 +218,12 @@ type Result struct {
 	Files       int
 	Bytes       int64
 	// Kept counts the pages taken from the previous build's output.
-	Kept     int
+	Kept int
+	// Reread are the data files read again when the load kept in
+	// Config.State was resumed ("content/" for the Markdown pages), the
+	// rest of the data taken from it; nil when the site was loaded in
+	// full.
+	Reread   []string
 	Duration time.Duration
 	// Phases is the wall time of each step of the build, in order.
 	Phases []Phase
@@ -273,7 +285,7 @@ func Build(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 	}
 	err = st.writeRest(ctx, st.top, nil, prevOut, st.clock)
 	res.ChangesFrom = st.changesFrom
-	if err != nil {
+	if err := errors.Join(err, st.waitState()); err != nil {
 		return nil, err
 	}
 	stamp, err := json.Marshal(Stamp{Inputs: inputs, Built: cfg.Now.UTC(), Pages: res.Pages, Warnings: res.Problems.Warnings()})
@@ -305,7 +317,7 @@ func BuildPages(ctx context.Context, cfg Config, w Writer) (*Result, error) {
 // renderPages loads the site, lays out its page graph and writes the
 // assets and the pages keep accepts (nil: all). With data errors it
 // returns no stage and the problems as the error.
-func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page) bool, clock *timer) (*stage, *Result, error) {
+func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page) bool, clock *timer) (st *stage, res *Result, err error) {
 	top := &topLevel{Writer: w, seen: map[string]bool{}}
 	if cfg.Now.IsZero() {
 		cfg.Now = clock.start
@@ -318,17 +330,28 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		prev = cfg.Previous
 	}
 	previous := readPrevious(prev)
-	snap, problems := load.Reload(cfg.Source, cfg.loadOptions(ctx), nil)
-	if snap == nil {
-		return nil, &Result{Problems: problems}, problems
+	if keep != nil {
+		cfg.State = "" // a part of the site: the state is a whole site's
 	}
-	clock.phase("load")
-	st, err := newStage(cfg, PreviewOptions{}, snap.Dir, problems, top, nil)
+	snap, problems, waitState, err := loadSite(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	st.top, st.clock = top, clock
-	res := &Result{Problems: st.problems, Pages: map[string]int{}}
+	if snap == nil {
+		return nil, &Result{Problems: problems}, problems
+	}
+	defer func() {
+		if st == nil { // failed: the load is kept or not, it does not matter
+			waitState()
+		}
+	}()
+	clock.phase("load")
+	st, err = newStage(cfg, PreviewOptions{}, snap.Dir, problems, top, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	st.top, st.clock, st.waitState = top, clock, waitState
+	res = &Result{Problems: st.problems, Pages: map[string]int{}, Reread: snap.Patched}
 	pages := st.graph.Pages()
 	var reuse *reuser
 	if keep != nil {
@@ -348,7 +371,7 @@ func renderPages(ctx context.Context, cfg Config, w Writer, keep func(*site.Page
 		reuse = newReuser(in, st.graph, prev, previous())
 	}
 	clock.phase("model")
-	if err = renderAll(ctx, st.r, st.graph, pages, top, reuse); err != nil {
+	if err := renderAll(ctx, st.r, st.graph, pages, top, reuse); err != nil {
 		return nil, nil, err
 	}
 	if reuse != nil {
@@ -393,6 +416,9 @@ type stage struct {
 	// in are the inputs of the build or preview (nil: not known), by
 	// which the open data of the previous output is kept.
 	in *inputs
+	// waitState waits for the load to be kept in Config.State (see
+	// loadSite) and reports how that went; nil for a preview.
+	waitState func() error
 }
 
 // newStage makes the page graph and the renderer of a loaded directory
@@ -1043,9 +1069,22 @@ func (r *Result) Summary() string {
 	for _, n := range r.Pages {
 		total += n
 	}
-	kept := ""
+	var notes []string
 	if r.Kept > 0 {
-		kept = fmt.Sprintf(" (%d kept from the previous build)", r.Kept)
+		notes = append(notes, fmt.Sprintf("%d kept from the previous build", r.Kept))
+	}
+	switch n := len(r.Reread); {
+	case r.Reread == nil:
+	case n == 0:
+		notes = append(notes, "the data of the last build kept")
+	case n == 1:
+		notes = append(notes, "1 changed data file read, the rest of the data kept")
+	default:
+		notes = append(notes, fmt.Sprintf("%d changed data files read, the rest of the data kept", n))
+	}
+	kept := ""
+	if len(notes) > 0 {
+		kept = " (" + strings.Join(notes, "; ") + ")"
 	}
 	return fmt.Sprintf("%d pages%s (%s), %d files, %.1f MB in %s",
 		total, kept, strings.Join(per, ", "), r.Files, float64(r.Bytes)/1e6, r.Duration.Round(time.Millisecond))
