@@ -646,8 +646,8 @@ func TestManifestFormat(t *testing.T) {
 	if len(got.Reads) != 2 {
 		t.Errorf("%d records of reads written, want the 2 different ones", len(got.Reads))
 	}
-	if len(got.Pages) != len(pages) {
-		t.Errorf("%d pages read back, %d written", len(got.Pages), len(pages))
+	if len(got.Pages) != len(pages) || got.Count != len(pages) {
+		t.Errorf("%d pages read back, %d counted, %d written", len(got.Pages), got.Count, len(pages))
 	}
 	for name, want := range pages {
 		rec := got.Pages[name]
