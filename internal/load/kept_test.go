@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -50,41 +49,18 @@ func TestResumeEqualsLoad(t *testing.T) {
 			!reflect.DeepEqual(prev.stamps, first.stamps) || !reflect.DeepEqual(prev.sums, first.sums) || prev.defLang != first.defLang {
 			t.Fatalf("the snapshot read back differs from the one saved")
 		}
-		var changed []txtar.File
-		for _, f := range ar.Files {
-			if f.Name != "want" {
-				changed = append(changed, f)
-			}
-		}
-		onlyOwn := true
-		for _, f := range changed {
-			onlyOwn = onlyOwn && (isDataFile(f.Name, "data/providers") || isDataFile(f.Name, "data/courses") || strings.HasSuffix(f.Name, ".md")) &&
-				base[f.Name] != nil && strings.TrimSpace(string(f.Data)) != "<delete>"
-		}
+		changed, onlyOwn := caseChanges(ar, base)
 		site := stamped(overlay(base, changed), t0)
-		want, wantProblems := Load(site, Options{Now: testToday})
 		next, gotProblems := Resume(site, Options{Now: testToday}, prev)
-		if got, w := report(gotProblems), report(wantProblems); !bytes.Equal(got, w) {
-			t.Errorf("report differs from Load's\n--- resume\n%s--- load\n%s", got, w)
-		}
-		if (next == nil) != (want == nil) {
-			t.Fatalf("resume gave a directory: %v, load: %v", next != nil, want != nil)
-		}
-		if next == nil {
+		if !sameAsLoad(t, site, next, gotProblems, onlyOwn) {
 			return
-		}
-		if !reflect.DeepEqual(next.Dir, want) {
-			t.Errorf("the resumed directory differs from Load's")
-		}
-		if onlyOwn && next.Patched == nil {
-			t.Errorf("changed only provider, course or page files without error, but was loaded in full")
 		}
 		if next.Patched != nil {
 			patched++
 		}
 		// Kept again and resumed with nothing changed: the same.
 		again, _ := Resume(site, Options{Now: testToday}, kept(t, next, "k"))
-		if again == nil || again.Patched == nil || len(again.Patched) != 0 || !reflect.DeepEqual(again.Dir, want) {
+		if want, _ := Load(site, Options{Now: testToday}); again == nil || again.Patched == nil || len(again.Patched) != 0 || !reflect.DeepEqual(again.Dir, want) {
 			t.Errorf("resumed again without a change: not the same directory, or patched %v", again.Patched)
 		}
 	})

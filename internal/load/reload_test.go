@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 )
 
 // stamped returns fsys with every file's modification time set to t.
@@ -35,41 +37,15 @@ func TestReloadEqualsLoad(t *testing.T) {
 		if prev == nil || len(problems) > 0 {
 			t.Fatalf("base: %s", report(problems))
 		}
-		var changed []txtar.File
-		for _, f := range ar.Files {
-			if f.Name != "want" {
-				changed = append(changed, f)
-			}
-		}
-		onlyOwn := true // and no file comes or goes
-		for _, f := range changed {
-			onlyOwn = onlyOwn && (isDataFile(f.Name, "data/providers") || isDataFile(f.Name, "data/courses") || strings.HasSuffix(f.Name, ".md")) &&
-				base[f.Name] != nil && strings.TrimSpace(string(f.Data)) != "<delete>"
-		}
+		changed, onlyOwn := caseChanges(ar, base)
 		site := overlay(base, changed)
 		for _, f := range changed {
 			if mf := site[f.Name]; mf != nil {
 				mf.ModTime = t1
 			}
 		}
-		want, wantProblems := Load(site, Options{Now: testToday})
 		next, gotProblems := Reload(site, Options{Now: testToday}, prev)
-		if got, w := report(gotProblems), report(wantProblems); !bytes.Equal(got, w) {
-			t.Errorf("report differs from Load's\n--- reload\n%s--- load\n%s", got, w)
-		}
-		if (next == nil) != (want == nil) {
-			t.Fatalf("reload gave a directory: %v, load: %v", next != nil, want != nil)
-		}
-		if next == nil {
-			return
-		}
-		if !reflect.DeepEqual(next.Dir, want) {
-			t.Errorf("the reloaded directory differs from Load's")
-		}
-		if onlyOwn && next.Patched == nil {
-			t.Errorf("changed only provider, course or page files without error, but was loaded in full")
-		}
-		if next.Patched == nil {
+		if !sameAsLoad(t, site, next, gotProblems, onlyOwn) || next.Patched == nil {
 			return
 		}
 		patched++
@@ -104,6 +80,49 @@ func TestReloadEqualsLoad(t *testing.T) {
 	if patched < 5 {
 		t.Errorf("only %d cases were patched; the patch is hardly tested", patched)
 	}
+}
+
+// caseChanges returns the files a golden case lays over base, and whether
+// they are only provider, course or page files that base has (no file
+// comes or goes): a reload or resume then patches unless they bring an
+// error.
+func caseChanges(ar *txtar.Archive, base fstest.MapFS) (changed []txtar.File, onlyOwn bool) {
+	for _, f := range ar.Files {
+		if f.Name != "want" {
+			changed = append(changed, f)
+		}
+	}
+	onlyOwn = true
+	for _, f := range changed {
+		onlyOwn = onlyOwn && (isDataFile(f.Name, "data/providers") || isDataFile(f.Name, "data/courses") || strings.HasSuffix(f.Name, ".md")) &&
+			base[f.Name] != nil && strings.TrimSpace(string(f.Data)) != "<delete>"
+	}
+	return changed, onlyOwn
+}
+
+// sameAsLoad checks a reload's or resume's snapshot next and problems of
+// site against a full Load of it: the same report, the same directory,
+// and patched if onlyOwn without error. It reports whether there is a
+// snapshot to look at further.
+func sameAsLoad(t *testing.T, site fstest.MapFS, next *Snapshot, problems diag.List, onlyOwn bool) bool {
+	t.Helper()
+	want, wantProblems := Load(site, Options{Now: testToday})
+	if got, w := report(problems), report(wantProblems); !bytes.Equal(got, w) {
+		t.Errorf("report differs from Load's\n--- reload\n%s--- load\n%s", got, w)
+	}
+	if (next == nil) != (want == nil) {
+		t.Fatalf("reload gave a directory: %v, load: %v", next != nil, want != nil)
+	}
+	if next == nil {
+		return false
+	}
+	if !reflect.DeepEqual(next.Dir, want) {
+		t.Errorf("the reloaded directory differs from Load's")
+	}
+	if onlyOwn && next.Patched == nil {
+		t.Errorf("changed only provider, course or page files without error, but was loaded in full")
+	}
+	return true
 }
 
 // TestReloadKeepsUnchangedFiles checks that a reload decodes only the
