@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/wegweiser-de/wegweiser/internal/diag"
@@ -78,7 +79,7 @@ func (s *Snapshot) Save(w io.Writer, key string) error {
 	if !s.bySum {
 		return errors.New("only a snapshot Resume returned can be kept")
 	}
-	if bytes.ContainsAny([]byte(key), "\r\n") {
+	if strings.ContainsAny(key, "\r\n") {
 		return fmt.Errorf("a snapshot's key is one line: %q", key)
 	}
 	d := s.Dir
@@ -157,14 +158,17 @@ func ReadSnapshot(data []byte, key string) (*Snapshot, error) {
 		defLang: head.DefLang, bySum: true}
 	for file, k := range head.Stamps {
 		st := stamp{size: k.Size}
-		if k.Sum != "" && (hex.DecodedLen(len(k.Sum)) != len(st.sum) || !decodeHex(st.sum[:], k.Sum)) {
-			return nil, fmt.Errorf("snapshot: the stamp of %s", file)
+		if k.Sum != "" {
+			var ok bool
+			if st.sum, ok = parseSum(k.Sum); !ok {
+				return nil, fmt.Errorf("snapshot: the stamp of %s", file)
+			}
 		}
 		s.stamps[file] = st
 	}
 	for file, h := range head.Sums {
-		var sum [32]byte
-		if hex.DecodedLen(len(h)) != len(sum) || !decodeHex(sum[:], h) {
+		sum, ok := parseSum(h)
+		if !ok {
 			return nil, fmt.Errorf("snapshot: the sum of %s", file)
 		}
 		s.sums[file] = sum
@@ -173,9 +177,11 @@ func ReadSnapshot(data []byte, key string) (*Snapshot, error) {
 	return s, nil
 }
 
-// decodeHex decodes h into b, which is its size, and reports whether it
-// could.
-func decodeHex(b []byte, h string) bool {
-	_, err := hex.Decode(b, []byte(h))
-	return err == nil
+// parseSum reads a SHA-256 written in hex.
+func parseSum(h string) (sum [32]byte, ok bool) {
+	if hex.DecodedLen(len(h)) != len(sum) {
+		return sum, false
+	}
+	_, err := hex.Decode(sum[:], []byte(h))
+	return sum, err == nil
 }

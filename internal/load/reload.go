@@ -99,15 +99,14 @@ func stampsOf(fsys fs.FS, ls listing, bySum bool) map[string]stamp {
 	out := map[string]stamp{}
 	var read []string // stamped by their content, after the listing
 	add := func(p string, e fs.DirEntry, reads bool) {
-		switch info, err := e.Info(); {
-		case !reads:
+		if !reads {
 			out[p] = stamp{}
-		case err != nil:
-			out[p] = stamp{size: -1} // unreadable: never equal to a readable one
-		case bySum:
+		} else if bySum {
 			read = append(read, p)
-		default:
+		} else if info, err := e.Info(); err == nil {
 			out[p] = stamp{size: info.Size(), mod: info.ModTime()}
+		} else {
+			out[p] = stamp{size: -1} // unreadable: never equal to a readable one
 		}
 	}
 	entries, _ := fs.ReadDir(fsys, "data")
