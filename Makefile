@@ -89,9 +89,10 @@ serve: $(BIN)
 schema: $(BIN)
 	./$(BIN) schema --out docs/schema
 
-# Fuzz the loader, e.g. make fuzz FUZZTIME=5m
+# Fuzz the loader and the reading of a kept load, e.g. make fuzz FUZZTIME=5m
 fuzz:
 	$(GO) test ./internal/load -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/load -run '^$$' -fuzz FuzzReadSnapshot -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin public .public.spare .public.state

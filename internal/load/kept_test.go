@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"io"
 	"reflect"
 	"slices"
 	"testing"
@@ -187,4 +188,31 @@ func TestResumeKeepsOutdated(t *testing.T) {
 	if !reflect.DeepEqual(next.Dir, want) {
 		t.Errorf("the resumed directory differs from Load's: %d outdated, want %d", len(next.Dir.Outdated), len(want.Outdated))
 	}
+}
+
+// FuzzReadSnapshot: whatever the state file holds (damaged, cut, edited
+// by hand), reading it returns a snapshot or an error, never a panic, and
+// a snapshot it returns can be saved again (go test ./internal/load -run
+// '^$' -fuzz FuzzReadSnapshot).
+func FuzzReadSnapshot(f *testing.F) {
+	first, problems := Resume(stamped(baseSite(f), testToday.Add(-time.Hour)), Options{Now: testToday}, nil)
+	if first == nil {
+		f.Fatalf("base: %s", report(problems))
+	}
+	var buf bytes.Buffer
+	if err := first.Save(&buf, "k"); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(snapshotFormat + "\nk\n{\"Providers\":1}\n"))
+	f.Add([]byte(snapshotFormat + "\nk\n{\"Providers\":-1,\"CourseFiles\":1}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ReadSnapshot(data, "k")
+		if err != nil {
+			return
+		}
+		if err := s.Save(io.Discard, "k"); err != nil {
+			t.Errorf("read, but not saved again: %v", err)
+		}
+	})
 }
