@@ -43,7 +43,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	stats := fs.String("stats", "", "publish the anonymous referral statistics of this export `file` (GET /api/v1/stats) as a page")
 	pagesOnly := fs.Bool("pages-only", false, "render only the Markdown pages of content/ (for the comparison with Hugo in scripts/bench-build)")
 	baseURL := fs.String("base-url", "", "absolute `URL` the site is served from, e.g. https://example.org/wegweiser/ (default: base_url of site.yaml; empty: relative links)")
-	renderAll := fs.Bool("render-all", false, "make every file anew, keeping none of the previous output's pages, search indexes and open data (which a build otherwise keeps where nothing they read changed)")
+	renderAll := fs.Bool("render-all", false, "make every file anew, keeping none of the previous output's pages, search indexes and open data (which a build otherwise keeps where nothing they read changed), and load every data file (not only those changed since the load kept in .NAME.state)")
 	spare := fs.Bool("spare", true, "keep the output the build replaces next to the new one, as its hidden sibling .NAME.spare, for the next build to fill instead of an empty folder (faster when little changed: a kept page is already there); false removes it")
 	openHistory := historyFlag(fs, site)
 	if code, ok := parseFlags(fs, args, 0); !ok {
