@@ -217,6 +217,50 @@ func (sv *SiteView) TopicOffers(topic string) []*model.Offer {
 	return sv.s.TopicOffers(topic)
 }
 
+// TopicDistricts returns the districts where a topic has offers. It
+// records the districts and how many offers each has (a value); a
+// district's offers record more when a template reads them
+// (TopicDistrictView.Offers).
+func (sv *SiteView) TopicDistricts(topic string) []TopicDistrictView {
+	list := sv.s.TopicDistrictsReads(topic, sv.reads)
+	out := make([]TopicDistrictView, len(list))
+	for i, td := range list {
+		out[i] = TopicDistrictView{td: td, s: sv.s, reads: sv.reads}
+	}
+	return out
+}
+
+// TopicDistrictView is a district in a topic's list of districts
+// (SiteView.TopicDistricts): its district, anchor and size come with the
+// list; its offers record what the district's page records.
+type TopicDistrictView struct {
+	td    *site.TopicDistrict
+	s     *site.Site
+	reads *site.Reads
+}
+
+// District is the district.
+func (v TopicDistrictView) District() *model.District { return v.td.District }
+
+// Anchor returns the id of the topic's section on the district's page.
+func (v TopicDistrictView) Anchor() string { return v.td.Anchor() }
+
+// Count returns the number of offers.
+func (v TopicDistrictView) Count() int { return len(v.td.Offers) }
+
+// Offers returns the topic's offers in the district.
+func (v TopicDistrictView) Offers() []*model.Offer {
+	v.s.DistrictTopicsReads(v.td.District.ID, v.reads)
+	return v.td.Offers
+}
+
+// DistrictTopics returns the topics that have offers held in a district,
+// each with its offers. It records which offers on which topics (a value)
+// and the offers' files, not every provider file.
+func (sv *SiteView) DistrictTopics(district string) []*site.TopicDistrict {
+	return sv.s.DistrictTopicsReads(district, sv.reads)
+}
+
 // AdvisorGroups returns the advisors keep accepts, grouped.
 func (sv *SiteView) AdvisorGroups(keep func(*model.Advisor) bool) []site.AdvisorGroup {
 	sv.reads.AllProviders()

@@ -21,6 +21,8 @@ const (
 	languageDistrictValue  = "language-district:"  // LanguageDistrictOf's entries: code/district
 	languageDistrictsValue = "language-districts:" // LanguageDistricts and their sizes: code
 	finderPairsValue       = "finder-pairs:"       // the districts the finder has a page for in a language: lang
+	topicDistrictsValue    = "topic-districts:"    // TopicDistricts and their sizes: topic
+	districtTopicsValue    = "district-topics:"    // DistrictTopics and their offers: district
 )
 
 // Routed reports whether the value named in Reads.Values is made by the
@@ -61,6 +63,10 @@ func (s *Site) ValueSum(name string) (sum string, ok bool) {
 		sum = s.languageDistrictsSum(name[len(languageDistrictsValue):])
 	case strings.HasPrefix(name, finderPairsValue):
 		sum = s.finderPairsSum(name[len(finderPairsValue):])
+	case strings.HasPrefix(name, topicDistrictsValue):
+		sum = s.topicDistrictsSum(name[len(topicDistrictsValue):])
+	case strings.HasPrefix(name, districtTopicsValue):
+		sum = s.districtTopicsSum(name[len(districtTopicsValue):])
 	}
 	return sum, sum != ""
 }

@@ -36,6 +36,17 @@ func TestValueSums(t *testing.T) {
 			o := d.Office("awo-mbe-ludwigsvorstadt")
 			o.Serves = append(slices.Clone(o.Serves), "laim")
 		}, []string{"district-offices:laim/mbe"}},
+		{"an offer on one more topic", func(d *model.Directory) {
+			of := d.Offer("awo-mbe-ludwigsvorstadt-beratung") // at awo-mbe-ludwigsvorstadt
+			of.Topics = append(slices.Clone(of.Topics), "school-training")
+		}, []string{"topic-districts:school-training", "district-topics:ludwigsvorstadt-isarvorstadt"}},
+		{"an offer on a topic its district has already", func(d *model.Directory) {
+			of := d.Offer("awo-frauenberatung") // at awo-mbe-ludwigsvorstadt, as awo-mbe-ludwigsvorstadt-beratung, which is on money
+			of.Topics = append(slices.Clone(of.Topics), "money")
+		}, []string{"topic-districts:money", "district-topics:ludwigsvorstadt-isarvorstadt"}},
+		{"an offer's title", func(d *model.Directory) {
+			d.Offer("awo-mbe-ludwigsvorstadt-beratung").Title = model.Text{"de": "Beratung"}
+		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := example(t)
@@ -60,6 +71,12 @@ func TestValueSums(t *testing.T) {
 			}
 			for _, code := range before.FinderLanguages() {
 				names = append(names, finderPairsValue+code)
+			}
+			for _, tp := range before.Dir.Topics {
+				names = append(names, topicDistrictsValue+tp.ID)
+			}
+			for _, d := range before.Dir.Districts {
+				names = append(names, districtTopicsValue+d.ID)
 			}
 			for _, code := range before.Spoken() {
 				names = append(names, languageDistrictsValue+code)
