@@ -113,16 +113,6 @@ func TestLanguagePagesByDistrict(t *testing.T) {
 	if other == "" {
 		t.Fatal("wide: no Arabic district page but the weit-* ones")
 	}
-	spill := t.TempDir() // as serve does: the rest of the files on disk
-	prepare := func(prev *Preview) *Preview {
-		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{Spill: spill}, prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pv.Close)
-		return pv
-	}
 	const (
 		lang      = "de/languages/ar/index.html"
 		three     = "de/languages/ar/weit-3/index.html"
@@ -131,9 +121,37 @@ func TestLanguagePagesByDistrict(t *testing.T) {
 	)
 	const findAr, findTi = "de/find/ar/index.html", "de/find/ti/index.html" // the finder's "where do you live?" in Arabic, Tigrinya
 	pages := []string{lang, three, four, neuhausen, other, findAr, findTi}
-	step := func(prev *Preview, what string, renders, keeps []string) *Preview {
+	step := previewSteps(t, src, pages)
+	pv := step(nil, "first", nil, nil)
+	edit("data/providers/weit-weg.yaml", `phone: "089 555-3"`, `phone: "089 555-33"`)
+	pv = step(pv, "a phone number", []string{three, four}, []string{lang, other, findAr, findTi})
+	if b, _, _ := pv.File(ctx, three); !strings.Contains(string(b), "555-33") {
+		t.Error("weit-3's Arabic page does not show the new number")
+	}
+	appendTo(t, filepath.Join(src, "data/providers/weit-weg.yaml"),
+		"  - id: weit-beraterin-4\n    name: Beraterin Weit 4\n    office: weit-buero-4\n    programs: [mbe]\n    languages: [ar, ti]\n")
+	// Tigrinya is spoken in weit-4 now: the finder has a page for it
+	// there (Arabic had one).
+	pv = step(pv, "an advisor more", []string{lang, four, findTi}, []string{other, findAr})
+	edit("data/courses/daa-muenchen.yaml", "support_languages: [en, es]", "support_languages: [en, es, ar]") // in Neuhausen-Nymphenburg
+	pv = step(pv, "a course in Arabic", []string{lang, neuhausen}, []string{three, four})
+	previewIsBuild(t, pv, src)
+}
+
+// previewSteps returns step, which prepares serve's preview of src after
+// prev (its files spilled to a temporary folder, as serve does), asks it
+// for pages, and checks that it rendered each of renders and none of
+// keeps; the first step's prev is nil.
+func previewSteps(t *testing.T, src string, pages []string) func(prev *Preview, what string, renders, keeps []string) *Preview {
+	ctx := context.Background()
+	spill := t.TempDir()
+	return func(prev *Preview, what string, renders, keeps []string) *Preview {
 		t.Helper()
-		pv := prepare(prev)
+		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{Spill: spill}, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pv.Close)
 		for _, p := range pages {
 			pv.File(ctx, p)
 		}
@@ -153,18 +171,4 @@ func TestLanguagePagesByDistrict(t *testing.T) {
 		}
 		return pv
 	}
-	pv := step(nil, "first", nil, nil)
-	edit("data/providers/weit-weg.yaml", `phone: "089 555-3"`, `phone: "089 555-33"`)
-	pv = step(pv, "a phone number", []string{three, four}, []string{lang, other, findAr, findTi})
-	if b, _, _ := pv.File(ctx, three); !strings.Contains(string(b), "555-33") {
-		t.Error("weit-3's Arabic page does not show the new number")
-	}
-	appendTo(t, filepath.Join(src, "data/providers/weit-weg.yaml"),
-		"  - id: weit-beraterin-4\n    name: Beraterin Weit 4\n    office: weit-buero-4\n    programs: [mbe]\n    languages: [ar, ti]\n")
-	// Tigrinya is spoken in weit-4 now: the finder has a page for it
-	// there (Arabic had one).
-	pv = step(pv, "an advisor more", []string{lang, four, findTi}, []string{other, findAr})
-	edit("data/courses/daa-muenchen.yaml", "support_languages: [en, es]", "support_languages: [en, es, ar]") // in Neuhausen-Nymphenburg
-	pv = step(pv, "a course in Arabic", []string{lang, neuhausen}, []string{three, four})
-	previewIsBuild(t, pv, src)
 }

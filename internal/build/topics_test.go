@@ -79,47 +79,16 @@ func TestTopicPagesByDistrict(t *testing.T) {
 
 	// serve: a phone number of a provider without offers renders none of
 	// these pages again (the topic's read every provider file before);
-	// an offer's title the pages of the
-	// districts it is held in, not the topic's; a topic more for an
-	// offer that topic's page and the district's.
-	spill := t.TempDir()
-	prepare := func(prev *Preview) *Preview {
-		t.Helper()
-		pv, err := Prepare(ctx, Config{Source: os.DirFS(src), Now: testToday}, PreviewOptions{Spill: spill}, prev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pv.Close)
-		return pv
-	}
+	// an offer's title the pages of the districts it is held in, not the
+	// topic's; a topic more for an offer that topic's page and the
+	// district's.
 	const (
 		school = "de/topics/school-training/index.html"
 		ludwig = "de/districts/ludwigsvorstadt-isarvorstadt/index.html" // awo-mbe-ludwigsvorstadt-beratung
 		weit3  = "de/districts/weit-3/index.html"                       // no offers, no office of a program
 	)
 	pages := []string{work, school, ludwig, weit3}
-	step := func(prev *Preview, what string, renders, keeps []string) *Preview {
-		t.Helper()
-		pv := prepare(prev)
-		for _, p := range pages {
-			pv.File(ctx, p)
-		}
-		rendered := map[string]bool{}
-		for _, p := range pv.Rendered() {
-			rendered[p] = true
-		}
-		for _, p := range renders {
-			if !rendered[p] {
-				t.Errorf("%s: %s kept", what, p)
-			}
-		}
-		for _, p := range keeps {
-			if rendered[p] {
-				t.Errorf("%s: %s rendered again", what, p)
-			}
-		}
-		return pv
-	}
+	step := previewSteps(t, src, pages)
 	pv := step(nil, "first", nil, nil)
 	edit("data/providers/weit-weg.yaml", `phone: "089 555-3"`, `phone: "089 555-33"`)
 	pv = step(pv, "a phone number", nil, []string{work, school, ludwig, weit3})
