@@ -11,9 +11,6 @@ import (
 	"testing"
 )
 
-// offerLinks finds the links to offers in a German page.
-var offerLinks = regexp.MustCompile(`href="[./]*de/(offers/[a-z0-9-]+/)index\.html"`)
-
 // workDistrictLinks finds a topic page's links to the sections on work of
 // district pages.
 var workDistrictLinks = regexp.MustCompile(`href="[./]*de/districts/([a-z0-9-]+)/index\.html#topic-work"`)
@@ -38,7 +35,7 @@ func TestTopicPagesByDistrict(t *testing.T) {
 	t.Parallel()
 	const work = "de/topics/work/index.html"
 	city := buildExample(t, "")
-	want := linksOf(offerLinks, string(city[work]))
+	want := linksOf(entryLinks, string(city[work]))
 	if len(want) < 5 || len(linksOf(workDistrictLinks, string(city[work]))) != 0 {
 		t.Fatalf("example: the topic page lists %d offers and links districts", len(want))
 	}
@@ -55,7 +52,7 @@ func TestTopicPagesByDistrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(w.files[work])
-	if len(linksOf(offerLinks, page)) != 0 {
+	if len(linksOf(entryLinks, page)) != 0 {
 		t.Error("wide: the topic page lists offers")
 	}
 	districts := linksOf(workDistrictLinks, page)
@@ -65,7 +62,7 @@ func TestTopicPagesByDistrict(t *testing.T) {
 		if section == "" {
 			t.Errorf("wide: the topic page links %s, whose page has no section on work", d)
 		}
-		maps.Copy(got, linksOf(offerLinks, section))
+		maps.Copy(got, linksOf(entryLinks, section))
 	}
 	for name, b := range w.files {
 		d, ok := strings.CutPrefix(name, "de/districts/")
