@@ -98,14 +98,7 @@ func (s *Site) languageDistricts() map[string][]*LanguageDistrict {
 		}
 		// Offers in the order of LanguageOffers, once in each district
 		// they are held in.
-		districtsOf := map[*model.Offer][]string{}
-		for _, o := range s.offices {
-			for _, of := range s.offers[o.ID] {
-				if !slices.Contains(districtsOf[of], o.District) {
-					districtsOf[of] = append(districtsOf[of], o.District)
-				}
-			}
-		}
+		districtsOf := s.offerDistricts()
 		for _, of := range s.offersWhere(func(*model.Offer) bool { return true }) {
 			for i, code := range of.Languages {
 				if slices.Contains(of.Languages[:i], code) {
@@ -138,6 +131,22 @@ func (s *Site) languageDistricts() map[string][]*LanguageDistrict {
 			}
 		}
 		return out
+	})
+}
+
+// offerDistricts returns the districts each offer is held in: those of its
+// offices, each once, in the order of the offices.
+func (s *Site) offerDistricts() map[*model.Offer][]string {
+	return once(s.memo, [3]string{"offer-districts"}, func() map[*model.Offer][]string {
+		districtsOf := map[*model.Offer][]string{}
+		for _, o := range s.offices {
+			for _, of := range s.offers[o.ID] {
+				if !slices.Contains(districtsOf[of], o.District) {
+					districtsOf[of] = append(districtsOf[of], o.District)
+				}
+			}
+		}
+		return districtsOf
 	})
 }
 

@@ -46,14 +46,7 @@ func (s *Site) DistrictTopics(district string) []*TopicDistrict {
 
 func (s *Site) topicDistricts() topicDistricts {
 	return once(s.memo, [3]string{"topic-districts"}, func() topicDistricts {
-		districtsOf := map[*model.Offer][]string{} // where each offer is held
-		for _, o := range s.offices {
-			for _, of := range s.offers[o.ID] {
-				if !slices.Contains(districtsOf[of], o.District) {
-					districtsOf[of] = append(districtsOf[of], o.District)
-				}
-			}
-		}
+		districtsOf := s.offerDistricts()
 		byKey := map[[2]string]*TopicDistrict{} // topic, district
 		for _, of := range s.offersWhere(func(*model.Offer) bool { return true }) {
 			for i, topic := range of.Topics {
