@@ -89,12 +89,13 @@ serve: $(BIN)
 schema: $(BIN)
 	./$(BIN) schema --out docs/schema
 
-# Fuzz the loader and the reading of a kept load, e.g. make fuzz FUZZTIME=5m
+# Fuzz the loader, the reading of a kept load and of a site's record, e.g. make fuzz FUZZTIME=5m
 fuzz:
 	$(GO) test ./internal/load -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/load -run '^$$' -fuzz FuzzReadSnapshot -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/publish -run '^$$' -fuzz FuzzReadRecord -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin public .public.spare .public.state
+	rm -rf bin public .public.spare .public.state .public.tree .public.spare.tree
 
 FORCE:

@@ -49,7 +49,7 @@ func BenchmarkSpareCalls(b *testing.B) {
 	}
 	b.Run("list", func(b *testing.B) {
 		for b.Loop() {
-			if l := list(root, new(atomic.Bool)); len(l.folders) < len(pages) {
+			if l := list(root, nil, new(atomic.Bool)); len(l.folders) < len(pages) {
 				b.Fatalf("listed %d folders, want at least %d", len(l.folders), len(pages))
 			}
 		}

@@ -9,8 +9,9 @@ import (
 )
 
 // list lists the folder root (see listing) through os.Open and ReadDir;
-// the inodes are not known (a spare's kept files are linked again).
-func list(root string, stop *atomic.Bool) listing {
+// the inodes are not known (a spare's kept files are linked again), and
+// no record is written or read (see record).
+func list(root string, _ *record, stop *atomic.Bool) listing {
 	l := listing{folders: map[string][]entry{}}
 	var walk func(dir string) bool
 	walk = func(dir string) bool {

@@ -16,7 +16,10 @@
 // and, after, the old name's removal. What the spare holds is never
 // trusted: every name the new site keeps is compared with the site's own
 // file, every name it writes is written anew, and whatever else the spare
-// holds is removed before the new site replaces the old.
+// holds is removed before the new site replaces the old. To know what the
+// spare holds, a folder is listed, or, if it has not changed since the
+// build that made it finished, taken from that build's record of its site
+// after one look at it (record.go).
 package publish
 
 import (
@@ -44,6 +47,7 @@ type Dir struct {
 	dirs  map[string]*mkdir
 	files int
 	bytes int64
+	made  []made // what was written and kept, for the record (writeRecord)
 
 	// A staging directory that is a previous build's spare (KeepSpare):
 	// what it held when it was claimed, listed while the build loads its
@@ -98,7 +102,20 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 			return err
 		}
 	}
-	return WriteNewParts(full, parts)
+	ino, err := writeNewParts(full, parts)
+	if err == nil {
+		d.note(full, ino)
+	}
+	return err
+}
+
+// note notes the file full, written or kept, with its inode, for the
+// record of the site (writeRecord).
+func (d *Dir) note(full string, ino uint64) {
+	name := filepath.ToSlash(full[len(d.path)+1:])
+	d.mu.Lock()
+	d.made = append(d.made, made{name, ino})
+	d.mu.Unlock()
 }
 
 // needed reports whether full is a folder this build needs.
@@ -239,6 +256,8 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 	d.files++
 	d.bytes += fi.Size()
 	d.mu.Unlock()
+	_, ino, _ := inode(fi)
+	d.note(full, ino)
 	return true, nil
 }
 
@@ -368,8 +387,30 @@ func Publish(ctx context.Context, out string, mode Mode, fill func(*Dir) error) 
 	if mode != KeepSpare {
 		spare = ""
 		defer removeAll(SpareName(out)) // one left by an earlier build
+		os.Remove(recordName(out))
+		os.Remove(recordName(SpareName(out)))
+		return swap(stage, out, spare)
 	}
-	return swap(stage, out, spare)
+	rec := recordName(stage) // a name of this build's own
+	if !d.writeRecord(rec) {
+		rec = ""
+	}
+	if err := swap(stage, out, spare); err != nil {
+		if rec != "" {
+			os.Remove(rec)
+		}
+		return err
+	}
+	// The old site's record goes with it (if the old site could not be
+	// kept as the spare, the record is of no folder: readRecord will not
+	// find its inode).
+	if os.Rename(recordName(out), recordName(spare)) != nil {
+		os.Remove(recordName(spare))
+	}
+	if rec == "" || os.Rename(rec, recordName(out)) != nil {
+		os.Remove(recordName(out))
+	}
+	return nil
 }
 
 // claim takes the spare folder as the staging directory d (renamed over
@@ -377,6 +418,7 @@ func Publish(ctx context.Context, out string, mode Mode, fill func(*Dir) error) 
 // other fills its empty folder) and starts listing what it holds. A spare
 // that is not a folder is left alone.
 func (d *Dir) claim(spare string) {
+	rec := recordName(spare)
 	if fi, err := os.Lstat(spare); err != nil || !fi.IsDir() {
 		return
 	}
@@ -396,10 +438,13 @@ func (d *Dir) claim(spare string) {
 		os.Mkdir(d.path, 0o700)
 		return
 	}
-	d.dev, _, _ = inode(fi)
+	dev, ino, _ := inode(fi)
+	d.dev = dev
 	d.spare = true
 	d.listed = make(chan listing, 1)
-	go func() { d.listed <- listSorted(d.path, &d.stop) }()
+	go func() {
+		d.listed <- listSorted(d.path, readRecord(rec, d.path, dev, ino), &d.stop)
+	}()
 }
 
 // listing is what a spare held when it was claimed: each folder's
@@ -409,13 +454,14 @@ func (d *Dir) claim(spare string) {
 // stop is set, every folder not yet read (the listing is then of no
 // use).
 type listing struct {
-	folders map[string][]entry
+	folders  map[string][]entry
+	believed int // folders taken from the site's record (list)
 }
 
 // listSorted lists root (list, one per system) and sorts each folder's
 // entries by name, for spareEntry.
-func listSorted(root string, stop *atomic.Bool) listing {
-	l := list(root, stop)
+func listSorted(root string, rec *record, stop *atomic.Bool) listing {
+	l := list(root, rec, stop)
 	for _, entries := range l.folders {
 		sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 	}

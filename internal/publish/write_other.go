@@ -35,3 +35,8 @@ func WriteNewParts(name string, parts [][]byte) error {
 	}
 	return errors.Join(err, f.Close())
 }
+
+// writeNewParts is WriteNewParts; the inode is not known here (0).
+func writeNewParts(name string, parts [][]byte) (uint64, error) {
+	return 0, WriteNewParts(name, parts)
+}

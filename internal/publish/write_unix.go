@@ -23,20 +23,28 @@ func WriteNew(name string, data []byte) error {
 // export's 36 MB from 780 data files' entries) is not copied into one
 // buffer first.
 func WriteNewParts(name string, parts [][]byte) error {
+	_, err := writeNewParts(name, parts)
+	return err
+}
+
+// writeNewParts is WriteNewParts that also returns the new file's inode
+// (0 if the system did not say), for the record of a site (see record).
+func writeNewParts(name string, parts [][]byte) (ino uint64, err error) {
 	// A new file, never one truncated: a name written twice may be a link
 	// to the previous site's file (Dir.Keep), which must not change while
 	// that site is served. Unlinked, it is written anew.
-	fd, err := -1, error(syscall.EINTR)
+	fd := -1
+	err = syscall.EINTR
 	for err == syscall.EINTR || err == syscall.EEXIST {
 		if err == syscall.EEXIST {
 			if err := syscall.Unlink(name); err != nil && err != syscall.ENOENT {
-				return &fs.PathError{Op: "unlink", Path: name, Err: err}
+				return 0, &fs.PathError{Op: "unlink", Path: name, Err: err}
 			}
 		}
 		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
 	}
 	if err != nil {
-		return &fs.PathError{Op: "open", Path: name, Err: err}
+		return 0, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	for _, data := range parts {
 		for len(data) > 0 {
@@ -46,13 +54,17 @@ func WriteNewParts(name string, parts [][]byte) error {
 			}
 			if err != nil {
 				syscall.Close(fd)
-				return &fs.PathError{Op: "write", Path: name, Err: err}
+				return 0, &fs.PathError{Op: "write", Path: name, Err: err}
 			}
 			data = data[n:]
 		}
 	}
-	if err := syscall.Close(fd); err != nil {
-		return &fs.PathError{Op: "close", Path: name, Err: err}
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) == nil {
+		ino = uint64(st.Ino)
 	}
-	return nil
+	if err := syscall.Close(fd); err != nil {
+		return 0, &fs.PathError{Op: "close", Path: name, Err: err}
+	}
+	return ino, nil
 }
