@@ -90,10 +90,6 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 			clear = e.dir && !d.needed(full)
 		}
 	}
-	d.mu.Lock()
-	d.files++
-	d.bytes += size
-	d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
@@ -104,16 +100,18 @@ func (d *Dir) WriteParts(name string, parts [][]byte) error {
 	}
 	ino, err := writeNewParts(full, parts)
 	if err == nil {
-		d.note(full, ino)
+		d.note(full, ino, size)
 	}
 	return err
 }
 
-// note notes the file full, written or kept, with its inode, for the
-// record of the site (writeRecord).
-func (d *Dir) note(full string, ino uint64) {
+// note counts the file full, written or kept, with its size (Stats), and
+// notes it with its inode for the record of the site (writeRecord).
+func (d *Dir) note(full string, ino uint64, size int64) {
 	name := filepath.ToSlash(full[len(d.path)+1:])
 	d.mu.Lock()
+	d.files++
+	d.bytes += size
 	d.made = append(d.made, made{name, ino})
 	d.mu.Unlock()
 }
@@ -252,12 +250,8 @@ func (d *Dir) Keep(name string, intact func(fi fs.FileInfo, open func() (io.Read
 			return false, err
 		}
 	}
-	d.mu.Lock()
-	d.files++
-	d.bytes += fi.Size()
-	d.mu.Unlock()
 	_, ino, _ := inode(fi)
-	d.note(full, ino)
+	d.note(full, ino, fi.Size())
 	return true, nil
 }
 
