@@ -52,7 +52,7 @@ type made struct {
 type record struct {
 	root string // the site's folder, and a separator
 	dev  uint64
-	time time.Time // files changed at this time or later are not believed
+	time time.Time // folders changed at this time or later are not believed
 	// The folders recorded, by name relative to root (slash-separated):
 	// their entries (a folder's entry says only that it is a folder: its
 	// inode is not recorded).
@@ -76,7 +76,7 @@ func (d *Dir) writeRecord(name string) bool {
 		return false
 	}
 	os.Remove(name)
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return false
 	}
