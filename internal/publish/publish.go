@@ -437,7 +437,11 @@ func (d *Dir) claim(spare string) {
 	d.spare = true
 	d.listed = make(chan listing, 1)
 	go func() {
-		d.listed <- listSorted(d.path, readRecord(rec, d.path, dev, ino), &d.stop)
+		var r *record
+		if keepsRecords(d.path) {
+			r = readRecord(rec, d.path, dev, ino)
+		}
+		d.listed <- listSorted(d.path, r, &d.stop)
 	}()
 }
 

@@ -30,7 +30,9 @@ import (
 // The out's record is recordName(out); when the out becomes the spare,
 // it becomes recordName(SpareName(out)). A record is for one folder, told
 // by its device and inode (which renames keep); one for another folder,
-// one that cannot be read, or none: the spare is listed whole.
+// one that cannot be read, or none: the spare is listed whole. Records
+// are written and read only on file systems known to keep change times
+// as folders change (keepsRecords).
 
 // recordHead is the first line of a record, naming its format.
 const recordHead = "wegweiser publish record 1\n"
@@ -65,8 +67,13 @@ type record struct {
 // time: after every change the build made to a folder of the site (those
 // made in the same tick of the clock have the same time and are not
 // believed), before any change after it. A record that cannot be
-// written is not an error: the next build but one lists its spare whole.
+// written is not an error: the next build but one lists its spare whole;
+// on a file system whose change times are not known to be kept
+// (keepsRecords) none is written.
 func (d *Dir) writeRecord(name string) bool {
+	if !keepsRecords(d.path) {
+		return false
+	}
 	root, err := os.Lstat(d.path)
 	if err != nil {
 		return false

@@ -9,6 +9,28 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// keepsRecords reports whether the folder dir is on a file system whose
+// change times a record can be checked against (see record): one the
+// kernel keeps them for as it changes a folder — tmpfs, ext2/3/4, XFS,
+// Btrfs, F2FS. Not NFS (a client may see another's change late, through
+// its cache of attributes), FUSE (what a file system in user space says
+// is its own), overlay or anything else not known here: there the spare
+// is listed whole, as without a record.
+func keepsRecords(dir string) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(dir, &st) == nil && trustsChangeTimes(int64(st.Type))
+}
+
+// trustsChangeTimes reports whether the file system of the type (statfs's
+// f_type) is one keepsRecords accepts.
+func trustsChangeTimes(fsType int64) bool {
+	switch fsType {
+	case unix.TMPFS_MAGIC, unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.F2FS_SUPER_MAGIC:
+		return true
+	}
+	return false
+}
+
 // changeTime returns the change time of the open file f.
 func changeTime(f *os.File) (time.Time, bool) {
 	fi, err := f.Stat()

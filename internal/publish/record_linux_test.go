@@ -22,7 +22,7 @@ import (
 // one made later than now, is not read.
 func TestListRecord(t *testing.T) {
 	ctx := context.Background()
-	out := filepath.Join(t.TempDir(), "public")
+	out := filepath.Join(recordsDir(t), "public")
 	files := map[string]string{"index.html": "i", "de/index.html": "d", "de/a/index.html": "a", "de/b/index.html": "b", "de/b/c/index.html": "c", "de/e/index.html": "e", "de/f/index.html": "f", "ar/g/h/index.html": "h", "ar/x/index.html": "x"}
 	fill := func(d *Dir) error {
 		for name, s := range files {
@@ -146,6 +146,46 @@ func TestListRecord(t *testing.T) {
 		r.time = c.time
 		if _, ok := r.believe(-1, "", p("de")); ok != c.want {
 			t.Errorf("a folder changed at %v, the record's time %v: believed %v, want %v", at, c.time, ok, c.want)
+		}
+	}
+}
+
+// recordsDir returns a new folder on a file system that keeps records
+// (keepsRecords): the test's temporary folder, or else one in /dev/shm
+// (tmpfs, on Linux also in containers, whose own root is often overlay).
+func recordsDir(t *testing.T) string {
+	t.Helper()
+	if dir := t.TempDir(); keepsRecords(dir) {
+		return dir
+	}
+	dir, err := os.MkdirTemp("/dev/shm", "publish-test-")
+	if err != nil || !keepsRecords(dir) {
+		t.Skipf("no file system here keeps records (the temporary folder's nor /dev/shm: %v)", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// TestTrustsChangeTimes: records are kept on the local file systems
+// whose change times the kernel keeps, not on NFS, FUSE or overlay.
+func TestTrustsChangeTimes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		typ  int64
+		want bool
+	}{
+		{"tmpfs", 0x01021994, true},
+		{"ext2/3/4", 0xef53, true},
+		{"xfs", 0x58465342, true},
+		{"btrfs", 0x9123683e, true},
+		{"f2fs", 0xf2f52010, true},
+		{"nfs", 0x6969, false},
+		{"fuse", 0x65735546, false},
+		{"overlay", 0x794c7630, false},
+		{"9p", 0x01021997, false},
+	} {
+		if got := trustsChangeTimes(c.typ); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
