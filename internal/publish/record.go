@@ -169,7 +169,6 @@ func readRecord(name, root string, dev, ino uint64) *record {
 		}
 		r.folders[rel[:j]] = append(r.folders[rel[:j]], entry{name: rel[j+1:], ino: ino, dir: isDir})
 	}
-	var dirs []string
 	for len(body) > 0 {
 		kind := body[0]
 		j := strings.IndexByte(body, 0)
@@ -183,7 +182,9 @@ func readRecord(name, root string, dev, ino uint64) *record {
 		body = body[j+1:]
 		switch kind {
 		case 'd':
-			dirs = append(dirs, rel)
+			if _, ok := r.folders[rel]; !ok {
+				r.folders[rel] = nil // recorded, empty until its entries come
+			}
 			add(rel, true, 0)
 		case 'f':
 			k := strings.IndexByte(body, 0)
@@ -195,11 +196,6 @@ func readRecord(name, root string, dev, ino uint64) *record {
 			add(rel, false, n)
 		default:
 			return nil
-		}
-	}
-	for _, rel := range dirs {
-		if r.folders[rel] == nil {
-			r.folders[rel] = []entry{} // recorded, and empty
 		}
 	}
 	for f, entries := range r.folders {
