@@ -2,12 +2,15 @@ package load
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/wegweiser-de/wegweiser/internal/diag"
 	"golang.org/x/tools/txtar"
 )
 
@@ -58,6 +61,7 @@ func TestResumeEqualsLoad(t *testing.T) {
 		}
 		if next.Patched != nil {
 			patched++
+			sameLines(t, next)
 		}
 		// Kept again and resumed with nothing changed: the same.
 		again, _ := Resume(site, Options{Now: testToday}, kept(t, next, "k"))
@@ -68,6 +72,68 @@ func TestResumeEqualsLoad(t *testing.T) {
 	t.Logf("%d cases patched", patched)
 	if patched < 5 {
 		t.Errorf("only %d cases were patched; the resume is hardly tested", patched)
+	}
+}
+
+// sameLines checks that s, resumed from a snapshot read back, saves the
+// same bytes as when every file's values are encoded again: the lines it
+// keeps from the snapshot read are those of its values.
+func sameLines(t *testing.T, s *Snapshot) {
+	t.Helper()
+	kept := 0
+	for _, l := range s.lines {
+		if l != nil {
+			kept++
+		}
+	}
+	if kept == 0 && len(s.Dir.Providers)+len(s.Dir.CourseFiles) > len(s.Patched) {
+		t.Errorf("resumed from a snapshot read back, no file's line kept")
+	}
+	fresh := *s
+	fresh.lines = nil
+	var a, b bytes.Buffer
+	if err := errors.Join(s.Save(&a, "k"), fresh.Save(&b, "k")); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("saved with the lines read (%d kept) ≠ saved encoding every file again", kept)
+	}
+}
+
+// TestKeptWarnings: the warnings of a snapshot, kept keptProblems to a
+// line, are read back as saved, whatever their number; a warning more or
+// less in a line is a damaged snapshot.
+func TestKeptWarnings(t *testing.T) {
+	first, problems := Resume(stamped(baseSite(t), testToday.Add(-time.Hour)), Options{Now: testToday}, nil)
+	if first == nil {
+		t.Fatalf("base: %s", report(problems))
+	}
+	for _, n := range []int{0, 1, keptProblems, keptProblems + 1, 2*keptProblems + 7} {
+		s := *first
+		s.Problems = nil
+		for i := range n {
+			s.Problems = append(s.Problems, diag.Problem{Pos: diag.Pos{File: fmt.Sprintf("data/providers/p%d.yaml", i), Line: i + 1, Col: 3},
+				Severity: diag.Warning, Rule: "missing-translation", Message: fmt.Sprint("warning ", i), Langs: []string{"ar"}})
+		}
+		if got := kept(t, &s, "k").Problems; !reflect.DeepEqual(got, s.Problems) {
+			t.Errorf("%d warnings: read back %d, not as saved", n, len(got))
+		}
+		if n == 0 {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := s.Save(&buf, "k"); err != nil {
+			t.Fatal(err)
+		}
+		last := bytes.LastIndex(buf.Bytes(), []byte(`{"file"`))
+		for name, data := range map[string][]byte{
+			"a warning less": slices.Concat(buf.Bytes()[:last-1], []byte("]\n")),
+			"a warning more": slices.Concat(buf.Bytes()[:len(buf.Bytes())-2], []byte(",{}]\n")),
+		} {
+			if _, err := ReadSnapshot(data, "k"); err == nil {
+				t.Errorf("%d warnings, %s in the last line: read", n, name)
+			}
+		}
 	}
 }
 

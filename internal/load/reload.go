@@ -45,6 +45,13 @@ type Snapshot struct {
 	// Patched lists the files this snapshot decoded again from the
 	// previous one; nil when it was loaded in full.
 	Patched []string
+	// lines are the JSON lines of the provider files, then of the course
+	// files, that a snapshot read back from disk was decoded from
+	// (ReadSnapshot), in the order of Dir.Providers and Dir.CourseFiles;
+	// nil for a file decoded again since (patch), and nil in full after
+	// a full load. Save writes a file's line as it was read instead of
+	// encoding its values again: they are what the line decodes to.
+	lines [][]byte
 }
 
 // stamp tells whether a file may have changed: by its size and
@@ -210,13 +217,21 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 		roots = append(roots, root)
 		check()
 	}
+	lines := slices.Clone(s.lines) // those of the files decoded again are dropped
+	drop := func(i int) {
+		if i < len(lines) {
+			lines[i] = nil
+		}
+	}
 	for _, file := range changed {
 		if i := slices.IndexFunc(d.Providers, func(p model.Provider) bool { return p.File == file }); i >= 0 {
 			p := &d.Providers[i]
 			redo(file, p, func(ok bool) { l.own(p, file, ok) }, func() { l.checkProvider(p) })
+			drop(i)
 		} else if i := slices.IndexFunc(d.CourseFiles, func(f model.CourseFile) bool { return f.File == file }); i >= 0 {
 			f := &d.CourseFiles[i]
 			redo(file, f, func(ok bool) { l.ownCourses(f, file, ok) }, func() { l.checkCourseFile(f) })
+			drop(len(d.Providers) + i)
 		} else {
 			return nil, false // a file that failed to decode before
 		}
@@ -248,7 +263,7 @@ func (s *Snapshot) patch(fsys fs.FS, opts Options, stamps map[string]stamp, ls l
 	if content {
 		patched = append(patched, "content/")
 	}
-	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, bySum: s.bySum, Patched: patched}, true
+	return &Snapshot{Dir: &d, Problems: problems, stamps: stamps, sums: l.sums, opts: opts, defLang: s.defLang, bySum: s.bySum, Patched: patched, lines: lines}, true
 }
 
 // racyWindow is the coarsest modification time of the file systems
