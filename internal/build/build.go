@@ -127,12 +127,14 @@ func keeperOf(w Writer) keeper {
 
 // note notes the top-level name of a file (its folder, with a slash).
 func (t *topLevel) note(name string) {
-	first, _, dir := strings.Cut(name, "/")
-	if dir {
-		first += "/"
+	first := name // a page's is its folder's: "de/"
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		first = name[:i+1]
 	}
 	t.mu.Lock()
-	t.seen[first] = true
+	if !t.seen[first] { // looked up without a new string: once per file
+		t.seen[strings.Clone(first)] = true
+	}
 	t.mu.Unlock()
 }
 

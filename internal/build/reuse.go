@@ -444,7 +444,9 @@ type reuser struct {
 // keeps pages of the previous output prev as its manifest pp
 // (readPrevious(prev)) records them.
 func newReuser(in *inputs, s *site.Site, prev fs.FS, pp previousPages) *reuser {
-	r := &reuser{in: in, site: s, out: prev, prev: pp.m, since: pp.since, pages: map[string]*pageRecord{}, reads: map[string]*site.Reads{}}
+	// pages is made at its size: grown page by page, it rehashed 370,000
+	// entries again and again, under the lock the renderers share.
+	r := &reuser{in: in, site: s, out: prev, prev: pp.m, since: pp.since, pages: make(map[string]*pageRecord, s.PageCount()), reads: map[string]*site.Reads{}}
 	if r.prev != nil {
 		r.unread = make([]bool, len(r.prev.Reads))
 		parallel.Each(len(r.unread), func(i int) { r.unread[i] = in.same(r.prev.Inputs, r.prev.Reads[i], s) })
