@@ -43,8 +43,6 @@ const snapshotFormat = "wegweiser load snapshot 2"
 // that they are decoded side by side), and but the warnings, which follow
 // them keptProblems to a line (a national site has 41,000, 11 MB of JSON
 // that took 0.1–0.2 s to decode on one core before anything else).
-
-// keptProblems is how many warnings one line of a kept snapshot holds.
 type keptHead struct {
 	Today       model.Date
 	StaleDays   int
@@ -62,6 +60,7 @@ type keptHead struct {
 	Problems    int // warnings in the lines after those (keptProblems a line)
 }
 
+// keptProblems is how many warnings one line of a kept snapshot holds.
 const keptProblems = 4096
 
 // keptStamp is a stamp by size and SHA-256 (hex; "" for a file counted
@@ -81,8 +80,9 @@ type keptStamp struct {
 // The format: a line naming it, the key, a line of JSON with everything
 // but the provider and course files and the warnings, then one line of
 // JSON per provider file and per course file, in order, then the
-// warnings, a JSON list of up to keptProblems a line. A file whose values s has as
-// ReadSnapshot decoded them keeps the line they were decoded from.
+// warnings, a JSON list of up to keptProblems a line. A file whose values
+// s has as ReadSnapshot decoded them keeps the line they were decoded
+// from.
 func (s *Snapshot) Save(w io.Writer, key string) error {
 	if !s.bySum {
 		return errors.New("only a snapshot Resume returned can be kept")
