@@ -20,8 +20,15 @@ import (
 	graph "github.com/wegweiser-de/wegweiser/internal/site"
 )
 
-// memoryLimit is the build's soft memory limit (see runtime/debug).
-const memoryLimit = 1536 << 20
+// memoryLimit is the build's soft memory limit (see runtime/debug). It
+// counts the Go heap and runtime; the process's RSS adds the program and
+// the files mapped while the open data is written, 30–70 MB more at
+// national scale. At 1.5 GiB a national first build peaked at 1.53–1.57
+// GiB of RSS, at 1,472 MiB at 1.502–1.506 GiB, at 1,440 MiB at
+// 1.43–1.49 GiB (four builds), in the same time as at 1.5 GiB (two pairs
+// alternating, within the machine's noise); at 1,424 and 1,408 MiB the
+// collector cost 6–16 % more (docs/scale.md, "The peak under 1.5 GiB").
+const memoryLimit = 1440 << 20
 
 // serveMemoryLimit is serve's: higher than the build's, so that a
 // collection rarely starts during a rebuild (at 1.5 GiB, the rebuilds
